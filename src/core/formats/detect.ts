@@ -1,0 +1,108 @@
+import type { FormatId } from '../model';
+import { maskedCrc32c } from './crc32c';
+
+export type Detection =
+  | { ok: true; format: Exclude<FormatId, 'mlflow'>; why: string }
+  | { ok: false; reason: 'empty' | 'lfs-pointer' | 'binary'; message: string };
+
+/** How many leading bytes `detectFormat` wants to see. */
+export const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Tell a log's format from its first bytes (content first; the file name only breaks ties).
+ * `head` is the start of the file (up to SNIFF_BYTES); `total` is the whole size when known.
+ */
+export function detectFormat(head: Uint8Array, fileName = ''): Detection {
+  if (head.length === 0) return { ok: false, reason: 'empty', message: 'the file is empty' };
+  if (isTfRecord(head)) return { ok: true, format: 'tfevents', why: 'TFRecord framing with valid CRC-32C' };
+  if (startsWith(head, ':W&B')) return { ok: true, format: 'wandb', why: 'W&B transaction log header' };
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  if (text.startsWith('version https://git-lfs.github.com/spec/')) {
+    return {
+      ok: false,
+      reason: 'lfs-pointer',
+      message:
+        'this is a Git LFS pointer, not the log itself: run `git lfs pull` to fetch the real file',
+    };
+  }
+  if (/events\.out\.tfevents/.test(fileName) && head.length < 12) {
+    return { ok: true, format: 'tfevents', why: 'event file name (too short to frame)' };
+  }
+  if (looksBinary(head)) {
+    return { ok: false, reason: 'binary', message: 'binary data that is not a known log format' };
+  }
+  const body = text.replace(/^\uFEFF/, '');
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('{')) {
+    if (/"log_history"\s*:/.test(body) || /trainer_state[^/\\]*\.json$/i.test(fileName)) {
+      return { ok: true, format: 'hf-trainer-state', why: 'JSON object with log_history' };
+    }
+    const lines = nonEmptyLines(body, 6);
+    const jsonish = lines.filter(l => l.trimStart().startsWith('{')).length;
+    if (jsonish >= Math.max(1, Math.ceil(lines.length * 0.6)) && !/^\{'/.test(trimmed)) {
+      return { ok: true, format: 'jsonl', why: 'lines of JSON objects' };
+    }
+  }
+  if (looksCsv(body, fileName)) return { ok: true, format: 'csv', why: 'delimited header and rows' };
+  if (/events\.out\.tfevents/.test(fileName)) {
+    return { ok: true, format: 'tfevents', why: 'event file name (framing not valid at start)' };
+  }
+  return { ok: true, format: 'text', why: 'plain text' };
+}
+
+function startsWith(b: Uint8Array, s: string): boolean {
+  if (b.length < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+export function isTfRecord(b: Uint8Array): boolean {
+  if (b.length < 12) return false;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const hi = dv.getUint32(4, true);
+  if (hi !== 0) return false;
+  return maskedCrc32c(b, 0, 8) === dv.getUint32(8, true);
+}
+
+function looksBinary(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 4096);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 27) || (c > 27 && c < 32)) bad++;
+  }
+  return bad > n * 0.05;
+}
+
+function nonEmptyLines(s: string, max: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (out.length < max && start < s.length) {
+    let nl = s.indexOf('\n', start);
+    if (nl < 0) nl = s.length;
+    const line = s.slice(start, nl).trim();
+    if (line) out.push(line);
+    start = nl + 1;
+  }
+  return out;
+}
+
+function looksCsv(s: string, fileName: string): boolean {
+  const lines = nonEmptyLines(s, 12);
+  if (lines.length < 1) return false;
+  const head = lines[0];
+  const sep = head.includes(',') ? ',' : head.includes('\t') ? '\t' : head.includes(';') ? ';' : '';
+  if (!sep) return false;
+  const cols = head.split(sep).length;
+  if (cols < 2) return false;
+  // The header names things; it is not itself a line of prose with a comma in it.
+  const cells = head.split(sep).map(c => c.trim());
+  if (cells.some(c => c.length > 80)) return false;
+  if (/[=]|:\s/.test(head) && !/\.csv$/i.test(fileName)) return false;
+  if (lines.length === 1) return /\.(csv|tsv)$/i.test(fileName);
+  const rows = lines.slice(1, -1).length ? lines.slice(1, Math.max(2, lines.length - 1)) : lines.slice(1);
+  let same = 0;
+  for (const r of rows) if (r.split(sep).length === cols) same++;
+  return same >= Math.ceil(rows.length * 0.8);
+}

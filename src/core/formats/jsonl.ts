@@ -1,0 +1,13 @@
+import { createRun, type Run } from '../model';
+import type { LogParser, ParserOptions } from './types';
+
+// PLACEHOLDER: being written; reads nothing yet.
+export class JsonLinesParser implements LogParser {
+  readonly format = 'jsonl' as const;
+  readonly runs: Run[];
+  constructor(opts: ParserOptions) {
+    this.runs = [createRun(opts.source, this.format, opts.name)];
+  }
+  push(_chunk: Uint8Array): void {}
+  end(): void {}
+}

@@ -1,0 +1,2 @@
+// PLACEHOLDER: MLflow file-store reader, being written.
+export {};

@@ -1,0 +1,13 @@
+import { createRun, type Run } from '../model';
+import type { LogParser, ParserOptions } from './types';
+
+// PLACEHOLDER: being written; reads nothing yet.
+export class WandbParser implements LogParser {
+  readonly format = 'wandb' as const;
+  readonly runs: Run[];
+  constructor(opts: ParserOptions) {
+    this.runs = [createRun(opts.source, this.format, opts.name)];
+  }
+  push(_chunk: Uint8Array): void {}
+  end(): void {}
+}

@@ -1,0 +1,283 @@
+/**
+ * The data model shared by every part of Loss Lens: runs, series and run events.
+ *
+ * Pure TypeScript: no `vscode`, no Node-only APIs. Series keep every value read (NaN and
+ * +-Infinity included) in growable typed arrays; nothing here ever down-samples.
+ */
+
+export type Role =
+  | 'train_loss'
+  | 'val_loss'
+  | 'lr'
+  | 'grad_norm'
+  | 'train_acc'
+  | 'val_acc'
+  | 'loss_part'
+  | 'other';
+
+export type FormatId =
+  | 'text'
+  | 'csv'
+  | 'jsonl'
+  | 'hf-trainer-state'
+  | 'tfevents'
+  | 'mlflow'
+  | 'wandb';
+
+/** A growable Float64 array (amortised O(1) append, compacted by `trim`). */
+export class GrowableF64 {
+  private buf: Float64Array;
+  length = 0;
+  constructor(capacity = 16) {
+    this.buf = new Float64Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.buf.length) this.grow();
+    this.buf[this.length++] = v;
+  }
+  get(i: number): number {
+    return this.buf[i];
+  }
+  set(i: number, v: number): void {
+    this.buf[i] = v;
+  }
+  last(): number {
+    return this.length > 0 ? this.buf[this.length - 1] : NaN;
+  }
+  /** A view of the filled part (no copy; invalidated by the next push that grows). */
+  view(): Float64Array {
+    return this.buf.subarray(0, this.length);
+  }
+  /** Release the spare capacity. */
+  trim(): void {
+    if (this.buf.length !== this.length) this.buf = this.buf.slice(0, Math.max(this.length, 1));
+  }
+  get byteLength(): number {
+    return this.buf.byteLength;
+  }
+  private grow(): void {
+    const next = new Float64Array(Math.max(16, Math.ceil(this.buf.length * 1.5)));
+    next.set(this.buf);
+    this.buf = next;
+  }
+}
+
+/** A growable Uint32 array, used for 1-based source line numbers. */
+export class GrowableU32 {
+  private buf: Uint32Array;
+  length = 0;
+  constructor(capacity = 16) {
+    this.buf = new Uint32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Uint32Array(Math.max(16, Math.ceil(this.buf.length * 1.5)));
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
+  get(i: number): number {
+    return this.buf[i];
+  }
+  view(): Uint32Array {
+    return this.buf.subarray(0, this.length);
+  }
+  trim(): void {
+    if (this.buf.length !== this.length) this.buf = this.buf.slice(0, Math.max(this.length, 1));
+  }
+  get byteLength(): number {
+    return this.buf.byteLength;
+  }
+}
+
+/** One named metric as written in the log (CSV header, JSON key, tfevents tag, MLflow key). */
+export class Series {
+  readonly steps = new GrowableF64();
+  readonly values = new GrowableF64();
+  /** Wall time in seconds since the epoch, when the format has it (NaN where a point has none). */
+  wallTimes: GrowableF64 | undefined;
+  /** 1-based source line of each point, for text formats (0 where a point has none). */
+  lines: GrowableU32 | undefined;
+  /** Count of NaN / +-Inf values. */
+  nonFinite = 0;
+  /** Number of times the step went backwards inside this series. */
+  restarts = 0;
+
+  constructor(
+    readonly name: string,
+    public role: Role = inferRole(name),
+  ) {}
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  /** Append one point. `wallTime` (seconds) and `line` (1-based) are optional. */
+  push(step: number, value: number, wallTime?: number, line?: number): void {
+    const n = this.values.length;
+    if (n > 0 && step < this.steps.get(n - 1)) this.restarts++;
+    this.steps.push(step);
+    this.values.push(value);
+    if (!Number.isFinite(value)) this.nonFinite++;
+    if (wallTime !== undefined) {
+      if (!this.wallTimes) {
+        this.wallTimes = new GrowableF64(Math.max(16, n + 1));
+        for (let i = 0; i < n; i++) this.wallTimes.push(NaN);
+      }
+      this.wallTimes.push(wallTime);
+    } else if (this.wallTimes) {
+      this.wallTimes.push(NaN);
+    }
+    if (line !== undefined) {
+      if (!this.lines) {
+        this.lines = new GrowableU32(Math.max(16, n + 1));
+        for (let i = 0; i < n; i++) this.lines.push(0);
+      }
+      this.lines.push(line);
+    } else if (this.lines) {
+      this.lines.push(0);
+    }
+  }
+
+  firstStep(): number {
+    return this.length > 0 ? this.steps.get(0) : NaN;
+  }
+  lastStep(): number {
+    return this.steps.last();
+  }
+
+  /** Release spare capacity once a file has been read completely. */
+  trim(): void {
+    this.steps.trim();
+    this.values.trim();
+    this.wallTimes?.trim();
+    this.lines?.trim();
+  }
+
+  get byteLength(): number {
+    return (
+      this.steps.byteLength +
+      this.values.byteLength +
+      (this.wallTimes?.byteLength ?? 0) +
+      (this.lines?.byteLength ?? 0)
+    );
+  }
+}
+
+/** Something worth knowing about how a run was read. */
+export type RunEvent =
+  | {
+      type: 'restart';
+      /** Series whose step went backwards (the first one seen for this restart). */
+      series: string;
+      /** The step before the jump, and the step it jumped back to. */
+      fromStep: number;
+      toStep: number;
+      line?: number;
+      offset?: number;
+    }
+  | { type: 'malformed'; message: string; line?: number; offset?: number; count?: number }
+  | { type: 'truncated'; message: string; offset?: number; line?: number }
+  | { type: 'note'; message: string };
+
+export interface Run {
+  /** Path of the file or directory the run was read from. */
+  source: string;
+  format: FormatId;
+  /** Short display name (file name, run directory, MLflow run name, ...). */
+  name: string;
+  /** Series in the order they were first seen. */
+  series: Map<string, Series>;
+  events: RunEvent[];
+  /** Free-form facts from the log (MLflow params, HF max_steps, ...). Strings only. */
+  meta: Record<string, string>;
+}
+
+export function createRun(source: string, format: FormatId, name = baseName(source)): Run {
+  return { source, format, name, series: new Map(), events: [], meta: {} };
+}
+
+/** Get or create a series by its name as written. */
+export function seriesOf(run: Run, name: string): Series {
+  let s = run.series.get(name);
+  if (!s) {
+    s = new Series(name);
+    run.series.set(name, s);
+  }
+  return s;
+}
+
+export function baseName(p: string): string {
+  const parts = p.split(/[\\/]+/).filter(x => x.length > 0);
+  return parts.length ? parts[parts.length - 1] : p;
+}
+
+/** Maximum number of malformed-record events kept per run; the rest are counted in the last one. */
+export const MAX_MALFORMED_EVENTS = 50;
+
+/** Record a malformed record without letting a garbage file grow the event list without bound. */
+export function reportMalformed(
+  run: Run,
+  message: string,
+  where: { line?: number; offset?: number } = {},
+): void {
+  let n = 0;
+  for (const e of run.events) if (e.type === 'malformed') n++;
+  if (n < MAX_MALFORMED_EVENTS) {
+    run.events.push({ type: 'malformed', message, ...where });
+    return;
+  }
+  const last = [...run.events].reverse().find(e => e.type === 'malformed');
+  if (last && last.type === 'malformed') {
+    last.count = (last.count ?? 1) + 1;
+    if (!last.message.startsWith('(and more) ')) last.message = '(and more) ' + last.message;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev|holdout)([^a-z]|$)/i;
+const TRAIN_RE = /(^|[^a-z])(train|training|tr)([^a-z]|$)/i;
+const LR_RE = /(^|[^a-z])(lr|learning[_ ]?rate|base_lr|lr0|lr1|lr2)([^a-z]|$)|^lr[-_/]|^x\/lr\d|^lr\/pg\d/i;
+const GRAD_RE = /grad(ient)?[_ /.-]?norm|^gnorm$|(^|[^a-z])gnorm([^a-z]|$)|^norm$/i;
+const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1|categorical_accuracy|sparse_categorical_accuracy)([^a-z]|$)/i;
+const LOSS_RE = /loss|(^|[^a-z])(nll|ce|mse|mae|ppl|perplexity)([^a-z]|$)/i;
+const PART_RE = /(^|[^a-z])loss[_ /.-]+[a-z]|[a-z][_ /.-]+loss[_ /.-]|\b(box|obj|cls|dfl|rpn|mask|kl|recon|reg|aux|decode)[_ /.-]?loss|loss[_/.-](box|obj|cls|dfl|rpn|mask|kl|recon|reg|ce|bbox|giou|iou)/i;
+const NOT_METRIC_RE = /(^|[^a-z])(time|runtime|eta|memory|mem|samples_per_second|steps_per_second|flos|tokens|epoch|step|iter|iteration|num_updates|wall|data_time|_step|_runtime|_timestamp|timestamp|created_at|loss_scale|scale)([^a-z]|$)/i;
+const TOTAL_LOSS_RE = /^(train[_ /.-])?(total[_ ]?)?loss$|^(train|training)[_ /.-]?(total[_ ]?)?loss(_epoch|_step)?$|^total_loss$|^loss(_epoch|_step)?$|^train\/loss$|^epoch_loss$|^batch_loss$/i;
+
+/**
+ * Infer a series' role from its name as written. Names are kept as they are; the role only
+ * tells the engine and the chart what a series is.
+ */
+export function inferRole(name: string): Role {
+  const n = name.trim();
+  const isVal = VAL_RE.test(n);
+  if (LR_RE.test(n) && !LOSS_RE.test(n)) return 'lr';
+  if (GRAD_RE.test(n)) return 'grad_norm';
+  if (LOSS_RE.test(n) && !/loss[_ ]?scale/i.test(n)) {
+    if (isVal) return 'val_loss';
+    if (TOTAL_LOSS_RE.test(n)) return 'train_loss';
+    if (PART_RE.test(n)) return 'loss_part';
+    if (/^(train|training)[_ /.-]/i.test(n) && /loss/i.test(n)) {
+      // train/box_loss and similar: a part of a multi-part loss.
+      return /^(train|training)[_ /.-](total_)?loss$/i.test(n) ? 'train_loss' : 'loss_part';
+    }
+    if (/loss/i.test(n)) return TRAIN_RE.test(n) || /^loss/i.test(n) ? 'train_loss' : 'loss_part';
+    return 'other';
+  }
+  if (ACC_RE.test(n)) return isVal ? 'val_acc' : 'train_acc';
+  if (NOT_METRIC_RE.test(n)) return 'other';
+  return 'other';
+}
+
+export const LOSS_ROLES: ReadonlySet<Role> = new Set(['train_loss', 'val_loss', 'loss_part']);
+
+/** Total number of points in a run. */
+export function pointCount(run: Run): number {
+  let n = 0;
+  for (const s of run.series.values()) n += s.length;
+  return n;
+}
