@@ -1,0 +1,290 @@
+/**
+ * Turns paths (files or run directories) into runs: detects each file's format by content,
+ * streams it through its parser in chunks (never the whole file in memory), groups TensorBoard
+ * event files by directory, reads MLflow stores, and skips Hugging Face checkpoint copies.
+ *
+ * Node-only (node:fs), but free of `vscode`: the CLI, the tests and the extension host share it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createParser } from './formats';
+import { detectFormat, SNIFF_BYTES } from './formats/detect';
+import { findMlflowRuns, isMlflowStore, readMlflowRun } from './formats/mlflow';
+import { createRun, type Run, seriesOf } from './model';
+
+export interface LoadProblem {
+  source: string;
+  message: string;
+}
+
+export interface LoadResult {
+  runs: Run[];
+  /** Inputs from which nothing could be read, each with a clear reason. */
+  problems: LoadProblem[];
+}
+
+export interface LoadOptions {
+  /** Called as bytes are read: bytes done so far over all inputs, and the total. */
+  onProgress?: (done: number, total: number, file: string) => void;
+  /** Chunk size for streaming reads. */
+  chunkSize?: number;
+  /** Maximum directory depth to walk. */
+  maxDepth?: number;
+}
+
+const CHUNK = 1 << 20;
+const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', '.trash', 'artifacts']);
+const LOG_NAME_RE =
+  /(^events\.out\.tfevents\.)|(\.(csv|tsv|jsonl|json|log|txt|wandb)$)|(^trainer_state\.json$)/i;
+const NOT_LOG_RE =
+  /^(package(-lock)?\.json|tsconfig.*\.json|requirements.*\.txt|config\.json|tokenizer.*\.json|special_tokens_map\.json|vocab\.json|merges\.txt|generation_config\.json|adapter_config\.json|preprocessor_config\.json|hparams\.yaml|README.*|LICENSE.*|wandb-metadata\.json|wandb-summary\.json|wandb-events\.jsonl|.*\.ipynb)$/i;
+
+export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+  const result: LoadResult = { runs: [], problems: [] };
+  const plan: PlanItem[] = [];
+
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      result.problems.push({ source: p, message: `cannot read: ${errText(e)}` });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const before = plan.length;
+      planDirectory(p, plan, opts.maxDepth ?? 8);
+      if (plan.length === before) {
+        result.problems.push({ source: p, message: 'no training log found in this directory' });
+      }
+    } else {
+      if (path.basename(p).startsWith('events.out.tfevents.')) {
+        plan.push({ kind: 'tb', dir: path.dirname(p), files: [p] });
+      } else {
+        plan.push({ kind: 'file', file: p, explicit: true });
+      }
+    }
+  }
+
+  const sizeOf = (f: string) => {
+    try {
+      return fs.statSync(f).size;
+    } catch {
+      return 0;
+    }
+  };
+  let total = 0;
+  for (const item of plan) {
+    if (item.kind === 'file') total += sizeOf(item.file);
+    else if (item.kind === 'tb') for (const f of item.files) total += sizeOf(f);
+  }
+  let done = 0;
+  const progress = (n: number, file: string) => {
+    done += n;
+    opts.onProgress?.(done, total, file);
+  };
+
+  for (const item of plan) {
+    if (item.kind === 'mlflow') {
+      for (const runDir of findMlflowRuns(item.dir)) {
+        try {
+          const run = readMlflowRun(runDir);
+          if (run.series.size > 0) result.runs.push(run);
+        } catch (e) {
+          result.problems.push({ source: runDir, message: `cannot read MLflow run: ${errText(e)}` });
+        }
+      }
+      continue;
+    }
+    if (item.kind === 'tb') {
+      const run = await readEventDir(item.dir, item.files, opts, progress, result.problems);
+      if (run) result.runs.push(run);
+      continue;
+    }
+    const r = await readLogFile(item.file, opts, progress);
+    if (r.problem) {
+      if (item.explicit) result.problems.push({ source: item.file, message: r.problem });
+      continue;
+    }
+    for (const run of r.runs) {
+      if (run.series.size > 0) result.runs.push(run);
+      else if (item.explicit) {
+        result.problems.push({ source: item.file, message: 'no training metrics found in this file' });
+      }
+    }
+  }
+  return result;
+}
+
+/** Read one file by content-detected format. Returns the runs or the reason nothing was read. */
+export async function readLogFile(
+  file: string,
+  opts: LoadOptions = {},
+  progress: (n: number, file: string) => void = () => {},
+): Promise<{ runs: Run[]; problem?: string }> {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    return { runs: [], problem: `cannot open: ${errText(e)}` };
+  }
+  try {
+    const head = new Uint8Array(SNIFF_BYTES);
+    const n = fs.readSync(fd, head, 0, SNIFF_BYTES, 0);
+    const det = detectFormat(head.subarray(0, n), path.basename(file));
+    if (!det.ok) return { runs: [], problem: det.message };
+    const parser = createParser(det.format, { source: file, name: runName(file) });
+    const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
+    let pos = 0;
+    for (;;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, pos);
+      if (got <= 0) break;
+      parser.push(buf.subarray(0, got));
+      pos += got;
+      progress(got, file);
+      // Let a progress display and other work breathe on very large files.
+      if ((pos & ((64 << 20) - 1)) < got) await yieldToLoop();
+    }
+    parser.end();
+    for (const r of parser.runs) for (const s of r.series.values()) s.trim();
+    return { runs: parser.runs };
+  } catch (e) {
+    return { runs: [], problem: `cannot read: ${errText(e)}` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * One TensorBoard run = one directory of event files, read in file-name order (the name holds
+ * the creation time) and concatenated; a later file that starts before the end of an earlier
+ * one is a restart, recorded as an event.
+ */
+async function readEventDir(
+  dir: string,
+  files: string[],
+  opts: LoadOptions,
+  progress: (n: number, file: string) => void,
+  problems: LoadProblem[],
+): Promise<Run | undefined> {
+  const sorted = [...files].sort(compareEventFiles);
+  const merged = createRun(files.length === 1 ? files[0] : dir, 'tfevents', runName(dir));
+  let read = 0;
+  for (const f of sorted) {
+    const r = await readLogFile(f, opts, progress);
+    if (r.problem) {
+      problems.push({ source: f, message: r.problem });
+      continue;
+    }
+    for (const run of r.runs) {
+      read++;
+      const tag = files.length > 1 ? `${path.basename(f)}: ` : '';
+      for (const e of run.events) {
+        if (e.type === 'note' || e.type === 'malformed' || e.type === 'truncated') {
+          merged.events.push({ ...e, message: tag + e.message });
+        } else merged.events.push(e);
+      }
+      for (const [k, v] of Object.entries(run.meta)) merged.meta[k] = v;
+      for (const s of run.series.values()) {
+        const into = seriesOf(merged, s.name);
+        const before = into.length > 0 ? into.lastStep() : undefined;
+        const firstNew = s.length > 0 ? s.steps.get(0) : undefined;
+        if (before !== undefined && firstNew !== undefined && firstNew < before) {
+          if (!merged.events.some(e => e.type === 'restart' && e.toStep === firstNew && e.fromStep === before)) {
+            merged.events.push({ type: 'restart', series: s.name, fromStep: before, toStep: firstNew });
+          }
+        }
+        appendSeries(into, s);
+      }
+    }
+  }
+  if (read === 0) return undefined;
+  if (merged.series.size === 0) return undefined;
+  for (const s of merged.series.values()) s.trim();
+  return merged;
+}
+
+function appendSeries(into: ReturnType<typeof seriesOf>, s: ReturnType<typeof seriesOf>): void {
+  const st = s.steps.view();
+  const va = s.values.view();
+  const wt = s.wallTimes?.view();
+  const ln = s.lines?.view();
+  for (let i = 0; i < st.length; i++) {
+    into.push(st[i], va[i], wt ? wt[i] : undefined, ln ? ln[i] : undefined);
+  }
+}
+
+function compareEventFiles(a: string, b: string): number {
+  const ta = eventTime(a);
+  const tb = eventTime(b);
+  if (ta !== tb) return ta - tb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function eventTime(f: string): number {
+  const m = /tfevents\.(\d+)/.exec(path.basename(f));
+  return m ? Number(m[1]) : 0;
+}
+
+type PlanItem =
+  | { kind: 'file'; file: string; explicit: boolean }
+  | { kind: 'tb'; dir: string; files: string[] }
+  | { kind: 'mlflow'; dir: string };
+
+function planDirectory(root: string, plan: PlanItem[], maxDepth: number): void {
+  if (isMlflowStore(root)) {
+    plan.push({ kind: 'mlflow', dir: root });
+    return;
+  }
+  const walk = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const events: string[] = [];
+    const names = new Set(entries.map(e => e.name));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name) || depth >= maxDepth) continue;
+        // A Hugging Face checkpoint copy of trainer_state.json is a prefix of the final one.
+        if (/^checkpoint-\d+$/.test(e.name) && names.has('trainer_state.json')) continue;
+        if (isMlflowStore(full)) plan.push({ kind: 'mlflow', dir: full });
+        else walk(full, depth + 1);
+      } else if (e.isFile()) {
+        if (e.name.startsWith('events.out.tfevents.')) {
+          if (!e.name.endsWith('.profile-empty')) events.push(full);
+        } else if (LOG_NAME_RE.test(e.name) && !NOT_LOG_RE.test(e.name)) {
+          plan.push({ kind: 'file', file: full, explicit: false });
+        }
+      }
+    }
+    if (events.length) plan.push({ kind: 'tb', dir, files: events });
+  };
+  walk(root, 0);
+}
+
+function runName(p: string): string {
+  const base = path.basename(p);
+  const parent = path.basename(path.dirname(p));
+  if (base.startsWith('events.out.tfevents.')) return parent || base;
+  return base;
+}
+
+function errText(e: unknown): string {
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') return 'no such file or directory';
+    if (err.code === 'EACCES') return 'permission denied';
+    if (err.code === 'EISDIR') return 'is a directory';
+    return err.message;
+  }
+  return String(e);
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise(resolve => setImmediate(resolve));
+}
