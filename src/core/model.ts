@@ -239,14 +239,14 @@ export function reportMalformed(
 // Roles
 
 const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev|holdout)([^a-z]|$)/i;
-const TRAIN_RE = /(^|[^a-z])(train|training|tr)([^a-z]|$)/i;
-const LR_RE = /(^|[^a-z])(lr|learning[_ ]?rate|base_lr|lr0|lr1|lr2)([^a-z]|$)|^lr[-_/]|^x\/lr\d|^lr\/pg\d/i;
-const GRAD_RE = /grad(ient)?[_ /.-]?norm|^gnorm$|(^|[^a-z])gnorm([^a-z]|$)|^norm$/i;
-const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1|categorical_accuracy|sparse_categorical_accuracy)([^a-z]|$)/i;
-const LOSS_RE = /loss|(^|[^a-z])(nll|ce|mse|mae|ppl|perplexity)([^a-z]|$)/i;
-const PART_RE = /(^|[^a-z])loss[_ /.-]+[a-z]|[a-z][_ /.-]+loss[_ /.-]|\b(box|obj|cls|dfl|rpn|mask|kl|recon|reg|aux|decode)[_ /.-]?loss|loss[_/.-](box|obj|cls|dfl|rpn|mask|kl|recon|reg|ce|bbox|giou|iou)/i;
-const NOT_METRIC_RE = /(^|[^a-z])(time|runtime|eta|memory|mem|samples_per_second|steps_per_second|flos|tokens|epoch|step|iter|iteration|num_updates|wall|data_time|_step|_runtime|_timestamp|timestamp|created_at|loss_scale|scale)([^a-z]|$)/i;
-const TOTAL_LOSS_RE = /^(train[_ /.-])?(total[_ ]?)?loss$|^(train|training)[_ /.-]?(total[_ ]?)?loss(_epoch|_step)?$|^total_loss$|^loss(_epoch|_step)?$|^train\/loss$|^epoch_loss$|^batch_loss$/i;
+const LR_RE = /(^|[^a-z])(lr|learning[_ ]?rate|base_lr|lr\d)([^a-z]|$)|^lr[-_/]|^x\/lr\d/i;
+const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)([^a-z]|$)|^norm$/i;
+const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1)([^a-z]|$)|accuracy/i;
+const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)/i;
+const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
+/** Names of a whole (total) training loss, as opposed to one part of a multi-part loss. */
+const TOTAL_LOSS_RE =
+  /^((train|training|tr)[_ /.-]?)?(total[_ ]?|mean[_ ]?|avg[_ ]?|epoch[_ ]?|batch[_ ]?)?loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$/i;
 
 /**
  * Infer a series' role from its name as written. Names are kept as they are; the role only
@@ -254,22 +254,19 @@ const TOTAL_LOSS_RE = /^(train[_ /.-])?(total[_ ]?)?loss$|^(train|training)[_ /.
  */
 export function inferRole(name: string): Role {
   const n = name.trim();
+  const lower = n.toLowerCase();
+  // Bare split names, as build-nanogpt's log.txt writes them ("<step> train <loss>").
+  if (lower === 'train' || lower === 'training') return 'train_loss';
+  if (lower === 'val' || lower === 'valid' || lower === 'validation') return 'val_loss';
   const isVal = VAL_RE.test(n);
-  if (LR_RE.test(n) && !LOSS_RE.test(n)) return 'lr';
-  if (GRAD_RE.test(n)) return 'grad_norm';
-  if (LOSS_RE.test(n) && !/loss[_ ]?scale/i.test(n)) {
+  if (LOSS_RE.test(n) && !NOT_LOSS_RE.test(n)) {
     if (isVal) return 'val_loss';
     if (TOTAL_LOSS_RE.test(n)) return 'train_loss';
-    if (PART_RE.test(n)) return 'loss_part';
-    if (/^(train|training)[_ /.-]/i.test(n) && /loss/i.test(n)) {
-      // train/box_loss and similar: a part of a multi-part loss.
-      return /^(train|training)[_ /.-](total_)?loss$/i.test(n) ? 'train_loss' : 'loss_part';
-    }
-    if (/loss/i.test(n)) return TRAIN_RE.test(n) || /^loss/i.test(n) ? 'train_loss' : 'loss_part';
-    return 'other';
+    return 'loss_part';
   }
+  if (GRAD_RE.test(n)) return 'grad_norm';
+  if (LR_RE.test(n)) return 'lr';
   if (ACC_RE.test(n)) return isVal ? 'val_acc' : 'train_acc';
-  if (NOT_METRIC_RE.test(n)) return 'other';
   return 'other';
 }
 

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { inferRole, type Role } from '../../../src/core/model';
+
+// Names taken from the real logs in ../shared/fixtures/real and the format specs.
+describe('inferRole(name) reads roles from names as written', () => {
+  it.each<[string, Role]>([
+    ['loss', 'train_loss'],
+    ['train_loss', 'train_loss'],
+    ['Train Loss', 'train_loss'],
+    ['train/loss', 'train_loss'],
+    ['train loss', 'train_loss'],
+    ['total_loss', 'train_loss'],
+    ['epoch_loss', 'train_loss'],
+    ['train_loss_epoch', 'train_loss'],
+    ['train', 'train_loss'],
+    ['val_loss', 'val_loss'],
+    ['Val Loss', 'val_loss'],
+    ['val loss', 'val_loss'],
+    ['eval_loss', 'val_loss'],
+    ['eval/loss', 'val_loss'],
+    ['valid_loss', 'val_loss'],
+    ['validation_loss', 'val_loss'],
+    ['evaluation_loss_vs_iterations', 'val_loss'],
+    ['val/box_loss', 'val_loss'],
+    ['val', 'val_loss'],
+    ['loss_cls', 'loss_part'],
+    ['loss_box_reg', 'loss_part'],
+    ['train/box_loss', 'loss_part'],
+    ['decode.loss_ce', 'loss_part'],
+    ['kl_loss', 'loss_part'],
+    ['lr', 'lr'],
+    ['LR', 'lr'],
+    ['learning_rate', 'lr'],
+    ['lr-Adam', 'lr'],
+    ['x/lr0', 'lr'],
+    ['lr/pg0', 'lr'],
+    ['base_lr', 'lr'],
+    ['grad_norm', 'grad_norm'],
+    ['gnorm', 'grad_norm'],
+    ['norm', 'grad_norm'],
+    ['accuracy', 'train_acc'],
+    ['train_acc', 'train_acc'],
+    ['val_accuracy', 'val_acc'],
+    ['eval_accuracy', 'val_acc'],
+    ['fast_rcnn/cls_accuracy', 'train_acc'],
+    ['loss_scale', 'other'],
+    ['epoch', 'other'],
+    ['eval_wer', 'other'],
+    ['metrics/mAP50(B)', 'other'],
+    ['hella', 'other'],
+    ['time', 'other'],
+    ['train_time', 'other'],
+  ])('%j -> %s', (name, role) => {
+    expect(inferRole(name)).toBe(role);
+  });
+});
