@@ -24,70 +24,124 @@ export type FormatId =
   | 'mlflow'
   | 'wandb';
 
-/** A growable Float64 array (amortised O(1) append, compacted by `trim`). */
-export class GrowableF64 {
-  private buf: Float64Array;
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS; // elements per full chunk
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * A growable typed array without growth slack: appends go into fixed-size chunks (no copy of
+ * what is already stored, at most one partly filled chunk of spare capacity), and `view()`
+ * consolidates them into one exact-size array when a contiguous view is needed. This keeps
+ * memory per point at its minimum on very large logs (see `npm run bench`).
+ */
+abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
+  /** Consolidated prefix (exact size). */
+  protected base: A;
+  /** Full chunks after the base, each CHUNK long. */
+  protected full: A[] = [];
+  /** The chunk being filled (grows up to CHUNK). */
+  protected tail: A;
+  protected tailLen = 0;
   length = 0;
-  constructor(capacity = 16) {
-    this.buf = new Float64Array(capacity);
+
+  constructor(capacity: number) {
+    this.base = this.alloc(0);
+    this.tail = this.alloc(Math.min(CHUNK, Math.max(4, capacity)));
   }
+
+  protected abstract alloc(n: number): A;
+
   push(v: number): void {
-    if (this.length === this.buf.length) this.grow();
-    this.buf[this.length++] = v;
+    if (this.tailLen === this.tail.length) this.growTail();
+    this.tail[this.tailLen++] = v;
+    this.length++;
   }
+
   get(i: number): number {
-    return this.buf[i];
+    const j = i - this.base.length;
+    if (j < 0) return this.base[i];
+    const c = j >> CHUNK_BITS;
+    return c < this.full.length ? this.full[c][j & CHUNK_MASK] : this.tail[j & CHUNK_MASK];
   }
+
   set(i: number, v: number): void {
-    this.buf[i] = v;
+    const j = i - this.base.length;
+    if (j < 0) {
+      this.base[i] = v;
+      return;
+    }
+    const c = j >> CHUNK_BITS;
+    if (c < this.full.length) this.full[c][j & CHUNK_MASK] = v;
+    else this.tail[j & CHUNK_MASK] = v;
   }
+
   last(): number {
-    return this.length > 0 ? this.buf[this.length - 1] : NaN;
+    return this.length > 0 ? this.get(this.length - 1) : NaN;
   }
-  /** A view of the filled part (no copy; invalidated by the next push that grows). */
-  view(): Float64Array {
-    return this.buf.subarray(0, this.length);
+
+  /** A contiguous view of all values (consolidates chunks; invalidated by the next push). */
+  view(): A {
+    if (this.full.length === 0 && this.tailLen === 0) return this.base;
+    this.consolidate();
+    return this.base;
   }
-  /** Release the spare capacity. */
+
+  /** Release all spare capacity. */
   trim(): void {
-    if (this.buf.length !== this.length) this.buf = this.buf.slice(0, Math.max(this.length, 1));
+    this.consolidate();
+    this.tail = this.alloc(4);
   }
+
   get byteLength(): number {
-    return this.buf.byteLength;
+    return (this.base.length + this.full.length * CHUNK + this.tail.length) * this.base.BYTES_PER_ELEMENT;
   }
-  private grow(): void {
-    const next = new Float64Array(Math.max(16, Math.ceil(this.buf.length * 1.5)));
-    next.set(this.buf);
-    this.buf = next;
+
+  private growTail(): void {
+    if (this.tail.length < CHUNK) {
+      const next = this.alloc(Math.min(CHUNK, this.tail.length * 2));
+      next.set(this.tail);
+      this.tail = next;
+      return;
+    }
+    this.full.push(this.tail);
+    this.tail = this.alloc(CHUNK);
+    this.tailLen = 0;
+  }
+
+  private consolidate(): void {
+    if (this.full.length === 0 && this.tailLen === 0) return;
+    const out = this.alloc(this.length);
+    out.set(this.base, 0);
+    let at = this.base.length;
+    for (const c of this.full) {
+      out.set(c, at);
+      at += c.length;
+    }
+    out.set(this.tail.subarray(0, this.tailLen), at);
+    this.base = out;
+    this.full = [];
+    this.tailLen = 0;
+    if (this.tail.length > 64) this.tail = this.alloc(64);
+  }
+}
+
+/** A growable Float64 array (steps, values, wall times). */
+export class GrowableF64 extends ChunkedArray<Float64Array> {
+  constructor(capacity = 16) {
+    super(capacity);
+  }
+  protected alloc(n: number): Float64Array {
+    return new Float64Array(n);
   }
 }
 
 /** A growable Uint32 array, used for 1-based source line numbers. */
-export class GrowableU32 {
-  private buf: Uint32Array;
-  length = 0;
+export class GrowableU32 extends ChunkedArray<Uint32Array> {
   constructor(capacity = 16) {
-    this.buf = new Uint32Array(capacity);
+    super(capacity);
   }
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Uint32Array(Math.max(16, Math.ceil(this.buf.length * 1.5)));
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.length++] = v;
-  }
-  get(i: number): number {
-    return this.buf[i];
-  }
-  view(): Uint32Array {
-    return this.buf.subarray(0, this.length);
-  }
-  trim(): void {
-    if (this.buf.length !== this.length) this.buf = this.buf.slice(0, Math.max(this.length, 1));
-  }
-  get byteLength(): number {
-    return this.buf.byteLength;
+  protected alloc(n: number): Uint32Array {
+    return new Uint32Array(n);
   }
 }
 

@@ -1,0 +1,86 @@
+// `npm run bench`: parse throughput and memory for generated 100 MB logs of each kind, pandas
+// on the same CSV, a 1 GB text log analysed end to end (peak RSS), and — when present — the
+// engine and webview benchmarks. Benchmarks, not tests: numbers are printed, nothing asserts.
+//
+//   npm run bench                 # everything
+//   npm run bench -- --quick      # 20 MB files, no 1 GB run
+import * as esbuild from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+const quick = process.argv.includes('--quick');
+const sizeMB = quick ? 20 : 100;
+const OUT = path.resolve('bench/out');
+mkdirSync(OUT, { recursive: true });
+
+for (const [entry, out] of [
+  ['bench/parse.ts', 'parse.cjs'],
+  ['bench/gen-cli.ts', 'gen.cjs'],
+  ...(existsSync('bench/engine.ts') ? [['bench/engine.ts', 'engine.cjs']] : []),
+]) {
+  await esbuild.build({ entryPoints: [entry], outfile: path.join(OUT, out), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+}
+
+function gen(kind, mb, ext) {
+  const file = path.join(OUT, `bench-${kind}-${mb}MB.${ext}`);
+  if (!existsSync(file) || statSync(file).size < mb * 1e6) {
+    process.stderr.write(`generating ${file} ...\n`);
+    execFileSync(process.execPath, [path.join(OUT, 'gen.cjs'), kind, file, String(mb)]);
+  }
+  return file;
+}
+
+function measure(file, mode = 'parse') {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', path.join(OUT, 'parse.cjs'), file, mode], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const rows = [];
+const files = {};
+for (const [kind, ext] of [['csv', 'csv'], ['jsonl', 'jsonl'], ['text', 'log'], ['tfevents', 'tfevents']]) {
+  const file = gen(kind, sizeMB, ext === 'tfevents' ? 'bin' : ext);
+  files[kind] = file;
+  // tfevents are detected by content; name the file like one anyway.
+  const m = measure(file);
+  rows.push({ kind, ...m });
+}
+
+const fmt = (v, d = 1) => (typeof v === 'number' ? v.toFixed(d) : String(v));
+console.log(`\nParse throughput (${sizeMB} MB generated logs, streaming loader, one process each)`);
+console.log('| format | MB | seconds | MB/s | points | bytes/point (arrays) | bytes/point (heap) | peak RSS MB |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.kind} | ${fmt(r.bytes / 1e6)} | ${fmt(r.seconds, 2)} | ${fmt(r.mbps)} | ${r.points.toLocaleString('en-US')} | ${fmt(r.bytesPerPointArrays)} | ${fmt(r.bytesPerPointHeap)} | ${fmt(r.peakRssMB, 0)} |`);
+}
+
+// pandas on the same CSV.
+const py = spawnSync('/usr/bin/python3', ['-c', `
+import sys, time
+import pandas as pd
+t = time.perf_counter(); df = pd.read_csv(sys.argv[1]); dt = time.perf_counter() - t
+print(dt)
+`, files.csv], { encoding: 'utf8' });
+if (py.status === 0) {
+  const pandasSec = Number(py.stdout.trim());
+  const ours = rows.find(r => r.kind === 'csv');
+  console.log(`\npandas.read_csv on the same ${fmt(ours.bytes / 1e6)} MB CSV: ${fmt(pandasSec, 2)} s (${fmt(ours.bytes / 1e6 / pandasSec)} MB/s); Loss Lens ${fmt(ours.seconds, 2)} s — ratio pandas/ours = ${fmt(pandasSec / ours.seconds, 2)}x`);
+} else {
+  console.log(`\npandas comparison skipped: /usr/bin/python3 with pandas not available (${py.stderr.trim().split('\n').pop()})`);
+}
+
+if (!quick) {
+  const big = gen('text', 1000, 'log');
+  const m = measure(big, 'analyze');
+  console.log(`\n1 GB text log, load + analyze: ${fmt(m.bytes / 1e6, 0)} MB in ${fmt(m.seconds, 1)} s (${fmt(m.mbps)} MB/s), ${m.points.toLocaleString('en-US')} points, analyze ${fmt(m.analyzeMs, 0)} ms, peak RSS ${fmt(m.peakRssMB, 0)} MB (target < 1024)`);
+}
+
+if (existsSync(path.join(OUT, 'engine.cjs'))) {
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(OUT, 'engine.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write('\n' + r.stdout);
+}
+if (existsSync('bench/webview.mjs')) {
+  const r = spawnSync(process.execPath, ['bench/webview.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write('\n' + r.stdout);
+}
