@@ -59,7 +59,7 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
       }
     } else {
       if (path.basename(p).startsWith('events.out.tfevents.')) {
-        plan.push({ kind: 'tb', dir: path.dirname(p), files: [p] });
+        plan.push({ kind: 'tb', dir: path.dirname(p), files: [p], explicit: true });
       } else {
         plan.push({ kind: 'file', file: p, explicit: true });
       }
@@ -97,8 +97,12 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
       continue;
     }
     if (item.kind === 'tb') {
+      const before = result.problems.length;
       const run = await readEventDir(item.dir, item.files, opts, progress, result.problems);
       if (run) result.runs.push(run);
+      else if (item.explicit && result.problems.length === before) {
+        result.problems.push({ source: item.files[0], message: 'no training metrics found in this file' });
+      }
       continue;
     }
     const r = await readLogFile(item.file, opts, progress);
@@ -228,7 +232,7 @@ function eventTime(f: string): number {
 
 type PlanItem =
   | { kind: 'file'; file: string; explicit: boolean }
-  | { kind: 'tb'; dir: string; files: string[] }
+  | { kind: 'tb'; dir: string; files: string[]; explicit?: boolean }
   | { kind: 'mlflow'; dir: string };
 
 function planDirectory(root: string, plan: PlanItem[], maxDepth: number): void {

@@ -64,7 +64,7 @@ describe('the real corpus', () => {
     const roots = [...new Set(mlflow.map(e => e.file.split('/').slice(0, 3).join('/')))];
     expect(roots.sort()).toEqual([
       'mlflow_filestore/mlflow3_timeseries/mlruns',
-      'mlflow_filestore/yolo_badminton/mlruns',
+      'mlflow_filestore/yolo_badminton/mlflow',
     ]);
     const r = await loadPaths(roots.map(x => path.join(REAL, x)));
     expect(r.problems).toEqual([]);

@@ -102,7 +102,10 @@ function looksCsv(s: string, fileName: string): boolean {
   if (/[=]|:\s/.test(head) && !/\.csv$/i.test(fileName)) return false;
   if (lines.length === 1) return /\.(csv|tsv)$/i.test(fileName);
   const rows = lines.slice(1, -1).length ? lines.slice(1, Math.max(2, lines.length - 1)) : lines.slice(1);
-  let same = 0;
-  for (const r of rows) if (r.split(sep).length === cols) same++;
-  return same >= Math.ceil(rows.length * 0.8);
+  // Rows of about the header's width (ragged rows are reported by the CSV reader itself).
+  let close = 0;
+  for (const r of rows) if (Math.abs(r.split(sep).length - cols) <= 1) close++;
+  const headerNumeric = cells.filter(c => c !== '' && !Number.isNaN(Number(c))).length;
+  if (headerNumeric > cells.length / 2 && !/\.(csv|tsv)$/i.test(fileName)) return false;
+  return close >= Math.ceil(rows.length * 0.8) && rows.some(r => /\d/.test(r));
 }
