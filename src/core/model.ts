@@ -157,6 +157,7 @@ export class Series {
   nonFinite = 0;
   /** Number of times the step went backwards inside this series. */
   restarts = 0;
+  private prevStep = -Infinity;
 
   constructor(
     readonly name: string,
@@ -170,7 +171,8 @@ export class Series {
   /** Append one point. `wallTime` (seconds) and `line` (1-based) are optional. */
   push(step: number, value: number, wallTime?: number, line?: number): void {
     const n = this.values.length;
-    if (n > 0 && step < this.steps.get(n - 1)) this.restarts++;
+    if (step < this.prevStep) this.restarts++;
+    this.prevStep = step;
     this.steps.push(step);
     this.values.push(value);
     if (!Number.isFinite(value)) this.nonFinite++;

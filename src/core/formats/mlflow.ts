@@ -1,2 +1,319 @@
-// PLACEHOLDER: MLflow file-store reader, being written.
-export {};
+/**
+ * MLflow file store (`./mlruns`, the `file:` tracking backend): a directory tree, read with
+ * node:fs (not a byte stream, so not a LogParser).
+ *
+ *   <store>/<experiment_id>/meta.yaml                 experiment (name, artifact_location, ...)
+ *   <store>/<experiment_id>/<run_id>/meta.yaml        run (run_id, run_name, status, ...)
+ *   <store>/<experiment_id>/<run_id>/metrics/<key>    one point per line: `ts_ms value [step]`
+ *   <store>/<experiment_id>/<run_id>/params/<key>     one value per file
+ *   <store>/<experiment_id>/<run_id>/tags/<key>       (run name in tags/mlflow.runName)
+ *   <store>/<experiment_id>/models/m-<id>/metrics/... MLflow 3 logged-model metrics, lines
+ *                                                     `ts value step run_id [dataset digest]`
+ *
+ * A key containing '/' is stored as nested directories (`metrics/lr/pg0` = key `lr/pg0`).
+ * Metric lines are kept in file order (logging order; several points may share a step);
+ * values may be `nan`, `inf`, `-inf`. Wall time = ts / 1000 seconds. Deleted experiments
+ * (`.trash`) are not read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { baseName, createRun, reportMalformed, seriesOf, type Run } from '../model';
+import { parseNumber } from './numbers';
+
+/** Don't read metric files larger than this (a file store never holds one this big). */
+const MAX_METRIC_FILE = 512 * 1024 * 1024;
+/** How many child directories `isMlflowStore` looks at before giving up on a directory. */
+const MAX_CHILDREN_PROBED = 200;
+
+/** Top-level `key: value` pairs of a meta.yaml (quotes removed); undefined if unreadable. */
+export function readMetaYaml(file: string): Record<string, string> | undefined {
+  let text: string;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 1024 * 1024) return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^([A-Za-z_][\w.-]*):(?:\s+(.*))?$/.exec(line);
+    if (!m) continue;
+    let v = (m[2] ?? '').trim();
+    if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"'))) v = v.slice(1, -1);
+    out[m[1]] = v;
+  }
+  return out;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function listDirs(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter(e => e.isDirectory())
+      .map(e => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+type Kind = 'run' | 'experiment' | 'other';
+
+/** What a directory's meta.yaml says it is (one read). */
+function kindOf(meta: Record<string, string> | undefined): Kind {
+  if (!meta || meta.model_id !== undefined) return 'other'; // MLflow 3 logged models have run-like dirs
+  if (meta.run_id !== undefined || meta.run_uuid !== undefined) return 'run';
+  if (meta.experiment_id !== undefined && meta.name !== undefined) return 'experiment';
+  return 'other';
+}
+
+function metaOf(dir: string): Record<string, string> | undefined {
+  return readMetaYaml(path.join(dir, 'meta.yaml'));
+}
+
+function runMeta(dir: string): Record<string, string> | undefined {
+  const m = metaOf(dir);
+  return kindOf(m) === 'run' ? m : undefined;
+}
+
+function experimentMeta(dir: string): Record<string, string> | undefined {
+  const m = metaOf(dir);
+  return kindOf(m) === 'experiment' ? m : undefined;
+}
+
+function isRunDir(dir: string): boolean {
+  return kindOf(metaOf(dir)) === 'run';
+}
+
+function isExperimentDir(dir: string): boolean {
+  return kindOf(metaOf(dir)) === 'experiment';
+}
+
+/**
+ * True when `dir` is part of an MLflow file store that `findMlflowRuns` can read: a store
+ * root (`mlruns/`, holding experiment directories), an experiment directory, or one run
+ * directory. Cheap enough to call on every directory of a walk (reads a few meta.yaml files).
+ */
+export function isMlflowStore(dir: string): boolean {
+  if (!isDir(dir)) return false;
+  if (kindOf(metaOf(dir)) !== 'other') return true;
+  const children = listDirs(dir);
+  for (let i = 0; i < children.length && i < MAX_CHILDREN_PROBED; i++) {
+    const c = children[i];
+    if (c === '.trash' || c === 'models') continue;
+    if (isExperimentDir(path.join(dir, c))) return true;
+  }
+  return false;
+}
+
+/** Run directories of a store root, an experiment directory, or a run directory. */
+export function findMlflowRuns(dir: string): string[] {
+  if (isRunDir(dir)) return [dir];
+  const runsOf = (exp: string) =>
+    listDirs(exp)
+      .filter(c => c !== 'models' && c !== '.trash')
+      .map(c => path.join(exp, c))
+      .filter(isRunDir);
+  if (isExperimentDir(dir)) return runsOf(dir);
+  const out: string[] = [];
+  for (const c of listDirs(dir)) {
+    if (c === '.trash' || c === 'models') continue;
+    const exp = path.join(dir, c);
+    if (isExperimentDir(exp)) out.push(...runsOf(exp));
+  }
+  return out;
+}
+
+/** Files under `dir`, as keys relative to it joined with '/' (nested directories = '/'). */
+function listKeys(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const key = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (depth < 16) walk(path.join(d, e.name), key, depth + 1);
+      } else if (e.isFile()) out.push(key);
+    }
+  };
+  walk(dir, '', 0);
+  return out;
+}
+
+function readSmallText(file: string, max = 1024 * 1024): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > max) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+interface MetricLine {
+  ts: number;
+  value: number;
+  step: number;
+  runId: string | undefined;
+  line: number;
+}
+
+/**
+ * Parse a metric file's text: one point per line, 2 to 6 space-separated fields
+ * `timestamp_ms value [step [run_id [dataset_name dataset_digest]]]`. Bad lines are returned
+ * in `bad` (1-based line numbers).
+ */
+export function parseMetricLines(text: string): { points: MetricLine[]; bad: number[] } {
+  const points: MetricLine[] = [];
+  const bad: number[] = [];
+  let lineNo = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0) nl = text.length;
+    lineNo++;
+    const line = text.slice(start, nl).trim();
+    start = nl + 1;
+    if (!line) continue;
+    const f = line.split(/\s+/);
+    if (f.length < 2 || f.length > 6) {
+      bad.push(lineNo);
+      continue;
+    }
+    const ts = Number(f[0]);
+    const value = parseNumber(f[1]);
+    const step = f.length >= 3 ? Number(f[2]) : 0;
+    if (!Number.isFinite(ts) || value === undefined || !Number.isFinite(step)) {
+      bad.push(lineNo);
+      continue;
+    }
+    points.push({ ts, value, step, runId: f.length >= 4 ? f[3] : undefined, line: lineNo });
+  }
+  return { points, bad };
+}
+
+/** Read one run directory of a file store into a Run (format 'mlflow'). */
+export function readMlflowRun(runDir: string): Run {
+  const meta = runMeta(runDir) ?? readMetaYaml(path.join(runDir, 'meta.yaml')) ?? {};
+  const runId = meta.run_id || meta.run_uuid || baseName(runDir);
+  const tagName = readSmallText(path.join(runDir, 'tags', 'mlflow.runName'))?.trim();
+  const name = tagName || meta.run_name || runId;
+  const run = createRun(runDir, 'mlflow', name);
+  run.meta['mlflow.run_id'] = runId;
+  if (meta.experiment_id) run.meta['mlflow.experiment_id'] = meta.experiment_id;
+  const exp = experimentMeta(path.dirname(runDir));
+  if (exp?.name) run.meta['mlflow.experiment_name'] = exp.name;
+  if (meta.status) run.meta['mlflow.status'] = meta.status;
+  if (meta.start_time) run.meta['mlflow.start_time'] = meta.start_time;
+  if (meta.end_time) run.meta['mlflow.end_time'] = meta.end_time;
+  if (meta.lifecycle_stage && meta.lifecycle_stage !== 'active') run.meta['mlflow.lifecycle_stage'] = meta.lifecycle_stage;
+
+  const paramsDir = path.join(runDir, 'params');
+  for (const key of listKeys(paramsDir)) {
+    const v = readSmallText(path.join(paramsDir, ...key.split('/')));
+    if (v !== undefined) run.meta[`param.${key}`] = v.replace(/\r?\n$/, '');
+  }
+
+  const metricsDir = path.join(runDir, 'metrics');
+  for (const key of listKeys(metricsDir)) {
+    readMetricFile(run, key, path.join(metricsDir, ...key.split('/')), undefined);
+  }
+
+  readModelMetrics(run, runDir, runId);
+  for (const s of run.series.values()) s.trim();
+  return run;
+}
+
+function readMetricFile(run: Run, key: string, file: string, onlyRunId: string | undefined): number {
+  let text: string;
+  try {
+    const st = fs.statSync(file);
+    if (st.size > MAX_METRIC_FILE) {
+      reportMalformed(run, `metric file for '${key}' is too large to read (${st.size} bytes)`);
+      return 0;
+    }
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    reportMalformed(run, `cannot read metric file for '${key}': ${String(e)}`);
+    return 0;
+  }
+  const { points, bad } = parseMetricLines(text);
+  for (const line of bad) reportMalformed(run, `metric '${key}': line ${line} is not 'timestamp value [step]'`, { line });
+  let n = 0;
+  for (const p of points) {
+    if (onlyRunId !== undefined && p.runId !== onlyRunId) continue;
+    seriesOf(run, key).push(p.step, p.value, p.ts / 1000, p.line);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * MLflow 3 logs a run's metrics a second time under the logged model that the run produced
+ * (`<experiment>/models/m-<id>/metrics/<key>`, lines with a 4th field = run id). Points that
+ * belong to this run and are not already in its own metric files are added; the others are
+ * ignored. A note says what was found.
+ */
+function readModelMetrics(run: Run, runDir: string, runId: string): void {
+  const modelsDir = path.join(path.dirname(runDir), 'models');
+  const models = listDirs(modelsDir).filter(m => m.startsWith('m-'));
+  if (models.length === 0) return;
+  let dup = 0;
+  let added = 0;
+  const usedModels: string[] = [];
+  for (const m of models) {
+    const dir = path.join(modelsDir, m);
+    const mm = readMetaYaml(path.join(dir, 'meta.yaml'));
+    if (mm?.source_run_id && mm.source_run_id !== runId) continue;
+    const metricsDir = path.join(dir, 'metrics');
+    let used = false;
+    for (const key of listKeys(metricsDir)) {
+      const text = readSmallText(path.join(metricsDir, ...key.split('/')), MAX_METRIC_FILE);
+      if (text === undefined) continue;
+      const { points } = parseMetricLines(text);
+      for (const p of points) {
+        if (p.runId !== runId) continue;
+        used = true;
+        const s = run.series.get(key);
+        let seen = false;
+        if (s) {
+          const wt = s.wallTimes;
+          for (let i = 0; i < s.length && !seen; i++) {
+            seen =
+              s.steps.get(i) === p.step &&
+              Object.is(s.values.get(i), p.value) &&
+              (wt === undefined || wt.get(i) === p.ts / 1000);
+          }
+        }
+        if (seen) dup++;
+        else {
+          seriesOf(run, key).push(p.step, p.value, p.ts / 1000);
+          added++;
+        }
+      }
+    }
+    if (used) usedModels.push(m);
+  }
+  if (usedModels.length === 0) return;
+  run.events.push({
+    type: 'note',
+    message:
+      `MLflow 3 logged-model metrics (${usedModels.join(', ')}): ${dup} point(s) repeat the run's own metrics` +
+      (added ? `, ${added} point(s) added` : ''),
+  });
+}

@@ -18,6 +18,8 @@
  * makes `next()` return false. Readers are meant to be reused (`reset`) so decoding a record
  * allocates nothing. Every getter checks the wire type it expects and skips the field (setting
  * `wrongType`) when it does not match, so a field of an unexpected type cannot derail the walk.
+ *
+ * `ProtoWriter` (at the end) is the matching minimal encoder, for tests and benchmarks.
  */
 
 export const WIRE_VARINT = 0;
@@ -191,7 +193,8 @@ export class ProtoReader {
     return this.signedVarint();
   }
 
-  private signedVarint(): number {
+  /** A bare signed varint at the current position (elements of a packed repeated field). */
+  signedVarint(): number {
     this.hi32 = 0;
     const v = this.varint();
     if (this.hi32 >= 0x80000000) {
