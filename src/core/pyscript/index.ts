@@ -1,0 +1,19 @@
+/**
+ * Python training-script analysis (pure: no vscode, no Node APIs).
+ *
+ * - `checkPythonScript(text, opts)`: static checks (double softmax, sigmoid + BCELoss, missing
+ *   zero_grad, loss accumulated as a tensor, validation without eval()/no_grad(), the guide's L1
+ *   sample) and the guide's checklist as information.
+ * - `hyperparameterEdits(findings, text, opts)`: issues with edits on the lines that set the
+ *   hyperparameters a run's findings implicate.
+ * - `looksLikeTrainingScript(text)`: cheap test used before running either.
+ * - `applyScriptEdits(text, edits)`: apply a fix's edits to a text.
+ */
+export { checkPythonScript } from './checks';
+export { hyperparameterEdits, lowerLr } from './hyperparams';
+export type { HyperparameterOptions } from './hyperparams';
+export { looksLikeTrainingScript } from './facts';
+export { formatLike } from './edits';
+export { applyScriptEdits } from './apply';
+export { SCRIPT_ISSUE_CODES } from './types';
+export type { CheckOptions, ScriptEdit, ScriptFix, ScriptIssue, ScriptIssueCode } from './types';

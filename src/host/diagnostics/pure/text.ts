@@ -1,0 +1,161 @@
+/**
+ * Text of the editor integration (diagnostic messages, hovers, the code lens), in English or
+ * Simplified Chinese. Pure: no vscode.
+ */
+import type { Evidence, Finding, Lang, Severity } from '../../../core/diagnose/types';
+
+const SEVERITY_LABEL: Record<Lang, Record<Severity, string>> = {
+  en: { error: 'error', warning: 'warning', info: 'info' },
+  'zh-cn': { error: '错误', warning: '警告', info: '提示' },
+};
+
+const LABELS = {
+  en: {
+    evidence: 'Evidence',
+    fixes: 'Fixes to try',
+    confidence: 'confidence',
+    step: (s: string) => `step ${s}`,
+    steps: (a: string, b: string) => `steps ${a}–${b}`,
+    series: 'series',
+    show: 'Show in Loss Lens',
+    open: 'Open curves',
+    none: 'No problems found',
+  },
+  'zh-cn': {
+    evidence: '证据',
+    fixes: '建议尝试的修复',
+    confidence: '置信度',
+    step: (s: string) => `第 ${s} 步`,
+    steps: (a: string, b: string) => `第 ${a}–${b} 步`,
+    series: '序列',
+    show: '在 Loss Lens 中查看',
+    open: '打开曲线',
+    none: '未发现问题',
+  },
+} as const;
+
+/** `diagnostic.message`: the title, then what was seen. */
+export function diagnosticMessage(f: Finding): string {
+  const title = f.title.trim();
+  const msg = f.message.trim();
+  if (!msg) return title;
+  if (!title) return msg;
+  return `${title}: ${msg}`;
+}
+
+/** Text for "Copy suggested fix": the first fix's code, else its detail (undefined: no fix). */
+export function copyFixText(f: Finding): string | undefined {
+  const fix = f.fixes[0];
+  if (!fix) return undefined;
+  const code = fix.code?.trim();
+  return code ? code : fix.detail.trim() || fix.title;
+}
+
+/** Format a number for people: integers as they are, others with 4 significant digits. */
+export function formatNumber(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Inf';
+  if (v === -Infinity) return '-Inf';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-4 || a >= 1e9)) return v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return String(Number(v.toPrecision(4)));
+}
+
+function formatValue(v: Evidence[string], lang: Lang): string {
+  if (v === null) return '—';
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return lang === 'zh-cn' ? (v ? '是' : '否') : v ? 'yes' : 'no';
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, 12).map(formatNumber).join(', ');
+    return v.length > 12 ? `${shown}, … (${v.length})` : shown;
+  }
+  return String(v);
+}
+
+/** Escape markdown punctuation in plain text (inline code in backticks is kept). */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\*_[\]<>|#]/g, m => `\\${m}`);
+}
+
+function fence(code: string): string {
+  let ticks = '```';
+  while (code.includes(ticks)) ticks += '`';
+  return `${ticks}python\n${code.replace(/\s+$/, '')}\n${ticks}`;
+}
+
+export interface HoverOptions {
+  lang: Lang;
+  /**
+   * When set, each finding ends with a "Show in Loss Lens" command link that runs
+   * `lossLens.revealStep(uri, step, series)` (the hover must trust that command).
+   */
+  revealUri?: string;
+  revealCommand?: string;
+}
+
+/** Hover markdown for the findings on one line: what was seen, the evidence, the fixes in order. */
+export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions): string {
+  const L = LABELS[opts.lang];
+  const parts: string[] = [];
+  for (const f of findings) {
+    const lines: string[] = [];
+    lines.push(`**Loss Lens — ${escapeMarkdown(f.title)}**`);
+    const where =
+      f.endStep !== undefined && f.endStep !== f.step
+        ? L.steps(formatNumber(f.step), formatNumber(f.endStep))
+        : L.step(formatNumber(f.step));
+    lines.push(
+      `\`${f.kind}\` · ${SEVERITY_LABEL[opts.lang][f.severity]} · ${where} · ${L.series} \`${f.series.replace(/`/g, "'")}\` · ${L.confidence} ${Math.round(f.confidence * 100)}%`,
+    );
+    if (f.message.trim()) lines.push('', f.message.trim());
+    const ev = Object.entries(f.evidence);
+    if (ev.length > 0) {
+      lines.push('', `**${L.evidence}**`, '');
+      for (const [k, v] of ev) lines.push(`- ${escapeMarkdown(k)}: ${escapeMarkdown(formatValue(v, opts.lang))}`);
+    }
+    if (f.fixes.length > 0) {
+      lines.push('', `**${L.fixes}**`, '');
+      f.fixes.forEach((fix, i) => {
+        lines.push(`${i + 1}. **${escapeMarkdown(fix.title)}** — ${fix.detail}`);
+        if (fix.code && fix.code.trim()) {
+          lines.push('', ...fence(fix.code).split('\n').map(l => `   ${l}`), '');
+        }
+      });
+    }
+    if (opts.revealUri) {
+      const args = encodeURIComponent(JSON.stringify([opts.revealUri, f.step, f.series]));
+      lines.push('', `[${L.show}](command:${opts.revealCommand ?? 'lossLens.revealStep'}?${args})`);
+    }
+    parts.push(lines.join('\n'));
+  }
+  return parts.join('\n\n---\n\n');
+}
+
+/** The code lens title summing a run up: "2 errors, 1 warning — Open curves". */
+export function codeLensTitle(findings: readonly Finding[], lang: Lang): string {
+  const n = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) n[f.severity]++;
+  const L = LABELS[lang];
+  const parts: string[] = [];
+  if (lang === 'zh-cn') {
+    if (n.error) parts.push(`${n.error} 个错误`);
+    if (n.warning) parts.push(`${n.warning} 个警告`);
+    if (n.info) parts.push(`${n.info} 条提示`);
+    return `${parts.length ? parts.join('，') : L.none} — ${L.open}`;
+  }
+  const plural = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  if (n.error) parts.push(plural(n.error, 'error', 'errors'));
+  if (n.warning) parts.push(plural(n.warning, 'warning', 'warnings'));
+  if (n.info) parts.push(plural(n.info, 'note', 'notes'));
+  return `${parts.length ? parts.join(', ') : L.none} — ${L.open}`;
+}
+
+/** Title of the "Show in Loss Lens" code action. */
+export function showActionTitle(lang: Lang): string {
+  return LABELS[lang].show;
+}
+
+export function copyActionTitle(lang: Lang): string {
+  return lang === 'zh-cn' ? '复制建议的修复' : 'Copy suggested fix';
+}
