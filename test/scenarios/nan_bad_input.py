@@ -54,7 +54,7 @@ finish(
     log,
     'nan_bad_input',
     'jsonl',
-    expected=[{'kind': 'non-finite', 'series': 'loss', 'onset': bad['step'], 'onsetTolerance': 0, 'onsetLine': bad['line']}],
+    expected=[{'kind': 'non-finite', 'series': 'loss', 'role': 'train_loss', 'onset': bad['step'], 'onsetTolerance': 0, 'onsetLine': bad['line']}],
     forbidden=['divergence', 'loss-spike', 'oscillation', 'overfitting', 'underfitting', 'gradient-explosion',
                'vanishing-gradient', 'loss-imbalance'],
     notes=(

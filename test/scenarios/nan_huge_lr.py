@@ -70,8 +70,8 @@ finish(
     log,
     'nan_huge_lr',
     'text',
-    expected=[{'kind': 'non-finite', 'series': 'loss', 'onset': bad['step'], 'onsetTolerance': 0, 'onsetLine': bad['line']}],
-    forbidden=['overfitting', 'underfitting', 'vanishing-gradient', 'no-learning', 'plateau', 'loss-imbalance'],
+    expected=[{'kind': 'non-finite', 'series': 'loss', 'role': 'train_loss', 'onset': bad['step'], 'onsetTolerance': 0, 'onsetLine': bad['line']}],
+    forbidden=['overfitting', 'underfitting', 'vanishing-gradient', 'no-learning', 'loss-imbalance'],
     notes=(
         f'Linear regression, SGD without clipping, warmup to lr {peak_lr} (stability limit 2/lambda_max = '
         f'{stable_limit:.4f}, crossed at step {cross}). The loss falls, then grows geometrically, overflows to '
