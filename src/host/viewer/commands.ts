@@ -1,0 +1,96 @@
+/**
+ * The viewer's commands: "Open Loss Curves", "Compare Runs…", "Export…" and the Explorer's
+ * "Open with Loss Lens".
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LossLensViewers } from './viewers';
+
+export const ViewerCommandId = {
+  /** Palette, editor title: the active log, else a picked file or run directory. */
+  openCurves: 'lossLens.openCurves',
+  /** Palette: several logs or run directories overlaid. */
+  compareRuns: 'lossLens.compareRuns',
+  /** Palette, editor title of a view: PNG / CSV / JSON / HTML. */
+  export: 'lossLens.export',
+  /** Explorer context menu (files and folders; several selected = compare). */
+  openWith: 'lossLens.openWithLossLens',
+} as const;
+
+/** File names the viewer reads (as load.ts recognises them in directories). */
+const LOG_FILE_RE = /(^events\.out\.tfevents\.)|(\.(csv|tsv|jsonl|json|log|txt|wandb)$)|(^trainer_state\.json$)/i;
+
+export function looksLikeLog(fsPath: string): boolean {
+  return LOG_FILE_RE.test(path.basename(fsPath));
+}
+
+export class ViewerCommands {
+  static register(_context: vscode.ExtensionContext, viewers: LossLensViewers): vscode.Disposable {
+    return vscode.Disposable.from(
+      vscode.commands.registerCommand(ViewerCommandId.openCurves, (uri?: vscode.Uri) => openCurves(viewers, uri)),
+      vscode.commands.registerCommand(ViewerCommandId.compareRuns, (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+        compareRuns(viewers, uri, uris),
+      ),
+      vscode.commands.registerCommand(ViewerCommandId.export, () => viewers.exportActive()),
+      vscode.commands.registerCommand(ViewerCommandId.openWith, (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
+        const all = uris?.length ? uris : uri ? [uri] : [];
+        if (!all.length) return openCurves(viewers);
+        return viewers.open(all);
+      }),
+    );
+  }
+}
+
+/** The log of the active editor tab (text or custom editor), if it is one. */
+function activeLog(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  let uri: vscode.Uri | undefined;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) uri = input.uri;
+  uri ??= vscode.window.activeTextEditor?.document.uri;
+  return uri && uri.scheme === 'file' && looksLikeLog(uri.fsPath) ? uri : undefined;
+}
+
+async function openCurves(viewers: LossLensViewers, uri?: vscode.Uri): Promise<void> {
+  const fromEditor = uri !== undefined;
+  const target = uri ?? activeLog() ?? (await pickSources(false))?.[0];
+  if (!target) return;
+  await viewers.open([target], {
+    // From a log's editor title: beside the text, so both stay in view.
+    viewColumn: fromEditor && !isDirectory(target) ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+  });
+}
+
+async function compareRuns(viewers: LossLensViewers, uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<void> {
+  const given = uris?.length ? uris : uri ? [uri] : [];
+  const targets = given.length > 1 ? given : await pickSources(true);
+  if (!targets?.length) return;
+  await viewers.open(targets, { title: targets.length > 1 ? undefined : path.basename(targets[0].fsPath) });
+}
+
+function isDirectory(uri: vscode.Uri): boolean {
+  return !looksLikeLog(uri.fsPath) && path.extname(uri.fsPath) === '';
+}
+
+/**
+ * Ask for log files or run directories. A native dialog cannot offer both on every platform,
+ * so the user first says which.
+ */
+async function pickSources(many: boolean): Promise<vscode.Uri[] | undefined> {
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: '$(file) Log files…', folders: false, description: 'text, CSV, JSON lines, trainer_state.json, tfevents' },
+      { label: '$(folder) Run directories…', folders: true, description: 'TensorBoard, Lightning, MLflow, W&B run folders' },
+    ],
+    { title: many ? 'Loss Lens: compare runs' : 'Loss Lens: open loss curves' },
+  );
+  if (!kind) return undefined;
+  return vscode.window.showOpenDialog({
+    canSelectMany: many,
+    canSelectFiles: !kind.folders,
+    canSelectFolders: kind.folders,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    openLabel: many ? 'Compare' : 'Open',
+    title: many ? 'Loss Lens: pick the runs to compare' : 'Loss Lens: pick a log',
+    filters: kind.folders ? undefined : { 'Training logs': ['log', 'txt', 'csv', 'tsv', 'jsonl', 'json', 'wandb', '*'] },
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The panel manager: every open curve view (custom editors and panels), opening views for
+ * files, run directories and in-memory live runs, revealing a step, exporting.
+ *
+ * For other features:
+ *   viewers.open([uri, ...])                  curves of files / run directories (several overlay)
+ *   viewers.openLive(run) -> LiveView         a view of a Run that keeps growing;
+ *       live.append()                         push the points added since the last call
+ *       live.setFindings(findings)            new findings for the run
+ *       live.finish()                         the run ended
+ *   viewers.reveal(source, step)              zoom a view of `source` to a step (opens one)
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { analyzeRuns } from '../../core/analyze';
+import type { Finding } from '../../core/diagnose/types';
+import { loadPaths } from '../../core/load';
+import type { Run } from '../../core/model';
+import type { ExportFormat } from '../../shared/protocol';
+import { Disposable } from './dispose';
+import { EXPORT_CHOICES, exportViewerData } from './exportFlow';
+import { viewerLocale, viewerTitle } from './payload';
+import { type ViewerData, ViewerSession, viewerWebviewOptions } from './session';
+
+export interface OpenOptions {
+  title?: string;
+  viewColumn?: vscode.ViewColumn;
+  /** Keep focus where it is. */
+  preserveFocus?: boolean;
+}
+
+export interface LiveOptions extends OpenOptions {
+  findings?: Finding[];
+}
+
+/** Read paths and analyse them, for a view. */
+export async function loadViewerData(paths: string[], title?: string): Promise<ViewerData> {
+  const result = await loadPaths(paths);
+  let findings: Finding[] = [];
+  try {
+    findings = analyzeRuns(result.runs, { lang: viewerLocale(vscode.env.language) });
+  } catch (e) {
+    result.problems.push({ source: paths.join(', '), message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return {
+    runs: result.runs,
+    findings,
+    problems: result.problems,
+    title: title ?? (result.runs.length ? viewerTitle(result.runs) : paths.map(p => path.basename(p)).join(', ')),
+    live: new Set(),
+  };
+}
+
+export class LossLensViewers extends Disposable {
+  static readonly panelViewType = 'lossLens.panel';
+
+  private readonly sessions = new Set<ViewerSession>();
+  private lastActive: ViewerSession | undefined;
+  private output: vscode.OutputChannel | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    super();
+  }
+
+  /** Every open view. */
+  get all(): readonly ViewerSession[] {
+    return [...this.sessions];
+  }
+
+  /** The view the user focused last (still open). */
+  get active(): ViewerSession | undefined {
+    const focused = [...this.sessions].find(s => s.panel.active);
+    return focused ?? this.lastActive;
+  }
+
+  log(message: string): void {
+    if (!this.output) this.output = this._register(vscode.window.createOutputChannel('Loss Lens Viewer'));
+    this.output.appendLine(`[${new Date().toISOString()}] ${message}`);
+  }
+
+  /** Show data in a webview panel (one VS Code made for the custom editor, or ours). */
+  attach(panel: vscode.WebviewPanel, data: ViewerData): ViewerSession {
+    const session = new ViewerSession(panel, data, {
+      extensionUri: this.context.extensionUri,
+      log: m => this.log(m),
+    });
+    this.sessions.add(session);
+    this.lastActive = session;
+    session.onDidFocus(() => (this.lastActive = session));
+    session.onDidDispose(() => {
+      this.sessions.delete(session);
+      if (this.lastActive === session) this.lastActive = undefined;
+    });
+    return session;
+  }
+
+  private createPanel(title: string, opts: OpenOptions): vscode.WebviewPanel {
+    return vscode.window.createWebviewPanel(
+      LossLensViewers.panelViewType,
+      title,
+      { viewColumn: opts.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: opts.preserveFocus ?? false },
+      // No retainContextWhenHidden: the webview re-hydrates from its state and a new snapshot.
+      viewerWebviewOptions(this.context.extensionUri),
+    );
+  }
+
+  /** Open the curves of files or run directories in a new panel; several runs are overlaid. */
+  async open(uris: vscode.Uri[], opts: OpenOptions = {}): Promise<ViewerSession | undefined> {
+    const paths = uris.map(u => u.fsPath);
+    if (!paths.length) return undefined;
+    const data = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Loss Lens: reading logs' },
+      () => loadViewerData(paths, opts.title),
+    );
+    if (!data.runs.length) {
+      const why = data.problems.map(p => `${path.basename(p.source)}: ${p.message}`).join('; ');
+      void vscode.window.showErrorMessage(`Loss Lens: no training metrics found${why ? ` (${why})` : ''}.`);
+      return undefined;
+    }
+    const panel = this.createPanel(data.title, opts);
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'viewer-icon.svg');
+    return this.attach(panel, data);
+  }
+
+  /** A view of an in-memory run that keeps growing (the runner's). */
+  openLive(run: Run, opts: LiveOptions = {}): LiveView {
+    const data: ViewerData = {
+      runs: [run],
+      findings: opts.findings ?? [],
+      problems: [],
+      title: opts.title ?? `${run.name} (live)`,
+      live: new Set([run]),
+    };
+    const panel = this.createPanel(data.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, ...opts });
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'viewer-icon.svg');
+    return new LiveView(this.attach(panel, data), run);
+  }
+
+  /** Zoom a view showing `source` to a step; opens a view of the source when none shows it. */
+  async reveal(source: string, step: number, opts: { series?: string; endStep?: number } = {}): Promise<void> {
+    let session = [...this.sessions].find(s => s.hasSource(source));
+    if (!session) session = await this.open([vscode.Uri.file(source)], { viewColumn: vscode.ViewColumn.Beside });
+    session?.reveal(source, step, opts.series, opts.endStep);
+  }
+
+  /** "Export…": from the active view, or pick logs and export their data. */
+  async exportActive(format?: ExportFormat): Promise<void> {
+    const session = this.active;
+    const choices = session ? EXPORT_CHOICES : EXPORT_CHOICES.filter(c => c.format !== 'png');
+    let fmt = format;
+    if (!fmt) {
+      const pick = await vscode.window.showQuickPick(
+        choices.map(c => ({ label: c.label, detail: c.detail, format: c.format })),
+        { title: 'Loss Lens: export', placeHolder: session ? `Export ${session.panel.title}` : 'Export the data of a log' },
+      );
+      if (!pick) return;
+      fmt = pick.format;
+    }
+    if (session) {
+      await session.exportAs(fmt);
+      return;
+    }
+    const uris = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      canSelectFiles: true,
+      canSelectFolders: false,
+      openLabel: 'Export',
+      title: 'Loss Lens: logs to export',
+    });
+    if (!uris?.length) return;
+    const data = await loadViewerData(uris.map(u => u.fsPath));
+    if (!data.runs.length) {
+      void vscode.window.showErrorMessage('Loss Lens: no training metrics found.');
+      return;
+    }
+    await exportViewerData(fmt, data, { locale: viewerLocale(vscode.env.language) });
+  }
+
+  override dispose(): void {
+    for (const s of this.sessions) s.dispose();
+    this.sessions.clear();
+    super.dispose();
+  }
+}
+
+/** Live appends go out at most this often (the webview redraws at the same pace). */
+const LIVE_INTERVAL_MS = 100;
+
+/** A view of a run that is still being written. */
+export class LiveView {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private last = 0;
+  private closed = false;
+
+  constructor(
+    readonly session: ViewerSession,
+    readonly run: Run,
+  ) {
+    session.onDidDispose(() => {
+      this.closed = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+    });
+  }
+
+  get onDidDispose(): vscode.Event<void> {
+    return this.session.onDidDispose;
+  }
+
+  /** The user closed the view. */
+  get isDisposed(): boolean {
+    return this.closed;
+  }
+
+  /** Push the points the run gained since the last call (coalesced to ten pushes a second). */
+  append(): void {
+    if (this.timer || this.closed) return;
+    const wait = Math.max(0, this.last + LIVE_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.last = Date.now();
+      this.session.flushAppends();
+    }, wait);
+  }
+
+  setFindings(findings: Finding[]): void {
+    this.session.setFindings(findings);
+  }
+
+  /** The run ended: send what is left and mark it finished. */
+  finish(findings?: Finding[]): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.session.flushAppends(this.run);
+    if (findings) this.session.setFindings(findings);
+  }
+
+  reveal(step: number, series?: string): void {
+    this.session.reveal(this.run.source, step, series);
+  }
+
+  dispose(): void {
+    this.session.panel.dispose();
+  }
+}
