@@ -1,7 +1,20 @@
 import type * as vscode from 'vscode';
+import { EditorDiagnostics } from './host/diagnostics';
+import { TrainingController } from './host/runner/controller';
+import { ViewerCommands } from './host/viewer/commands';
+import { LossCurvesEditorProvider } from './host/viewer/curvesEditor';
+import { LossLensViewers } from './host/viewer/viewers';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Registrations come with the viewer and editor-integration work.
+export function activate(context: vscode.ExtensionContext): void {
+  // Curve viewer: `viewers` opens views (files, live runs) and reveals steps for other features.
+  const viewers = new LossLensViewers(context);
+  context.subscriptions.push(viewers);
+  context.subscriptions.push(LossCurvesEditorProvider.register(context, viewers));
+  context.subscriptions.push(ViewerCommands.register(context, viewers));
+  // Inline diagnostics: findings on logs, checks and hyperparameter fixes on training scripts.
+  context.subscriptions.push(EditorDiagnostics.register(context));
+  // Training runner: Run Training / Stop Training / Watch Log…, live curves in the viewer.
+  context.subscriptions.push(TrainingController.register(context, viewers));
 }
 
 export function deactivate(): void {}

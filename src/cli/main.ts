@@ -16,12 +16,16 @@ import { loadPaths } from '../core/load';
 import { pointCount, type Run } from '../core/model';
 import { describeEvent, fmt, renderReport } from '../core/report';
 import { summarizeRun, toJson, type AnalyzeJson } from '../core/summary';
+import { runCommand } from './run';
+import { watchCommand } from './watch';
 
 const VERSION = '0.1.0';
 
 const USAGE = `Usage:
   loss-lens analyze PATH... [--json] [--fail-on error|warning|info|never] [--lang en|zh-cn] [--report FILE]
   loss-lens report PATH... --out report.html [--lang en|zh-cn]
+  loss-lens run [--stop-on KINDS] [--log FILE] [--lang en|zh-cn] -- COMMAND...   (run --help)
+  loss-lens watch PATH [--stop-after-idle SECONDS] [--lang en|zh-cn]             (watch --help)
 
 PATH is a log file (text, CSV, JSON lines, trainer_state.json, TensorBoard event file, W&B .wandb)
 or a run directory (TensorBoard run dir, Lightning logs, MLflow mlruns, a folder of logs).
@@ -95,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
+  if (argv[0] === 'run') return runCommand(argv.slice(1));
+  if (argv[0] === 'watch') return watchCommand(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
