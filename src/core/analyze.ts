@@ -2,17 +2,16 @@
  * Runs in, findings out: the one entry point the CLI, the report and the extension share.
  * Findings carry the source of the run they belong to.
  */
-import type { Finding, Lang } from './diagnose/types';
+import { diagnose, type DiagnoseOptions } from './diagnose';
+import type { Finding } from './diagnose/types';
 import type { Run } from './model';
 
-export interface AnalyzeOptions {
-  lang?: Lang;
-}
+export type AnalyzeOptions = DiagnoseOptions;
 
-export function analyzeRuns(runs: Run[], _opts: AnalyzeOptions = {}): Finding[] {
+export function analyzeRuns(runs: Run[], opts: AnalyzeOptions = {}): Finding[] {
   const out: Finding[] = [];
-  for (const _run of runs) {
-    // The diagnostic engine plugs in here (issue: diagnostic engine).
+  for (const run of runs) {
+    for (const f of diagnose([run], opts)) out.push({ ...f, source: run.source });
   }
   return out;
 }

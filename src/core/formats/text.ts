@@ -1,13 +1,434 @@
-import { createRun, type Run } from '../model';
+/**
+ * Plain-text training output (stdout captures, `train.log`, console logs) as a streaming parser.
+ *
+ * Lines come from the shared LineSplitter (`\r` redraws are segments of their `\n` line).
+ * Each line is read by `text/scan.ts`: a full one-pass scan, or — for a line whose text outside
+ * its numbers is the same as a line seen before (the usual case in a training log) — a replay
+ * of that line's template, which gives the same result while only parsing the numbers.
+ *
+ * A line becomes a *record* (points that share one step) when it holds metric values:
+ * - free-form pairs `key value`, `key: value`, `key=value`, `key = value`, separated by
+ *   `,` `|` ` - ` `;` or blanks: the seed template `Epoch 3: Train Loss = 0.1234, ...`, nanoGPT
+ *   `iter 100: loss 4.2654, time 13500.54ms, mfu -100.00%`, `step:N/T train_loss:X ...`,
+ *   Keras `128/128 - 0s - loss: 2.9102 - accuracy: 0.1586`, Detectron2 `iter: 19  total_loss:`,
+ *   torchvision `Epoch: [0]  [0/6]  lr: 0.001  loss: 8.2773 (8.2773)`, fairseq `simple`,
+ *   PyTorch word_language_model `| epoch   1 |   200/ 2983 batches | lr 20.00 | loss 17.74`,
+ *   tqdm postfixes `..., loss=0.123, acc=0.9]`;
+ * - flat Python/JSON dict reprs: Hugging Face Trainer `{'loss': 1.14, 'epoch': 0.91}`, fairseq
+ *   `--log-format json` `... | train_inner | {"loss": "16.464", "num_updates": "25"}`;
+ * - build-nanogpt `log.txt` lines `<step> <train|val|hella> <value>`.
+ *
+ * Step of a record: the line's step key (step/global_step > num_updates > iter/iteration >
+ * epoch > update; `epoch` plus a later `[i/n]` batch counter gives a fractional epoch), else a
+ * leading integer (build-nanogpt), else the step of the last line that had one (a record or an
+ * `Epoch N/M` header), else a running record index. Step keys are never series. A step going
+ * backwards gives one `restart` run event (the first 100 are listed, further ones counted in a
+ * note). Values kept: every one read, NaN/Inf included, except nanoGPT's `mfu -100` sentinel, a
+ * key repeated on one line (the first value wins: `loss: 8.27 (8.27)`) and superseded redraws.
+ *
+ * Progress redraws: Keras progress lines after an `Epoch N/M` header replace each other until
+ * the next header (the epoch-end state wins); `\r` redraws of a line with the same step and keys
+ * replace each other too. Replacing overwrites the last point in place, so the live view never
+ * waits for a line that may not come.
+ *
+ * Lines without metrics (tracebacks, model tables, `TrainingArguments(...)` and JSON config
+ * dumps, `***** Running training *****` blocks) are skipped silently; a file without any metric
+ * gives a run with no series and no error.
+ */
+import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../model';
+import { LineSplitter } from './lines';
+import { KeyTable, type KeyInfo } from './text/keys';
+import { LineScanner } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
 
-// PLACEHOLDER: being written; reads nothing yet.
+/** Most series one text run may grow (a garbage file must not create millions). */
+const MAX_SERIES = 5000;
+/** Longest a skipped `(...)` / `{...}` dump block may run before parsing resumes anyway. */
+const MAX_BLOCK_LINES = 2000;
+const MAX_TRUNCATED_EVENTS = 20;
+/** Restart events listed one by one; further jumps are counted in one note. */
+const MAX_RESTART_EVENTS = 100;
+
+/** ANSI escape sequences (colours, cursor moves, OSC titles): CSI, OSC and two-byte forms. */
+// eslint-disable-next-line no-control-regex -- escape sequences are made of control characters
+const ANSI_RE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+
 export class TextParser implements LogParser {
   readonly format = 'text' as const;
   readonly runs: Run[];
+  private readonly run: Run;
+  private readonly splitter: LineSplitter;
+  private readonly table = new KeyTable();
+  private readonly sc: LineScanner;
+
+  // The previous record, for in-place replacement of redraws.
+  private readonly prevKeys: KeyInfo[] = [];
+  private prevN = 0;
+  private prevLine = -1;
+  private prevStep = NaN;
+  private prevKerasHeader = -1;
+  private prevKerasTotal = -1;
+  private recId = 0;
+  private records = 0;
+  /** Step of the last record, for restart detection. */
+  private lastStep = NaN;
+  /** Step that records without their own step key get (last own step, or header). */
+  private ctxStep = NaN;
+  /** Line of the `Epoch N/M` header in force (-1: none, or a record with its own step since). */
+  private headerLine = -1;
+
+  // Skipping dumps.
+  private skipIndented = 0;
+  private blockOpen = 0;
+  private blockClose = 0;
+  private blockDepth = 0;
+  private blockLines = 0;
+
+  private truncatedEvents = 0;
+  private truncatedLine = -1;
+  private seriesCapped = false;
+  private noteNan = false;
+  private noteOverflow = false;
+  private ended = false;
+  private restarts = 0;
+  private moreRestarts: { type: 'note'; message: string } | undefined;
+  /** The last record's keys were renamed (fairseq subset tag): not a template. */
+  private tagged = false;
+
   constructor(opts: ParserOptions) {
-    this.runs = [createRun(opts.source, this.format, opts.name)];
+    this.run = createRun(opts.source, this.format, opts.name);
+    this.runs = [this.run];
+    this.sc = new LineScanner(this.table);
+    this.splitter = new LineSplitter((t, n, tr) => this.onLine(t, n, tr), { splitOnCR: true });
   }
-  push(_chunk: Uint8Array): void {}
-  end(): void {}
+
+  push(chunk: Uint8Array): void {
+    if (this.ended) return;
+    try {
+      this.splitter.push(chunk);
+    } catch (e) {
+      this.internalError(e);
+    }
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.splitter.end();
+    } catch (e) {
+      this.internalError(e);
+    }
+    this.noteMoreRestarts();
+    for (const s of this.run.series.values()) s.trim();
+  }
+
+  private internalError(e: unknown): void {
+    reportMalformed(this.run, `text parser error: ${e instanceof Error ? e.message : String(e)}`, {
+      line: this.splitter.currentLine,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private onLine(text: string, lineNo: number, truncated: boolean): void {
+    try {
+      this.line(text, lineNo, truncated);
+    } catch (e) {
+      // Never expected; the contract is to never throw, so it becomes an event (and the
+      // rest of the chunk is still read).
+      const why = e instanceof Error ? e.message : String(e);
+      reportMalformed(this.run, `text parser error: ${why}`, { line: lineNo });
+    }
+  }
+
+  private line(text: string, lineNo: number, truncated: boolean): void {
+    if (truncated) this.reportTruncated(lineNo);
+    else if (this.blockOpen === 0 && this.skipIndented === 0 && this.sc.replay(text)) {
+      // Same text as a line seen before, but for its numbers.
+      if (this.record(text, lineNo, this.sc.lastDict)) return;
+    }
+    let s = text;
+    if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '');
+    if (s.indexOf('\b') >= 0) s = s.split('\b').join(''); // Keras 3 redraws: \b...\b then \r
+    const n = s.length;
+    let first = 0;
+    let c = 0;
+    while (first < n && ((c = s.charCodeAt(first)) === 32 || c === 9)) first++;
+    if (this.blockOpen !== 0 && this.inBlock(s, first)) return;
+    if (this.skipIndented > 0) {
+      if (first > 0 || n === 0) {
+        this.skipIndented--;
+        return;
+      }
+      this.skipIndented = 0;
+    }
+    if (first === n) return;
+    if (c === 34) return; // `  "d_model": 1024,`: a JSON dump line
+    if (c === 42 && s.startsWith('*****', first)) {
+      // `***** Running training *****` / `***** train metrics *****`: a summary block follows.
+      this.skipIndented = MAX_BLOCK_LINES;
+      return;
+    }
+    let last = n - 1;
+    while (last > first && ((c = s.charCodeAt(last)) === 32 || c === 9)) last--;
+    const lastChar = s.charCodeAt(last);
+    let isDict = false;
+    if (lastChar === 125) {
+      let b = s.indexOf("{'");
+      const b2 = s.indexOf('{"');
+      if (b < 0 || (b2 >= 0 && b2 < b)) b = b2;
+      if (b >= 0) isDict = this.sc.scanDict(s, b);
+    }
+    if (!isDict) this.sc.scanGeneric(s, first);
+    if (this.record(s, lineNo, isDict)) {
+      if (s === text && !truncated && !this.tagged) this.sc.learn(s);
+      return;
+    }
+    // No record: maybe the start of a dump block, or something worth a note.
+    if ((lastChar === 40 || lastChar === 123 || lastChar === 91) && first === 0) {
+      this.blockOpen = lastChar;
+      this.blockClose = lastChar === 40 ? 41 : lastChar + 2;
+      this.blockDepth = 1;
+      this.blockLines = 0;
+      return;
+    }
+    if (!this.noteNan && s.indexOf('nan_detector') >= 0) {
+      this.noteNan = true;
+      this.run.events.push({
+        type: 'note',
+        message:
+          'fairseq nan_detector warning (Inf/NaN in the forward or backward pass), ' +
+          `first at line ${lineNo}`,
+      });
+    } else if (!this.noteOverflow && s.indexOf('gradient overflow detected') >= 0) {
+      this.noteOverflow = true;
+      this.run.events.push({
+        type: 'note',
+        message: `fp16 gradient overflow (loss scale reduced), first at line ${lineNo}`,
+      });
+    }
+  }
+
+  /**
+   * Inside a dump block (`Seq2SeqTrainingArguments(` ... `)`, `BartConfig {` ... `}`): returns
+   * true if the line belongs to it. A line that does not look like a dump line (`name=value,`,
+   * an indented or quoted line, a bracket) ends the block early: an unbalanced opener
+   * (`  warnings.warn(` with its source cut) must not swallow the log.
+   */
+  private inBlock(s: string, first: number): boolean {
+    const n = s.length;
+    if (first === 0 && n > 0) {
+      const c = s.charCodeAt(0);
+      let dumpLine = c === 34 || c === 39 || c === 41 || c === 93 || c === 125 || c === 91;
+      if (c === 123) dumpLine = !(n > 1 && (s.charCodeAt(1) === 39 || s.charCodeAt(1) === 34));
+      if (!dumpLine && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) {
+        // name=value
+        let i = 1;
+        let d = 0;
+        while (i < n) {
+          d = s.charCodeAt(i);
+          const l = d | 32;
+          if (d === 95 || d === 46 || (d >= 48 && d <= 57) || (l >= 97 && l <= 122)) i++;
+          else break;
+        }
+        dumpLine = d === 61;
+      }
+      if (!dumpLine) {
+        this.blockOpen = 0;
+        return false;
+      }
+    }
+    const open = String.fromCharCode(this.blockOpen);
+    const close = String.fromCharCode(this.blockClose);
+    let d = this.blockDepth;
+    for (let i = s.indexOf(open); i >= 0; i = s.indexOf(open, i + 1)) d++;
+    for (let i = s.indexOf(close); i >= 0; i = s.indexOf(close, i + 1)) d--;
+    this.blockDepth = d;
+    if (d <= 0 || ++this.blockLines >= MAX_BLOCK_LINES) this.blockOpen = 0;
+    return true;
+  }
+
+  /** Turn the scanner's result into points. Returns true if the line held metrics. */
+  private record(s: string, lineNo: number, isDict: boolean): boolean {
+    const sc = this.sc;
+    const np = sc.nPairs;
+    const hasStep = sc.stepRank < 99;
+    if (np === 0) {
+      if (hasStep && sc.stepRank === 3 && !isDict && isBareHeader(s, sc.stepKey!.name.length)) {
+        this.ctxStep = sc.stepVal;
+        this.headerLine = lineNo;
+      }
+      return false;
+    }
+    if (!hasStep && !sc.metricish) return false;
+
+    let step: number;
+    let own = true;
+    if (hasStep) {
+      step = sc.stepVal;
+      if (sc.stepRank === 3 && sc.fracN === sc.fracN) step += sc.fracI / sc.fracN;
+    } else if (sc.leadInt === sc.leadInt) {
+      step = sc.leadInt;
+    } else {
+      own = false;
+      step = this.ctxStep === this.ctxStep ? this.ctxStep : this.records;
+    }
+
+    let keys = sc.keys;
+    this.tagged = false;
+    if (!isDict && hasStep && sc.stepKey!.name === 'num_updates') {
+      keys = this.fairseqTagged(s, keys, np);
+      this.tagged = keys !== sc.keys;
+    }
+
+    const kerasHeader = !own && sc.kerasTotal >= 0 ? this.headerLine : -1;
+    let replace = false;
+    if (this.prevN > 0) {
+      if (kerasHeader >= 0) {
+        replace = this.prevKerasHeader === kerasHeader && this.prevKerasTotal === sc.kerasTotal;
+      } else if (this.prevLine === lineNo && this.prevStep === step && this.prevN === np) {
+        replace = true;
+        const pk = this.prevKeys;
+        for (let k = 0; k < np; k++) {
+          if (pk[k] !== keys[k]) {
+            replace = false;
+            break;
+          }
+        }
+      }
+    }
+
+    const prevRec = this.recId;
+    const rec = ++this.recId;
+    if (!replace) {
+      if (this.lastStep === this.lastStep && step < this.lastStep) {
+        this.restart(keys[0].name, step, lineNo);
+      }
+      this.lastStep = step;
+      this.records++;
+    }
+    const vals = sc.vals;
+    for (let k = 0; k < np; k++) {
+      const info = keys[k];
+      const v = vals[k];
+      if (info.isMfu && v === -100) continue;
+      let ser = info.series;
+      if (ser === undefined) {
+        ser = this.seriesFor(info.name);
+        if (ser === undefined) continue;
+        info.series = ser;
+      }
+      if (replace && info.lastRec === prevRec && ser.length > 0) overwriteLast(ser, v, lineNo);
+      else ser.push(step, v, undefined, lineNo);
+      info.lastRec = rec;
+    }
+
+    // Remember this record.
+    const pk = this.prevKeys;
+    for (let k = 0; k < np; k++) pk[k] = keys[k];
+    this.prevN = np;
+    this.prevLine = lineNo;
+    this.prevStep = step;
+    this.prevKerasHeader = kerasHeader;
+    this.prevKerasTotal = sc.kerasTotal;
+    if (own) {
+      this.ctxStep = step;
+      this.headerLine = -1;
+    }
+    return true;
+  }
+
+  private restart(series: string, toStep: number, line: number): void {
+    if (++this.restarts <= MAX_RESTART_EVENTS) {
+      this.run.events.push({ type: 'restart', series, fromStep: this.lastStep, toStep, line });
+      return;
+    }
+    // A file whose step goes back and forth all the time (several step counters mixed):
+    // listing every jump would cost more memory than the points.
+    if (!this.moreRestarts) {
+      this.moreRestarts = { type: 'note', message: '' };
+      this.run.events.push(this.moreRestarts);
+    }
+    if ((this.restarts & 1023) === 0 || this.ended) this.noteMoreRestarts();
+  }
+
+  private noteMoreRestarts(): void {
+    if (this.moreRestarts) {
+      const n = this.restarts - MAX_RESTART_EVENTS;
+      this.moreRestarts.message =
+        `the step went backwards ${n} more time${n === 1 ? '' : 's'} ` +
+        `after the ${MAX_RESTART_EVENTS} restarts listed`;
+    }
+  }
+
+  private seriesFor(name: string): Series | undefined {
+    const existing = this.run.series.get(name);
+    if (existing) return existing;
+    if (this.run.series.size >= MAX_SERIES) {
+      if (!this.seriesCapped) {
+        this.seriesCapped = true;
+        this.run.events.push({
+          type: 'note',
+          message: `more than ${MAX_SERIES} distinct metric names: the rest were not kept`,
+        });
+      }
+      return undefined;
+    }
+    return seriesOf(this.run, name);
+  }
+
+  /**
+   * fairseq `simple` end-of-epoch lines (`| INFO | valid | epoch 001 | ... | loss 9.189 | ...`)
+   * print the keys without their subset: prefix them like the json format does (`valid_loss`),
+   * so validation values do not land in the training `loss` series.
+   */
+  private fairseqTagged(s: string, keys: KeyInfo[], np: number): KeyInfo[] {
+    let at = s.indexOf(' | INFO | ');
+    if (at < 0) return keys;
+    at += 10;
+    const end = s.indexOf(' | ', at);
+    if (end < 0 || end - at > 40) return keys;
+    const tag = s.slice(at, end);
+    if (tag === 'train_inner' || tag.length === 0 || !/^[A-Za-z][\w-]*$/.test(tag)) return keys;
+    const out = new Array<KeyInfo>(np);
+    for (let k = 0; k < np; k++) {
+      out[k] = this.table.get(tag + '_' + keys[k].name);
+    }
+    return out;
+  }
+
+  private reportTruncated(lineNo: number): void {
+    // Once per line (a cut line with \r redraws arrives as many segments).
+    if (lineNo === this.truncatedLine || this.truncatedEvents >= MAX_TRUNCATED_EVENTS) return;
+    this.truncatedLine = lineNo;
+    this.truncatedEvents++;
+    this.run.events.push({
+      type: 'truncated',
+      message: `line ${lineNo} is longer than the line limit; only its start was read`,
+      line: lineNo,
+    });
+  }
+}
+
+/** Overwrite the last point of a series (a progress redraw replacing the previous state). */
+function overwriteLast(ser: Series, v: number, lineNo: number): void {
+  const i = ser.length - 1;
+  const old = ser.values.get(i);
+  if (!Number.isFinite(old)) ser.nonFinite--;
+  if (!Number.isFinite(v)) ser.nonFinite++;
+  ser.values.set(i, v);
+  ser.lines?.set(i, lineNo);
+}
+
+/** `Epoch 3/10`, `=== Epoch 3 ===`, `Epoch [3/10]`: no letters but the step word's. */
+function isBareHeader(s: string, keyLetters: number): boolean {
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) {
+      if (++letters > keyLetters) return false;
+    }
+  }
+  return letters === keyLetters;
 }

@@ -15,6 +15,8 @@ export const ViewerCommandId = {
   export: 'lossLens.export',
   /** Explorer context menu (files and folders; several selected = compare). */
   openWith: 'lossLens.openWithLossLens',
+  /** Internal (hover links, quick fix "Show in Loss Lens"): open a log zoomed to a step. */
+  revealStep: 'lossLens.revealStep',
 } as const;
 
 /** File names the viewer reads (as load.ts recognises them in directories). */
@@ -32,6 +34,13 @@ export class ViewerCommands {
         compareRuns(viewers, uri, uris),
       ),
       vscode.commands.registerCommand(ViewerCommandId.export, () => viewers.exportActive()),
+      vscode.commands.registerCommand(
+        ViewerCommandId.revealStep,
+        (uriString: string, step: number, series?: string) => {
+          const uri = vscode.Uri.parse(uriString);
+          return viewers.reveal(uri.scheme === 'file' ? uri.fsPath : uriString, Number(step), { series });
+        },
+      ),
       vscode.commands.registerCommand(ViewerCommandId.openWith, (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
         const all = uris?.length ? uris : uri ? [uri] : [];
         if (!all.length) return openCurves(viewers);
@@ -62,9 +71,35 @@ async function openCurves(viewers: LossLensViewers, uri?: vscode.Uri): Promise<v
 
 async function compareRuns(viewers: LossLensViewers, uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<void> {
   const given = uris?.length ? uris : uri ? [uri] : [];
-  const targets = given.length > 1 ? given : await pickSources(true);
+  const targets = given.length > 1 ? given : await pickRunsToCompare();
   if (!targets?.length) return;
   await viewers.open(targets, { title: targets.length > 1 ? undefined : path.basename(targets[0].fsPath) });
+}
+
+/** The logs of the workspace, several at once, with a way out to a file dialog. */
+async function pickRunsToCompare(): Promise<vscode.Uri[] | undefined> {
+  const found = await vscode.workspace.findFiles(
+    '**/{*.log,*.csv,*.tsv,*.jsonl,*.txt,trainer_state.json,metrics.json,scalars.json,events.out.tfevents.*}',
+    '**/{node_modules,.git,.venv,venv}/**',
+    500,
+  );
+  const logs = found.filter(u => looksLikeLog(u.fsPath)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  if (!logs.length) return pickSources(true);
+  type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+  const browse: Item = { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, alwaysShow: true };
+  const items: Item[] = logs.map(u => ({
+    label: path.basename(u.fsPath),
+    description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)),
+    uri: u,
+  }));
+  const picked = await vscode.window.showQuickPick<Item>([browse, ...items], {
+    canPickMany: true,
+    title: vscode.l10n.t('Loss Lens: pick the runs to compare'),
+    placeHolder: vscode.l10n.t('Select two or more logs, or Browse… for other files and run folders'),
+  });
+  if (!picked?.length) return undefined;
+  if (picked.includes(browse)) return pickSources(true);
+  return picked.flatMap(p => (p.uri ? [p.uri] : []));
 }
 
 function isDirectory(uri: vscode.Uri): boolean {

@@ -1,0 +1,197 @@
+/**
+ * What a key read from a text log is: a metric, a step counter, or something never plotted.
+ *
+ * Keys are classified once and cached (`KeyTable`), so the per-line cost of a key is one Map
+ * lookup. The table is bounded: a garbage file with millions of distinct "keys" resets it
+ * instead of growing without limit (classification is pure, so nothing is lost but time).
+ */
+import type { Series } from '../../model';
+
+export const KIND_METRIC = 0;
+export const KIND_STEP = 1;
+export const KIND_DROP = 2;
+
+export interface KeyInfo {
+  /** The key exactly as written (the series name). */
+  readonly name: string;
+  readonly kind: number;
+  /** For step keys: lower is preferred (step < num_updates < iter < epoch < update). */
+  readonly stepRank: number;
+  /** The key looks like a training metric (lets a line without a step key count as a record). */
+  readonly metricish: boolean;
+  /** nanoGPT's `mfu`: the value -100 is a sentinel, not data. */
+  readonly isMfu: boolean;
+  /** The (last) word is an English function word: not a key in `word value` prose. */
+  readonly stopLast: boolean;
+  /** The series, once a point was kept for this key. */
+  series: Series | undefined;
+  /** Id of the record that last wrote a point for this key (for "last redraw wins"). */
+  lastRec: number;
+  /** Scan stamp, to keep only the first value of a key repeated on one line. */
+  stamp: number;
+}
+
+const STEP_WORDS: Record<string, number> = {
+  step: 0,
+  global_step: 0,
+  globalstep: 0,
+  num_updates: 1,
+  iter: 2,
+  iteration: 2,
+  epoch: 3,
+};
+
+/** Words that make a key look like a training metric (so a line without a step counts). */
+const METRIC_RE = new RegExp(
+  [
+    'loss|ppl|perplex|rouge|bleu|reward|score|dice',
+    '(?:^|[^a-z])(?:' +
+      [
+        'acc(?:uracy)?(?![a-z])', 'lr(?![a-z])', 'learning[_ ]?rate', 'g?norm', 'grad_norm', 'f1',
+        'precision', 'recall', 'm?ap(?:50|75|s|m|l)?(?![a-z])', 'auc', 'wer', 'cer', 'err(?:or)?',
+        'mse', 'mae', 'rmse', 'kl', 'entropy', 'm?iou', 'top-?[15]', 'nll', 'bpc', 'bpb', 'mfu',
+        'psnr', 'ssim', 'fid', 'hella(?:swag)?', 'val', 'valid', 'validation', 'train',
+        'training', 'eval', 'test', 'metrics?', 'ndcg', 'mrr',
+      ].join('|') +
+      ')(?![a-z])',
+    '损失|准确率|精度|学习率|验证|训练|测试',
+  ].join('|'),
+  'i',
+);
+
+/** Keys whose numbers are ids or settings, never curves (`device='cuda:0'`, `rank: 0`). */
+const NOT_VALUES = new Set([
+  'cuda', 'cpu', 'gpu', 'device', 'rank', 'local_rank', 'global_rank', 'world_size', 'pid',
+  'port', 'line', 'seed', 'version', 'grad_fn', 'dtype', 'node', 'worker',
+]);
+
+const SOURCE_FILE_RE = /\.(?:py|pyc|pyx|cc|cpp|cu|c|h|hpp|js|ts|java|go|rs|rb|sh)$/i;
+
+function classify(name: string): { kind: number; stepRank: number } {
+  const l = name.toLowerCase();
+  const sp = l.lastIndexOf(' ');
+  const last = sp >= 0 ? l.slice(sp + 1) : l;
+  const r = STEP_WORDS[last];
+  if (r !== undefined) return { kind: KIND_STEP, stepRank: r };
+  if (l.endsWith('_num_updates')) return { kind: KIND_STEP, stepRank: 1 };
+  if (l === 'update') return { kind: KIND_STEP, stepRank: 4 };
+  // 第 3 轮 / 第 3 步: the ordinal of a round.
+  if (l === '第') return { kind: KIND_STEP, stepRank: 3 };
+  if (
+    l === 'eta' ||
+    l === 'v_num' ||
+    NOT_VALUES.has(l) ||
+    l === 'total_flos' ||
+    l === 'runtime' ||
+    l.endsWith('_runtime') ||
+    l.endsWith('samples_per_second') ||
+    l.endsWith('steps_per_second') ||
+    SOURCE_FILE_RE.test(l)
+  ) {
+    return { kind: KIND_DROP, stepRank: 0 };
+  }
+  return { kind: KIND_METRIC, stepRank: 0 };
+}
+
+/** Most distinct keys kept before the cache is reset (garbage input). */
+const MAX_KEYS = 20_000;
+
+const STOP_WORDS = new Set([
+  'a', 'an', 'the', 'on', 'in', 'at', 'of', 'to', 'for', 'from', 'by', 'with', 'is', 'was',
+  'are', 'were', 'be', 'been', 'and', 'or', 'as', 'than', 'per', 'after', 'before', 'over',
+  'under', 'into', 'every', 'each', 'about', 'has', 'have', 'had', 'all', 'only', 'last',
+  'first', 'next', 'now', 'got', 'took', 'use', 'using', 'used', 'found', 'up', 'if', 'it',
+  'its', 'then', 'since', 'until', 'below', 'above', 'within', 'during',
+]);
+
+/**
+ * Keys by name. `lookup` finds the key written at s[a, b) without making a string (a hash of
+ * the characters, then a character compare), which keeps the per-pair cost of a line low.
+ */
+export class KeyTable {
+  private slots: Array<KeyInfo | undefined> = new Array<KeyInfo | undefined>(256);
+  private hashes = new Int32Array(256);
+  private mask = 255;
+  private size = 0;
+
+  /** The key written at s[a, b). */
+  lookup(s: string, a: number, b: number): KeyInfo {
+    let h = 0x811c9dc5 | 0;
+    for (let i = a; i < b; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h |= 1; // never 0: 0 marks an empty slot
+    const len = b - a;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const e = this.slots[i];
+      if (e === undefined) break;
+      if (this.hashes[i] === h && e.name.length === len && sameChars(e.name, s, a)) return e;
+      i = (i + 1) & mask;
+    }
+    return this.insert(s.slice(a, b), h);
+  }
+
+  /** The key with this name. */
+  get(name: string): KeyInfo {
+    return this.lookup(name, 0, name.length);
+  }
+
+  private insert(name: string, h: number): KeyInfo {
+    if (this.size >= MAX_KEYS) this.clear();
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const k = makeKey(name);
+    let i = h & this.mask;
+    while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
+    this.slots[i] = k;
+    this.hashes[i] = h;
+    this.size++;
+    return k;
+  }
+
+  private grow(): void {
+    const oldSlots = this.slots;
+    const oldHashes = this.hashes;
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Array<KeyInfo | undefined>(cap);
+    this.hashes = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let j = 0; j < oldSlots.length; j++) {
+      const e = oldSlots[j];
+      if (e === undefined) continue;
+      let i = oldHashes[j] & this.mask;
+      while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
+      this.slots[i] = e;
+      this.hashes[i] = oldHashes[j];
+    }
+  }
+
+  private clear(): void {
+    this.slots = new Array<KeyInfo | undefined>(256);
+    this.hashes = new Int32Array(256);
+    this.mask = 255;
+    this.size = 0;
+  }
+}
+
+function sameChars(name: string, s: string, a: number): boolean {
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) !== s.charCodeAt(a + i)) return false;
+  }
+  return true;
+}
+
+function makeKey(name: string): KeyInfo {
+  const c = classify(name);
+  const sp = name.lastIndexOf(' ');
+  return {
+    name,
+    kind: c.kind,
+    stepRank: c.stepRank,
+    metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
+    isMfu: name === 'mfu',
+    stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),
+    series: undefined,
+    lastRec: -1,
+    stamp: -1,
+  };
+}

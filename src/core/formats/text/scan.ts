@@ -1,0 +1,1037 @@
+/**
+ * One-pass scanners for a line of training stdout: free-form `key value` / `key: value` /
+ * `key=value` text, and flat Python/JSON dict reprs (`{'loss': 1.14, 'epoch': 0.91}`,
+ * fairseq's `{"loss": "16.464", ...}`).
+ *
+ * Everything is charCode based: no regex, no split, no per-character allocation; keys are
+ * found in the KeyTable by a hash of their characters, without making a string. Work is linear
+ * in the line length with a bounded constant (a key look-back reads at most 3 words; at most
+ * MAX_LOOKS keys per line), so a 1 Mi character line costs milliseconds.
+ *
+ * Templates: a scanned line that yielded a record is remembered as its literal text around its
+ * number tokens plus what each token meant. A later line with the same literals is replayed:
+ * the literals are compared (native `startsWith`), the numbers parsed with the same code, and
+ * the value-dependent decisions (a NaN step, a batch counter's range, an integer-only leading
+ * step, a refused `12:21:56`) re-run exactly; everything that depends on the text only (which
+ * key a value has, which keys are dropped or repeated) is taken from the template. A line is
+ * only remembered when its keys were read from text between tokens (never from a neighbouring
+ * value), so a replay gives the same result as a full scan; the tests check both agree.
+ */
+import { KIND_DROP, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
+
+// Character classes of ASCII (beyond ASCII, letters are part of keys: see uniLetter).
+const DIGIT = 1;
+const ALPHA = 2; // A-Z a-z
+const ALNUM_ = 4; // A-Z a-z 0-9 _  (the body of a word)
+const KEY = 8; // chars a key may contain: A-Z a-z 0-9 _ - / . @
+const LEFT_BLOCK = 16; // a number may not start right after one of these: word chars . @ /
+const END = 32; // a number may end right before one of these
+const STOP = 64; // a rejected token is skipped up to one of these
+const NUMSTART = 128; // 0-9 - + .
+
+const CC = new Uint8Array(128);
+(() => {
+  for (let c = 48; c <= 57; c++) CC[c] |= DIGIT | ALNUM_ | KEY | LEFT_BLOCK | NUMSTART;
+  for (let c = 65; c <= 90; c++) CC[c] |= ALPHA | ALNUM_ | KEY | LEFT_BLOCK;
+  for (let c = 97; c <= 122; c++) CC[c] |= ALPHA | ALNUM_ | KEY | LEFT_BLOCK;
+  CC[95] |= ALNUM_ | KEY | LEFT_BLOCK; // _
+  for (const ch of '-/.@') CC[ch.charCodeAt(0)] |= KEY;
+  for (const ch of '.@/') CC[ch.charCodeAt(0)] |= LEFT_BLOCK;
+  for (const ch of '-+.') CC[ch.charCodeAt(0)] |= NUMSTART;
+  for (const ch of ' \t,;|)]}\'"<>') CC[ch.charCodeAt(0)] |= END;
+  for (const ch of ' \t,;|()[]{}=\'"') CC[ch.charCodeAt(0)] |= STOP;
+  for (let c = 0; c < 32; c++) CC[c] |= END | STOP;
+})();
+
+const POW10 = new Float64Array(23);
+for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
+
+const MAX_PAIRS = 1024;
+/** Most keyed values looked at on one line (real lines have tens; a 1 MB garbage line, many). */
+const MAX_LOOKS = 4096;
+/** Most number tokens a line may have for it to become a template. */
+const MAX_SLOTS = 64;
+/** Templates kept (most recently used first). */
+const MAX_TEMPLATES = 8;
+
+// How a token's key was resolved.
+const R_IGNORE = 0;
+const R_FIRST = 1; // the line's first token: a Keras counter or a leading step
+const R_KEYLESS = 2; // no key: maybe an `[i/n]` batch counter
+const R_KEY = 3;
+const R_DICT = 4; // a dict value
+const R_REJECT = 5; // starts like a number but is none: a date, a time, a version
+
+/**
+ * A line seen before, as literal text around its number tokens, with what each token meant.
+ * A line whose text outside the numbers is identical is read by checking the literals and
+ * parsing the numbers only: the same result as a full scan, at a fraction of the cost.
+ */
+interface Template {
+  /** Literal text before each token and after the last one. */
+  lits: string[];
+  /** Per token: 0: its unit (`ms`, `%`) is folded into the next literal; 1: its end must be
+   * checked again (a `/total` fraction, a `,` that could be a thousands separator); 2: a
+   * refused number-like token (`12:21:56`) that must be refused again. */
+  right: Uint8Array;
+  /** Per token: it was a `count/total` fraction. */
+  fracs: Uint8Array;
+  /** Length of the unit folded into the next literal (to find the token's end). */
+  tails: Int32Array;
+  codes: Uint8Array;
+  infos: Array<KeyInfo | undefined>;
+  brs: Uint8Array;
+  /** Per token: what replaying it does. P_APPLY: the full logic (steps, counters: their use
+   * depends on the value); P_SKIP: nothing (a dropped or repeated key); >= 0: the value is
+   * metric pair number `play[j]` (which pairs a line yields does not depend on values). */
+  play: Int16Array;
+  pairKeys: KeyInfo[];
+  metricish: boolean;
+  dict: boolean;
+  hits: number;
+}
+
+const P_APPLY = -1;
+const P_SKIP = -2;
+
+/** Units that may follow a number directly (`123.45ms`, `2610M`, `nanms`, `4.5it/s`). */
+const LONG_UNITS = new Set(['min', 'sec', 'MiB', 'GiB', 'KiB', 'it/s', 's/it', 'ms/it', 'tok/s']);
+
+/** Letters beyond ASCII (`Époque`, `损失`), classified once per code unit: 1 letter, 2 not. */
+const UNI = new Uint8Array(65536);
+const LETTER_RE = /\p{L}|\p{M}/u;
+
+function uniLetter(c: number): boolean {
+  let k = UNI[c];
+  if (k === 0) {
+    k = c >= 0xd800 && c <= 0xdfff ? 1 : LETTER_RE.test(String.fromCharCode(c)) ? 1 : 2;
+    UNI[c] = k;
+  }
+  return k === 1;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Words that may precede a metric name in a space-separated pair (`train loss 1.23`). */
+function isQualifier(s: string, a: number, b: number): boolean {
+  const w = s.slice(a, b).toLowerCase();
+  switch (w) {
+    case 'train':
+    case 'training':
+    case 'val':
+    case 'valid':
+    case 'validation':
+    case 'eval':
+    case 'test':
+    case 'dev':
+    case 'avg':
+    case 'average':
+    case 'mean':
+    case 'total':
+    case 'best':
+    case 'running':
+    case 'smoothed':
+    case 'ema':
+    case 'global':
+    case 'max':
+    case 'min':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `tensor(`, `array(`, `np.float64(`: reprs that wrap a number. */
+function isWrapper(s: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n < 5 || n > 12) return false;
+  const w = s.slice(a, b);
+  return (
+    w === 'tensor' || w === 'array' || w === 'float' || w === 'np.float64' || w === 'np.float32' ||
+    w === 'np.float16' || w === 'numpy.float64' || w === 'Decimal'
+  );
+}
+
+function isLogLevel(s: string, a: number, b: number): boolean {
+  const n = b - a;
+  if (n < 4 || n > 8) return false;
+  // All upper case?
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  const w = s.slice(a, b);
+  return (
+    w === 'INFO' || w === 'WARNING' || w === 'WARN' || w === 'DEBUG' || w === 'ERROR' ||
+    w === 'CRITICAL' || w === 'TRACE' || w === 'NOTICE' || w === 'FATAL'
+  );
+}
+
+export class LineScanner {
+  /** Switch for tests: with false every line is fully scanned (the reference behaviour). */
+  static useTemplates = true;
+
+  // ---- result of the last scan ----
+  /** Metric pairs, in line order, without duplicates (first value of a key wins). */
+  keys: KeyInfo[] = new Array<KeyInfo>(MAX_PAIRS);
+  vals = new Float64Array(MAX_PAIRS);
+  nPairs = 0;
+  /** Some metric key looks like a training metric (loss, acc, lr, ...). */
+  metricish = false;
+  /** Best step key of the line (rank 99 = none), its value and key. */
+  stepRank = 99;
+  stepVal = NaN;
+  stepKey: KeyInfo | undefined;
+  /** A keyless `i/n` fraction (`[0/6]`, `| 200/ 2983 batches |`, `45/100 [..`), the first one. */
+  fracI = NaN;
+  fracN = NaN;
+  /** A leading bare integer followed by a word (`1234 train 2.345`, build-nanogpt log). */
+  leadInt = NaN;
+  /** Keras progress line: the line starts with `count/total ` (-1 if not). */
+  kerasTotal = -1;
+
+  // ---- number parse scratch ----
+  private nv = 0;
+  private nInt = false;
+  private nIntDigits = 0;
+  private nFrac = NaN;
+  private stamp = 0;
+  // key look-back scratch
+  private ks = 0;
+  private ke = 0;
+  private kBracket = false;
+  private kProse = false;
+  private kExplicit = false;
+  private kMin = 0;
+  // tokens of the last scan (for templates)
+  private readonly slotA = new Int32Array(MAX_SLOTS);
+  private readonly slotE = new Int32Array(MAX_SLOTS);
+  private readonly slotB = new Int32Array(MAX_SLOTS);
+  private readonly slotCode = new Uint8Array(MAX_SLOTS);
+  private readonly slotInfo: Array<KeyInfo | undefined> = new Array<KeyInfo | undefined>(MAX_SLOTS);
+  private readonly slotBr = new Uint8Array(MAX_SLOTS);
+  private readonly slotPlay = new Int16Array(MAX_SLOTS);
+  private readonly slotFrac = new Uint8Array(MAX_SLOTS);
+  private pairIdx = -1;
+  /** Keys looked up on this line (bounded: see MAX_LOOKS). */
+  private looked = 0;
+  private nSlots = 0;
+  private tokEnd = -1;
+  private unsafe = false;
+  private dictScan = false;
+  private readonly templates: Template[] = [];
+  /** Templates dropped without ever being used; many mean lines are all different (timestamps). */
+  private wasted = 0;
+  private skipTemplates = 0;
+  // trimmed range of the last wholeNumber
+  private wa = 0;
+  private wb = 0;
+
+  constructor(private readonly table: KeyTable) {}
+
+  private reset(): void {
+    this.stamp++;
+    this.nPairs = 0;
+    this.metricish = false;
+    this.stepRank = 99;
+    this.stepVal = NaN;
+    this.stepKey = undefined;
+    this.fracI = NaN;
+    this.fracN = NaN;
+    this.leadInt = NaN;
+    this.kerasTotal = -1;
+    this.nSlots = 0;
+    this.tokEnd = -1;
+    this.unsafe = false;
+    this.dictScan = false;
+    this.looked = 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Numbers
+
+  /**
+   * Parse a decimal number body at i (optional sign, digits, fraction, exponent). Returns the
+   * end index, or -1 if there are no digits. Sets nv / nInt / nIntDigits.
+   */
+  private num(s: string, i: number): number {
+    // charCodeAt past the end is NaN, which fails every comparison below: no bounds checks.
+    let j = i;
+    let c = s.charCodeAt(j);
+    let neg = false;
+    if (c === 45 || c === 43) {
+      neg = c === 45;
+      c = s.charCodeAt(++j);
+    }
+    let m = 0;
+    let digits = 0;
+    while (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      c = s.charCodeAt(++j);
+    }
+    const intDigits = digits;
+    let frac = 0;
+    if (c === 46) {
+      let d = s.charCodeAt(j + 1);
+      if (d >= 48 && d <= 57) {
+        j++;
+        do {
+          m = m * 10 + (d - 48);
+          frac++;
+          d = s.charCodeAt(++j);
+        } while (d >= 48 && d <= 57);
+        digits += frac;
+        c = d;
+      }
+    }
+    if (digits === 0) return -1;
+    let exp = 0;
+    let isInt = frac === 0;
+    if (c === 101 || c === 69) {
+      let k = j + 1;
+      let d = s.charCodeAt(k);
+      let eneg = false;
+      if (d === 45 || d === 43) {
+        eneg = d === 45;
+        d = s.charCodeAt(++k);
+      }
+      if (d >= 48 && d <= 57) {
+        isInt = false;
+        let e = 0;
+        do {
+          if (e < 100000) e = e * 10 + (d - 48);
+          d = s.charCodeAt(++k);
+        } while (d >= 48 && d <= 57);
+        exp = eneg ? -e : e;
+        j = k;
+      }
+    }
+    const scale = exp - frac;
+    let v: number;
+    // Exact fast path (Clinger): an integer mantissa below 2^53 and a power of ten that is
+    // itself exact give a correctly rounded result with one operation.
+    if (digits <= 15 && scale >= -22 && scale <= 22) {
+      v = scale >= 0 ? m * POW10[scale] : m / POW10[-scale];
+    } else {
+      v = Number(s.slice(neg || s.charCodeAt(i) === 43 ? i + 1 : i, j));
+    }
+    this.nv = neg ? -v : v;
+    this.nInt = isInt;
+    this.nIntDigits = intDigits;
+    return j;
+  }
+
+  /** `nan`, `inf`, `infinity` (any case) at i. Returns the end index or -1. */
+  private word(s: string, i: number, n: number, neg: boolean): number {
+    if (i + 3 > n) return -1;
+    const a = s.charCodeAt(i) | 32;
+    const b = s.charCodeAt(i + 1) | 32;
+    const c = s.charCodeAt(i + 2) | 32;
+    if (a === 110 && b === 97 && c === 110) {
+      this.nv = NaN;
+    } else if (a === 105 && b === 110 && c === 102) {
+      this.nv = neg ? -Infinity : Infinity;
+      if (i + 8 <= n && s.slice(i + 3, i + 8).toLowerCase() === 'inity') {
+        this.nInt = false;
+        this.nIntDigits = 0;
+        return i + 8;
+      }
+    } else {
+      return -1;
+    }
+    this.nInt = false;
+    this.nIntDigits = 0;
+    return i + 3;
+  }
+
+  /**
+   * Check what follows a number ending at j: a boundary, a unit, a `/total` fraction. Returns
+   * the index after what belongs to the number, or -1 when this is not a number token (a
+   * date, a time, a version, `1,234`, a tqdm `45%|`, `3rd`...). Sets nFrac.
+   */
+  private right(s: string, j: number, n: number): number {
+    this.nFrac = NaN;
+    if (j >= n) return j;
+    const d = s.charCodeAt(j);
+    if (d >= 128) return uniLetter(d) ? -1 : j; // `0.5，` `0.5 ━━` end it; `1轮` does not
+    const f = CC[d];
+    if (f & END) {
+      if (
+        d === 44 &&
+        this.nInt &&
+        this.nIntDigits <= 3 &&
+        j + 3 < n &&
+        isDigit(s.charCodeAt(j + 1)) &&
+        isDigit(s.charCodeAt(j + 2)) &&
+        isDigit(s.charCodeAt(j + 3)) &&
+        (j + 4 >= n || !isDigit(s.charCodeAt(j + 4)))
+      ) {
+        return -1; // 39,344: a thousands separator
+      }
+      return j;
+    }
+    if (d === 58) return j + 1 < n && isDigit(s.charCodeAt(j + 1)) ? -1 : j; // 12:21:56
+    if (d === 46) {
+      // A sentence's full stop; 4.38.1 is a version.
+      if (j + 1 >= n) return j;
+      const e = s.charCodeAt(j + 1);
+      return e === 32 || e === 9 ? j : -1;
+    }
+    if (d === 47) {
+      // count/total
+      if (!this.nInt) return -1;
+      let k = j + 1;
+      while (k < n && k < j + 4 && s.charCodeAt(k) === 32) k++;
+      let c = k < n ? s.charCodeAt(k) : 0;
+      if (!isDigit(c)) return -1;
+      let t = 0;
+      while (isDigit(c)) {
+        t = t * 10 + (c - 48);
+        k++;
+        c = k < n ? s.charCodeAt(k) : 0;
+      }
+      if (k < n && (c >= 128 || (CC[c] & (END | STOP)) === 0)) return -1;
+      this.nFrac = t;
+      return k;
+    }
+    if (d === 37) {
+      // 45%: a value; 45%| is a tqdm bar.
+      if (j + 1 < n) {
+        const e = s.charCodeAt(j + 1);
+        if (e === 124 || e >= 128 || (CC[e] & END) === 0) return -1;
+      }
+      return j + 1;
+    }
+    if (f & ALPHA) {
+      let k = j + 1;
+      let c = 0;
+      while (k < n) {
+        c = s.charCodeAt(k);
+        if (c < 128 && (CC[c] & ALPHA || c === 47)) k++;
+        else break;
+      }
+      if (!this.unitOk(s, j, k)) return -1;
+      if (k < n) {
+        c = s.charCodeAt(k);
+        if (c >= 128 || (CC[c] & END) === 0) {
+          if (!(c === 58 && !(k + 1 < n && isDigit(s.charCodeAt(k + 1))))) return -1;
+        }
+      }
+      return k;
+    }
+    return -1;
+  }
+
+  private unitOk(s: string, a: number, b: number): boolean {
+    const len = b - a;
+    const c0 = s.charCodeAt(a);
+    if (len === 1) {
+      // s M G K k h m x B T
+      return (
+        c0 === 115 || c0 === 77 || c0 === 71 || c0 === 75 || c0 === 107 || c0 === 104 ||
+        c0 === 109 || c0 === 120 || c0 === 66 || c0 === 84
+      );
+    }
+    if (len === 2) {
+      const c1 = s.charCodeAt(a + 1);
+      if (c1 === 115) return c0 === 109 || c0 === 117 || c0 === 110; // ms us ns
+      if (c1 === 66) return c0 === 77 || c0 === 71 || c0 === 75 || c0 === 84; // MB GB KB TB
+      return false;
+    }
+    if (len > 5) return false;
+    return LONG_UNITS.has(s.slice(a, b));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Free-form lines
+
+  /** Scan a free-form line from `first` (its first non-blank character). */
+  scanGeneric(s: string, first: number): void {
+    this.reset();
+    const n = s.length;
+    let i = first;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) {
+        i++;
+        continue;
+      }
+      const f = CC[c];
+      if (f & ALNUM_ && !(f & DIGIT)) {
+        // A word: letters, digits and _ inside it are never numbers. nan / inf may be values.
+        if ((c === 110 || c === 78 || c === 105 || c === 73) && this.leftOk(s, i)) {
+          const e = this.word(s, i, n, false);
+          if (e > 0) {
+            const r = this.right(s, e, n);
+            if (r >= 0) {
+              this.found(s, i, e, r, first, n);
+              i = r;
+              continue;
+            }
+          }
+        }
+        i++;
+        while (i < n) {
+          const d = s.charCodeAt(i);
+          if (d < 128 && CC[d] & ALNUM_) i++;
+          else break;
+        }
+        continue;
+      }
+      if (f & NUMSTART) {
+        if (this.leftOk(s, i)) {
+          let e = this.num(s, i);
+          if (e < 0 && (c === 45 || c === 43) && i + 1 < n) e = this.word(s, i + 1, n, c === 45);
+          if (e > 0) {
+            const r = this.right(s, e, n);
+            if (r >= 0) {
+              this.found(s, i, e, r, first, n);
+              i = r;
+              continue;
+            }
+          } else if (!(f & DIGIT)) {
+            i++;
+            continue;
+          }
+        }
+        // Not a number token: skip the rest of it (a date, a time, a version, 3rd, ...).
+        const start = i;
+        i++;
+        while (i < n) {
+          const d = s.charCodeAt(i);
+          if (d < 128 && CC[d] & STOP) break;
+          i++;
+        }
+        // A number that was refused (`12:21:56`, `2020-12-10`): a template may hold another.
+        if (this.leftOk(s, start)) this.rejected(start, i);
+        continue;
+      }
+      i++;
+    }
+  }
+
+  private leftOk(s: string, i: number): boolean {
+    if (i === 0) return true;
+    const p = s.charCodeAt(i - 1);
+    return p >= 128 ? !uniLetter(p) : (CC[p] & LEFT_BLOCK) === 0;
+  }
+
+  /** A number token [ns, end) was read, its number part [ns, e) (value in nv, fraction nFrac). */
+  private found(s: string, ns: number, e: number, end: number, first: number, n: number): void {
+    let code: number;
+    let info: KeyInfo | undefined;
+    let br = false;
+    if (ns === first) {
+      code = R_FIRST;
+    } else if (this.nPairs >= MAX_PAIRS || ++this.looked > MAX_LOOKS) {
+      // A line with that many values is garbage or a dump: bound the work spent on it.
+      this.unsafe = true;
+      return;
+    } else {
+      const keyed = this.keyBefore(s, ns);
+      // The key must be read from the text between the previous token and this one only, or
+      // a template of this line could not be replayed on a line with other values.
+      if (this.kMin < this.tokEnd) this.unsafe = true;
+      if (!keyed) {
+        code = R_KEYLESS;
+      } else if (this.kProse) {
+        code = R_IGNORE;
+      } else {
+        info = this.table.lookup(s, this.ks, this.ke);
+        if (info.stopLast && !this.kExplicit) {
+          code = R_IGNORE; // "training on 4 devices"
+          info = undefined;
+        } else {
+          code = R_KEY;
+          br = this.kBracket;
+        }
+      }
+    }
+    this.slot(ns, e, end, code, info, br);
+    this.pairIdx = -1;
+    this.apply(code, info, br, s, end, n);
+    this.played(code, info);
+  }
+
+  /** A token that starts like a number but is none (it was skipped up to `end`). */
+  private rejected(start: number, end: number): void {
+    this.slot(start, start, end, R_REJECT, undefined, false);
+    const k = this.nSlots - 1;
+    if (k >= 0 && this.slotCode[k] === R_REJECT) this.slotPlay[k] = P_SKIP;
+  }
+
+  /** After apply(): how a replay of this token can skip the logic that is value-independent. */
+  private played(code: number, info: KeyInfo | undefined): void {
+    const k = this.nSlots - 1;
+    if (k < 0 || this.slotCode[k] !== code) return;
+    let p = P_APPLY;
+    if ((code === R_KEY || code === R_DICT) && info!.kind !== KIND_STEP) {
+      p = this.pairIdx >= 0 ? this.pairIdx : P_SKIP;
+    }
+    else if (code === R_IGNORE) p = P_SKIP;
+    this.slotPlay[k] = p;
+  }
+
+  private slot(
+    a: number,
+    e: number,
+    b: number,
+    code: number,
+    info: KeyInfo | undefined,
+    br: boolean,
+  ): void {
+    const k = this.nSlots;
+    if (k >= MAX_SLOTS) {
+      this.unsafe = true;
+    } else {
+      this.slotA[k] = a;
+      this.slotE[k] = e;
+      this.slotB[k] = b;
+      this.slotCode[k] = code;
+      this.slotInfo[k] = info;
+      this.slotBr[k] = br ? 1 : 0;
+      this.slotFrac[k] = this.nFrac === this.nFrac && code !== R_REJECT && code !== R_DICT ? 1 : 0;
+      this.nSlots = k + 1;
+    }
+    this.tokEnd = b;
+  }
+
+  /** What a token means, given how its key was resolved (shared by scanning and replay). */
+  private apply(
+    code: number,
+    info: KeyInfo | undefined,
+    br: boolean,
+    s: string,
+    end: number,
+    n: number,
+  ): void {
+    const v = this.nv;
+    const frac = this.nFrac;
+    switch (code) {
+      case R_FIRST:
+        // The first token has no key: a Keras counter `12/128 `, a leading step `1234 train`.
+        if (end < n && s.charCodeAt(end) === 32) {
+          if (frac === frac) {
+            this.kerasTotal = frac;
+          } else if (this.nInt && end + 1 < n) {
+            const c = s.charCodeAt(end + 1);
+            if (c < 128 && CC[c] & ALPHA) this.leadInt = v;
+          }
+        }
+        return;
+      case R_KEYLESS:
+        // A batch counter after the epoch (`Epoch: [0]  [5/6]`); a date before it is not one.
+        if (
+          frac === frac &&
+          this.fracN !== this.fracN &&
+          this.stepKey !== undefined &&
+          frac > 0 &&
+          v >= 0 &&
+          v <= frac
+        ) {
+          this.fracI = v;
+          this.fracN = frac;
+        }
+        return;
+      case R_KEY:
+        this.pair(info!, v, frac === frac || br);
+        return;
+      case R_DICT:
+        this.pair(info!, v, false);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Record one key/value; `onlyStep`: the value is a count/total or bracketed (step keys only). */
+  private pair(info: KeyInfo, v: number, onlyStep: boolean): void {
+    const kind = info.kind;
+    if (kind === KIND_STEP) {
+      if (info.stepRank < this.stepRank && v === v) {
+        this.stepRank = info.stepRank;
+        this.stepVal = v;
+        this.stepKey = info;
+      }
+      return;
+    }
+    if (onlyStep || kind === KIND_DROP) return;
+    if (info.stamp === this.stamp) return; // a key repeated on one line: keep the first value
+    info.stamp = this.stamp;
+    if (this.nPairs >= MAX_PAIRS) return;
+    this.pairIdx = this.nPairs;
+    this.keys[this.nPairs] = info;
+    this.vals[this.nPairs] = v;
+    this.nPairs++;
+    if (info.metricish) this.metricish = true;
+  }
+
+  /**
+   * Find the key written before a value starting at ns: `key value`, `key: value`,
+   * `key=value`, `key: [value]`. Multi-word keys: up to 3 words before `:`/`=`
+   * (`Train Loss = `), 2 words with a space (`train loss 1.23`, first word a qualifier).
+   * Sets ks/ke, kBracket (value was in brackets) and kProse (key follows a plain word).
+   */
+  private keyBefore(s: string, ns: number): boolean {
+    let p = ns - 1;
+    let c = s.charCodeAt(p);
+    let bracket = false;
+    // `[3]`, `[  50/7330]`, `(0.5`: a bracketed value (only step keys take one).
+    let q = p;
+    let b = c;
+    while (b === 32) b = s.charCodeAt(--q);
+    // Lowest index read by the side looks below (the template safety check needs it).
+    let side = q;
+    if (b === 91 || b === 40) {
+      bracket = true;
+      p = q - 1;
+      c = p >= 0 ? s.charCodeAt(p) : -1;
+      if (c !== c) c = -1;
+      if (s.charCodeAt(q) === 40 && c >= 0) {
+        // `loss: tensor(0.5432, device='cuda:0')`, `np.float64(0.5)`: a wrapper, not a bracket.
+        let w = p;
+        let d = c;
+        while (d >= 0 && d < 128 && CC[d] & (ALNUM_ | KEY)) {
+          d = w > 0 ? s.charCodeAt(--w) : (w--, -1);
+        }
+        if (w < side) side = w;
+        if (isWrapper(s, w + 1, p + 1)) {
+          bracket = false;
+          p = w;
+          c = d;
+        }
+      }
+    }
+    let ws = 0;
+    while (c === 32 || c === 9) {
+      ws++;
+      p--;
+      c = p >= 0 ? s.charCodeAt(p) : -1;
+    }
+    if (bracket && c === 41) {
+      // `Epoch(train)  [1][  50/7330]`, `Iter(val) [10]` (MMEngine): skip the qualifier.
+      let r = p - 1;
+      let d = r >= 0 ? s.charCodeAt(r) : -1;
+      while (d >= 0 && d < 128 && CC[d] & ALPHA) d = r > 0 ? s.charCodeAt(--r) : (r--, -1);
+      if (r < side) side = r;
+      if (d === 40 && r < p - 1 && r > 0) {
+        p = r - 1;
+        c = s.charCodeAt(p);
+      }
+    }
+    let explicit = false;
+    if (c === 58 || c === 61 || c === 0xff1a || c === 0xff1d) {
+      explicit = true;
+      p--;
+      c = p >= 0 ? s.charCodeAt(p) : -1;
+      while (c === 32 || c === 9) {
+        p--;
+        c = p >= 0 ? s.charCodeAt(p) : -1;
+      }
+    } else if (ws === 0 && !bracket) {
+      this.kMin = p < side ? p : side;
+      return false;
+    }
+    const ke = p + 1;
+    while (c >= 0 && (c < 128 ? CC[c] & KEY : uniLetter(c))) {
+      p--;
+      c = p >= 0 ? s.charCodeAt(p) : -1;
+    }
+    let ks = p + 1;
+    let lo = p;
+    if (ks === ke) {
+      this.kMin = lo < side ? lo : side;
+      return false;
+    }
+    const c0 = s.charCodeAt(ks);
+    if (c0 < 128 ? !(CC[c0] & ALPHA) && c0 !== 95 : !uniLetter(c0)) {
+      this.kMin = lo < side ? lo : side;
+      return false;
+    }
+    let words = 1;
+    const maxWords = explicit ? 3 : 2;
+    while (words < maxWords && c === 32 && p >= 1) {
+      let q = p - 1;
+      let d = s.charCodeAt(q);
+      lo = q;
+      if (d >= 128 || !(CC[d] & ALNUM_)) break;
+      while (d >= 0 && d < 128 && CC[d] & ALNUM_) {
+        q--;
+        d = q >= 0 ? s.charCodeAt(q) : -1;
+      }
+      lo = q;
+      const ws2 = q + 1;
+      if (d >= 0 && d < 128 && CC[d] & KEY) break;
+      if (!(CC[s.charCodeAt(ws2)] & ALPHA)) break;
+      if (!explicit && !isQualifier(s, ws2, p)) break;
+      if (isLogLevel(s, ws2, p)) break;
+      ks = ws2;
+      words++;
+      p = q;
+      c = d;
+    }
+    let prose = false;
+    if (!explicit && ks >= 2 && s.charCodeAt(ks - 1) === 32) {
+      if (ks - 2 < lo) lo = ks - 2;
+      const d = s.charCodeAt(ks - 2);
+      if (d < 128 && CC[d] & ALPHA) prose = true; // "improved from inf", "loading data for epoch 1"
+    }
+    this.kMin = lo < side ? lo : side;
+    this.ks = ks;
+    this.ke = ke;
+    this.kBracket = bracket;
+    this.kProse = prose;
+    this.kExplicit = explicit;
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Dict lines
+
+  /**
+   * Scan a flat dict starting at b (`{`): Python repr (single quotes, nan, inf, True, None) or
+   * JSON (numbers possibly written as strings). Returns false if it is not a flat dict (nested
+   * values, a set, broken syntax): the caller then treats the line as free text.
+   */
+  scanDict(s: string, b: number): boolean {
+    this.reset();
+    this.dictScan = true;
+    const n = s.length;
+    let i = b + 1;
+    for (;;) {
+      let c = 0;
+      while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
+      if (i >= n) return false;
+      if (c === 125) return true; // }
+      if (c !== 39 && c !== 34) return false;
+      const q = c;
+      const ks = i + 1;
+      i = ks;
+      while (i < n && (c = s.charCodeAt(i)) !== q) i += c === 92 ? 2 : 1;
+      if (i >= n) return false;
+      const ke = i;
+      i++;
+      while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
+      if (c !== 58 || i >= n) return false;
+      i++;
+      while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
+      if (i >= n) return false;
+      if (c === 123 || c === 91 || c === 40) return false; // nested: a config dump, not metrics
+      let ok = false;
+      if (c === 39 || c === 34) {
+        const vs = i + 1;
+        i = vs;
+        let e = 0;
+        while (i < n && (e = s.charCodeAt(i)) !== c) i += e === 92 ? 2 : 1;
+        if (i >= n) return false;
+        ok = this.wholeNumber(s, vs, i);
+        i++;
+      } else {
+        const vs = i;
+        while (i < n && (c = s.charCodeAt(i)) !== 44 && c !== 125) {
+          if (c === 40 || c === 123 || c === 91) return false;
+          i++;
+        }
+        let ve = i;
+        while (ve > vs && ((c = s.charCodeAt(ve - 1)) === 32 || c === 9)) ve--;
+        ok = this.wholeNumber(s, vs, ve);
+      }
+      if (ok) {
+        if (++this.looked > MAX_LOOKS) return false;
+        if (ke > ks) {
+          const info = this.table.lookup(s, ks, ke);
+          this.slot(this.wa, this.wb, this.wb, R_DICT, info, false);
+          this.pairIdx = -1;
+          this.apply(R_DICT, info, false, s, this.wb, n);
+          this.played(R_DICT, info);
+        } else {
+          this.slot(this.wa, this.wb, this.wb, R_IGNORE, undefined, false);
+          this.played(R_IGNORE, undefined);
+        }
+      }
+      while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
+      if (i >= n) return false;
+      if (c === 44) {
+        i++;
+        continue;
+      }
+      if (c === 125) return true;
+      return false;
+    }
+  }
+
+  /** The whole range [a, b) is one number (decimal, nan, inf, -inf, infinity). */
+  private wholeNumber(s: string, a: number, b: number): boolean {
+    let c = 0;
+    while (a < b && ((c = s.charCodeAt(a)) === 32 || c === 9)) a++;
+    while (b > a && ((c = s.charCodeAt(b - 1)) === 32 || c === 9)) b--;
+    if (a >= b) return false;
+    this.wa = a;
+    this.wb = b;
+    return this.token(s, a, b) === b;
+  }
+
+  /** A number or nan/inf spelling at a (no boundary checks). Returns its end or -1. */
+  private token(s: string, a: number, n: number): number {
+    const c = s.charCodeAt(a);
+    if (isDigit(c) || c === 46) return this.num(s, a);
+    if (c === 45 || c === 43) {
+      const e = this.num(s, a);
+      return e >= 0 ? e : a + 1 < n ? this.word(s, a + 1, n, c === 45) : -1;
+    }
+    if (c === 110 || c === 78 || c === 105 || c === 73) return this.word(s, a, n, false);
+    return -1;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Templates
+
+  /**
+   * Try the known templates on a line. On a match the scan result fields are set exactly as a
+   * full scan would set them, and the result is true (`lastDict` tells which scan it stands for).
+   */
+  replay(s: string): boolean {
+    if (!LineScanner.useTemplates) return false;
+    const ts = this.templates;
+    for (let t = 0; t < ts.length; t++) {
+      if (this.matchTemplate(ts[t], s)) {
+        const tp = ts[t];
+        tp.hits++;
+        if (t > 0) {
+          ts[t] = ts[t - 1];
+          ts[t - 1] = tp;
+        }
+        this.lastDict = tp.dict;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  lastDict = false;
+
+  private matchTemplate(tp: Template, s: string): boolean {
+    const lits = tp.lits;
+    let lit = lits[0];
+    if (!s.startsWith(lit)) return false;
+    const n = s.length;
+    const k = tp.codes.length;
+    const play = tp.play;
+    const vals = this.vals;
+    let pos = lit.length;
+    this.reset();
+    for (let j = 0; j < k; j++) {
+      let e = this.token(s, pos, n);
+      if (e < 0) return false;
+      const pj = play[j];
+      const rj = tp.right[j];
+      if (rj === 0) {
+        if (pj >= 0) {
+          vals[pj] = this.nv;
+        } else if (pj === P_APPLY) {
+          this.nFrac = NaN;
+          this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, s, e + tp.tails[j], n);
+        }
+      } else if (rj === 1) {
+        e = this.right(s, e, n);
+        // A `/total` where the template had a unit (`it/s`), or the reverse: not the same line.
+        if (e < 0 || (this.nFrac === this.nFrac) !== (tp.fracs[j] === 1)) return false;
+        if (pj >= 0) vals[pj] = this.nv;
+        else if (pj === P_APPLY) this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, s, e, n);
+      } else {
+        // A refused token (a date, a time): it must be refused here too, and is skipped the
+        // same way (up to the next stop character).
+        const c = s.charCodeAt(pos);
+        if (!(c < 128 && CC[c] & NUMSTART) || this.right(s, e, n) >= 0) return false;
+        e = pos + 1;
+        while (e < n) {
+          const d = s.charCodeAt(e);
+          if (d < 128 && CC[d] & STOP) break;
+          e++;
+        }
+      }
+      lit = lits[j + 1];
+      if (lit.length > 0 && !s.startsWith(lit, e)) return false;
+      pos = e + lit.length;
+    }
+    if (pos !== n) return false;
+    const pk = tp.pairKeys;
+    const keys = this.keys;
+    for (let i = 0; i < pk.length; i++) keys[i] = pk[i];
+    this.nPairs = pk.length;
+    this.metricish = tp.metricish;
+    return true;
+  }
+
+  /** Remember the line just scanned as a template, if it can be replayed safely. */
+  learn(s: string): void {
+    if (this.unsafe || this.nSlots === 0) return;
+    if (this.skipTemplates > 0) {
+      this.skipTemplates--;
+      return;
+    }
+    const k = this.nSlots;
+    const lits = new Array<string>(k + 1);
+    const right = new Uint8Array(k);
+    const fracs = this.slotFrac.slice(0, k);
+    const tails = new Int32Array(k);
+    lits[0] = s.slice(0, this.slotA[0]);
+    for (let j = 0; j < k; j++) {
+      const e = this.slotE[j];
+      const next = j + 1 < k ? this.slotA[j + 1] : s.length;
+      const tail = s.slice(e, this.slotB[j]);
+      // What follows the number decides nothing that depends on the number itself, unless it
+      // is a fraction (`/total`, integers only) or a `,` before digits (`1,234`).
+      const c0 = s.charCodeAt(e);
+      if (this.slotCode[j] === R_REJECT) {
+        right[j] = 2;
+        lits[j + 1] = s.slice(this.slotB[j], next);
+      } else if (tail.indexOf('/') >= 0 || (c0 === 44 && isDigit(s.charCodeAt(e + 1)))) {
+        right[j] = 1;
+        lits[j + 1] = s.slice(this.slotB[j], next);
+      } else {
+        tails[j] = tail.length;
+        lits[j + 1] = s.slice(e, next);
+      }
+    }
+    const tp: Template = {
+      lits,
+      right,
+      fracs,
+      tails,
+      codes: this.slotCode.slice(0, k),
+      infos: this.slotInfo.slice(0, k),
+      brs: this.slotBr.slice(0, k),
+      play: this.slotPlay.slice(0, k),
+      pairKeys: this.keys.slice(0, this.nPairs),
+      metricish: this.metricish,
+      dict: this.dictScan,
+      hits: 0,
+    };
+    const ts = this.templates;
+    if (ts.length < MAX_TEMPLATES) {
+      ts.push(tp);
+      return;
+    }
+    const old = ts[ts.length - 1];
+    if (old.hits === 0) {
+      if (++this.wasted >= 64) {
+        // Lines are all different (timestamps, counters in the text): stop paying for
+        // templates for a while.
+        this.wasted = 0;
+        this.skipTemplates = 256;
+      }
+    } else {
+      this.wasted = 0;
+    }
+    ts[ts.length - 1] = tp;
+  }
+
+  /** Forget all templates (their keys belong to a key table that was reset). */
+  forget(): void {
+    this.templates.length = 0;
+  }
+}

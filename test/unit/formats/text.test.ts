@@ -1,0 +1,707 @@
+/**
+ * The plain-text parser: every log style it reads, from short inline logs fed in tiny chunks,
+ * and exact series / point counts on the real stdout and fairseq logs of the corpus, with the
+ * expected numbers worked out by shell/python one-liners over the files (shown beside each).
+ */
+import * as fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TextParser } from '../../../src/core/formats/text';
+import { LineScanner } from '../../../src/core/formats/text/scan';
+import type { Run } from '../../../src/core/model';
+import { counts, parseBytes, parseFile, parseText, real, steps, values } from '../../helpers';
+
+type Table = Record<string, [number[], number[]]>;
+
+/** {series: [steps, values]} of the only run of a text log. */
+function read(text: string, chunk = 7): Table {
+  const runs = parseText('text', text, chunk);
+  expect(runs).toHaveLength(1);
+  expect(runs[0].events.filter(e => e.type === 'malformed')).toEqual([]);
+  return table(runs[0]);
+}
+
+function table(run: Run): Table {
+  const out: Table = {};
+  for (const name of run.series.keys()) out[name] = [steps(run, name), values(run, name)];
+  return out;
+}
+
+function run1(text: string, chunk = 7): Run {
+  return parseText('text', text, chunk)[0];
+}
+
+/** Everything a parse produced, in a comparable form (NaN-safe). */
+function snapshot(run: Run): string {
+  const out: Record<string, unknown> = { events: run.events };
+  for (const [k, s] of run.series) {
+    out[k] = [
+      Array.from(s.steps.view()),
+      Array.from(s.values.view()).map(v => (Number.isFinite(v) ? v : String(v))),
+      s.lines ? Array.from(s.lines.view()) : null,
+      s.nonFinite,
+      s.restarts,
+      s.role,
+    ];
+  }
+  return JSON.stringify(out);
+}
+
+/** A small deterministic PRNG (tests must not depend on Math.random). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+describe('text parser: log styles', () => {
+  const cases: Array<[string, string, Table]> = [
+    [
+      'the seed template (step = epoch number)',
+      'Epoch 1: Train Loss = 0.5000, Val Loss = 0.6000, LR = 0.001000\n' +
+        'Epoch 2: Train Loss = 0.4000, Val Loss = 0.5500, LR = 0.000900\n',
+      {
+        'Train Loss': [[1, 2], [0.5, 0.4]],
+        'Val Loss': [[1, 2], [0.6, 0.55]],
+        LR: [[1, 2], [0.001, 0.0009]],
+      },
+    ],
+    [
+      'a hand-rolled `Epoch i/N | Loss: x` loop and summary lines without a step',
+      'Epoch 1/200 | Loss: 0.6924\nEpoch 2/200 | Loss: 0.5995\nAccuracy : 0.748\nF1 Score : 0.56\n',
+      {
+        Loss: [[1, 2], [0.6924, 0.5995]],
+        Accuracy: [[2], [0.748]],
+        'F1 Score': [[2], [0.56]],
+      },
+    ],
+    [
+      'key=value pairs with a step key; the step key is never a series',
+      'epoch=1 step=100 loss=0.5 lr=1e-3\nepoch=1 step=200 loss=0.4 lr=5e-4\n',
+      { loss: [[100, 200], [0.5, 0.4]], lr: [[100, 200], [0.001, 0.0005]] },
+    ],
+    [
+      'PyTorch word_language_model (batch counter gives a fractional epoch)',
+      '| epoch   1 |   200/ 2983 batches | lr 20.0000 | ms/batch 11.43 | loss 17.74 | ppl 50880577.49\n' +
+        '-----------------------------------------------------------------------------------------\n' +
+        '| end of epoch   1 | time: 35.08s | valid loss  5.84 | valid ppl   343.92\n',
+      {
+        lr: [[1 + 200 / 2983], [20]],
+        'ms/batch': [[1 + 200 / 2983], [11.43]],
+        loss: [[1 + 200 / 2983], [17.74]],
+        ppl: [[1 + 200 / 2983], [50880577.49]],
+        time: [[1 + 200 / 2983], [35.08]],
+        'valid loss': [[1 + 200 / 2983], [5.84]],
+        'valid ppl': [[1 + 200 / 2983], [343.92]],
+      },
+    ],
+    [
+      'torchvision detection reference: the first value, not the average in parentheses',
+      'Epoch: [0]  [0/6]  eta: 0:00:25  lr: 0.001004  loss: 8.2773 (8.2773)  time: 4.1718  max mem: 1234\n' +
+        'Epoch: [0]  [3/6]  eta: 0:00:02  lr: 0.005000  loss: 4.5000 (6.1000)  time: 0.4000  max mem: 1300\n' +
+        'Epoch: [0] Total time: 0:00:30 (5.0 s / it)\n',
+      {
+        lr: [[0, 0.5], [0.001004, 0.005]],
+        loss: [[0, 0.5], [8.2773, 4.5]],
+        time: [[0, 0.5], [4.1718, 0.4]],
+        'max mem': [[0, 0.5], [1234, 1300]],
+      },
+    ],
+    [
+      'tqdm postfixes (v_num and the bar percentage are not series)',
+      'Epoch 0:  50%|█████     | 469/938 [00:07<00:07, 61.2it/s, loss=0.2, v_num=0]\r' +
+        'Epoch 0: 100%|██████████| 938/938 [00:15<00:00, 61.2it/s, loss=0.123, acc=0.9, v_num=0]\n',
+      { loss: [[0.5, 1], [0.2, 0.123]], acc: [[1], [0.9]] },
+    ],
+    [
+      'Keras 2 progress bar redrawn with \\r and \\b: only the epoch-end state is kept',
+      'Epoch 1/2\n' +
+        '\r 1/10 [==>...........................] - ETA: 5s - loss: 2.3000 - accuracy: 0.1000\b\b\b\b\b' +
+        '\r 5/10 [==============>...............] - ETA: 1s - loss: 1.9000 - accuracy: 0.3000\b\b\b' +
+        '\r10/10 [==============================] - 2s 100ms/step - loss: 1.5000 - accuracy: 0.5000' +
+        '\r10/10 [==============================] - 2s 150ms/step - loss: 1.5000 - accuracy: 0.5000 - val_loss: 1.4000 - val_accuracy: 0.5500\n' +
+        'Epoch 2/2\n' +
+        ' 1/10 [==>...........................] - ETA: 5s - loss: nan - accuracy: 0.1000\n' +
+        '10/10 [==============================] - 2s 100ms/step - loss: nan - accuracy: 0.6000 - val_loss: nan - val_accuracy: 0.6000\n',
+      {
+        loss: [[1, 2], [1.5, NaN]],
+        accuracy: [[1, 2], [0.5, 0.6]],
+        val_loss: [[1, 2], [1.4, NaN]],
+        val_accuracy: [[1, 2], [0.55, 0.6]],
+      },
+    ],
+    [
+      'Keras 3 progress bar with ANSI colours and ━',
+      'Epoch 1/2\n' +
+        '\x1b[1m 1/10\x1b[0m \x1b[32m━━\x1b[0m\x1b[37m━━━━━━━━━━━━━━━━━━\x1b[0m \x1b[1m0s\x1b[0m 5ms/step - accuracy: 0.1000 - loss: 2.3000\b\b\b\b' +
+        '\r\x1b[1m10/10\x1b[0m \x1b[32m━━━━━━━━━━━━━━━━━━━━\x1b[0m\x1b[37m\x1b[0m \x1b[1m1s\x1b[0m 5ms/step - accuracy: 0.5000 - loss: 1.5000 - val_accuracy: 0.5500 - val_loss: 1.4000\n' +
+        'Epoch 2/2\n' +
+        '\x1b[1m10/10\x1b[0m \x1b[32m━━━━━━━━━━━━━━━━━━━━\x1b[0m\x1b[37m\x1b[0m \x1b[1m1s\x1b[0m 5ms/step - accuracy: 0.6000 - loss: 1.2000 - val_accuracy: 0.6000 - val_loss: 1.3000\n',
+      {
+        accuracy: [[1, 2], [0.5, 0.6]],
+        loss: [[1, 2], [1.5, 1.2]],
+        val_accuracy: [[1, 2], [0.55, 0.6]],
+        val_loss: [[1, 2], [1.4, 1.3]],
+      },
+    ],
+    [
+      'Keras verbose=2, one line per epoch; ms/epoch, ms/step and the model summary are not series',
+      'Model: "sequential"\nTotal params: 39,344\nTrainable params: 39,344\nNon-trainable params: 0\n' +
+        'Epoch 1/3\n128/128 - 5s - loss: 3.1494 - accuracy: 0.1463 - 5s/epoch - 43ms/step\n' +
+        'Epoch 2/3\n128/128 - 0s - loss: 2.9102 - accuracy: 0.1586 - 358ms/epoch - 3ms/step\n',
+      { loss: [[1, 2], [3.1494, 2.9102]], accuracy: [[1, 2], [0.1463, 0.1586]] },
+    ],
+    [
+      'Hugging Face Trainer dict lines: Python literals, no step (epoch as x), glued after tqdm \\r',
+      "{'loss': 1.1409, 'grad_norm': 2.75, 'learning_rate': 1.8e-05, 'epoch': 0.91}\n" +
+        " 10%|███▉     | 549/5490 [05:02<38:38,  2.13it/s]\r{'loss': nan, 'grad_norm': inf, 'learning_rate': 1.6e-05, 'epoch': 1.82}\n" +
+        "{'eval_loss': -inf, 'eval_acc': None, 'eval_ok': True, 'eval_name': 'x', 'eval_runtime': 12.5, 'epoch': 2.0}\n" +
+        "{'train_runtime': 64358.151, 'train_samples_per_second': 0.511, 'train_steps_per_second': 0.085, 'total_flos': 1.2e+17, 'train_loss': 0.4479, 'epoch': 10.0}\n",
+      {
+        loss: [[0.91, 1.82], [1.1409, NaN]],
+        grad_norm: [[0.91, 1.82], [2.75, Infinity]],
+        learning_rate: [[0.91, 1.82], [1.8e-5, 1.6e-5]],
+        eval_loss: [[2], [-Infinity]],
+        train_loss: [[10], [0.4479]],
+      },
+    ],
+    [
+      'Hugging Face dict lines without an epoch: a running index',
+      "{'loss': 0.9, 'learning_rate': 1e-05}\n{'loss': 0.8, 'learning_rate': 1e-05}\n{'loss': 0.7, 'learning_rate': 1e-05}\n",
+      { loss: [[0, 1, 2], [0.9, 0.8, 0.7]], learning_rate: [[0, 1, 2], [1e-5, 1e-5, 1e-5]] },
+    ],
+    [
+      'nanoGPT: iter and eval lines; mfu -100 is a sentinel, not data',
+      'step 0: train loss 4.2874, val loss 4.2823\n' +
+        'iter 0: loss 4.2654, time 13500.54ms, mfu -100.00%\n' +
+        'iter 10: loss 3.2000, time 130.12ms, mfu -100.00%\n' +
+        'iter 20: loss 2.9000, time 131.00ms, mfu 12.34%\n' +
+        'step 250: train loss 1.9000, val loss 2.0000\nsaving checkpoint to out-shakespeare-char\n',
+      {
+        'train loss': [[0, 250], [4.2874, 1.9]],
+        'val loss': [[0, 250], [4.2823, 2]],
+        loss: [[0, 10, 20], [4.2654, 3.2, 2.9]],
+        time: [[0, 10, 20], [13500.54, 130.12, 131]],
+        mfu: [[20], [12.34]],
+      },
+    ],
+    [
+      'build-nanogpt console',
+      'step     0 | loss: 10.955010 | lr 8.3916e-07 | norm: 15.4378 | dt: 12345.67ms | tok/sec: 42470.81\n' +
+        'step     1 | loss: 10.902707 | lr 1.6783e-06 | norm: 13.1234 | dt: 333.33ms | tok/sec: 1572864.00\n',
+      {
+        loss: [[0, 1], [10.95501, 10.902707]],
+        lr: [[0, 1], [8.3916e-7, 1.6783e-6]],
+        norm: [[0, 1], [15.4378, 13.1234]],
+        dt: [[0, 1], [12345.67, 333.33]],
+        'tok/sec': [[0, 1], [42470.81, 1572864]],
+      },
+    ],
+    [
+      'build-nanogpt log file `<step> <series> <value>`',
+      '0 val 10.9522\n0 hella 0.2487\n0 train 10.955010\n1 train 10.902707\n250 val 6.1696\n',
+      { val: [[0, 250], [10.9522, 6.1696]], hella: [[0], [0.2487]], train: [[0, 1], [10.95501, 10.902707]] },
+    ],
+    [
+      'modded-nanogpt: `step_avg:nanms` is NaN glued to a unit',
+      'step:0/1875 val_loss:10.8258 train_time:0ms step_avg:nanms\n' +
+        'step:1/1875 train_loss:10.8258 train_time:44119ms step_avg:nanms\n' +
+        'step:13/1875 train_loss:6.3471 train_time:439ms step_avg:146.47ms\n',
+      {
+        val_loss: [[0], [10.8258]],
+        train_time: [[0, 1, 13], [0, 44119, 439]],
+        step_avg: [[0, 1, 13], [NaN, NaN, 146.47]],
+        train_loss: [[1, 13], [10.8258, 6.3471]],
+      },
+    ],
+    [
+      'minGPT',
+      'iter_dt 0.00ms; iter 0: train loss 10.98720\niter_dt 7797.46ms; iter 2: train loss 2.60938\n',
+      { iter_dt: [[0, 2], [0, 7797.46]], 'train loss': [[0, 2], [10.9872, 2.60938]] },
+    ],
+    [
+      'fairseq --log-format json: numbers as strings, num_updates as step, config dump ignored',
+      "2020-12-10 12:21:24 | INFO | fairseq_cli.train | {'_name': None, 'common': {'_name': None, 'log_interval': 25}}\n" +
+        '2020-12-10 12:21:56 | INFO | train_inner | {"epoch": 1, "update": 0.002, "loss": "16.464", "ppl": "90380.9", "num_updates": "25", "lr": "1.25e-05", "gnorm": "nan"}\n' +
+        '2020-12-10 13:00:00 | INFO | valid | {"epoch": 1, "valid_loss": "17.953", "valid_ppl": "253807", "valid_num_updates": "50"}\n' +
+        '2020-12-10 13:00:01 | INFO | train | {"epoch": 1, "train_loss": "12.1", "train_num_updates": "50"}\n',
+      {
+        loss: [[25], [16.464]],
+        ppl: [[25], [90380.9]],
+        lr: [[25], [1.25e-5]],
+        gnorm: [[25], [NaN]],
+        valid_loss: [[50], [17.953]],
+        valid_ppl: [[50], [253807]],
+        train_loss: [[50], [12.1]],
+      },
+    ],
+    [
+      'fairseq simple format: end-of-epoch keys get their subset prefix like in json',
+      '2020-12-17 11:13:54 | INFO | train_inner | epoch 001:      1 / 50000 loss=16.264, ppl=78675.2, num_updates=1, lr=0.0003\n' +
+        "2020-12-17 11:38:15 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 9.189 | ppl 583.79 | num_updates 10\n" +
+        '2020-12-17 11:38:15 | INFO | train | epoch 001 | loss 11.87 | num_updates 10 | lr 0.0003\n',
+      {
+        loss: [[1], [16.264]],
+        ppl: [[1], [78675.2]],
+        lr: [[1], [0.0003]],
+        valid_loss: [[10], [9.189]],
+        valid_ppl: [[10], [583.79]],
+        train_loss: [[10], [11.87]],
+        train_lr: [[10], [0.0003]],
+      },
+    ],
+    [
+      'Detectron2 console (step = iter, max_mem with its unit)',
+      '[08/16 19:05:24 d2.utils.events]:  eta: 0:10:14  iter: 19  total_loss: 1.234  loss_cls: 0.5  lr: 0.00039962  max_mem: 2610M\n' +
+        '[08/16 19:05:30 d2.utils.events]:  eta: 0:10:01  iter: 39  total_loss: 1.1  loss_cls: 0.45  lr: 0.00079922  max_mem: 2610M\n',
+      {
+        total_loss: [[19, 39], [1.234, 1.1]],
+        loss_cls: [[19, 39], [0.5, 0.45]],
+        lr: [[19, 39], [0.00039962, 0.00079922]],
+        max_mem: [[19, 39], [2610, 2610]],
+      },
+    ],
+    [
+      'Caffe-style glog lines',
+      'I0101 12:00:00.123456 12345 solver.cpp:218] Iteration 100 (1.2 iter/s, 5s/100 iters), loss = 0.5\n' +
+        'I0101 12:00:01.123456 12345 sgd_solver.cpp:105] Iteration 100, lr = 0.01\n',
+      { loss: [[100], [0.5]], lr: [[100], [0.01]] },
+    ],
+    [
+      'MNIST example: a batch counter in brackets makes the epoch fractional; the test line takes the last step',
+      'Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.305954\nTrain Epoch: 1 [30000/60000 (50%)]\tLoss: 1.359780\n\n' +
+        'Test set: Average loss: 0.0339, Accuracy: 9890/10000 (99%)\n',
+      { Loss: [[1, 1.5], [2.305954, 1.35978]], 'Average loss': [[1.5], [0.0339]] },
+    ],
+    [
+      'tensor and numpy reprs around values (the device index is not a series)',
+      "epoch 1 loss: tensor(0.5432, device='cuda:0', grad_fn=<NllLossBackward0>) acc: np.float64(0.91)\n" +
+        "epoch 2 loss: tensor(0.4000, device='cuda:0') acc: np.float64(0.95)\n",
+      { loss: [[1, 2], [0.5432, 0.4]], acc: [[1, 2], [0.91, 0.95]] },
+    ],
+    [
+      'MMDetection 2 console (`Epoch [1][50/7330]`, eta with days)',
+      '2021-03-01 12:00:00,000 - mmdet - INFO - Epoch [1][50/7330]\tlr: 1.978e-03, eta: 1 day, 3:53:38, time: 0.486, memory: 3716, loss: 1.23\n' +
+        '2021-03-01 12:00:30,000 - mmdet - INFO - Epoch [1][100/7330]\tlr: 3.976e-03, eta: 1 day, 3:50:00, time: 0.480, memory: 3716, loss: 1.1\n',
+      {
+        lr: [[1 + 50 / 7330, 1 + 100 / 7330], [0.001978, 0.003976]],
+        time: [[1 + 50 / 7330, 1 + 100 / 7330], [0.486, 0.48]],
+        memory: [[1 + 50 / 7330, 1 + 100 / 7330], [3716, 3716]],
+        loss: [[1 + 50 / 7330, 1 + 100 / 7330], [1.23, 1.1]],
+      },
+    ],
+    [
+      'MMEngine console (`Iter(train) [  100/40000]`)',
+      '2023/01/01 12:00:00 - mmengine - INFO - Iter(train) [  100/40000]  lr: 1.0e-02  eta: 5:00:00  time: 0.5  loss: 1.2\n' +
+        '2023/01/01 12:00:50 - mmengine - INFO - Iter(train) [  200/40000]  lr: 1.0e-02  eta: 4:59:00  time: 0.5  loss: 1.1\n',
+      { lr: [[100, 200], [0.01, 0.01]], time: [[100, 200], [0.5, 0.5]], loss: [[100, 200], [1.2, 1.1]] },
+    ],
+    [
+      'values in other scripts and full-width punctuation',
+      '第 1 轮：训练损失 = 0.5，验证损失 = 0.6\n第 2 轮：训练损失 = 0.4，验证损失 = 0.55\nÉpoque 3 — loss: 0.3 ━━ acc: 0.9 ✓\n',
+      {
+        训练损失: [[1, 2], [0.5, 0.4]],
+        验证损失: [[1, 2], [0.6, 0.55]],
+        Époque: [[2], [3]],
+        loss: [[2], [0.3]],
+        acc: [[2], [0.9]],
+      },
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, input, expected) => {
+    expect(read(input)).toEqual(expected);
+  });
+
+  it.each(cases)('%s: same result for any chunking, split inside UTF-8 characters included', (_n, input) => {
+    const bytes = new TextEncoder().encode(input);
+    const ref = snapshot(parseBytes('text', bytes, 'mem', 1 << 16)[0]);
+    for (const chunk of [1, 2, 3, 5]) expect(snapshot(parseBytes('text', bytes, 'mem', chunk)[0])).toBe(ref);
+  });
+
+  it('gives every point its 1-based source line (\\r redraws keep the line of their \\n line)', () => {
+    const run = run1('header\n{\'loss\': 1.0, \'epoch\': 1}\nx\rEpoch 2: loss=0.5\r\nEpoch 3: loss=0.25\n');
+    expect(Array.from(run.series.get('loss')!.lines!.view())).toEqual([2, 3, 4]);
+  });
+
+  it('a Keras progress bar keeps the line of the state it kept', () => {
+    const run = run1('Epoch 1/1\n 1/2 [==>....] - ETA: 1s - loss: 0.9\n 2/2 [=======] - 1s 5ms/step - loss: 0.7\n');
+    expect(values(run, 'loss')).toEqual([0.7]);
+    expect(Array.from(run.series.get('loss')!.lines!.view())).toEqual([3]);
+  });
+
+  it('emits one restart event per backward jump of the step, not one per series', () => {
+    const run = run1(
+      'Epoch 1/2\n1/1 - 0s - loss: 0.9 - accuracy: 0.1\nEpoch 2/2\n1/1 - 0s - loss: 0.8 - accuracy: 0.2\n' +
+        'Epoch 1/2\n1/1 - 0s - loss: 0.7 - accuracy: 0.3\nEpoch 2/2\n1/1 - 0s - loss: 0.6 - accuracy: 0.4\n',
+    );
+    expect(run.events).toEqual([{ type: 'restart', series: 'loss', fromStep: 2, toStep: 1, line: 6 }]);
+    expect(steps(run, 'loss')).toEqual([1, 2, 1, 2]);
+    expect(run.series.get('accuracy')!.restarts).toBe(1);
+  });
+
+  it('lists the first 100 restarts and counts the rest in one note', () => {
+    let t = '';
+    for (let i = 0; i < 150; i++) t += `step=5 loss=0.5\nstep=1 loss=0.4\n`;
+    const run = run1(t, 4096);
+    expect(run.events.filter(e => e.type === 'restart')).toHaveLength(100);
+    const notes = run.events.filter(e => e.type === 'note');
+    expect(notes).toEqual([{ type: 'note', message: 'the step went backwards 50 more times after the 100 restarts listed' }]);
+    expect(values(run, 'loss')).toHaveLength(300);
+  });
+
+  it('keeps a fairseq nan_detector warning as one note, however often it repeats', () => {
+    const line = '2020-12-10 12:38:53 | WARNING | fairseq.nan_detector | Inf detected in output of decoder.layers.21, shape: torch.Size([1024, 2, 1024]), forward input max: 64288.0, input min: -47264.0\n';
+    const run = run1(line + line + line);
+    expect(run.series.size).toBe(0);
+    expect(run.events.filter(e => e.type === 'note')).toHaveLength(1);
+  });
+
+  it.each<[string, string]>([
+    ['dates, times and versions', '2024-01-01 12:21:56,123 - INFO - Python 3.8.10, torch 1.12.1+cu113, transformers 4.38.1\n'],
+    ['tensor shapes', 'input shape [32, 3, 224, 224] torch.Size([1024, 2, 1024])\n'],
+    ['tqdm percentages and counters', '  45%|████▌     | 45/100 [00:10<00:12,  4.5it/s]\nMap: 100%|██████████| 3290/3290 [00:11<00:00, 274.45 examples/s]\n'],
+    ['model summaries', 'Total params: 1,234,567\nTrainable params: 1,234,567\nModel Summary: 283 layers, 7071633 parameters, 7071633 gradients, 16.4 GFLOPs\n'],
+    ['an `Epoch 3/10` header alone', 'Epoch 3/10\n'],
+    ['a TrainingArguments dump', 'Seq2SeqTrainingArguments(\n_n_gpu=1,\nlearning_rate=5e-05,\nmax_grad_norm=1.0,\nwarmup_ratio=0.0,\n)\n'],
+    ['a JSON config dump', 'Model config BartConfig {\n  "d_model": 1024,\n  "dropout": 0.1,\n  "id2label": {\n    "0": "LABEL_0"\n  },\n  "vocab_size": 51271\n}\n'],
+    ['a `***** Running training *****` block', '***** Running training *****\n  Num examples = 3,290\n  Num Epochs = 10\n  Total optimization steps = 5,490\n***** train metrics *****\n  epoch = 10.0\n  train_loss = 0.4479\n'],
+    ['a traceback', 'Traceback (most recent call last):\n  File "train.py", line 610, in <module>\n    main(opt)\nRuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 15.78 GiB total capacity)\n'],
+    ['numbers inside words and prose', 'Using 8 dataloader workers\ntraining on 4 devices (GPUs/TPUs)\nEpoch 1: val_loss improved from inf to 0.40000, saving model to model.h5\nlayer3.conv2 top1x v2\n'],
+    ['a non-metric dict', "Non-default generation parameters: {'max_length': 512, 'early_stopping': True, 'num_beams': 4}\n"],
+  ])('makes no series from %s', (_name, input) => {
+    const run = run1(input);
+    expect(counts(run)).toEqual({});
+    expect(run.events.filter(e => e.type === 'malformed')).toEqual([]);
+  });
+
+  it('reads the lines after a dump block, and after an opener whose close never comes', () => {
+    const t = read(
+      'Seq2SeqTrainingArguments(\n_n_gpu=1,\nlearning_rate=5e-05,\n)\n' +
+        "{'loss': 0.5, 'epoch': 1.0}\n" +
+        '  warnings.warn(\n' +
+        "{'loss': 0.4, 'epoch': 2.0}\n",
+    );
+    expect(t).toEqual({ loss: [[1, 2], [0.5, 0.4]] });
+  });
+});
+
+describe('text parser: the real corpus', () => {
+  // [file, exact {series: points}, restart events]
+  const corpus: Array<[string, Record<string, number>, number]> = [
+    [
+      // loss/accuracy:  tr -d '\r' < F | grep -cE '^ *[0-9]+/[0-9]+ .*- loss: '          -> 1700
+      //                 tr -d '\r' < F | grep -cE -- ' - accuracy: '                        -> 1700
+      // restarts:       grep -c '^Epoch 1/' F  -> 5 fit() runs, so 4 jumps back to epoch 1
+      'stdout/keras_verbose2_readme.txt',
+      { loss: 1700, accuracy: 1700 },
+      4,
+    ],
+    [
+      // Loss:     grep -c '| Loss: ' F                                                      -> 200
+      // summary:  grep -cE '^(Accuracy|Precision|Recall|F1 Score|IoU Score) *:' F          -> 5 (one each)
+      'stdout/custom_epoch_pipe_training.log',
+      { Loss: 200, Accuracy: 1, Precision: 1, Recall: 1, 'F1 Score': 1, 'IoU Score': 1 },
+      0,
+    ],
+    [
+      // train dicts:  grep -c "^{'loss'" F       -> 10 (loss, grad_norm, learning_rate)
+      // eval dicts:   grep -c "^{'eval_loss'" F  -> 10 (eval_loss, eval_rouge-1/-2/-l, eval_gen_len;
+      //               eval_runtime and *_per_second are throughput, not metrics)
+      // summary:      grep -c "'train_loss'" F   -> 1 (the `train_loss = 0.4479` of the
+      //               `***** train metrics *****` block is the same value and is skipped)
+      'stdout/jaong_cpt_cmd.txt',
+      {
+        loss: 10,
+        grad_norm: 10,
+        learning_rate: 10,
+        eval_loss: 10,
+        'eval_rouge-1': 10,
+        'eval_rouge-2': 10,
+        'eval_rouge-l': 10,
+        eval_gen_len: 10,
+        train_loss: 1,
+      },
+      0,
+    ],
+    [
+      // grep -cE '(loss|acc)[^a-z]*[:=] *[0-9]' F  -> 0: a model table, tqdm and a traceback only
+      'stdout/yolov5_wandb_output.log',
+      {},
+      0,
+    ],
+    [
+      // awk '{c[$2]++} END{for(k in c) print k, c[k]}' F   -> train 19073, val 78, hella 78
+      'stdout/build_nanogpt_log.txt',
+      { val: 78, hella: 78, train: 19073 },
+      0,
+    ],
+    [
+      // awk '{c[$2]++} END{for(k in c) print k, c[k]}' F   -> train 56047, val 225, hella 225
+      'stdout/build_nanogpt_log_2.5_epoch_full.txt',
+      { val: 225, hella: 225, train: 56047 },
+      0,
+    ],
+    [
+      // grep -c 'train_loss:' F -> 1875; grep -c 'val_loss:' F -> 16;
+      // grep -c 'train_time:' F -> 1891; grep -c 'step_avg:' F -> 1891
+      'stdout/modded_nanogpt_flexattention_log.txt',
+      { val_loss: 16, train_time: 1891, step_avg: 1891, train_loss: 1875 },
+      0,
+    ],
+    [
+      // grep -c 'train_loss:' F -> 20344; grep -c 'val_loss:' F -> 164;
+      // grep -c 'train_time:' F -> 20508; grep -c 'step_avg:' F -> 20508
+      'stdout/modded_nanogpt_scaleup1b_log.txt',
+      { val_loss: 164, train_time: 20508, step_avg: 20508, train_loss: 20344 },
+      0,
+    ],
+    [
+      // python3 -c "import json,sys,collections; c=collections.Counter(); [c.update(k for k in
+      //   json.loads(l.split('| train_inner | ',1)[1]) if k not in ('epoch','update','num_updates'))
+      //   for l in open(sys.argv[1]) if '| train_inner | {' in l]; print(dict(c))" F
+      //   -> 11 keys x 4 lines
+      'fairseq_log/big_run.run1_train.log',
+      { loss: 4, ppl: 4, wps: 4, ups: 4, wpb: 4, bsz: 4, lr: 4, gnorm: 4, loss_scale: 4, train_wall: 4, wall: 4 },
+      0,
+    ],
+    [
+      // python3 -c "
+      // import sys,re,collections
+      // c=collections.Counter()
+      // for l in open(sys.argv[1]):
+      //     m=re.search(r'\| (train_inner|valid|train) \| (.*)',l)
+      //     if not m: continue
+      //     tag,body=m.groups()
+      //     if tag=='train_inner': keys=[p.split('=')[0] for p in re.sub(r'^.*?\d+ / \d+ ','',body).split(', ')]
+      //     else: keys=[tag+'_'+p.split()[0] for p in body.split(' | ') if re.fullmatch(r'\w+ [-0-9.]+',p.strip()) and p.split()[0]!='epoch']
+      //     c.update(k for k in keys if k!='num_updates' and not k.endswith('_num_updates'))
+      // print(dict(c))" F
+      // (fairseq's own json format names the train line's `wall` `train_wall` too, so the 3
+      // train_inner `train_wall` points and the end-of-epoch `wall` share that name)
+      'fairseq_log/run_simple_train.log',
+      {
+        loss: 3,
+        ppl: 3,
+        wps: 3,
+        ups: 3,
+        wpb: 3,
+        bsz: 3,
+        lr: 3,
+        gnorm: 3,
+        loss_scale: 3,
+        train_wall: 4,
+        wall: 3,
+        valid_loss: 1,
+        valid_ppl: 1,
+        valid_wps: 1,
+        valid_wpb: 1,
+        valid_bsz: 1,
+        train_loss: 1,
+        train_ppl: 1,
+        train_wps: 1,
+        train_ups: 1,
+        train_wpb: 1,
+        train_bsz: 1,
+        train_lr: 1,
+        train_gnorm: 1,
+        train_loss_scale: 1,
+        train_train_wall: 1,
+      },
+      0,
+    ],
+  ];
+
+  it.each(corpus)('%s', (file, expected, restarts) => {
+    const runs = parseFile('text', real(file));
+    expect(runs).toHaveLength(1);
+    expect(counts(runs[0])).toEqual(expected);
+    expect(runs[0].events.filter(e => e.type === 'restart')).toHaveLength(restarts);
+    expect(runs[0].events.filter(e => e.type === 'malformed' || e.type === 'truncated')).toEqual([]);
+  });
+
+  it('keras_verbose2_readme.txt: steps are the epoch numbers, restarting at each fit()', () => {
+    const run = parseFile('text', real('stdout/keras_verbose2_readme.txt'))[0];
+    const s = steps(run, 'loss');
+    // tr -d '\r' < F | grep -E '^Epoch [0-9]+/' | cut -d/ -f2 | uniq -c  -> 100, 500, 500, 500, 100 epochs
+    expect(s.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(s.filter(x => x === 1)).toHaveLength(5);
+    expect(Math.max(...s)).toBe(500);
+    expect(run.events.filter(e => e.type === 'restart').map(e => e.type === 'restart' && e.line)).toEqual([
+      287, 1377, 2471, 3546,
+    ]);
+    // sed -n 18p F  -> '128/128 - 5s - loss: 3.1494 - accuracy: 0.1463 - 5s/epoch - 43ms/step'
+    expect(values(run, 'loss')[0]).toBe(3.1494);
+    expect(run.series.get('loss')!.lines!.get(0)).toBe(18);
+  });
+
+  it('jaong_cpt_cmd.txt: the HF x axis is the epoch', () => {
+    const run = parseFile('text', real('stdout/jaong_cpt_cmd.txt'))[0];
+    // grep -o "'epoch': [0-9.]*" F | head -3  -> 0.91, 1.0, 1.82
+    expect(steps(run, 'loss').slice(0, 2)).toEqual([0.91, 1.82]);
+    expect(steps(run, 'eval_loss').slice(0, 2)).toEqual([1, 2]);
+    expect(steps(run, 'train_loss')).toEqual([10]);
+  });
+
+  it('modded-nanogpt: the first step_avg values are NaN (`nanms`)', () => {
+    const run = parseFile('text', real('stdout/modded_nanogpt_flexattention_log.txt'))[0];
+    // grep -c 'step_avg:nanms' F  -> 13
+    expect(run.series.get('step_avg')!.nonFinite).toBe(13);
+    // the final step 1875 appears twice (train + val):  grep -c '^step:1875/' F -> 2
+    expect(steps(run, 'train_time').slice(-2)).toEqual([1875, 1875]);
+  });
+
+  it('big_run.run1_train.log: num_updates is the step; one note for the nan_detector warning', () => {
+    const run = parseFile('text', real('fairseq_log/big_run.run1_train.log'))[0];
+    // grep -o '"num_updates": "[0-9]*"' F  -> 25, 2100, 2425, 2575
+    expect(steps(run, 'loss')).toEqual([25, 2100, 2425, 2575]);
+    // grep -c nan_detector F  -> 1
+    expect(run.events.filter(e => e.type === 'note')).toHaveLength(1);
+  });
+
+  it('every corpus text log parses the same with line templates on and off, in any chunking', () => {
+    const files = [
+      'stdout/keras_verbose2_readme.txt',
+      'stdout/custom_epoch_pipe_training.log',
+      'stdout/jaong_cpt_cmd.txt',
+      'stdout/yolov5_wandb_output.log',
+      'stdout/build_nanogpt_log.txt',
+      'stdout/modded_nanogpt_flexattention_log.txt',
+      'fairseq_log/big_run.run1_train.log',
+      'fairseq_log/run_simple_train.log',
+    ];
+    for (const f of files) {
+      const data = new Uint8Array(fs.readFileSync(real(f)));
+      LineScanner.useTemplates = false;
+      let ref: string;
+      try {
+        ref = snapshot(parseBytes('text', data, f)[0]);
+      } finally {
+        LineScanner.useTemplates = true;
+      }
+      expect(snapshot(parseBytes('text', data, f)[0]), f).toBe(ref);
+      expect(snapshot(parseBytes('text', data, f, 997)[0]), f).toBe(ref);
+    }
+  });
+});
+
+describe('text parser: robustness and cost', () => {
+  /** Random lines made of log-like pieces: the template fast path must agree with a full scan. */
+  function logish(seed: number, lines: number): string {
+    const r = rng(seed);
+    const keys = ['loss', 'val_loss', 'lr', 'Train Loss', 'acc', 'step', 'iter', 'epoch', 'time', 'mfu', 'x', 'eta', 'train loss', 'INFO loss', 'the loss', 'Epoch(train)', 'max mem', 'cuda', 'on', '损失', 'acc@1', 'nan'];
+    const seps = [': ', '=', ' ', ' = ', ':', ' [', ': tensor(', '：'];
+    const joins = [', ', ' | ', ' - ', '  ', ' ', '; ', ' (', ')'];
+    const nums = ['0.5', '-1', '1e-05', 'nan', 'inf', '-inf', '12', '3/10', '1,234', '12:30:01', '4.38.1', 'nanms', '13.2ms', '45%', '45%|██', '-100.00%', '0.1.', '[3]', '(0.2)', '1.5e', '007', '[ 5/50]', 'Infinity', '5 7', '.5', '+3', '2610M', '4.5it/s', '2020-12-10', '0:10:14', '[08/16 19:05:24', '3rd', '-.x', '1-2'];
+    const out: string[] = [];
+    for (let i = 0; i < lines; i++) {
+      const shape = Math.floor(r() * 3);
+      const n = 1 + Math.floor(r() * 4);
+      const parts: string[] = [];
+      if (r() < 0.3) parts.push(String(Math.floor(r() * 50)));
+      for (let k = 0; k < n; k++) {
+        const key = keys[Math.floor(r() * keys.length)];
+        const val = nums[Math.floor(r() * nums.length)];
+        parts.push(shape === 2 ? `'${key}': ${val}` : key + seps[Math.floor(r() * seps.length)] + val);
+      }
+      const body = parts.join(shape === 2 ? ', ' : joins[Math.floor(r() * joins.length)]);
+      out.push(shape === 2 ? `{${body}}` : body);
+      // Repeat the shape with other numbers now and then, so templates are learnt and replayed.
+      const last = out[out.length - 1];
+      if (r() < 0.5) out.push(last.replace(/\d/g, d => String((Number(d) + 3) % 10)));
+      // ... and with a number turned into nan, or nan into a number, or an int into a float.
+      if (r() < 0.3) out.push(last.replace(/\d+(\.\d+)?/, 'nan'));
+      if (r() < 0.3) out.push(last.replace(/nan/i, '7.5'));
+      if (r() < 0.3) out.push(last.replace(/(\d+)(?![\d.])/, '$1.25'));
+    }
+    return out.join(r() < 0.5 ? '\n' : '\r\n') + '\n';
+  }
+
+  it.each(Array.from({ length: 24 }, (_, i) => i + 1))('random log-like lines (seed %i): templates on and off agree', seed => {
+    const bytes = new TextEncoder().encode(logish(seed, 400));
+    LineScanner.useTemplates = false;
+    let ref: string;
+    try {
+      ref = snapshot(parseBytes('text', bytes, 'mem', 4096)[0]);
+    } finally {
+      LineScanner.useTemplates = true;
+    }
+    expect(snapshot(parseBytes('text', bytes, 'mem', 4096)[0])).toBe(ref);
+    expect(snapshot(parseBytes('text', bytes, 'mem', 13)[0])).toBe(ref);
+  });
+
+  it('random bytes and random text never throw and finish fast', () => {
+    const r = rng(42);
+    const bytes = new Uint8Array(2_000_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(r() * 256);
+    const alphabet = 'abc loss=: 0123456789.-e\n\r\t|,[]{}\'"%/\x1b\b━É损';
+    let text = '';
+    for (let i = 0; i < 300_000; i++) text += alphabet[Math.floor(r() * alphabet.length)];
+    const t0 = performance.now();
+    for (const data of [bytes, new TextEncoder().encode(text)]) {
+      const p = new TextParser({ source: 'garbage' });
+      for (let i = 0; i < data.length; i += 65536) p.push(data.subarray(i, i + 65536));
+      p.end();
+      expect(p.runs).toHaveLength(1);
+      expect(p.runs[0].series.size).toBeLessThanOrEqual(5000);
+    }
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it('a 5 MB single line does not hang: cut at the line limit, one truncated event', () => {
+    const line = new TextEncoder().encode('loss=0.5 acc: 0.25 '.repeat(270_000));
+    expect(line.length).toBeGreaterThan(5_000_000);
+    const t0 = performance.now();
+    const run = parseBytes('text', line, 'oneline', 1 << 20)[0];
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(counts(run)).toEqual({ loss: 1, acc: 1 });
+    expect(run.events.filter(e => e.type === 'truncated')).toHaveLength(1);
+  });
+
+  it('a Keras progress line redrawn 80,000 times with \\r (5 MB without a newline) keeps the last state', () => {
+    const bytes = new TextEncoder().encode(
+      'Epoch 1/1\n' + ' 1/10 [==>....] - ETA: 5s - loss: 2.3000 - accuracy: 0.1000\r'.repeat(80_000) + '\n',
+    );
+    const t0 = performance.now();
+    const run = parseBytes('text', bytes, 'redraws', 1 << 20)[0];
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(table(run)).toEqual({ loss: [[1], [2.3]], accuracy: [[1], [0.1]] });
+    expect(run.events.filter(e => e.type === 'truncated')).toHaveLength(1);
+  });
+
+  it('a 5 MB single line of numbers and keys, all different, does not hang either', () => {
+    let s = '';
+    for (let i = 0; s.length < 5_000_000; i++) s += `k${i}=${i}.5 `;
+    const bytes = new TextEncoder().encode(s);
+    const t0 = performance.now();
+    const run = parseBytes('text', bytes, 'oneline', 1 << 20)[0];
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(run.series.size).toBe(0); // no key looks like a metric and there is no step
+  });
+
+  it('never throws on a line it cannot make sense of and reports nothing malformed', () => {
+    const run = run1("{'loss': 1.0, 'acc': \n{'loss': [1, 2]}\n{'a' 1}\nloss:\n= 3\n:::: 4 ::::\n");
+    expect(run.events).toEqual([]);
+  });
+
+  it('a file with no metric at all is a run with no series and no event', () => {
+    const run = run1('hello world\nnothing to see here\n');
+    expect(run.series.size).toBe(0);
+    expect(run.events).toEqual([]);
+  });
+
+  it('keeps at most ~24 bytes per point once the file is read', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 50_000; i++) lines.push(`iter ${i}: loss ${(4 - i * 1e-5).toFixed(4)}, time 130.12ms, mfu 12.34%`);
+    const run = parseText('text', lines.join('\n') + '\n', 1 << 16)[0];
+    let bytes = 0;
+    let points = 0;
+    for (const s of run.series.values()) {
+      bytes += s.byteLength;
+      points += s.length;
+    }
+    expect(points).toBe(150_000);
+    expect(bytes / points).toBeLessThanOrEqual(24);
+  });
+});
