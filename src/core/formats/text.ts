@@ -302,7 +302,11 @@ export class TextParser implements LogParser {
     const prevRec = this.recId;
     const rec = ++this.recId;
     if (!replace) {
-      if (this.lastStep === this.lastStep && step < this.lastStep) {
+      // A restart is a series of this record stepping back, not merely a record whose step is
+      // below the previous record's: logs interleave per-step lines with per-epoch lines.
+      const first = keys[0].series ?? this.run.series.get(keys[0].name);
+      if (first !== undefined && first.length > 0 && step < first.lastStep()) {
+        this.lastStep = first.lastStep();
         this.restart(keys[0].name, step, lineNo);
       }
       this.lastStep = step;
