@@ -69,6 +69,11 @@ export interface Finding {
   confidence: number;
   /** Source of the run (path) the finding belongs to, when several runs are analysed. */
   source?: string;
+  /**
+   * Stable identity within a run (kind, series and a discriminator such as the spike onset), so
+   * a live view can tell a new finding from an updated one.
+   */
+  id?: string;
 }
 
 export type Lang = 'en' | 'zh-cn';

@@ -1,0 +1,134 @@
+/**
+ * Convergence status (the seed's convergence_analysis) and not-converged.
+ *
+ * Status: the seed's thresholds (< 0.001 converged, > 0.1 fast, else slow) on the relative
+ * improvement over the last `convergencePatience` (10) coarse points (block medians; for series
+ * of fewer than `coarsePoints` points these are the points themselves). The seed measures
+ * (first - last) / first, which on noisy points is mostly noise; here the improvement is read
+ * from a Theil-Sen line through the window and counts as 0 when the change it implies is within
+ * 2 coarse noise units (then the status is "converged"). The seed's raw number is kept too.
+ * not-converged (info): the training loss is still falling at the end — the robust (Theil-Sen)
+ * improvement over that window is above 0.1, or above 1 % with Kendall's tau <= -0.5 — and the
+ * seed's improvement is above its converged threshold. Not reported when the run diverged,
+ * does not learn, oscillates, overfits (training longer would not help), ends in non-finite
+ * or zero values, or is an LR range test.
+ */
+import { fmtPct, fmtStep, t } from '../i18n';
+import { emit, type Ctx } from './context';
+import type { SeriesState } from './seriesState';
+import type { DiagnoseSettings } from './settings';
+import { theilSen } from './stats';
+
+export type ConvergenceStatus = 'converged' | 'fast' | 'slow' | 'insufficient';
+
+export interface Convergence {
+  status: ConvergenceStatus;
+  /** The seed's (first - last) / first over the window. */
+  improvement: number;
+  /** Robust improvement from the Theil-Sen slope over the window. */
+  robustImprovement: number;
+  tau: number;
+  /** Coarse points in the window and the raw points they cover. */
+  window: number;
+  points: number;
+  fromStep: number;
+  toStep: number;
+}
+
+/** The seed's convergence_analysis on a plain list of values. */
+export function convergenceStatus(
+  values: ArrayLike<number>,
+  patience = 10,
+  convergedThreshold = 0.001,
+  fastThreshold = 0.1,
+): ConvergenceStatus {
+  if (values.length < patience) return 'insufficient';
+  const a = values[values.length - patience];
+  const b = values[values.length - 1];
+  const imp = (a - b) / Math.abs(a);
+  return imp < convergedThreshold ? 'converged' : imp > fastThreshold ? 'fast' : 'slow';
+}
+
+export function convergenceOf(s: SeriesState, st: DiagnoseSettings): Convergence {
+  const idx = s.coarseIndices();
+  const p = Math.max(2, st.convergencePatience);
+  if (idx.length < p) {
+    return { status: 'insufficient', improvement: NaN, robustImprovement: NaN, tau: NaN, window: idx.length, points: 0, fromStep: NaN, toStep: NaN };
+  }
+  const w = idx.slice(idx.length - p);
+  const y = w.map(j => s.bMed[j]);
+  const raw = y.map(v => s.raw(v));
+  const improvement = (raw[0] - raw[p - 1]) / Math.abs(raw[0]);
+  const ts = theilSen(y);
+  let robust: number;
+  if (s.isLog) robust = 1 - Math.exp(ts.slope * (p - 1));
+  else {
+    let m = 0;
+    for (const v of raw) m += Math.abs(v);
+    robust = (-ts.slope * (p - 1)) / (m / p || 1);
+  }
+  // change within noise: converged
+  const sc = s.coarseNoise();
+  const significant = !(Math.abs(ts.slope * (p - 1)) < 2 * sc);
+  const eff = significant ? robust : 0;
+  const status: ConvergenceStatus = eff < st.convergedThreshold ? 'converged' : eff > st.fastThreshold ? 'fast' : 'slow';
+  return {
+    status,
+    improvement,
+    robustImprovement: robust,
+    tau: ts.tau,
+    window: p,
+    points: s.bEndIdx[w[p - 1]] - s.bStartIdx[w[0]],
+    fromStep: s.bStartStep[w[0]],
+    toStep: s.bEndStep[w[p - 1]],
+  };
+}
+
+/** Still improving at the end, significantly. */
+export function stillImproving(c: Convergence, st: DiagnoseSettings): boolean {
+  if (c.status === 'insufficient' || c.status === 'converged' || !(c.improvement > st.convergedThreshold)) return false;
+  return c.robustImprovement > st.fastThreshold || (c.robustImprovement >= st.notConvergedMinImprovement && c.tau <= -0.5);
+}
+
+export function detectNotConverged(ctx: Ctx): void {
+  if (ctx.rangeTest || ctx.overfit.size > 0) return;
+  for (const s of ctx.rs.byRole('train_loss')) {
+    if (ctx.diverged.has(s.name) || ctx.noLearning.has(s.name) || ctx.oscillating.has(s.name)) continue;
+    // a series that ends in NaN/Inf, masked NaN or zeros did not end "still improving"
+    if (s.lastValidIdx < s.consumed - 1 || s.maskedCount > 0) continue;
+    const c = convergenceOf(s, ctx.st);
+    if (!stillImproving(c, ctx.st)) continue;
+    ctx.notConverged.add(s.name);
+    emit(ctx, {
+      kind: 'not-converged',
+      severity: 'info',
+      state: s,
+      step: c.fromStep,
+      endStep: c.toStep,
+      title: ['notConverged.title'],
+      message: [
+        [
+          'notConverged.message',
+          {
+            improvement: fmtPct(c.robustImprovement),
+            points: c.points,
+            from: fmtStep(c.fromStep),
+            to: fmtStep(c.toStep),
+            status: t(ctx.lang, `status.${c.status}`),
+          },
+        ],
+      ],
+      evidence: {
+        status: c.status,
+        improvement: c.improvement,
+        robustImprovement: c.robustImprovement,
+        kendallTau: c.tau,
+        windowCoarsePoints: c.window,
+        windowPoints: c.points,
+        convergedThreshold: ctx.st.convergedThreshold,
+        fastThreshold: ctx.st.fastThreshold,
+      },
+      confidence: c.robustImprovement > ctx.st.fastThreshold ? 0.8 : 0.6,
+    });
+  }
+}

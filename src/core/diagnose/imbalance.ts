@@ -1,0 +1,115 @@
+/**
+ * loss-imbalance: the parts of a multi-part loss (role loss_part, positive values) compared at
+ * 16 steps spread over their common range, each part's level being its coarse point there.
+ * One part above 90 % of the sum of the parts at 75 % of the samples dominates (warning); else
+ * the largest part 100x or more above the smallest at 75 % of the samples is reported (info)
+ * on the smallest part.
+ */
+import { fmtPct, fmtRatio } from '../i18n';
+import { emit, type Ctx } from './context';
+import type { SeriesState } from './seriesState';
+import { median } from './stats';
+
+export function detectImbalance(ctx: Ctx): void {
+  const st = ctx.st;
+  const parts = ctx.rs.byRole('loss_part').filter(p => p.isLog && p.valid >= 5 && p.coarseIndices().length > 0);
+  if (parts.length < 2) return;
+  let a = -Infinity;
+  let b = Infinity;
+  for (const p of parts) {
+    a = Math.max(a, p.firstStep);
+    b = Math.min(b, p.lastStep);
+  }
+  if (!(b > a)) {
+    a = Infinity;
+    b = -Infinity;
+    for (const p of parts) {
+      a = Math.min(a, p.firstStep);
+      b = Math.max(b, p.lastStep);
+    }
+  }
+  const K = Math.max(4, st.imbalanceSamples);
+  const domCount = new Map<SeriesState, number>();
+  const domShares = new Map<SeriesState, number[]>();
+  const pairCount = new Map<string, { big: SeriesState; small: SeriesState; n: number; ratios: number[] }>();
+  let used = 0;
+  for (let k = 0; k < K; k++) {
+    const step = b > a ? a + ((b - a) * (k + 0.5)) / K : a;
+    const lv = parts.map(p => Math.exp(p.coarseAtStep(step, 0)));
+    if (lv.some(v => !Number.isFinite(v))) continue;
+    used++;
+    let sum = 0;
+    let iMax = 0;
+    let iMin = 0;
+    for (let i = 0; i < lv.length; i++) {
+      sum += lv[i];
+      if (lv[i] > lv[iMax]) iMax = i;
+      if (lv[i] < lv[iMin]) iMin = i;
+    }
+    const share = lv[iMax] / sum;
+    if (share >= st.imbalanceShare) {
+      domCount.set(parts[iMax], (domCount.get(parts[iMax]) ?? 0) + 1);
+      const arr = domShares.get(parts[iMax]) ?? [];
+      arr.push(share);
+      domShares.set(parts[iMax], arr);
+    }
+    const r = lv[iMax] / lv[iMin];
+    if (r >= st.imbalanceRatio) {
+      const key = `${iMax}/${iMin}`;
+      const e = pairCount.get(key) ?? { big: parts[iMax], small: parts[iMin], n: 0, ratios: [] };
+      e.n++;
+      e.ratios.push(r);
+      pairCount.set(key, e);
+    }
+  }
+  if (used === 0) return;
+  const need = st.imbalanceMinFraction * used;
+  for (const [p, n] of domCount) {
+    if (n < need) continue;
+    const share = median(domShares.get(p)!);
+    const others = parts.filter(q => q !== p).map(q => q.name).join(', ');
+    emit(ctx, {
+      kind: 'loss-imbalance',
+      severity: 'warning',
+      state: p,
+      step: a,
+      endStep: b,
+      title: ['imbalance.title'],
+      message: [['imbalance.dominant', { part: p.name, share: fmtPct(share), fraction: fmtPct(n / used), others }]],
+      evidence: {
+        rule: 'dominant',
+        share,
+        threshold: st.imbalanceShare,
+        fraction: n / used,
+        minFraction: st.imbalanceMinFraction,
+        samples: used,
+        parts: parts.map(q => q.name).join(', '),
+      },
+      confidence: Math.min(0.95, 0.5 + 0.45 * (n / used)),
+    });
+    return;
+  }
+  let bestPair: { big: SeriesState; small: SeriesState; n: number; ratios: number[] } | undefined;
+  for (const e of pairCount.values()) if (!bestPair || e.n > bestPair.n) bestPair = e;
+  if (!bestPair || bestPair.n < need) return;
+  const ratio = median(bestPair.ratios);
+  emit(ctx, {
+    kind: 'loss-imbalance',
+    severity: 'info',
+    state: bestPair.small,
+    step: a,
+    endStep: b,
+    title: ['imbalance.title'],
+    message: [['imbalance.ratio', { big: bestPair.big.name, small: bestPair.small.name, ratio: fmtRatio(ratio), fraction: fmtPct(bestPair.n / used) }]],
+    evidence: {
+      rule: 'ratio',
+      ratio,
+      threshold: st.imbalanceRatio,
+      larger: bestPair.big.name,
+      fraction: bestPair.n / used,
+      samples: used,
+      parts: parts.map(q => q.name).join(', '),
+    },
+    confidence: Math.min(0.9, 0.45 + 0.4 * (bestPair.n / used)),
+  });
+}

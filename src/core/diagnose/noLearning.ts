@@ -1,0 +1,144 @@
+/**
+ * no-learning: the loss sits at chance level ln C, or never moved meaningfully from its start.
+ * C is given (settings.numClasses or run.meta num_classes / num_labels / nc) or inferred from
+ * the initial loss L0 when exp(L0) is near an integer k >= 2 (within 25 % of the gap between
+ * ln k and ln(k+1)). At chance: the final coarse level is within 2 % of ln C (plus 3 coarse noise
+ * units) and the loss never went more than 5 % below ln C -> error. Never moved: the best coarse
+ * level stayed within max(5 %, 3 coarse noise units) of the initial level (median of the first 5
+ * values) and the end did not rise above it either -> warning (not when the loss oscillates:
+ * that finding explains it better). At least 10 points.
+ */
+import { fmtNum, fmtPct } from '../i18n';
+import { emit, type Ctx } from './context';
+import { FIX_VARIANTS } from './fixes';
+import type { SeriesState } from './seriesState';
+import type { DiagnoseSettings } from './settings';
+
+/** C from an initial cross-entropy loss when exp(loss) is near an integer >= 2. */
+export function inferClasses(initialLoss: number, tolerance = 0.25, maxClasses = 20): number | undefined {
+  if (!(initialLoss > 0.3) || !Number.isFinite(initialLoss) || initialLoss > Math.log(maxClasses + 0.5)) return undefined;
+  const k0 = Math.round(Math.exp(initialLoss));
+  let bestK = -1;
+  let bestD = Infinity;
+  for (let k = Math.max(2, k0 - 1); k <= k0 + 1; k++) {
+    const d = Math.abs(initialLoss - Math.log(k));
+    if (d < bestD) {
+      bestD = d;
+      bestK = k;
+    }
+  }
+  if (bestK < 2 || bestK > maxClasses) return undefined;
+  const gap = Math.log(bestK + 1) - Math.log(bestK);
+  return bestD <= Math.min(0.02, tolerance * gap) ? bestK : undefined;
+}
+
+/** Number of classes from the settings or the run's metadata. */
+export function knownClasses(st: DiagnoseSettings, meta: Record<string, string>): number | undefined {
+  if (st.numClasses !== undefined && st.numClasses >= 2) return st.numClasses;
+  for (const k of ['num_classes', 'num_labels', 'n_classes', 'nc', 'number_of_classes']) {
+    const v = Number(meta[k]);
+    if (Number.isInteger(v) && v >= 2) return v;
+  }
+  return undefined;
+}
+
+export interface ChanceInfo {
+  classes: number;
+  inferred: boolean;
+  chance: number;
+}
+
+export function chanceOf(ctx: Ctx, s: SeriesState): ChanceInfo | undefined {
+  if (ctx.numClasses !== undefined) return { classes: ctx.numClasses, inferred: false, chance: Math.log(ctx.numClasses) };
+  const l0 = s.raw(s.initialLevel());
+  const k = inferClasses(l0, ctx.st.chanceInferTolerance, ctx.st.chanceMaxInferredClasses);
+  return k === undefined ? undefined : { classes: k, inferred: true, chance: Math.log(k) };
+}
+
+export function detectNoLearning(ctx: Ctx): void {
+  if (ctx.rangeTest) return;
+  let targets = ctx.rs.byRole('train_loss');
+  if (targets.length === 0) targets = ctx.rs.byRole('val_loss');
+  for (const s of targets) {
+    if (!s.isLog || ctx.diverged.has(s.name)) continue;
+    check(ctx, s);
+  }
+}
+
+function check(ctx: Ctx, s: SeriesState): void {
+  const st = ctx.st;
+  if (s.valid < st.noLearnMinPoints) return;
+  const idx = s.coarseIndices();
+  if (idx.length < 3) return;
+  const y0 = s.initialLevel();
+  let best = Infinity;
+  for (const j of idx) if (s.bMed[j] < best) best = s.bMed[j];
+  const end = s.coarseTail(3);
+  const sc = s.coarseNoise();
+  const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), 3 * sc);
+  const neverMoved = y0 - best < dThr && end - y0 < dThr;
+  const ch = chanceOf(ctx, s);
+  const lossEnd = Math.exp(end);
+  const lossBest = Math.exp(best);
+  let atChance = false;
+  if (ch) {
+    const band = st.chanceBand * ch.chance + 3 * sc * lossEnd;
+    atChance = Math.abs(lossEnd - ch.chance) <= band && lossBest >= ch.chance * (1 - st.noLearnMinDrop);
+  }
+  if (!atChance && (!neverMoved || ctx.oscillating.has(s.name))) return;
+  ctx.noLearning.add(s.name);
+  const first = s.firstStep;
+  const last = s.lastStep;
+  const evidence = {
+    initial: Math.exp(y0),
+    final: lossEnd,
+    best: lossBest,
+    maxDrop: 1 - Math.exp(best - y0),
+    dropThreshold: 1 - Math.exp(-dThr),
+    points: s.points,
+    classes: ch ? ch.classes : null,
+    chance: ch ? ch.chance : null,
+    classesInferred: ch ? ch.inferred : null,
+    rule: atChance ? 'chance' : 'flat',
+  };
+  if (atChance && ch) {
+    const msg: Parameters<typeof emit>[1]['message'] = [
+      ['noLearning.chance', { level: fmtNum(lossEnd), classes: ch.classes, chance: fmtNum(ch.chance) }],
+    ];
+    if (ch.inferred) msg.push(['noLearning.inferred', { initial: fmtNum(Math.exp(y0)), classes: ch.classes }]);
+    emit(ctx, {
+      kind: 'no-learning',
+      severity: 'error',
+      state: s,
+      step: first,
+      endStep: last,
+      title: ['noLearning.title'],
+      message: msg,
+      evidence,
+      fixes: FIX_VARIANTS.chance,
+      confidence: ch.inferred ? 0.85 : 0.9,
+    });
+    return;
+  }
+  emit(ctx, {
+    kind: 'no-learning',
+    severity: 'warning',
+    state: s,
+    step: first,
+    endStep: last,
+    title: ['noLearning.title'],
+    message: [
+      [
+        'noLearning.flat',
+        {
+          drop: fmtPct(1 - Math.exp(-dThr)),
+          initial: fmtNum(Math.exp(y0)),
+          points: s.points,
+          level: fmtNum(lossEnd),
+        },
+      ],
+    ],
+    evidence,
+    confidence: Math.min(0.9, 0.55 + 0.35 * Math.min(1, s.points / 100)),
+  });
+}

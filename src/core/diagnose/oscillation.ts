@@ -1,0 +1,109 @@
+/**
+ * oscillation: the loss bounces with a large amplitude relative to its level, makes no net
+ * progress, and bounces more than minibatch noise explains. Over the tail window (last 30 % of
+ * the coarse points, at least 12), in log space:
+ *  - no progress: |median(last third) - median(first third)| < 0.5 x amplitude;
+ *  - ping-pong: the turning-point rate of the raw points is above the 2/3 of i.i.d. noise by
+ *    3 standard errors, with a swing of at least 10 %; or
+ *  - slow swings (blocks of >= 2 points): the spread of the block medians is 3x what the
+ *    within-block noise predicts for a median of that many points, at least 10 %, with >= 4
+ *    crossings of the window's median.
+ * Not reported for LR range tests or when the LR itself cycles (cyclic schedules).
+ */
+import { fmtChange, fmtNum, fmtPct, fmtRatio, fmtStep } from '../i18n';
+import { emit, type Ctx } from './context';
+import type { SeriesState } from './seriesState';
+import { confidenceFromRatio, D2_TO_SIGMA, median, MEDIAN_SD_FACTOR, turningZ } from './stats';
+
+export function detectOscillation(ctx: Ctx): void {
+  if (ctx.rangeTest) return;
+  for (const s of ctx.rs.states.values()) {
+    if (s.role !== 'train_loss' && s.role !== 'val_loss') continue;
+    if (!s.isLog || ctx.diverged.has(s.name)) continue;
+    if (s.role === 'train_loss' && ctx.lr?.isCyclic()) continue;
+    check(ctx, s);
+  }
+}
+
+function check(ctx: Ctx, s: SeriesState): void {
+  const st = ctx.st;
+  const idx = s.coarseIndices();
+  const K = idx.length;
+  if (K < st.oscMinPoints) return;
+  const w = Math.min(K, Math.max(st.oscMinPoints, Math.ceil(st.oscWindowFraction * K)));
+  const win = idx.slice(K - w);
+  const y = win.map(j => s.bMed[j]);
+  const first = s.bStartIdx[win[0]];
+  const lastJ = win[win.length - 1];
+  const points = s.bEndIdx[lastJ] - first;
+  const med = median(y);
+  const ampBlk = 1.4826 * median(y.map(v => Math.abs(v - med)));
+  const third = Math.max(1, Math.floor(w / 3));
+  const progress = median(y.slice(w - third)) - median(y.slice(0, third));
+  const sigPt = Math.max(st.noiseFloor, median(win.map(j => s.bD2[j])) * D2_TO_SIGMA);
+  let turns = 0;
+  let trip = 0;
+  for (const j of win) {
+    turns += s.bTurn[j];
+    trip += s.bTrip[j];
+  }
+  const z = turningZ(turns, trip);
+  const minAmp = Math.log(1 + st.oscMinAmplitude);
+  const B = s.blockSize;
+  const pingAmp = B === 1 ? ampBlk : sigPt;
+  const ping = z >= st.oscTurningZ && pingAmp >= minAmp && Math.abs(progress) < st.oscProgressFraction * pingAmp;
+  let slow = false;
+  let ratio = NaN;
+  if (B >= 2) {
+    const expected = (B >= 3 ? MEDIAN_SD_FACTOR : 1) * sigPt / Math.sqrt(B);
+    ratio = ampBlk / expected;
+    let crossings = 0;
+    for (let k = 1; k < w; k++) if ((y[k] - med) * (y[k - 1] - med) < 0) crossings++;
+    slow =
+      ratio >= st.oscNoiseRatio &&
+      ampBlk >= minAmp &&
+      crossings >= 4 &&
+      Math.abs(progress) < st.oscProgressFraction * ampBlk;
+  }
+  if (!ping && !slow) return;
+  const amp = ping ? pingAmp : ampBlk;
+  ctx.oscillating.add(s.name);
+  const msg: Parameters<typeof emit>[1]['message'] = [
+    [
+      'oscillation.message',
+      {
+        points,
+        from: fmtStep(s.bStartStep[win[0]]),
+        to: fmtStep(s.bEndStep[lastJ]),
+        amp: fmtPct(Math.exp(amp) - 1),
+        level: fmtNum(Math.exp(med)),
+        progress: fmtChange(Math.exp(progress) - 1),
+      },
+    ],
+  ];
+  if (ping) msg.push(['oscillation.turning', { rate: fmtPct(turns / Math.max(1, trip)), z: fmtRatio(z) }]);
+  else msg.push(['oscillation.swings', { ratio: fmtRatio(ratio) }]);
+  emit(ctx, {
+    kind: 'oscillation',
+    severity: 'warning',
+    state: s,
+    idx: first,
+    endStep: s.bEndStep[lastJ],
+    title: ['oscillation.title'],
+    message: msg,
+    evidence: {
+      test: ping ? 'turning-points' : 'swings',
+      windowPoints: points,
+      amplitude: Math.exp(amp) - 1,
+      minAmplitude: st.oscMinAmplitude,
+      progress: Math.exp(progress) - 1,
+      turningRate: turns / Math.max(1, trip),
+      turningZ: z,
+      thresholdZ: st.oscTurningZ,
+      noiseRatio: ratio,
+      thresholdNoiseRatio: st.oscNoiseRatio,
+      pointNoise: sigPt,
+    },
+    confidence: ping ? confidenceFromRatio(z / st.oscTurningZ, 0.55) : confidenceFromRatio(ratio / st.oscNoiseRatio, 0.55),
+  });
+}

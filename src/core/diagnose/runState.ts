@@ -1,0 +1,155 @@
+/**
+ * Streaming state of one run: a SeriesState per analysed series, an LrState per learning-rate
+ * series, and the cross-series join for masked NaN (loss logged as exactly 0 at a step where a
+ * gradient norm is NaN). The join is incremental and order-independent, so feeding the run in
+ * any chunking gives the same state.
+ */
+import type { Run, Series } from '../model';
+import { LrState } from './lrState';
+import { RangeReader } from './reader';
+import { SeriesState } from './seriesState';
+import type { DiagnoseSettings } from './settings';
+
+function pairKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/(^|[^a-z])(train|training|val|valid|validation|eval|evaluation|test|dev)(?=[^a-z]|$)/g, '$1')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+const ANALYSED = new Set(['train_loss', 'val_loss', 'loss_part', 'grad_norm', 'train_acc', 'val_acc']);
+/** Segments (fresh restarts) kept per run; beyond this a restart continues the last segment. */
+const MAX_SEGMENTS = 64;
+
+export class RunState {
+  /** The current segment of every analysed series. */
+  readonly states = new Map<Series, SeriesState>();
+  /** Segments closed by a fresh restart (steps back to the start), oldest first. */
+  readonly closed: SeriesState[] = [];
+  readonly lrs = new Map<Series, LrState>();
+  private readonly reader = new RangeReader();
+
+  constructor(
+    readonly run: Run,
+    readonly st: DiagnoseSettings,
+  ) {}
+
+  /** Consume everything appended to the run's series since the last call. */
+  feed(): void {
+    for (const s of this.run.series.values()) {
+      if (s.role === 'lr') {
+        let l = this.lrs.get(s);
+        if (!l) {
+          l = new LrState(s, this.st, 0, this.reader);
+          this.lrs.set(s, l);
+        }
+        l.feed();
+        while (l.splitAt >= 0) {
+          l = new LrState(s, this.st, l.splitAt, this.reader);
+          this.lrs.set(s, l);
+          l.feed();
+        }
+        continue;
+      }
+      let st = this.states.get(s);
+      if (st && st.role !== s.role) {
+        // the role was reassigned: start this series over
+        this.states.delete(s);
+        st = undefined;
+      }
+      if (!ANALYSED.has(s.role)) continue;
+      if (!st) {
+        st = new SeriesState(s, this.st, 0, true, this.reader);
+        this.states.set(s, st);
+      }
+      st.feed();
+      while (st.splitAt >= 0) {
+        const prev: SeriesState = st;
+        this.closed.push(prev);
+        st = new SeriesState(s, this.st, prev.splitAt, this.closed.length < MAX_SEGMENTS, this.reader);
+        st.freshRestart = { idx: prev.splitAt, fromStep: prev.lastStep, toStep: s.steps.get(prev.splitAt) };
+        this.states.set(s, st);
+        st.feed();
+      }
+    }
+    this.joinMasked();
+  }
+
+  private joinMasked(): void {
+    const losses: SeriesState[] = [];
+    const grads: SeriesState[] = [];
+    for (const s of this.states.values()) {
+      if (s.zeroSteps) losses.push(s);
+      if (s.nanSteps) grads.push(s);
+    }
+    if (grads.length > 0) {
+      for (const l of losses) {
+        if (l.freshZeros.length === 0) continue;
+        for (const idx of l.freshZeros) {
+          const step = l.stepAt(idx);
+          for (const g of grads) {
+            if (g.nanSteps!.has(step)) {
+              l.addMasked(idx, g.name);
+              break;
+            }
+          }
+        }
+      }
+      for (const g of grads) {
+        if (g.freshNans.length === 0) continue;
+        for (const step of g.freshNans) {
+          for (const l of losses) {
+            const idx = l.zeroSteps!.get(step);
+            if (idx !== undefined) l.addMasked(idx, g.name);
+          }
+        }
+      }
+    }
+    for (const l of losses) l.freshZeros.length = 0;
+    for (const g of grads) g.freshNans.length = 0;
+  }
+
+  /** Every segment of a series (closed ones first, then the current one). */
+  segments(s: SeriesState): SeriesState[] {
+    const out = this.closed.filter(c => c.series === s.series);
+    out.push(s);
+    return out;
+  }
+
+  /** Series states with a role, in the run's series order. */
+  byRole(role: string): SeriesState[] {
+    const out: SeriesState[] = [];
+    for (const s of this.states.values()) if (s.role === role) out.push(s);
+    return out;
+  }
+
+  /** The learning-rate series with the most points (the schedule). */
+  primaryLr(): LrState | undefined {
+    let best: LrState | undefined;
+    for (const l of this.lrs.values()) if (!best || l.count > best.count) best = l;
+    return best && best.count > 0 ? best : undefined;
+  }
+
+  /**
+   * The training series to compare a validation series with: the training loss or loss term
+   * with the same name once train/val words are removed (val/box_loss <-> train/box_loss,
+   * eval_loss <-> loss), else the main training loss.
+   */
+  trainFor(val: SeriesState): SeriesState | undefined {
+    const key = pairKey(val.name);
+    for (const s of this.states.values()) {
+      if ((s.role === 'train_loss' || s.role === 'loss_part') && s.valid > 0 && pairKey(s.name) === key) return s;
+    }
+    return this.primary('train_loss');
+  }
+
+  /** The series of a role with the most valid points. */
+  primary(role: string): SeriesState | undefined {
+    let best: SeriesState | undefined;
+    for (const s of this.states.values()) {
+      if (s.role === role && s.valid > 0 && (!best || s.valid > best.valid)) best = s;
+    }
+    return best;
+  }
+}

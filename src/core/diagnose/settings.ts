@@ -1,0 +1,335 @@
+/**
+ * Every threshold the diagnostic engine uses, in one place, with its default.
+ *
+ * Conventions:
+ * - Loss-like series (losses, gradient norms, learning rates) are analysed in log space, so
+ *   "ratio" and "relative" thresholds below are multiplicative factors on the raw value.
+ * - "Noise" is the run's own robust noise level: sigma = 1.4826 * median(|second difference|)
+ *   / sqrt(6) of the (log) series, measured over fixed windows, never an absolute constant.
+ * - "Coarse points" are robust block medians: each series is summarised into at most
+ *   `coarsePoints` equal blocks (the block size doubles as the series grows), so trend
+ *   detectors always look at a bounded number of robust points.
+ */
+export interface DiagnoseSettings {
+  // ---- general -------------------------------------------------------------------------
+  /** Maximum number of coarse points (block medians) kept per series. Default 256. */
+  coarsePoints: number;
+  /**
+   * Samples per window of the local noise estimate used by the spike detector (every second
+   * point's |second difference| is sampled, so a window spans twice as many points). The local
+   * noise is the median of the last 9 windows. Default 32.
+   */
+  noiseWindow: number;
+  /** Lower bound of the noise level in log units (0.002 = 0.2 %), for noise-free logs. */
+  noiseFloor: number;
+  /** Number of classes when known (chance level = ln C); otherwise inferred from the first loss. */
+  numClasses: number | undefined;
+  /**
+   * Points after a restart or an LR jump (warm restart) during which spikes and divergence
+   * onsets are attributed to the schedule and not reported. Default 20.
+   */
+  scheduleGuardPoints: number;
+
+  // ---- non-finite ----------------------------------------------------------------------
+  /**
+   * Share of non-finite gradient norms, isolated and followed by finite ones, that is read as
+   * mixed-precision overflow skips (GradScaler) and reported as info only. Default 0.01.
+   */
+  nonFiniteGradTolerance: number;
+  /** At most this many non-finite loss values that recovered are a warning, not an error. Default 3. */
+  nonFiniteIsolatedMax: number;
+
+  // ---- loss spikes ---------------------------------------------------------------------
+  /**
+   * A spike rises above the local level by more than this many noise units (OLMo uses 6). Over
+   * long series the threshold grows like the largest value pure Gaussian noise reaches,
+   * sqrt(2 ln n) + 1 noise units after n points (6.7 at 10 million), so that a healthy run does
+   * not produce spikes by chance.
+   */
+  spikeZ: number;
+  /** ... and by at least this factor over the local level. Default 1.3. */
+  spikeMinRatio: number;
+  /** A spike must come back within this many points, else it is a level shift. Default 100. */
+  spikeRecoveryPoints: number;
+  /** Recovered = back within this many noise units of the pre-spike level. Default 3. */
+  spikeRecoverZ: number;
+  /** Span (points) of the exponential moving average that tracks the local level. Default 20. */
+  spikeBaselineSpan: number;
+  /** Upward moves of the local level are clipped to this many noise units per point. Default 3. */
+  spikeBaselineClip: number;
+  /** Spikes reported per series (largest first); all are counted and listed in evidence. Default 5. */
+  spikeMaxFindings: number;
+  /** A spike at least this many times its local level is a warning (smaller: info). Default 2. */
+  spikeWarnRatio: number;
+  /** With at least this many spikes in a series every spike is a warning. Default 3. */
+  spikeWarnCount: number;
+
+  // ---- divergence ----------------------------------------------------------------------
+  /** The smoothed loss must stay at least this many times above its best. Default 2. */
+  divergenceMinRatio: number;
+  /** ... and the excursion must last at least this many points, to the end. Default 20. */
+  divergenceMinPoints: number;
+  /** Span (points) of the moving average whose minimum is the "best" level. Default 30. */
+  divergenceSpan: number;
+  /** The rise must also exceed this many noise units of that average. Default 6. */
+  divergenceNoiseZ: number;
+
+  // ---- oscillation ---------------------------------------------------------------------
+  /** Share of the series (its tail) examined. Default 0.3. */
+  oscWindowFraction: number;
+  /**
+   * Minimum coarse points in that window. Default 20 (with fewer, even a perfect up-down
+   * alternation is not 3 standard errors away from noise).
+   */
+  oscMinPoints: number;
+  /** Minimum swing around the level, relative (0.1 = +-10 %). Default 0.1. */
+  oscMinAmplitude: number;
+  /**
+   * Turning-point test: direction changes must exceed the 2/3 of i.i.d. noise by this many
+   * standard errors (ping-pong). Default 3.
+   */
+  oscTurningZ: number;
+  /**
+   * Slow swings: the coarse points must vary this many times more than within-block
+   * minibatch noise explains. Default 3.
+   */
+  oscNoiseRatio: number;
+  /** No net progress: the change across the window is below this share of the swing. Default 0.5. */
+  oscProgressFraction: number;
+
+  // ---- plateau -------------------------------------------------------------------------
+  /** A new best must improve on the previous best by at least this share (1 %). Default 0.01. */
+  plateauMinImprovement: number;
+  /** ... and by at least this many noise units of the coarse points. Default 3. */
+  plateauNoiseZ: number;
+  /** A plateau lasts at least this many points. Default 20. */
+  plateauMinPoints: number;
+  /** A plateau that later ended lasts at least this share of the series. Default 0.15. */
+  plateauMinFraction: number;
+  /** A plateau still going at the end is reported (info) from this share of the series. Default 0.5. */
+  plateauTerminalFraction: number;
+  /**
+   * Series whose improvement threshold (from their noise) would exceed this share are too noisy
+   * to call plateaus in. Default 0.25.
+   */
+  plateauMaxTolerance: number;
+
+  // ---- no learning / chance level ------------------------------------------------------
+  /** Minimum points before judging. Default 10. */
+  noLearnMinPoints: number;
+  /** "Moved meaningfully" = fell at least this share below the initial loss. Default 0.05. */
+  noLearnMinDrop: number;
+  /** "At chance" = within this share of ln C. Default 0.02. */
+  chanceBand: number;
+  /**
+   * C is inferred from the initial loss L0 when exp(L0) is near an integer k >= 2: |L0 - ln k|
+   * within this share of the gap between ln k and ln(k+1), and within 0.02 nats. Default 0.25.
+   * An inferred C only labels a loss that never moved as "chance level"; it never triggers
+   * underfitting on its own (a loss near ln k by coincidence is common).
+   */
+  chanceInferTolerance: number;
+  /** Largest C that is inferred (beyond it, ln k and ln(k+1) are too close to tell). Default 20. */
+  chanceMaxInferredClasses: number;
+
+  // ---- convergence (seed: convergence_analysis) -----------------------------------------
+  /** Window (coarse points) of the convergence analysis. Default 10 (the seed's patience). */
+  convergencePatience: number;
+  /** Relative improvement over the window below this: converged. Default 0.001. */
+  convergedThreshold: number;
+  /** Relative improvement over the window above this: converging fast. Default 0.1. */
+  fastThreshold: number;
+  /** not-converged also fires on slow convergence from this improvement (1 %), if significant. */
+  notConvergedMinImprovement: number;
+
+  // ---- overfitting / capacity (seed: plot_loss_curves, model_capacity_analysis) -------------
+  /** Validation loss must rise at least this share above its best. Default 0.02. */
+  overfitMinRise: number;
+  /** ... and at least this many noise units of the validation series. Default 3. */
+  overfitNoiseZ: number;
+  /** Validation points required after the best one (persistence). Default 3. */
+  overfitMinPoints: number;
+  /** Validation points in the seed's trend (slope of the last N points). Default 10. */
+  overfitTrendPoints: number;
+  /** Training accuracy above this with validation accuracy below `capacityLowAcc`: overfit. */
+  capacityHighAcc: number;
+  /** Both accuracies below this: underfit. Default 0.7. */
+  capacityLowAcc: number;
+  /** Accuracies within this of each other: capacity adequate. Default 0.05. */
+  capacityGap: number;
+
+  // ---- underfitting --------------------------------------------------------------------
+  /** "Close to validation": validation loss at most this share above training. Default 0.1. */
+  underfitMaxGap: number;
+  /** "Near chance": the training loss is still at least this share of ln C. Default 0.8. */
+  underfitChanceFraction: number;
+
+  // ---- early stopping (seed: LossMonitor.should_stop) -----------------------------------
+  /** Evaluations without improvement before stopping. Default 10. */
+  earlyStopPatience: number;
+  /** Improvement needed to reset the patience. Default 0.001. */
+  earlyStopMinDelta: number;
+  /** 'abs': best - min_delta, as the seed; 'rel': best * (1 - min_delta). Default 'abs'. */
+  earlyStopMinDeltaMode: 'abs' | 'rel';
+  /** Reported when at least this share of the evaluations came after the stop. Default 0.1. */
+  earlyStopMinSaving: number;
+
+  // ---- gradients -----------------------------------------------------------------------
+  /** Gradient norm growth above its lowest level that counts as explosion. Default 10. */
+  gradGrowthFactor: number;
+  /** Gradient-norm spike threshold in noise units. Default 6. */
+  gradSpikeZ: number;
+  /** ... and minimum factor over the local level. Default 5. */
+  gradSpikeMinRatio: number;
+  /** Decay of the gradient norm from its peak that counts as vanishing. Default 100. */
+  vanishFactor: number;
+  /** Gradient norms below this are tiny whatever their history (SageMaker uses 1e-7). */
+  vanishAbsNorm: number;
+  /** Vanishing needs the loss to be still at least this share of its initial value. Default 0.5. */
+  vanishLossMinRemaining: number;
+
+  // ---- multi-part losses ---------------------------------------------------------------
+  /** One part above this share of the sum of parts dominates. Default 0.9. */
+  imbalanceShare: number;
+  /** ... for at least this share of the run. Default 0.75. */
+  imbalanceMinFraction: number;
+  /** Parts differing by this factor or more are imbalanced. Default 100. */
+  imbalanceRatio: number;
+  /** Steps sampled across the run to compare parts. Default 16. */
+  imbalanceSamples: number;
+
+  // ---- learning rate -------------------------------------------------------------------
+  /** A single-step LR change by this factor is a schedule step (drop or warm restart). */
+  lrStepFactor: number;
+  /** A range test spans at least this many decades of LR. Default 2. */
+  lrRangeMinDecades: number;
+  /** ... has at least this many points. Default 20. */
+  lrRangeMinPoints: number;
+  /** ... and at most this many (longer runs are not range tests). Default 20000. */
+  lrRangeMaxPoints: number;
+  /** ... and log(LR) is linear in the point index with at least this R^2. Default 0.95. */
+  lrRangeMinR2: number;
+  /**
+   * Debiased EMA factor of the loss in the range test (fastai: 0.98); used, as in fastai and
+   * the seed, to decide where the test blew up.
+   */
+  lrSmoothBeta: number;
+  /**
+   * Half-width, as a share of the test's points, of the centred moving average whose slope
+   * against log(LR) picks the suggestion. Centred, so it has none of the EMA's lag. Default 0.05.
+   */
+  lrSlopeWindow: number;
+  /** The range test is cut where the smoothed loss exceeds this many times its best (seed: 4). */
+  lrDivergeFactor: number;
+  /** Share of the range test skipped at the start (fastai: 10 %). */
+  lrSkipStart: number;
+  /** Points skipped at the end (fastai/pytorch-lr-finder: 5). */
+  lrSkipEnd: number;
+
+  // ---- restarts ------------------------------------------------------------------------
+  /** Restart findings per run; the rest are counted. Default 20. */
+  restartMaxFindings: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
+  coarsePoints: 256,
+  noiseWindow: 32,
+  noiseFloor: 0.002,
+  numClasses: undefined,
+  scheduleGuardPoints: 20,
+
+  nonFiniteGradTolerance: 0.01,
+  nonFiniteIsolatedMax: 3,
+
+  spikeZ: 6,
+  spikeMinRatio: 1.3,
+  spikeRecoveryPoints: 100,
+  spikeRecoverZ: 3,
+  spikeBaselineSpan: 20,
+  spikeBaselineClip: 3,
+  spikeMaxFindings: 5,
+  spikeWarnRatio: 2,
+  spikeWarnCount: 3,
+
+  divergenceMinRatio: 2,
+  divergenceMinPoints: 20,
+  divergenceSpan: 30,
+  divergenceNoiseZ: 6,
+
+  oscWindowFraction: 0.3,
+  oscMinPoints: 20,
+  oscMinAmplitude: 0.1,
+  oscTurningZ: 3,
+  oscNoiseRatio: 3,
+  oscProgressFraction: 0.5,
+
+  plateauMinImprovement: 0.01,
+  plateauNoiseZ: 3,
+  plateauMinPoints: 20,
+  plateauMinFraction: 0.15,
+  plateauTerminalFraction: 0.5,
+  plateauMaxTolerance: 0.25,
+
+  noLearnMinPoints: 10,
+  noLearnMinDrop: 0.05,
+  chanceBand: 0.02,
+  chanceInferTolerance: 0.25,
+  chanceMaxInferredClasses: 20,
+
+  convergencePatience: 10,
+  convergedThreshold: 0.001,
+  fastThreshold: 0.1,
+  notConvergedMinImprovement: 0.01,
+
+  overfitMinRise: 0.02,
+  overfitNoiseZ: 3,
+  overfitMinPoints: 3,
+  overfitTrendPoints: 10,
+  capacityHighAcc: 0.9,
+  capacityLowAcc: 0.7,
+  capacityGap: 0.05,
+
+  underfitMaxGap: 0.1,
+  underfitChanceFraction: 0.8,
+
+  earlyStopPatience: 10,
+  earlyStopMinDelta: 0.001,
+  earlyStopMinDeltaMode: 'abs',
+  earlyStopMinSaving: 0.1,
+
+  gradGrowthFactor: 10,
+  gradSpikeZ: 6,
+  gradSpikeMinRatio: 5,
+  vanishFactor: 100,
+  vanishAbsNorm: 1e-7,
+  vanishLossMinRemaining: 0.5,
+
+  imbalanceShare: 0.9,
+  imbalanceMinFraction: 0.75,
+  imbalanceRatio: 100,
+  imbalanceSamples: 16,
+
+  lrStepFactor: 1.5,
+  lrRangeMinDecades: 2,
+  lrRangeMinPoints: 20,
+  lrRangeMaxPoints: 20000,
+  lrRangeMinR2: 0.95,
+  lrSmoothBeta: 0.98,
+  lrSlopeWindow: 0.05,
+  lrDivergeFactor: 4,
+  lrSkipStart: 0.1,
+  lrSkipEnd: 5,
+
+  restartMaxFindings: 20,
+} satisfies DiagnoseSettings);
+
+/** Defaults overlaid with the given values (undefined values keep the default). */
+export function resolveSettings(opts?: Partial<DiagnoseSettings>): DiagnoseSettings {
+  const out: DiagnoseSettings = { ...DEFAULT_SETTINGS };
+  if (opts) {
+    for (const k of Object.keys(opts) as (keyof DiagnoseSettings)[]) {
+      const v = opts[k];
+      if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,217 @@
+/**
+ * English message catalogue. Keys are ids; {name} placeholders are filled by `t()`.
+ * Every key here must exist in every other catalogue with the same placeholders (tested).
+ */
+export const en = {
+  // ---- series roles ----
+  'role.train_loss': 'Training loss',
+  'role.val_loss': 'Validation loss',
+  'role.loss_part': 'Loss term',
+  'role.grad_norm': 'Gradient norm',
+  'role.lr': 'Learning rate',
+  'role.train_acc': 'Training accuracy',
+  'role.val_acc': 'Validation accuracy',
+  'role.other': 'Series',
+  subject: '{role} "{series}"',
+  list: '{items}',
+
+  // ---- summary labels ----
+  'status.converged': 'converged',
+  'status.fast': 'converging fast',
+  'status.slow': 'converging slowly',
+  'status.insufficient': 'not enough data',
+  'capacity.overfit': 'overfitting: reduce model capacity or add regularisation',
+  'capacity.underfit': 'underfitting: increase model capacity',
+  'capacity.ok': 'model capacity is about right',
+  'capacity.unclear': 'needs further analysis',
+
+  // ---- non-finite ----
+  'nonFinite.title': '{what} in {series}',
+  'nonFinite.message': '{subject} became {what} at step {step} (first of {count} non-finite values).',
+  'nonFinite.persistent': 'It stayed non-finite to the end of the log.',
+  'nonFinite.recovered': 'Later values are finite again, but the weights may already be damaged.',
+  'nonFinite.risen': 'Before that, the loss had risen to {ratio}× its best level.',
+  'nonFinite.amp':
+    'Only {count} isolated values ({share} of the points): most likely mixed-precision overflow steps that the gradient scaler skipped.',
+  'nonFinite.rangeTest': 'This run is a learning-rate range test: the loss blowing up at the largest learning rates is expected.',
+  'nonFinite.maskedTitle': 'Hidden NaN loss in {series}',
+  'nonFinite.masked':
+    '{subject} was logged as exactly 0 at step {step} while {grad} was NaN: the logger replaced a NaN loss by 0 ({count} such steps).',
+
+  // ---- divergence ----
+  'divergence.title': 'Training diverged ({series})',
+  'divergence.message':
+    '{subject} rose from its best level {best} (step {bestStep}) to {level}, {ratio}× higher, from step {step} on and did not come back.',
+
+  // ---- loss spike ----
+  'spike.title': 'Loss spike at step {step} ({series})',
+  'spike.message':
+    '{subject} jumped to {peak} at step {peakStep}, {ratio}× its local level {base} ({z} noise units), and came back by step {endStep}.',
+  'spike.messageLinear':
+    '{subject} jumped to {peak} at step {peakStep}, {z} noise units above its local level {base}, and came back by step {endStep}.',
+  'spike.count': 'This series has {count} such spikes.',
+
+  // ---- oscillation ----
+  'oscillation.title': 'Loss oscillates ({series})',
+  'oscillation.message':
+    '{subject} swings by about ±{amp} around {level} over its last {points} points (steps {from}–{to}), with no net progress ({progress}).',
+  'oscillation.turning':
+    'It changes direction {rate} of the time, against 67% for pure noise ({z} standard errors above).',
+  'oscillation.swings': 'Its smoothed level varies {ratio}× more than minibatch noise explains.',
+
+  // ---- plateau ----
+  'plateau.title': 'Loss plateau ({series})',
+  'plateau.mid':
+    '{subject} was stuck near {level} from step {step} to step {endStep} ({points} points, {share} of the run) before it started falling again.',
+  'plateau.terminal':
+    '{subject} has not improved by more than {tol} since step {step} ({share} of the run): it is flat near {level}.',
+  'plateau.lrConstant': 'The learning rate stayed at about {lr} meanwhile.',
+
+  // ---- no learning ----
+  'noLearning.title': 'The model is not learning ({series})',
+  'noLearning.chance':
+    '{subject} stays at {level}, the chance level ln({classes}) = {chance}: the model does no better than guessing among {classes} classes.',
+  'noLearning.inferred': 'The number of classes was inferred from the initial loss {initial} ≈ ln({classes}).',
+  'noLearning.flat': '{subject} never fell more than {drop} below its initial level {initial} over {points} points (now {level}).',
+
+  // ---- overfitting ----
+  'overfitting.title': 'Overfitting from step {step} ({series})',
+  'overfitting.message': '{subject} was lowest at step {step} ({best}) and has since risen by {rise} to {level}.',
+  'overfitting.trainFalling': 'Meanwhile the training loss kept falling ({change}).',
+  'overfitting.trainFlat': 'Meanwhile the training loss stayed about flat ({change}).',
+  'overfitting.noTrain': 'No training loss was logged to compare with.',
+  'overfitting.trend': 'The last {n} validation points trend upwards (slope {slope} per evaluation).',
+  'overfitting.capacityTitle': 'Overfitting: large accuracy gap ({series})',
+  'overfitting.capacity':
+    'Training accuracy is {trainAcc} but validation accuracy only {valAcc}: the model fits the training data but does not generalise (training above {high}, validation below {low}).',
+
+  // ---- underfitting ----
+  'underfitting.title': 'Underfitting ({series})',
+  'underfitting.message': '{subject} levelled off at {level} from about step {step}.',
+  'underfitting.closeVal': 'The validation loss {val} is close to it ({gap}): the model is not overfitting, it lacks capacity or signal.',
+  'underfitting.chance': 'That is still {share} of the chance level ln({classes}) = {chance}.',
+  'underfitting.acc': 'Training accuracy {trainAcc} and validation accuracy {valAcc} are both below {low}.',
+  'underfitting.accTrain': 'Training accuracy {trainAcc} is below {low}.',
+
+  // ---- not converged ----
+  'notConverged.title': 'Still improving at the end ({series})',
+  'notConverged.message':
+    '{subject} fell by {improvement} over its last {points} points (steps {from}–{to}); convergence status: {status}. Training longer should lower it further.',
+
+  // ---- early stop ----
+  'earlyStop.title': 'Early stopping would stop at step {step} ({series})',
+  'earlyStop.message':
+    '{subject} was best at step {bestStep} ({best}). Early stopping with patience {patience} and min_delta {minDelta} would have stopped at step {step}, saving {saving} of the training; {afterBest} of it came after the best step.',
+
+  // ---- gradients ----
+  'gradExplosion.title': 'Gradient explosion ({series})',
+  'gradExplosion.growth':
+    '{subject} grew {factor}× above its lowest level {min} (step {minStep}) from step {step} on and stayed there (now {level}).',
+  'gradExplosion.spikesTitle': 'Gradient norm spikes ({series})',
+  'gradExplosion.spikes':
+    '{subject} spiked {count} times far above its typical level, first at step {step}, up to {ratio}× ({z} noise units).',
+  'vanishing.title': 'Vanishing gradients ({series})',
+  'vanishing.message':
+    '{subject} decayed {factor}× from its peak {peak} (step {peakStep}) to {level}, while the training loss stayed flat at {loss}.',
+
+  // ---- loss imbalance ----
+  'imbalance.title': 'Unbalanced loss terms ({series})',
+  'imbalance.dominant':
+    '{part} makes up {share} of the sum of the loss terms for {fraction} of the run; the other terms ({others}) barely contribute.',
+  'imbalance.ratio': '{big} is {ratio}× larger than {small} for {fraction} of the run, so {small} barely affects the gradient.',
+
+  // ---- LR suggestion ----
+  'lrSuggestion.title': 'Suggested learning rate: {lr}',
+  'lrSuggestion.message':
+    'This run is a learning-rate range test: the LR rose geometrically from {lrStart} to {lrEnd}. The smoothed loss falls fastest at LR ≈ {lr} (steepest slope).',
+  'lrSuggestion.minimum': 'The loss was lowest at LR ≈ {lrMin}; a tenth of that is {lrMin10}.',
+  'lrSuggestion.diverged': 'The loss blew up beyond LR ≈ {lrDiv}.',
+
+  // ---- restart ----
+  'restart.title': 'Run restarted at step {step}',
+  'restart.message': 'Steps went back from {from} to {to} in {series}: the log holds a resumed or restarted run.',
+  'restart.more': 'There are {count} restarts in all.',
+
+  // ---- fixes ----
+  'fix.lowerLr.title': 'Lower the learning rate',
+  'fix.lowerLr.detail': 'Divide the learning rate by 3 to 10; a learning rate that is too high is the most common cause.',
+  'fix.raiseLr.title': 'Raise the learning rate',
+  'fix.raiseLr.detail': 'A learning rate that is too small barely moves the weights: try 3 to 10 times larger, or run an LR range test.',
+  'fix.clipGrad.title': 'Clip the gradient norm',
+  'fix.clipGrad.detail': 'Clip the global gradient norm (e.g. max_norm=1.0) between backward() and step().',
+  'fix.warmup.title': 'Add a learning-rate warmup',
+  'fix.warmup.detail': 'Ramp the learning rate up linearly over the first few hundred or thousand steps.',
+  'fix.checkInputs.title': 'Check inputs and targets for NaN/Inf',
+  'fix.checkInputs.detail': 'Assert that every batch is finite (torch.isfinite) and that inputs are normalised.',
+  'fix.stableLoss.title': 'Use numerically stable losses',
+  'fix.stableLoss.detail':
+    'Use BCEWithLogitsLoss instead of sigmoid + BCELoss, cross_entropy on raw logits, and add an epsilon inside log() and sqrt().',
+  'fix.mixedPrecision.title': 'Make mixed precision safe',
+  'fix.mixedPrecision.detail': 'Prefer bf16 autocast, or keep fp16 with a GradScaler so overflowing steps are skipped.',
+  'fix.detectAnomaly.title': 'Find the operation that produced the NaN',
+  'fix.detectAnomaly.detail': 'Turn on autograd anomaly detection for a short debug run: it names the backward op that made a NaN.',
+  'fix.showNanLosses.title': 'Log NaN losses as they are',
+  'fix.showNanLosses.detail':
+    'Hugging Face Trainer hides NaN losses by default (logging_nan_inf_filter=True); turn the filter off to see where they start.',
+  'fix.rewindCheckpoint.title': 'Resume from a checkpoint before the onset',
+  'fix.rewindCheckpoint.detail': 'Reload the last good checkpoint, lower the learning rate, and skip the batches around the onset.',
+  'fix.inspectBatches.title': 'Inspect the batches at the spike steps',
+  'fix.inspectBatches.detail': 'Log the sample ids of each batch: spikes often come from corrupt, duplicated or extreme samples.',
+  'fix.lowerAdamEps.title': 'Stabilise Adam',
+  'fix.lowerAdamEps.detail':
+    'For large models, spikes are reduced by a smaller Adam epsilon (1e-8), QK-norm or z-loss, and by lower beta2 (0.95).',
+  'fix.largerBatch.title': 'Use a larger batch',
+  'fix.largerBatch.detail': 'A larger batch, or gradient accumulation, lowers the gradient noise that makes the loss bounce.',
+  'fix.reduceLrOnPlateau.title': 'Reduce the learning rate when progress stalls',
+  'fix.reduceLrOnPlateau.detail': 'Use ReduceLROnPlateau (or a cosine / step schedule) so the learning rate drops when the loss stops improving.',
+  'fix.checkInit.title': 'Check the weight initialisation',
+  'fix.checkInit.detail': 'Use Kaiming/He initialisation for ReLU networks and Xavier for tanh; check that no layer starts saturated.',
+  'fix.overfitOneBatch.title': 'Overfit a single batch',
+  'fix.overfitOneBatch.detail': 'Train on one fixed batch for a few hundred steps: if the loss does not go to about 0, the training loop or the model is broken.',
+  'fix.checkTrainingLoop.title': 'Check the training loop',
+  'fix.checkTrainingLoop.detail':
+    'Make sure zero_grad(), backward() and step() are all called, the model is in train() mode, and the parameters require gradients and are in the optimizer.',
+  'fix.checkLabels.title': 'Check labels and the loss function',
+  'fix.checkLabels.detail':
+    'Verify that labels match the inputs after shuffling and augmentation, that the class count is right, and that the loss matches the output layer (no softmax before CrossEntropyLoss).',
+  'fix.earlyStopping.title': 'Stop early and keep the best checkpoint',
+  'fix.earlyStopping.detail': 'Stop when the validation loss has not improved by min_delta={minDelta} for {patience} evaluations, and restore the best weights.',
+  'fix.saveBest.title': 'Save the best checkpoint',
+  'fix.saveBest.detail': 'Save a checkpoint whenever the validation loss reaches a new best, and use that one, not the last.',
+  'fix.weightDecay.title': 'Add weight decay',
+  'fix.weightDecay.detail': 'Use AdamW with weight_decay around 0.01 to 0.1 (or L2 regularisation).',
+  'fix.dropout.title': 'Add dropout',
+  'fix.dropout.detail': 'Add dropout (p = 0.1 to 0.5) before the large fully connected layers.',
+  'fix.dataAugmentation.title': 'Augment or add data',
+  'fix.dataAugmentation.detail': 'More (or augmented) training data is the most reliable cure for overfitting.',
+  'fix.smallerModel.title': 'Reduce model capacity',
+  'fix.smallerModel.detail': 'Use fewer layers or units, or freeze more of a pretrained backbone.',
+  'fix.biggerModel.title': 'Increase model capacity',
+  'fix.biggerModel.detail': 'Use more layers or units, or a stronger architecture, so the model can fit the training data.',
+  'fix.trainLonger.title': 'Train longer',
+  'fix.trainLonger.detail': 'Increase the number of epochs or steps, and stretch the LR schedule (e.g. T_max of the cosine) to match.',
+  'fix.lessRegularization.title': 'Reduce regularisation',
+  'fix.lessRegularization.detail': 'Lower weight decay, dropout and augmentation strength: they may be holding the model back.',
+  'fix.normLayers.title': 'Add normalisation and residual connections',
+  'fix.normLayers.detail': 'BatchNorm / LayerNorm and skip connections keep activations and gradients in a healthy range.',
+  'fix.activation.title': 'Use non-saturating activations',
+  'fix.activation.detail': 'Replace sigmoid/tanh in hidden layers with ReLU or GELU, and use He initialisation.',
+  'fix.checkFrozen.title': 'Check for frozen parameters',
+  'fix.checkFrozen.detail': 'Make sure the layers you want to train have requires_grad=True and are passed to the optimizer.',
+  'fix.reweightLosses.title': 'Re-weight the loss terms',
+  'fix.reweightLosses.detail': 'Scale each term so that they have comparable magnitudes (e.g. weight ≈ 1 / typical value).',
+  'fix.normalizeLossScales.title': 'Normalise the terms by their running mean',
+  'fix.normalizeLossScales.detail': 'Divide each term by a running average of its own value so that none dominates the gradient.',
+  'fix.adaptiveWeighting.title': 'Learn the weights',
+  'fix.adaptiveWeighting.detail': 'Use uncertainty weighting (learned log-variances) or GradNorm to balance the terms automatically.',
+  'fix.useSuggestedLr.title': 'Train with learning rate {lr}',
+  'fix.useSuggestedLr.detail': 'Use the suggested learning rate as the base (or maximum) learning rate of the real run.',
+  'fix.oneCycle.title': 'Use a one-cycle schedule',
+  'fix.oneCycle.detail': 'Use OneCycleLR with max_lr={lr}: warmup to it, then anneal.',
+  'fix.resumeState.title': 'Resume with the optimizer and scheduler state',
+  'fix.resumeState.detail': 'When resuming, restore the optimizer, LR scheduler, scaler and step counter, not only the model weights.',
+  'fix.separateRuns.title': 'Log each run separately',
+  'fix.separateRuns.detail': 'Write each run to its own log file or directory so restarts do not mix with earlier attempts.',
+} as const;
+
+export type MessageKey = keyof typeof en;

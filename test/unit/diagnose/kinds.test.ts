@@ -1,0 +1,373 @@
+/**
+ * Every finding kind: at least one run where it must fire (with its onset checked) and one
+ * near-miss where it must not. All runs are synthetic and seeded (see scenarios.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose, type Finding, type FindingKind } from '../../../src/core/diagnose';
+import { createRun } from '../../../src/core/model';
+import * as S from './scenarios';
+import { makeRun } from './synth';
+
+const run = (r: ReturnType<typeof createRun>) => diagnose([r]);
+const of = (fs: Finding[], kind: FindingKind) => fs.filter(f => f.kind === kind);
+const aboveInfo = (fs: Finding[]) => fs.filter(f => f.severity !== 'info');
+
+describe('healthy runs', () => {
+  it('a noisy but healthy minibatch loss raises nothing above info', () => {
+    for (const seed of [1, 2, 3]) {
+      const fs = run(S.healthy(20000, seed));
+      expect(aboveInfo(fs), JSON.stringify(fs.map(f => f.message))).toEqual([]);
+      expect(of(fs, 'loss-spike')).toEqual([]);
+      expect(of(fs, 'oscillation')).toEqual([]);
+    }
+  });
+
+  it('a very noisy plateau after early convergence is not oscillation, plateau or no-learning', () => {
+    const fs = run(S.noisyPlateau());
+    expect(aboveInfo(fs)).toEqual([]);
+    expect(of(fs, 'oscillation')).toEqual([]);
+    expect(of(fs, 'no-learning')).toEqual([]);
+  });
+
+  it('every finding carries evidence, fixes and a confidence in 0..1', () => {
+    for (const r of [S.divergence(), S.overfit(), S.singleSpike(), S.chanceLevel(), S.imbalanced(), S.rangeTest()]) {
+      for (const f of run(r)) {
+        expect(Object.keys(f.evidence).length).toBeGreaterThan(0);
+        expect(f.fixes.length).toBeGreaterThan(0);
+        expect(f.confidence).toBeGreaterThanOrEqual(0);
+        expect(f.confidence).toBeLessThanOrEqual(1);
+        expect(Number.isFinite(f.step)).toBe(true);
+        expect(f.title.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe('non-finite', () => {
+  it('reports the exact first NaN step and its source line', () => {
+    const fs = of(run(S.nanAt1200()), 'non-finite');
+    expect(fs).toHaveLength(1);
+    expect(fs[0].step).toBe(1200);
+    expect(fs[0].line).toBe(1300);
+    expect(fs[0].severity).toBe('error');
+    expect(fs[0].evidence.count).toBe(800);
+    expect(fs[0].message).toContain('step 1200');
+    expect(fs[0].fixes[0].title).toMatch(/learning rate/i);
+    expect(fs[0].fixes.some(f => f.code?.includes('clip_grad_norm_'))).toBe(true);
+  });
+
+  it('finds NaN masked as a 0.0 loss while the gradient norm is NaN (HF logging filter)', () => {
+    const fs = of(run(S.maskedNaN()), 'non-finite');
+    const masked = fs.find(f => f.evidence.masked === true);
+    expect(masked).toBeDefined();
+    expect(masked!.series).toBe('loss');
+    expect(masked!.step).toBe(710);
+    expect(masked!.line).toBe(170);
+    expect(masked!.severity).toBe('error');
+    expect(masked!.evidence.gradSeries).toBe('grad_norm');
+  });
+
+  it('a loss of exactly 0.0 with finite gradient norms is not a NaN', () => {
+    expect(of(run(S.zeroLossFiniteGrad()), 'non-finite')).toEqual([]);
+  });
+
+  it('isolated Inf gradient norms (mixed-precision skips) are info only', () => {
+    const fs = of(run(S.ampOverflow()), 'non-finite');
+    expect(fs).toHaveLength(1);
+    expect(fs[0].severity).toBe('info');
+    expect(fs[0].step).toBe(800);
+  });
+});
+
+describe('divergence and loss spikes', () => {
+  it('a sustained rise that never recovers is divergence, with its onset', () => {
+    const fs = run(S.divergence());
+    const d = of(fs, 'divergence');
+    expect(d).toHaveLength(1);
+    expect(d[0].severity).toBe('error');
+    expect(d[0].step).toBeGreaterThanOrEqual(2900);
+    expect(d[0].step).toBeLessThanOrEqual(3200);
+    expect(of(fs, 'loss-spike')).toEqual([]);
+  });
+
+  it('a single recovering spike is a loss-spike, not divergence', () => {
+    const fs = run(S.singleSpike());
+    const sp = of(fs, 'loss-spike');
+    expect(sp).toHaveLength(1);
+    expect(sp[0].step).toBeGreaterThanOrEqual(1000);
+    expect(sp[0].step).toBeLessThanOrEqual(1002);
+    expect(sp[0].evidence.steps).toEqual([sp[0].step]);
+    expect(sp[0].evidence.count).toBe(1);
+    expect(of(fs, 'divergence')).toEqual([]);
+  });
+
+  it('lists every spike step in evidence when there are several', () => {
+    const r = makeRun([{ name: 'loss', f: i => ([700, 1500, 2600, 3300].includes(i) ? 6 : 1) * (0.3 + 2 * Math.exp(-i / 800)), n: 4000, noise: 0.1 }], 40);
+    const sp = of(run(r), 'loss-spike');
+    expect(sp.length).toBe(4);
+    expect(sp[0].evidence.steps).toEqual([700, 1500, 2600, 3300]);
+    expect(sp.every(f => f.severity === 'warning')).toBe(true);
+  });
+
+  it('LR step drops produce no spike and no plateau', () => {
+    const fs = run(S.stepSchedule());
+    expect(of(fs, 'loss-spike')).toEqual([]);
+    expect(of(fs, 'plateau')).toEqual([]);
+    expect(aboveInfo(fs)).toEqual([]);
+  });
+
+  it('warm restarts of the LR produce no spike and no divergence', () => {
+    const fs = run(S.warmRestarts());
+    expect(of(fs, 'loss-spike')).toEqual([]);
+    expect(of(fs, 'divergence')).toEqual([]);
+  });
+});
+
+describe('oscillation', () => {
+  it('an epoch-to-epoch ping-pong with no progress is oscillation', () => {
+    const o = of(run(S.pingPong()), 'oscillation');
+    expect(o).toHaveLength(1);
+    expect(o[0].evidence.test).toBe('turning-points');
+    expect(o[0].evidence.turningRate as number).toBeGreaterThan(0.9);
+  });
+
+  it('slow swings of the per-step loss beyond minibatch noise are oscillation', () => {
+    const o = of(run(S.slowSwings()), 'oscillation');
+    expect(o).toHaveLength(1);
+    expect(o[0].evidence.test).toBe('swings');
+  });
+
+  it('noisy-but-healthy minibatch loss is not oscillation', () => {
+    expect(of(run(S.healthy(20000, 4, 0.35)), 'oscillation')).toEqual([]);
+    expect(of(run(S.noisyPlateau()), 'oscillation')).toEqual([]);
+  });
+});
+
+describe('plateau', () => {
+  it('a loss stuck at the start before it learns is a plateau (warning) with its span', () => {
+    const p = of(run(S.stuckThenLearns()), 'plateau');
+    expect(p).toHaveLength(1);
+    expect(p[0].severity).toBe('warning');
+    expect(p[0].step).toBeLessThanOrEqual(100);
+    expect(p[0].endStep!).toBeGreaterThan(1800);
+    expect(p[0].endStep!).toBeLessThan(2300);
+  });
+
+  it('a 3-epoch run has no plateau', () => {
+    expect(of(run(S.threeEpochs()), 'plateau')).toEqual([]);
+  });
+
+  it('a flat start during the LR warmup is not a plateau', () => {
+    expect(of(run(S.warmupRun()), 'plateau')).toEqual([]);
+  });
+
+  it('a healthy decelerating curve has no plateau', () => {
+    expect(of(run(S.healthy(20000, 5)), 'plateau')).toEqual([]);
+    expect(of(run(S.convergedFlat()), 'plateau')).toEqual([]);
+  });
+});
+
+describe('no-learning', () => {
+  it('a loss sitting at ln 10 is chance level (C inferred from the initial loss)', () => {
+    const n = of(run(S.chanceLevel()), 'no-learning');
+    expect(n).toHaveLength(1);
+    expect(n[0].severity).toBe('error');
+    expect(n[0].evidence.classes).toBe(10);
+    expect(n[0].evidence.rule).toBe('chance');
+  });
+
+  it('a given class count is used', () => {
+    const r = makeRun([{ name: 'loss', f: i => 5 * Math.exp(-i / 3) + 0.6931, n: 60, noise: 0.001 }], 41);
+    expect(of(diagnose([r], { numClasses: 2 }), 'no-learning')[0]?.evidence.rule).toBe('chance');
+    expect(of(diagnose([r]), 'no-learning')).toEqual([]);
+  });
+
+  it('a loss that never moves from its start is no-learning', () => {
+    const n = of(run(S.neverMoves()), 'no-learning');
+    expect(n).toHaveLength(1);
+    expect(n[0].evidence.rule).toBe('flat');
+  });
+
+  it('a flat loss at a low value after convergence is converged, not no-learning', () => {
+    const fs = run(S.convergedFlat());
+    expect(of(fs, 'no-learning')).toEqual([]);
+    expect(of(fs, 'underfitting')).toEqual([]);
+  });
+});
+
+describe('overfitting', () => {
+  it('validation rising from its minimum while training falls: onset within 10 % of the run', () => {
+    const o = of(run(S.overfit()), 'overfitting');
+    expect(o).toHaveLength(1);
+    expect(Math.abs(o[0].step - 41)).toBeLessThanOrEqual(10);
+    expect(o[0].evidence.trainTrend).toBe('falling');
+    expect(o[0].fixes[0].code).toContain('wait >= 10');
+  });
+
+  it('validation wobbling within its noise is not overfitting', () => {
+    for (const seed of [21, 22, 23]) {
+      const r = makeRun(
+        [
+          { name: 'train_loss', f: i => 0.2 + 0.5 * Math.exp(-i / 30), n: 100, start: 1, noise: 0.01 },
+          { name: 'val_loss', f: () => 0.45, n: 100, start: 1, noise: 0.03 },
+        ],
+        seed,
+      );
+      expect(of(run(r), 'overfitting')).toEqual([]);
+    }
+  });
+
+  it('training accuracy > 0.9 with validation accuracy < 0.7 is overfitting (capacity rule)', () => {
+    const o = of(run(S.accuracyGap()), 'overfitting');
+    expect(o).toHaveLength(1);
+    expect(o[0].evidence.rule).toBe('capacity');
+  });
+});
+
+describe('underfitting', () => {
+  it('high flat training loss close to validation with low accuracy is underfitting', () => {
+    const u = of(run(S.underfit()), 'underfitting');
+    expect(u).toHaveLength(1);
+    expect(u[0].evidence.rule).toBe('accuracy');
+  });
+
+  it('the same losses with high accuracies are not underfitting', () => {
+    expect(of(run(S.underfit(0.95, 0.94)), 'underfitting')).toEqual([]);
+  });
+});
+
+describe('not-converged', () => {
+  it('a loss still falling fast at the end is not-converged (info)', () => {
+    const n = of(run(S.stillFalling()), 'not-converged');
+    expect(n).toHaveLength(1);
+    expect(n[0].severity).toBe('info');
+    expect(n[0].evidence.status).toBe('fast');
+  });
+
+  it('a converged loss is not', () => {
+    expect(of(run(S.convergedFlat()), 'not-converged')).toEqual([]);
+  });
+});
+
+describe('early-stop', () => {
+  it('simulates EarlyStopping(patience 10, min_delta 0.001) exactly', () => {
+    const e = of(run(S.earlyStopCase()), 'early-stop');
+    expect(e).toHaveLength(1);
+    // best at evaluation 29 (evaluation 30 improves by exactly min_delta, not more); stop 10 later
+    expect(e[0].evidence.bestStep).toBe(2900);
+    expect(e[0].step).toBe(3900);
+    expect(e[0].evidence.saving as number).toBeCloseTo(60 / 99, 3);
+    expect(e[0].severity).toBe('info');
+  });
+
+  it('a validation loss still improving gives no early stop', () => {
+    expect(of(run(S.valImproving()), 'early-stop')).toEqual([]);
+  });
+});
+
+describe('gradients', () => {
+  it('a gradient norm that grows 50x and stays is gradient-explosion', () => {
+    const g = of(run(S.gradGrowth()), 'gradient-explosion');
+    expect(g).toHaveLength(1);
+    expect(g[0].evidence.rule).toBe('growth');
+    expect(Math.abs(g[0].step - 3000)).toBeLessThanOrEqual(100);
+  });
+
+  it('isolated gradient-norm spikes are reported with their steps', () => {
+    const g = of(run(S.gradSpikes()), 'gradient-explosion');
+    expect(g).toHaveLength(1);
+    expect(g[0].evidence.steps).toEqual([1500, 3500]);
+  });
+
+  it('a noisy but stable gradient norm raises nothing', () => {
+    const r = makeRun([{ name: 'grad_norm', f: () => 1, n: 5000, noise: 0.3 }], 42);
+    expect(run(r)).toEqual([]);
+  });
+
+  it('a gradient norm that decays 10^4x while the loss stays flat is vanishing-gradient', () => {
+    expect(of(run(S.vanishing()), 'vanishing-gradient')).toHaveLength(1);
+  });
+
+  it('tiny gradients of a loss converging towards 0 are not vanishing gradients', () => {
+    expect(of(run(S.convergingTinyGrads()), 'vanishing-gradient')).toEqual([]);
+  });
+});
+
+describe('loss-imbalance', () => {
+  it('one term at ~98 % of the total dominates', () => {
+    const l = of(run(S.imbalanced()), 'loss-imbalance');
+    expect(l).toHaveLength(1);
+    expect(l[0].series).toBe('train/box_loss');
+    expect(l[0].evidence.rule).toBe('dominant');
+  });
+
+  it('terms of comparable size are not imbalanced', () => {
+    expect(of(run(S.balancedParts()), 'loss-imbalance')).toEqual([]);
+  });
+
+  it('terms 1000x apart are reported on the small one', () => {
+    const r = makeRun(
+      [
+        { name: 'loss_a', role: 'loss_part', f: () => 1, n: 200, noise: 0.05 },
+        { name: 'loss_b', role: 'loss_part', f: () => 1.2, n: 200, noise: 0.05 },
+        { name: 'loss_c', role: 'loss_part', f: () => 0.001, n: 200, noise: 0.05 },
+      ],
+      43,
+    );
+    const l = of(run(r), 'loss-imbalance');
+    expect(l).toHaveLength(1);
+    expect(l[0].series).toBe('loss_c');
+    expect(l[0].evidence.rule).toBe('ratio');
+  });
+});
+
+describe('lr-suggestion', () => {
+  it('recognises an LR range test and suggests the steepest-descent LR', () => {
+    const fs = run(S.rangeTest());
+    const l = of(fs, 'lr-suggestion');
+    expect(l).toHaveLength(1);
+    const lr = l[0].evidence.lr as number;
+    // the synthetic loss falls fastest at 1e-3
+    expect(lr).toBeGreaterThan(1e-3 / 3);
+    expect(lr).toBeLessThan(1e-3 * 3);
+    expect(l[0].fixes[0].code).toContain(`lr=${l[0].title.split(': ')[1]}`);
+    // the blow-up at the end of a range test is expected
+    expect(of(fs, 'divergence')).toEqual([]);
+  });
+
+  it('an ordinary warmup + cosine schedule is not a range test', () => {
+    expect(of(run(S.warmupCosine()), 'lr-suggestion')).toEqual([]);
+    expect(of(run(S.stepSchedule()), 'lr-suggestion')).toEqual([]);
+  });
+});
+
+describe('restart', () => {
+  it('reports restarts from the run events', () => {
+    const r = S.healthy(2000, 7);
+    r.events.push({ type: 'restart', series: 'loss', fromStep: 1500, toStep: 1200, line: 77 });
+    const x = of(run(r), 'restart');
+    expect(x).toHaveLength(1);
+    expect(x[0].step).toBe(1200);
+    expect(x[0].line).toBe(77);
+    expect(x[0].evidence.fromStep).toBe(1500);
+  });
+
+  it('finds steps going backwards when the parser reported no event, without false spikes', () => {
+    const fs = run(S.resumed());
+    const x = of(fs, 'restart');
+    expect(x).toHaveLength(1);
+    expect(x[0].evidence).toMatchObject({ fromStep: 1199, toStep: 1000 });
+    expect(of(fs, 'loss-spike')).toEqual([]);
+    expect(aboveInfo(fs)).toEqual([]);
+  });
+
+  it('two runs appended to one log are analysed as separate segments', () => {
+    const fs = run(S.freshRestart());
+    expect(of(fs, 'restart')).toHaveLength(1);
+    expect(aboveInfo(fs)).toEqual([]);
+  });
+
+  it('monotonic steps give no restart', () => {
+    expect(of(run(S.healthy(2000, 8)), 'restart')).toEqual([]);
+  });
+});
