@@ -20,14 +20,18 @@
  *   cells that match a column are kept.
  * - Every point carries the 1-based line its row starts on (lines count `\n` only).
  *
- * The hot path scans each row's char codes once and parses plain decimals without allocating
- * (Clinger's exact fast path: up to 15 significant digits and |exponent| <= 22); anything else
- * goes through `parseNumber` on a slice.
+ * Speed: decoded chunks are scanned in place (no per-line strings); each cell's char codes are
+ * read once and decimals are converted without allocating, exactly as Number() would
+ * (fastfloat.ts: Clinger's fast path up to 15 significant digits, a double-double path for the
+ * 16-19 digits of float32 values printed as doubles); anything else goes through
+ * `parseNumber` on a slice. A record cut by a chunk boundary is carried over and its scan
+ * resumes where it stopped (no re-scan).
  */
-import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../model';
-import { LineSplitter } from './lines';
+import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
+import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
 import { parseNumber } from './numbers';
 import type { LogParser, ParserOptions } from './types';
+import { Utf8Stream } from './utf8';
 
 /** Step column names, best first (compared lower-cased and trimmed). */
 const STEP_NAMES = ['step', 'global_step', '_step', 'iteration', 'iter', 'epoch'];
@@ -37,19 +41,20 @@ const POW10 = [
   1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/** Longest physical line kept (longer lines are reported and skipped). */
-const MAX_LINE = 4 << 20;
-/** Largest quoted multi-line record before the opening quote is deemed stray. */
+/** Longest record kept (longer ones are reported and skipped). */
 const MAX_RECORD_CHARS = 4 << 20;
-const MAX_RECORD_LINES = 10_000;
 
 const CANDIDATE_DELIMS = [44, 9, 59, 124]; // , \t ; |
+/** "Not found" for cached indexOf positions. */
+const NONE = Number.MAX_SAFE_INTEGER;
+
+type Restart = Extract<RunEvent, { type: 'restart' }>;
 
 export class CsvParser implements LogParser {
   readonly format = 'csv' as const;
   readonly runs: Run[];
   private readonly run: Run;
-  private readonly splitter: LineSplitter;
+  private readonly decoder = new Utf8Stream();
 
   private delim = 44;
   private delimChar = ',';
@@ -73,12 +78,28 @@ export class CsvParser implements LogParser {
   private rowIndex = 0;
   private lastStep = 0;
   private haveStep = false;
-  /** End of the cell read by `cell` (index of the delimiter or the end of the row). */
-  private q = 0;
 
-  /** Lines of a record whose quoted field continues past a newline. */
-  private pending: { text: string; line: number }[] | null = null;
-  private pendingChars = 0;
+  // Stream state
+  /** Text of an incomplete record (from its first character). */
+  private carry = '';
+  /** Offset in `carry` up to which it has been scanned. */
+  private resume = 0;
+  /** Quote state at `resume`, for a record that contains quotes. */
+  private inQ = false;
+  private atStart = true;
+  /** The record being scanned has quotes (its end is found by the quote-aware scan). */
+  private quoted = false;
+  /** Newlines inside quoted fields of the record being scanned. */
+  private innerNl = 0;
+  /** Where `scanQuoted` stopped when the text ended first. */
+  private resumeAt = 0;
+  /** The delimiter is known and the next non-blank record is the header. */
+  private headerPending = false;
+  /** Dropping an over-long record up to its end. */
+  private skipping = false;
+  /** 1-based line of the next record's first character. */
+  private line = 1;
+
   private repeatedHeaders = 0;
   private firstRepeatLine = 0;
   private repeatNote: { type: 'note'; message: string } | null = null;
@@ -87,16 +108,13 @@ export class CsvParser implements LogParser {
   constructor(opts: ParserOptions) {
     this.run = createRun(opts.source, this.format, opts.name);
     this.runs = [this.run];
-    this.splitter = new LineSplitter((t, l, tr) => this.onLine(t, l, tr), {
-      splitOnCR: true,
-      maxLineLength: MAX_LINE,
-    });
   }
 
   push(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
-      this.splitter.push(chunk);
+      const s = this.decoder.decode(chunk);
+      if (s.length) this.feed(s, false);
     } catch (e) {
       this.internalError(e);
     }
@@ -106,12 +124,8 @@ export class CsvParser implements LogParser {
     if (this.ended) return;
     this.ended = true;
     try {
-      this.splitter.end();
-      if (this.pending) {
-        const rest = this.breakPending();
-        this.replay(rest);
-        if (this.pending) this.drainPendingAtEof();
-      }
+      const s = this.decoder.end();
+      this.feed(s, true);
       this.orderSeries();
       for (const s of this.run.series.values()) s.trim();
     } catch (e) {
@@ -120,93 +134,182 @@ export class CsvParser implements LogParser {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Lines -> records
+  // Text -> records
 
-  private onLine(text: string, line: number, truncated: boolean): void {
-    if (truncated) {
-      reportMalformed(this.run, `line longer than ${MAX_LINE} characters; skipped`, { line });
-      return;
+  private feed(s: string, final: boolean): void {
+    let t: string;
+    let from: number;
+    if (this.carry.length) {
+      t = this.carry + s;
+      from = this.resume;
+      this.carry = '';
+    } else {
+      t = s;
+      from = 0;
     }
-    this.take(text, line);
-  }
-
-  /** Take one physical line; lines freed by a broken quoted record are replayed in order. */
-  private take(text: string, line: number): void {
-    const rest = this.take1(text, line);
-    if (rest) this.replay(rest);
-  }
-
-  private replay(lines: { text: string; line: number }[]): void {
-    // Iterative: a replayed line may open (and break) another pending record.
-    const queue = lines;
-    let i = 0;
-    while (i < queue.length) {
-      const { text, line } = queue[i++];
-      const rest = this.take1(text, line);
-      if (rest) queue.splice(i, 0, ...rest);
-    }
-  }
-
-  private take1(text: string, line: number): { text: string; line: number }[] | null {
-    if (this.pending) {
-      this.pending.push({ text, line });
-      this.pendingChars += text.length + 1;
-      if (!this.endsInQuotes(text, true)) {
-        const parts = this.pending;
-        this.pending = null;
-        this.record(parts.map(p => p.text).join('\n'), parts[0].line, true);
-        return null;
-      }
-      if (this.pendingChars > MAX_RECORD_CHARS || this.pending.length > MAX_RECORD_LINES) {
-        return this.breakPending();
-      }
-      return null;
-    }
-    if (isBlank(text)) return null;
-    const quoted = text.indexOf('"') >= 0;
-    if (!this.names) this.detectDelimiter(text);
-    if (quoted && this.endsInQuotes(text, false)) {
-      this.pending = [{ text, line }];
-      this.pendingChars = text.length;
-      return null;
-    }
-    this.record(text, line, quoted);
-    return null;
+    this.scan(t, from, final);
   }
 
   /**
-   * An opening quote was never closed within the limits: report it, read its first line with
-   * quotes taken literally, and hand back the other lines to be read again.
+   * Read every complete record of `t` (records start at 0; the first one was already scanned
+   * up to `from`). What is left incomplete becomes the carry.
    */
-  private breakPending(): { text: string; line: number }[] {
-    const parts = this.pending ?? [];
-    this.pending = null;
-    this.pendingChars = 0;
-    if (parts.length === 0) return [];
-    reportMalformed(this.run, 'unterminated quoted field', { line: parts[0].line });
-    this.record(parts[0].text, parts[0].line, false);
-    return parts.slice(1);
-  }
-
-  /** At the end of input, keep breaking pending records until none is left. */
-  private drainPendingAtEof(): void {
-    let guard = 0;
-    while (this.pending && guard++ < 1_000_000) this.replay(this.breakPending());
-  }
-
-  /** Whether a line ends inside a quoted field, given whether it starts inside one. */
-  private endsInQuotes(t: string, startInQuotes: boolean): boolean {
-    const d = this.delim;
-    let inQ = startInQuotes;
-    let atStart = !startInQuotes;
+  private scan(t: string, from: number, final: boolean): void {
     const n = t.length;
-    for (let i = 0; i < n; i++) {
+    let p = 0;
+    let nextQ = -1;
+    let nextCR = -1;
+    if (this.skipping) {
+      const e = findTerminator(t, 0);
+      if (e < 0) {
+        if (!final) this.carry = '';
+        return;
+      }
+      this.skipping = false;
+      p = e;
+      from = e;
+    }
+    while (p < n) {
+      if (from <= p) {
+        const c = t.charCodeAt(p);
+        if (c === 10) {
+          this.line++;
+          p++;
+          from = p;
+          continue;
+        }
+        if (c === 13) {
+          p++;
+          from = p;
+          continue;
+        }
+      }
+      if (!this.names && !this.prepareHeader(t, p, final)) {
+        this.keep(t, p, p, final);
+        return;
+      }
+      let e: number;
+      if (this.quoted) {
+        e = this.scanQuoted(t, Math.max(from, p), n);
+      } else {
+        if (nextCR < from) {
+          nextCR = t.indexOf('\r', from);
+          if (nextCR < 0) nextCR = NONE;
+        }
+        let nl = t.indexOf('\n', from);
+        if (nl < 0) nl = NONE;
+        e = nl < nextCR ? nl : nextCR;
+        if (nextQ < from) {
+          nextQ = t.indexOf('"', from);
+          if (nextQ < 0) nextQ = NONE;
+        }
+        if (nextQ < e && nextQ < n) {
+          this.quoted = true;
+          this.inQ = false;
+          this.atStart = this.cellStartBefore(t, p, nextQ);
+          this.innerNl = 0;
+          e = this.scanQuoted(t, nextQ, n);
+        } else if (e === NONE) {
+          e = -1;
+        }
+      }
+      if (e < 0) {
+        // Incomplete record.
+        if (final) {
+          if (this.quoted && this.inQ) {
+            this.brokenQuote(t, p, final);
+            return;
+          }
+          this.record(t, p, n);
+          this.quoted = false;
+          return;
+        }
+        this.keep(t, p, this.quoted ? this.resumeAt : n, final);
+        return;
+      }
+      if (e - p > MAX_RECORD_CHARS) {
+        reportMalformed(this.run, `record longer than ${MAX_RECORD_CHARS} characters; skipped`, { line: this.line });
+      } else {
+        this.record(t, p, e);
+      }
+      this.line += this.innerNl;
+      this.innerNl = 0;
+      this.quoted = false;
+      p = e;
+      from = e;
+    }
+  }
+
+  /** Keep t[p..] as the carry, scanned up to `scanned`; over-long records are dropped. */
+  private keep(t: string, p: number, scanned: number, final: boolean): void {
+    if (final) return;
+    if (t.length - p > MAX_RECORD_CHARS) {
+      if (this.quoted && this.inQ) {
+        this.brokenQuote(t, p, false);
+        return;
+      }
+      reportMalformed(this.run, `record longer than ${MAX_RECORD_CHARS} characters; skipped`, { line: this.line });
+      this.skipping = true;
+      this.quoted = false;
+      this.carry = '';
+      this.resume = 0;
+      return;
+    }
+    this.carry = p === 0 ? t : t.slice(p);
+    this.resume = scanned - p;
+  }
+
+  /**
+   * A quote opened at a cell start was never closed (end of input, or too long a record):
+   * report it, read the record's first physical line with quotes taken literally, and read
+   * the rest again.
+   */
+  private brokenQuote(t: string, p: number, final: boolean): void {
+    reportMalformed(this.run, 'unterminated quoted field', { line: this.line });
+    this.quoted = false;
+    this.inQ = false;
+    this.innerNl = 0;
+    let e = findTerminator(t, p);
+    if (e < 0) e = t.length;
+    this.record(t, p, e, true);
+    if (e < t.length) this.scan(e === 0 ? t : t.slice(e), 0, final);
+  }
+
+  /** Whether position q (a quote) is at the start of a cell, scanning the record from p. */
+  private cellStartBefore(t: string, p: number, q: number): boolean {
+    const d = this.delim;
+    for (let i = q - 1; i >= p; i--) {
+      const c = t.charCodeAt(i);
+      if (c === d) return true;
+      if (c !== 32 && c !== 9) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Quote-aware search for the end of the record from `i`, continuing the saved state; returns
+   * the terminator's index, or -1 when the text ends first (state saved).
+   */
+  private scanQuoted(t: string, i: number, n: number): number {
+    const d = this.delim;
+    let inQ = this.inQ;
+    let atStart = this.atStart;
+    let nl = this.innerNl;
+    for (; i < n; i++) {
       const c = t.charCodeAt(i);
       if (inQ) {
         if (c === 34) {
-          if (i + 1 < n && t.charCodeAt(i + 1) === 34) i++;
+          if (i + 1 >= n) break; // the next character decides ("" or closing quote)
+          if (t.charCodeAt(i + 1) === 34) i++;
           else inQ = false;
+        } else if (c === 10) {
+          nl++;
         }
+      } else if (c === 10 || c === 13) {
+        this.inQ = false;
+        this.atStart = true;
+        this.innerNl = nl;
+        return i;
       } else if (c === d) {
         atStart = true;
       } else if (atStart) {
@@ -218,7 +321,26 @@ export class CsvParser implements LogParser {
         }
       }
     }
-    return inQ;
+    this.inQ = inQ;
+    this.atStart = atStart;
+    this.innerNl = nl;
+    this.resumeAt = i;
+    return -1;
+  }
+
+  /** Before the header: pick the delimiter from the first line (needs that line complete). */
+  private prepareHeader(t: string, p: number, final: boolean): boolean {
+    let e = findTerminator(t, p);
+    if (e < 0) {
+      if (!final && t.length - p <= MAX_RECORD_CHARS) return false;
+      e = t.length;
+    }
+    this.detectDelimiter(t.slice(p, e));
+    // Mark as prepared: an empty header placeholder is replaced by setHeader.
+    this.names = [];
+    this.ncols = 0;
+    this.headerPending = true;
+    return true;
   }
 
   private detectDelimiter(t: string): void {
@@ -244,27 +366,44 @@ export class CsvParser implements LogParser {
   // -------------------------------------------------------------------------------------------
   // Records
 
-  private record(text: string, line: number, quoted: boolean): void {
-    if (!this.names) {
+  private record(t: string, p: number, e: number, literalQuotes = false): void {
+    if (e >= t.length) {
+      // The last record has no terminator: give it one, so that t[e] always exists and is a
+      // terminator ('\n' / '\r'), which the cell reader relies on.
+      t = t.slice(p, e) + '\n';
+      e -= p;
+      p = 0;
+    }
+    const line = this.line;
+    if (isBlankRange(t, p, e)) {
+      if (this.headerPending) {
+        this.headerPending = false;
+        this.names = null;
+      }
+      return;
+    }
+    const quoted = this.quoted && !literalQuotes;
+    if (this.headerPending) {
+      this.headerPending = false;
+      const text = t.slice(p, e);
       this.setHeader(quoted ? this.splitQuoted(text) : text.split(this.delimChar), line, false);
       return;
     }
     if (quoted) {
-      const cells = this.splitQuoted(text);
+      const cells = this.splitQuoted(t.slice(p, e));
       if (this.headerLike(cells, line)) return;
       this.rowFromCells(cells, line);
       return;
     }
     // A row that does not start like a number or an empty cell may be a repeated header.
-    let i = 0;
-    let c = text.charCodeAt(0);
-    while (c === 32 || c === 9) c = text.charCodeAt(++i);
+    let i = p;
+    let c = t.charCodeAt(i);
+    while ((c === 32 || c === 9) && i < e) c = t.charCodeAt(++i);
     if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === this.delim)) {
-      if (this.headerLike(text.split(this.delimChar), line)) return;
+      if (this.headerLike(t.slice(p, e).split(this.delimChar), line)) return;
     }
-    this.rowFast(text, line);
+    this.rowFast(t, p, e, line);
   }
-
   private setHeader(rawCells: string[], line: number, replacing: boolean): void {
     const names = rawCells.map(c => c.trim());
     const n = names.length;
@@ -336,33 +475,25 @@ export class CsvParser implements LogParser {
     return true;
   }
 
-  /** The hot path: a row without quotes, scanned once. */
-  private rowFast(t: string, line: number): void {
-    const n = t.length;
+  /** The hot path: a row without quotes, t[p, e), scanned once. */
+  private rowFast(t: string, p: number, e: number, line: number): void {
     const ncols = this.ncols;
     const parse = this.parse;
-    const vals = this.vals;
     const has = this.has;
     has.fill(0);
-    let p = 0;
     let col = 0;
     let extra = false;
     for (;;) {
       let q: number;
       if (col < ncols && parse[col] === 1) {
-        const v = this.cell(t, p, n);
-        q = this.q;
-        if (v !== undefined) {
-          vals[col] = v;
-          has[col] = 1;
-        }
+        q = this.cell(t, p, e, col);
       } else {
         q = t.indexOf(this.delimChar, p);
-        if (q < 0) q = n;
+        if (q < 0 || q > e) q = e;
         if (col >= ncols && !extra && !isBlankRange(t, p, q)) extra = true;
       }
       col++;
-      if (q >= n) break;
+      if (q >= e) break;
       p = q + 1;
     }
     this.finishRow(col, extra, line);
@@ -401,7 +532,7 @@ export class CsvParser implements LogParser {
     if (sc >= 0 && has[sc] === 1 && !Number.isNaN(vals[sc])) step = vals[sc];
     else if (sc >= 0 && this.haveStep) step = this.lastStep;
     else step = this.rowIndex;
-    let restart: { type: 'restart'; series: string; fromStep: number; toStep: number; line?: number } | null = null;
+    let restart: Restart | null = null;
     if (this.haveStep && step < this.lastStep) {
       restart = { type: 'restart', series: this.stepName || '(row)', fromStep: this.lastStep, toStep: step, line };
       this.run.events.push(restart);
@@ -429,80 +560,99 @@ export class CsvParser implements LogParser {
   }
 
   /**
-   * Read the cell starting at `p` as a number; sets `this.q` to the cell's end (the delimiter's
-   * index, or `n`). Returns undefined for an empty / missing / non-numeric cell.
+   * Read the cell starting at `p` as the number of column `col` (into vals/has; nothing for an
+   * empty / missing / non-numeric cell) and return the cell's end: the delimiter's index, or
+   * `n`. (Returning the index rather than the value keeps the double unboxed.)
    */
-  private cell(t: string, p: number, n: number): number | undefined {
+  private cell(t: string, p: number, n: number, col: number): number {
     const d = this.delim;
     let i = p;
-    let c = i < n ? t.charCodeAt(i) : -1;
-    while (c === 32 || c === 9) c = ++i < n ? t.charCodeAt(i) : -1;
-    if (c === d || c === -1) {
-      this.q = i;
-      return undefined;
-    }
+    let c = t.charCodeAt(i);
+    while (c === 32 || c === 9) c = t.charCodeAt(++i);
+    if (c === d || i >= n) return i;
     let neg = false;
     if (c === 45 || c === 43) {
       neg = c === 45;
-      c = ++i < n ? t.charCodeAt(i) : -1;
+      c = t.charCodeAt(++i);
     }
-    let m = 0;
+    // Significant digits: the first 15 in `hi`, the next 4 in `lo` (exact), more -> slow path.
+    let hi = 0;
+    let lo = 0;
+    let loDigits = 0;
     let sig = 0;
     let exp10 = 0;
     let digits = 0;
     while (c >= 48 && c <= 57) {
       digits++;
       if (sig > 0 || c !== 48) {
-        if (++sig > 15) return this.slowCell(t, p, n);
-        m = m * 10 + (c - 48);
+        sig++;
+        if (sig <= 15) hi = hi * 10 + (c - 48);
+        else if (sig <= 19) {
+          lo = lo * 10 + (c - 48);
+          loDigits++;
+        } else return this.slowCell(t, p, n, col);
       }
-      c = ++i < n ? t.charCodeAt(i) : -1;
+      c = t.charCodeAt(++i);
     }
     if (c === 46) {
-      c = ++i < n ? t.charCodeAt(i) : -1;
+      c = t.charCodeAt(++i);
       while (c >= 48 && c <= 57) {
         digits++;
         if (sig > 0 || c !== 48) {
-          if (++sig > 15) return this.slowCell(t, p, n);
-          m = m * 10 + (c - 48);
+          sig++;
+          if (sig <= 15) hi = hi * 10 + (c - 48);
+          else if (sig <= 19) {
+            lo = lo * 10 + (c - 48);
+            loDigits++;
+          } else return this.slowCell(t, p, n, col);
         }
         exp10--;
-        c = ++i < n ? t.charCodeAt(i) : -1;
+        c = t.charCodeAt(++i);
       }
     }
-    if (digits === 0) return this.slowCell(t, p, n);
+    if (digits === 0) return this.slowCell(t, p, n, col);
     if (c === 101 || c === 69) {
-      c = ++i < n ? t.charCodeAt(i) : -1;
+      c = t.charCodeAt(++i);
       let eneg = false;
       if (c === 45 || c === 43) {
         eneg = c === 45;
-        c = ++i < n ? t.charCodeAt(i) : -1;
+        c = t.charCodeAt(++i);
       }
-      if (!(c >= 48 && c <= 57)) return this.slowCell(t, p, n);
+      if (!(c >= 48 && c <= 57)) return this.slowCell(t, p, n, col);
       let e = 0;
       while (c >= 48 && c <= 57) {
         if (e < 100000) e = e * 10 + (c - 48);
-        c = ++i < n ? t.charCodeAt(i) : -1;
+        c = t.charCodeAt(++i);
       }
       exp10 += eneg ? -e : e;
     }
-    while (c === 32 || c === 9 || c === 13) c = ++i < n ? t.charCodeAt(i) : -1;
-    if (c !== d && c !== -1) return this.slowCell(t, p, n);
-    this.q = i;
+    while (c === 32 || c === 9) c = t.charCodeAt(++i);
+    if (c !== d && i < n) return this.slowCell(t, p, n, col);
     let v: number;
-    if (m === 0) v = 0;
-    else if (exp10 === 0) v = m;
-    else if (exp10 > 0 && exp10 <= 22) v = m * POW10[exp10];
-    else if (exp10 < 0 && exp10 >= -22) v = m / POW10[-exp10];
-    else return this.slowCell(t, p, n);
-    return neg ? -v : v;
+    if (loDigits === 0) {
+      if (hi === 0) v = 0;
+      else if (exp10 === 0) v = hi;
+      else if (exp10 > 0 && exp10 <= 22) v = hi * POW10[exp10];
+      else if (exp10 < 0 && exp10 >= -22) v = hi / POW10[-exp10];
+      else return this.slowCell(t, p, n, col);
+    } else {
+      if (!decimalToDouble(hi, lo, loDigits, exp10)) return this.slowCell(t, p, n, col);
+      v = DECIMAL_OUT[0];
+    }
+    this.vals[col] = neg ? -v : v;
+    this.has[col] = 1;
+    return i;
   }
 
-  private slowCell(t: string, p: number, n: number): number | undefined {
+  private slowCell(t: string, p: number, n: number, col: number): number {
     let q = t.indexOf(this.delimChar, p);
-    if (q < 0) q = n;
-    this.q = q;
-    return parseNumber(t.slice(p, q));
+    if (q < 0 || q > n) q = n;
+    const v = parseNumber(t.slice(p, q));
+    if (v !== undefined) {
+      this.vals[col] = v;
+      this.has[col] = 1;
+    }
+    return q;
   }
 
   /** Split a record per RFC 4180 (lenient: text after a closing quote is kept). */
@@ -571,7 +721,7 @@ export class CsvParser implements LogParser {
   private internalError(e: unknown): void {
     try {
       reportMalformed(this.run, `CSV reader error: ${e instanceof Error ? e.message : String(e)}`, {
-        line: this.splitter.currentLine,
+        line: this.line,
       });
     } catch {
       // never throw out of push/end
@@ -579,18 +729,19 @@ export class CsvParser implements LogParser {
   }
 }
 
-function isBlank(t: string): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
-  }
-  return true;
+/** Index of the first '\n' or '\r' from p, or -1. */
+function findTerminator(t: string, p: number): number {
+  const a = t.indexOf('\n', p);
+  const b = t.indexOf('\r', p);
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return a < b ? a : b;
 }
 
 function isBlankRange(t: string, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
     const c = t.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13) return false;
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
   }
   return true;
 }

@@ -18,6 +18,8 @@
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 const NAN_SENTINEL = '\u0000NaN\u0000';
+/** The sentinel as JSON source text (control characters must be escaped inside JSON strings). */
+const NAN_SENTINEL_JSON = '"\\u0000NaN\\u0000"';
 /** A JSON string (skipped as a whole) or a bare non-finite token. */
 const NONFINITE_RE = /"(?:[^"\\]|\\[\s\S])*"|-?Infinity|NaN/g;
 
@@ -37,7 +39,7 @@ export function parseJsonTolerant(text: string): JsonParseResult {
       if (m.charCodeAt(0) === 34) return m; // a string: leave it as it is
       if (m === 'NaN') {
         sawNaN = true;
-        return '"' + NAN_SENTINEL + '"';
+        return NAN_SENTINEL_JSON;
       }
       return m.charCodeAt(0) === 45 ? '-1e999' : '1e999';
     });
@@ -47,13 +49,6 @@ export function parseJsonTolerant(text: string): JsonParseResult {
       return { ok: false, error: first };
     }
   }
-}
-
-/** A number read from a JSON value: numbers as they are, numeric strings ("16.464", "nan"). */
-export function jsonNumber(v: unknown, allowStrings: boolean): number | undefined {
-  if (typeof v === 'number') return v;
-  if (allowStrings && typeof v === 'string') return stringNumber(v);
-  return undefined;
 }
 
 /** Numeric strings as Python loggers write them (`"{:g}"`, `"{:.3f}"`, `"nan"`, `"inf"`). */

@@ -6,8 +6,8 @@
  * - Python's bare `NaN` / `Infinity` / `-Infinity` are accepted (see json5ish.ts).
  * - Step: the first of `_step`, `step`, `global_step`, `iteration`, `num_updates`, `iter`,
  *   `epoch` present with a number (numeric strings count). A line without any uses the last
- *   step seen; when no line of the file has one, the 0-based index of the record is the step.
- *   The key used as the step is not a series; other counters (`epoch`, `iter`) are.
+ *   step seen; when no line of the file has had one, the 0-based index of the record is the
+ *   step. The key used as the step is not a series; other counters (`epoch`, `iter`) are.
  * - Every other numeric leaf is a point (`{"a":{"b":1}}` -> `a/b`; `"16.464"` -> 16.464);
  *   booleans, null, arrays, other strings and W&B media objects (`{"_type": ...}`) are not.
  * - Wall time (seconds): `_timestamp`, else `timestamp` / `wall_time` / `walltime` / `time`
@@ -18,22 +18,54 @@
  *   resumed runs to the same file): one `restart` event per backward jump.
  * - MMEngine `EpochBasedTrainLoop`: training lines carry `epoch` + `step` (= iteration) and
  *   validation lines (no `epoch` / `iter` / `loss`) carry `step` = EPOCH. Such a validation
- *   step E is moved to the last training step seen with epoch == E (or to the training step at
- *   the time), and a `note` says so.
+ *   step E is moved to the last training step seen with epoch == E (or, when there is none, to
+ *   the training step at the time if E is below it), and a `note` says so.
  * - A line that is not a JSON object is reported once (`malformed`, with its line); reading
- *   goes on. A pretty-printed document (first line `{` or `[`) is read whole at the end.
+ *   goes on. A line with text before the object (`... | INFO | train | {...}`) is read from its
+ *   first `{`, with a note. A pretty-printed document (first line `{` or `[`) is read whole at
+ *   the end.
+ *
+ * Speed: each line goes through the native JSON.parse (a hand-written in-place reader for flat
+ * lines was tried and executed ~20% more instructions); key names map to a cached `KeyInfo`
+ * (series, step/wall rank), so a record costs one Map lookup per key.
  */
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
 import { parseJsonTolerant, stringNumber } from './json5ish';
-import { LineSplitter } from './lines';
 import type { LogParser, ParserOptions } from './types';
+import { Utf8Stream } from './utf8';
 
+/** Step keys, best first (rank = index + 1). */
 const STEP_KEYS = ['_step', 'step', 'global_step', 'iteration', 'num_updates', 'iter', 'epoch'];
-/** Keys that are never series (W&B bookkeeping). */
-const NOT_SERIES = new Set(['_timestamp', '_runtime']);
+/** Wall-time keys, best first (`_timestamp` is always a wall time; the others when plausible). */
+const WALL_KEYS = ['_timestamp', 'timestamp', 'wall_time', 'walltime', 'time'];
 const MAX_LINE = 16 << 20;
 /** Largest pretty-printed document read whole. */
 const MAX_DOCUMENT = 256 << 20;
+
+const F_NOT_SERIES = 1;
+const F_EPOCH = 2;
+const F_ITER = 4;
+const F_LOSS = 8;
+const F_OTHER_STEP = 16; // `iteration` / `_step`: not an MMEngine file
+
+/** What a key name means to this reader; one per distinct name. */
+class KeyInfo {
+  series: Series | undefined = undefined;
+  stepRank = 0;
+  wallRank = 0;
+  flags = 0;
+  constructor(readonly name: string) {
+    const s = STEP_KEYS.indexOf(name);
+    if (s >= 0) this.stepRank = s + 1;
+    const w = WALL_KEYS.indexOf(name);
+    if (w >= 0) this.wallRank = w + 1;
+    if (name === '_timestamp' || name === '_runtime') this.flags |= F_NOT_SERIES;
+    if (name === 'epoch') this.flags |= F_EPOCH;
+    if (name === 'iter') this.flags |= F_ITER;
+    if (name === 'loss') this.flags |= F_LOSS;
+    if (name === 'iteration' || name === '_step') this.flags |= F_OTHER_STEP;
+  }
+}
 
 type Restart = Extract<RunEvent, { type: 'restart' }>;
 
@@ -41,13 +73,24 @@ export class JsonLinesParser implements LogParser {
   readonly format = 'jsonl' as const;
   readonly runs: Run[];
   private readonly run: Run;
-  private readonly splitter: LineSplitter;
+  private readonly decoder = new Utf8Stream();
   private ended = false;
 
+  // Line splitting
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private dropping = false;
+  private lineNo = 1;
+
+  // Records
+  private readonly keys = new Map<string, KeyInfo>();
+  /** The record being read: key infos and values (NaN-able numbers). */
+  private rKeys: KeyInfo[] = [];
+  private rVals: number[] = [];
+  private rn = 0;
   private records = 0;
   private lastStep = 0;
   private haveStep = false;
-  /** A step key has been seen in some record of the file. */
   private stepKeySeen = false;
 
   // MMEngine epoch-based validation mapping
@@ -65,28 +108,16 @@ export class JsonLinesParser implements LogParser {
   private docOverflow = false;
   private sawContent = false;
 
-  // Per-record scratch
-  private curStep = 0;
-  private curWall: number | undefined = undefined;
-  private curLine = 0;
-  private curStepKey: string | undefined = undefined;
-  private curWallKey: string | undefined = undefined;
-  private curRestart: Restart | null = null;
-  private readonly sink = (name: string, v: number): void => this.point(name, v);
-
   constructor(opts: ParserOptions) {
     this.run = createRun(opts.source, this.format, opts.name);
     this.runs = [this.run];
-    this.splitter = new LineSplitter((t, l, tr) => this.onLine(t, l, tr), {
-      splitOnCR: false,
-      maxLineLength: MAX_LINE,
-    });
   }
 
   push(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
-      this.splitter.push(chunk);
+      const s = this.decoder.decode(chunk);
+      if (s.length) this.feed(s);
     } catch (e) {
       this.internalError(e);
     }
@@ -96,7 +127,13 @@ export class JsonLinesParser implements LogParser {
     if (this.ended) return;
     this.ended = true;
     try {
-      this.splitter.end();
+      const s = this.decoder.end();
+      if (s.length) this.feed(s);
+      if (this.pending.length && !this.dropping) {
+        const t = this.pending.join('');
+        this.pending = [];
+        this.onLine(t, 0, t.length, this.lineNo);
+      }
       if (this.doc) this.finishDocument();
       for (const s of this.run.series.values()) s.trim();
     } catch (e) {
@@ -104,45 +141,101 @@ export class JsonLinesParser implements LogParser {
     }
   }
 
-  private onLine(text: string, line: number, truncated: boolean): void {
-    if (this.doc) {
-      if (this.docOverflow) return;
-      this.docChars += text.length + 1;
-      if (this.docChars > MAX_DOCUMENT) {
-        this.docOverflow = true;
-        this.run.events.push({
-          type: 'truncated',
-          message: `JSON document larger than ${MAX_DOCUMENT >> 20} MiB; the rest was not read`,
-          line,
-        });
+  // -------------------------------------------------------------------------------------------
+  // Lines
+
+  private feed(s: string): void {
+    let p = 0;
+    const n = s.length;
+    if (this.pending.length || this.dropping) {
+      const nl = s.indexOf('\n');
+      if (nl < 0) {
+        this.addPending(s);
         return;
       }
-      this.doc.push(text);
+      if (this.dropping) {
+        this.dropping = false;
+      } else {
+        this.pending.push(s.slice(0, nl));
+        const t = this.pending.join('');
+        this.pending = [];
+        this.pendingChars = 0;
+        this.onLine(t, 0, t.length, this.lineNo);
+      }
+      this.lineNo++;
+      p = nl + 1;
+    }
+    while (p < n) {
+      const nl = s.indexOf('\n', p);
+      if (nl < 0) {
+        this.addPending(s.slice(p));
+        return;
+      }
+      this.onLine(s, p, nl, this.lineNo);
+      this.lineNo++;
+      p = nl + 1;
+    }
+  }
+
+  private addPending(s: string): void {
+    if (this.dropping) return;
+    this.pending.push(s);
+    this.pendingChars += s.length;
+    if (this.pendingChars > MAX_LINE) {
+      reportMalformed(this.run, `line longer than ${MAX_LINE} characters; skipped`, { line: this.lineNo });
+      this.pending = [];
+      this.pendingChars = 0;
+      this.dropping = true;
+    }
+  }
+
+  /** One line: t[a, b). */
+  private onLine(t: string, a: number, b: number, line: number): void {
+    if (b > a && t.charCodeAt(b - 1) === 13) b--;
+    if (this.doc) {
+      this.addDocLine(t.slice(a, b), line);
       return;
     }
-    if (truncated) {
-      reportMalformed(this.run, `line longer than ${MAX_LINE} characters; skipped`, { line });
-      return;
+    let c = t.charCodeAt(a);
+    if (c !== 123) {
+      while (a < b && (c === 32 || c === 9 || c === 13 || c === 0xfeff)) c = t.charCodeAt(++a);
+      if (a >= b) return; // blank
     }
-    // Fast check for a blank line.
-    const c0 = text.charCodeAt(0);
-    if (c0 !== 123 && isBlank(text)) return;
     if (!this.sawContent) {
       this.sawContent = true;
-      const tr = text.trim().replace(/^\uFEFF/, '');
+      const tr = t.slice(a, b).trim();
       if (tr === '{' || tr === '[') {
-        this.doc = [text];
-        this.docChars = text.length;
+        this.doc = [tr];
+        this.docChars = 1;
         this.docLine = line;
         return;
       }
     }
+    this.slowLine(t.slice(a, b), line);
+  }
+
+  private addDocLine(text: string, line: number): void {
+    if (this.docOverflow) return;
+    this.docChars += text.length + 1;
+    if (this.docChars > MAX_DOCUMENT) {
+      this.docOverflow = true;
+      this.run.events.push({
+        type: 'truncated',
+        message: `JSON document larger than ${MAX_DOCUMENT >> 20} MiB; the rest was not read`,
+        line,
+      });
+      return;
+    }
+    this.doc!.push(text);
+  }
+
+  private slowLine(text: string, line: number): void {
     let r = parseJsonTolerant(text);
     if (!r.ok) {
       // A text prefix before the object (`2020-12-10 ... | INFO | train | {...}`).
       const a = text.indexOf('{');
       const b = text.lastIndexOf('}');
-      if (a > 0 && b > a && isBlank(text.slice(b + 1))) {
+      if (a > 0 && b > a && text.slice(b + 1).trim() === '') {
         const r2 = parseJsonTolerant(text.slice(a, b + 1));
         if (r2.ok && isObject(r2.value)) {
           r = r2;
@@ -164,7 +257,7 @@ export class JsonLinesParser implements LogParser {
       reportMalformed(this.run, 'not a JSON object', { line });
       return;
     }
-    this.record(r.value, line);
+    this.fromObject(r.value, line);
   }
 
   private finishDocument(): void {
@@ -177,11 +270,11 @@ export class JsonLinesParser implements LogParser {
     }
     const v = r.value;
     if (isObject(v)) {
-      this.record(v, this.docLine);
+      this.fromObject(v, this.docLine);
     } else if (Array.isArray(v)) {
       let bad = 0;
       for (const e of v) {
-        if (isObject(e)) this.record(e, this.docLine);
+        if (isObject(e)) this.fromObject(e, this.docLine);
         else bad++;
       }
       if (bad > 0) reportMalformed(this.run, `${bad} array elements are not JSON objects`, { line: this.docLine });
@@ -190,83 +283,116 @@ export class JsonLinesParser implements LogParser {
     }
   }
 
-  private record(o: Record<string, unknown>, line: number): void {
-    // Step
-    let stepKey: string | undefined;
-    let step = NaN;
-    for (let i = 0; i < STEP_KEYS.length; i++) {
-      const v = o[STEP_KEYS[i]];
-      if (v === undefined) continue;
-      const s = typeof v === 'number' ? v : typeof v === 'string' ? stringNumber(v) : undefined;
-      if (s !== undefined && !Number.isNaN(s)) {
-        stepKey = STEP_KEYS[i];
-        step = s;
-        break;
-      }
-    }
-    if (stepKey === 'step') step = this.mmengine(o, step);
-    if (stepKey === undefined) {
-      step = this.stepKeySeen ? this.lastStep : this.records;
-    } else {
-      this.stepKeySeen = true;
-    }
-    this.records++;
+  // -------------------------------------------------------------------------------------------
+  // Reading a record into (rKeys, rVals)
 
-    // Wall time
-    let wall: number | undefined;
-    let wallKey: string | undefined;
-    const ts = o._timestamp;
-    if (typeof ts === 'number') {
-      wall = ts > 1e11 ? ts / 1000 : ts;
-      wallKey = '_timestamp';
-    } else {
-      for (const k of WALL_KEYS) {
-        const v = o[k];
-        if (typeof v === 'number' && v >= 1e9 && v < 1e14) {
-          wall = v >= 1e11 ? v / 1000 : v;
-          wallKey = k;
-          break;
-        }
-      }
+  private info(name: string): KeyInfo {
+    let k = this.keys.get(name);
+    if (k === undefined) {
+      k = new KeyInfo(name);
+      this.keys.set(name, k);
     }
+    return k;
+  }
 
-    let restart: Restart | null = null;
-    if (this.haveStep && step < this.lastStep) {
-      restart = { type: 'restart', series: stepKey ?? '(record)', fromStep: this.lastStep, toStep: step, line };
-      this.run.events.push(restart);
-    }
-    this.lastStep = step;
-    this.haveStep = true;
+  private add(k: KeyInfo, v: number): void {
+    const i = this.rn++;
+    this.rKeys[i] = k;
+    this.rVals[i] = v;
+  }
 
-    this.curStep = step;
-    this.curWall = wall;
-    this.curLine = line;
-    this.curStepKey = stepKey;
-    this.curWallKey = wallKey;
-    this.curRestart = restart;
-    // Flatten inline (the common case: flat objects of numbers).
-    for (const k in o) {
-      const v = o[k];
+  /** Read a parsed object (nested keys joined with '/'). */
+  private fromObject(o: Record<string, unknown>, line: number): void {
+    this.rn = 0;
+    this.flatten('', o, 0);
+    this.emit(line);
+  }
+
+  private flatten(prefix: string, o: Record<string, unknown>, depth: number): void {
+    for (const key in o) {
+      const v = o[key];
+      const name = prefix.length ? prefix + '/' + key : key;
       if (typeof v === 'number') {
-        this.point(k, v);
+        this.add(this.info(name), v);
       } else if (typeof v === 'string') {
         const n = stringNumber(v);
-        if (n !== undefined) this.point(k, n);
-      } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        if (n !== undefined) this.add(this.info(name), n);
+      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 32) {
         const sub = v as Record<string, unknown>;
-        if (sub._type === undefined) flattenInto(k, sub, this.sink, 1);
+        if (sub._type === undefined) this.flatten(name, sub, depth + 1);
       }
     }
   }
 
-  private point(name: string, v: number): void {
-    if (name === this.curStepKey || name === this.curWallKey || NOT_SERIES.has(name)) return;
-    let s: Series | undefined = this.run.series.get(name);
-    if (s === undefined) s = seriesOf(this.run, name);
-    s.push(this.curStep, v, this.curWall, this.curLine);
-    if (this.curRestart) {
-      this.curRestart.series = name;
-      this.curRestart = null;
+  // -------------------------------------------------------------------------------------------
+  // A record -> points
+
+  private emit(line: number): void {
+    const n = this.rn;
+    const ks = this.rKeys;
+    const vs = this.rVals;
+    let stepIdx = -1;
+    let stepRank = 1e9;
+    let wallIdx = -1;
+    let wallRank = 1e9;
+    let flags = 0;
+    let epoch = NaN;
+    for (let j = 0; j < n; j++) {
+      const k = ks[j];
+      if (k.stepRank !== 0 && k.stepRank < stepRank && !Number.isNaN(vs[j])) {
+        stepRank = k.stepRank;
+        stepIdx = j;
+      }
+      if (k.wallRank !== 0 && k.wallRank < wallRank) {
+        const v = vs[j];
+        if (k.wallRank === 1 ? Number.isFinite(v) : v >= 1e9 && v < 1e14) {
+          wallRank = k.wallRank;
+          wallIdx = j;
+        }
+      }
+      if (k.flags !== 0) {
+        flags |= k.flags;
+        if (k.flags & F_EPOCH) epoch = vs[j];
+      }
+    }
+    let step: number;
+    if (stepIdx >= 0) {
+      step = vs[stepIdx];
+      if (stepRank === 2 && !(flags & F_OTHER_STEP)) step = this.mmengine(step, flags, epoch);
+      this.stepKeySeen = true;
+    } else {
+      step = this.stepKeySeen ? this.lastStep : this.records;
+    }
+    this.records++;
+    let wall: number | undefined;
+    if (wallIdx >= 0) {
+      const v = vs[wallIdx];
+      wall = v >= 1e11 ? v / 1000 : v;
+    }
+    let restart: Restart | null = null;
+    if (this.haveStep && step < this.lastStep) {
+      restart = {
+        type: 'restart',
+        series: stepIdx >= 0 ? ks[stepIdx].name : '(record)',
+        fromStep: this.lastStep,
+        toStep: step,
+        line,
+      };
+      this.run.events.push(restart);
+    }
+    this.lastStep = step;
+    this.haveStep = true;
+    for (let j = 0; j < n; j++) {
+      if (j === stepIdx || j === wallIdx) continue;
+      const k = ks[j];
+      if (k.flags & F_NOT_SERIES) continue;
+      let s = k.series;
+      if (s === undefined) s = k.series = seriesOf(this.run, k.name);
+      s.push(step, vs[j], wall, line);
+      if (restart) {
+        restart.series = k.name;
+        restart = null;
+      }
     }
   }
 
@@ -274,17 +400,15 @@ export class JsonLinesParser implements LogParser {
    * MMEngine: under EpochBasedTrainLoop, validation lines give the epoch as `step`. Returns the
    * step to use for this record.
    */
-  private mmengine(o: Record<string, unknown>, step: number): number {
-    const epoch = o.epoch;
-    if (o.iteration !== undefined || o._step !== undefined) return step;
-    if (typeof epoch === 'number') {
+  private mmengine(step: number, flags: number, epoch: number): number {
+    if (flags & F_EPOCH) {
       // A training line of an epoch-based loop.
       this.mmEpochBased = true;
       this.mmLastTrainStep = step;
       this.mmTrainStepByEpoch.set(epoch, step);
       return step;
     }
-    if (!this.mmEpochBased || o.iter !== undefined || o.loss !== undefined) return step;
+    if (!this.mmEpochBased || flags & (F_ITER | F_LOSS)) return step;
     // A validation line: `step` is the epoch.
     let mapped = this.mmTrainStepByEpoch.get(step);
     if (mapped === undefined) mapped = step < this.mmLastTrainStep ? this.mmLastTrainStep : step;
@@ -292,7 +416,7 @@ export class JsonLinesParser implements LogParser {
       this.mmMapped++;
       const message =
         `MMEngine epoch-based loop: ${this.mmMapped} validation line(s) give the epoch as 'step'; ` +
-        'their points were placed at the last training step of that epoch';
+        'their points were placed at the last training step of that epoch (or the training step at the time)';
       if (!this.mmNote) {
         this.mmNote = { type: 'note', message };
         this.run.events.push(this.mmNote);
@@ -306,7 +430,7 @@ export class JsonLinesParser implements LogParser {
   private internalError(e: unknown): void {
     try {
       reportMalformed(this.run, `JSON lines reader error: ${e instanceof Error ? e.message : String(e)}`, {
-        line: this.splitter.currentLine,
+        line: this.lineNo,
       });
     } catch {
       // never throw out of push/end
@@ -314,36 +438,6 @@ export class JsonLinesParser implements LogParser {
   }
 }
 
-const WALL_KEYS = ['timestamp', 'wall_time', 'walltime', 'time'];
-
-function flattenInto(
-  prefix: string,
-  obj: Record<string, unknown>,
-  sink: (name: string, v: number) => void,
-  depth: number,
-): void {
-  for (const k in obj) {
-    const v = obj[k];
-    const name = prefix + '/' + k;
-    if (typeof v === 'number') sink(name, v);
-    else if (typeof v === 'string') {
-      const n = stringNumber(v);
-      if (n !== undefined) sink(name, n);
-    } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 32) {
-      const sub = v as Record<string, unknown>;
-      if (sub._type === undefined) flattenInto(name, sub, sink, depth + 1);
-    }
-  }
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function isBlank(t: string): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
-  }
-  return true;
 }
