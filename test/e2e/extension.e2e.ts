@@ -1,0 +1,166 @@
+/**
+ * The packaged extension in a real VS Code (code-server 4.100.3), driven through its UI with
+ * Debian's Chromium. Each step saves a screenshot in docs/screenshots/.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensurePrerequisites,
+  makeWorkspace,
+  notifications,
+  openFile,
+  REPO,
+  runCommand,
+  shot,
+  startSession,
+  webviewFrame,
+  type Session,
+} from './harness';
+
+const REAL = path.resolve(REPO, '../shared/fixtures/real');
+const TFEVENTS = 'tfevents/yolov5_lego/events.out.tfevents.1655416124.33f6a3a27a4d.385.0';
+
+function workspaceFiles(): Record<string, string> {
+  return {
+    'runs/yolo/events.out.tfevents.1655416124.33f6a3a27a4d.385.0': path.join(REAL, TFEVENTS),
+    'logs/nan_run.log': path.join(REPO, 'examples/diverging_run.log'),
+    'logs/healthy_run.log': path.join(REPO, 'examples/healthy_run.log'),
+    'logs/overfit_metrics.csv': path.join(REPO, 'examples/overfit_metrics.csv'),
+    'train_example.py': path.join(REPO, 'examples/train_example.py'),
+  };
+}
+
+describe('Loss Lens in code-server (English, trusted workspace)', () => {
+  let s: Session;
+  beforeAll(async () => {
+    ensurePrerequisites();
+    const ws = makeWorkspace(workspaceFiles());
+    s = await startSession({
+      workspace: ws,
+      settings: {
+        'lossLens.runner.command': '/usr/bin/python3',
+        'lossLens.runner.args': ['train_example.py', '--lr', '0.5', '--sleep', '0.4'],
+      },
+    });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('opens a TensorBoard event file in the Loss Lens custom editor with chart and findings', async () => {
+    await openFile(s.page, 'events.out.tfevents.1655416124');
+    const frame = await webviewFrame(s.page);
+    await frame.locator('.findings-list').waitFor({ timeout: 30_000 });
+    const series = await frame.locator('.series-pane, .series-list').first().textContent();
+    expect(series).toContain('train/box_loss');
+    await shot(s.page, 'e2e-tfevents-custom-editor');
+  });
+
+  it('opens a log as text: the Problems panel lists the NaN at its line, the hover shows fixes, and "Show in Loss Lens" opens the chart', async () => {
+    await openFile(s.page, 'logs/nan_run.log');
+    await s.page.locator('.monaco-editor .view-lines').first().waitFor();
+    // Problems panel
+    await runCommand(s.page, 'View: Focus Problems');
+    const problems = s.page.locator('.markers-panel .monaco-list-row');
+    await expect.poll(async () => (await problems.allTextContents()).join('\n'), { timeout: 30_000 }).toMatch(/NaN/);
+    const text = (await problems.allTextContents()).join('\n');
+    expect(text).toMatch(/\[Ln 4, Col 1\]|Ln 4/);
+    await shot(s.page, 'e2e-problems-panel');
+    // Hover on line 4.
+    await s.page.keyboard.press('Control+G');
+    await s.page.keyboard.type('4');
+    await s.page.keyboard.press('Enter');
+    await runCommand(s.page, 'Show or Focus Hover');
+    const hover = s.page.locator('.monaco-hover').first();
+    await hover.waitFor({ timeout: 15_000 });
+    await expect.poll(() => hover.textContent(), { timeout: 15_000 }).toMatch(/learning rate/i);
+    await shot(s.page, 'e2e-hover-fixes');
+    // Quick fix "Show in Loss Lens".
+    await s.page.keyboard.press('Escape');
+    await s.page.keyboard.press('Control+.');
+    const action = s.page.locator('.action-widget .monaco-list-row', { hasText: 'Show in Loss Lens' }).first();
+    await action.waitFor({ timeout: 15_000 });
+    // VS Code lays a pointer block over the widget while it animates in: click through it.
+    await action.click({ force: true });
+    const frame = await webviewFrame(s.page);
+    expect(await frame.locator('.findings-list li.finding').count()).toBeGreaterThan(0);
+    await shot(s.page, 'e2e-show-in-loss-lens');
+  });
+
+  it('runs "Loss Lens: Open Loss Curves" and "Loss Lens: Compare Runs…" from the command palette', async () => {
+    await openFile(s.page, 'logs/overfit_metrics.csv');
+    await runCommand(s.page, 'Loss Lens: Open Loss Curves');
+    const frame = await webviewFrame(s.page);
+    await frame.locator('.findings-list').waitFor();
+    await shot(s.page, 'e2e-open-loss-curves');
+
+    await runCommand(s.page, 'Loss Lens: Compare Runs');
+    const rows = s.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    for (const name of ['healthy_run.log', 'overfit_metrics.csv']) {
+      await s.page
+        .locator('.quick-input-list .monaco-list-row', { hasText: name })
+        .locator('input[type=checkbox], .monaco-checkbox')
+        .first()
+        .click({ force: true });
+    }
+    await s.page.keyboard.press('Enter');
+    await expect
+      .poll(async () => {
+        for (const f of s.page.frames()) {
+          const t = await f.locator('.series-pane, .series-list').first().textContent().catch(() => '');
+          if (t && t.includes('val_loss') && t.includes('Train Loss')) return true;
+        }
+        return false;
+      }, { timeout: 30_000 })
+      .toBe(true);
+    await shot(s.page, 'e2e-compare-runs');
+  });
+
+  it('runs a real PyTorch training with the runner: curves appear live and the diverging run is stopped with a notification', async () => {
+    await runCommand(s.page, 'Loss Lens: Run Training');
+    // A command from settings is shown before its first run.
+    const confirm = s.page.locator('.monaco-dialog-box .monaco-button', { hasText: /Run/ }).first();
+    if (await confirm.isVisible({ timeout: 5_000 }).catch(() => false)) await confirm.click();
+    await expect
+      .poll(async () => (await notifications(s.page)).join('\n'), { timeout: 90_000, interval: 500 })
+      .toMatch(/stopped/i);
+    const note = (await notifications(s.page)).join('\n');
+    expect(note).toMatch(/NaN|non-finite|not finite/i);
+    // The live view of the run drew its curves.
+    const live = await webviewFrame(s.page, '.chart-box.main canvas');
+    expect(await live.locator('body').textContent()).toMatch(/train_example/);
+    await shot(s.page, 'e2e-runner-stopped');
+  });
+});
+
+describe('Loss Lens in an untrusted workspace', () => {
+  let s: Session;
+  beforeAll(async () => {
+    ensurePrerequisites();
+    s = await startSession({ workspace: makeWorkspace(workspaceFiles()), trusted: false });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('cannot start the runner', async () => {
+    await openFile(s.page, 'train_example.py');
+    await s.page.keyboard.press('F1');
+    const input = s.page.locator('.quick-input-widget input');
+    await input.fill('>Loss Lens: Run Training');
+    await new Promise(r => setTimeout(r, 1500));
+    const rows = await s.page.locator('.quick-input-list .monaco-list-row').allTextContents();
+    const offered = rows.some(r => r.includes('Run Training'));
+    if (offered) {
+      await s.page.keyboard.press('Enter');
+      await expect
+        .poll(async () => (await notifications(s.page)).join('\n'), { timeout: 20_000 })
+        .toMatch(/trust/i);
+    }
+    await shot(s.page, 'e2e-untrusted');
+    // Either way, no run folder was created.
+    expect(fs.existsSync(path.join(s.workspace, '.loss-lens'))).toBe(false);
+  });
+});
