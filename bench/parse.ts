@@ -7,7 +7,7 @@ import { analyzeRuns } from '../src/core/analyze';
 import { loadPaths } from '../src/core/load';
 import { pointCount } from '../src/core/model';
 
-declare const gc: undefined | (() => void);
+const gc = (globalThis as { gc?: () => void }).gc;
 
 async function main(): Promise<void> {
   const [file, mode] = process.argv.slice(2);

@@ -8,6 +8,8 @@
  *   are delivered once, flagged `truncated`, and the rest up to the next newline is dropped, so
  *   a 5 MB single line or an endless line cannot grow memory without bound.
  */
+import { Utf8Stream } from './utf8';
+
 export interface LineSink {
   (text: string, lineNo: number, truncated: boolean): void;
 }
@@ -15,7 +17,7 @@ export interface LineSink {
 export const DEFAULT_MAX_LINE = 1 << 20; // 1 Mi characters
 
 export class LineSplitter {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+  private readonly decoder = new Utf8Stream();
   private pending = '';
   private dropping = false;
   private lineNo = 1;
@@ -28,11 +30,11 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Uint8Array): void {
-    this.feed(this.decoder.decode(chunk, { stream: true }));
+    this.feed(this.decoder.decode(chunk));
   }
 
   end(): void {
-    this.feed(this.decoder.decode());
+    this.feed(this.decoder.end());
     if (this.pending.length > 0 || this.dropping) {
       const t = this.pending;
       this.pending = '';
