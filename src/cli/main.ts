@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import { analyzeRuns } from '../core/analyze';
 import type { Finding, Lang, Severity } from '../core/diagnose/types';
 import { SEVERITY_RANK } from '../core/diagnose/types';
+import { type DiagnoseSettings, parseSettingOverrides } from '../core/diagnose/settings';
 import { loadPaths } from '../core/load';
 import { pointCount, type Run } from '../core/model';
 import { describeEvent, fmt, renderReport } from '../core/report';
@@ -23,7 +24,8 @@ const VERSION = '0.1.0';
 
 const USAGE = `Usage:
   loss-lens analyze PATH... [--json] [--fail-on error|warning|info|never] [--lang en|zh-cn] [--report FILE]
-  loss-lens report PATH... --out report.html [--lang en|zh-cn]
+                            [--set THRESHOLD=VALUE]...
+  loss-lens report PATH... --out report.html [--lang en|zh-cn] [--set THRESHOLD=VALUE]...
   loss-lens run [--stop-on KINDS] [--log FILE] [--lang en|zh-cn] -- COMMAND...   (run --help)
   loss-lens watch PATH [--stop-after-idle SECONDS] [--lang en|zh-cn]             (watch --help)
 
@@ -40,12 +42,14 @@ interface Args {
   lang: Lang;
   out?: string;
   report?: string;
+  /** Engine threshold overrides (--set key=value), validated. */
+  thresholds: Partial<DiagnoseSettings>;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { command: '', paths: [], json: false, failOn: 'error', lang: 'en' };
+  const a: Args = { command: '', paths: [], json: false, failOn: 'error', lang: 'en', thresholds: {} };
   const rest = [...argv];
   a.command = rest.shift() ?? '';
   while (rest.length) {
@@ -79,6 +83,15 @@ function parseArgs(argv: string[]): Args {
       case '--report':
         a.report = value();
         break;
+      case '--set': {
+        const v = value();
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--set needs THRESHOLD=VALUE (got ${v})`);
+        const { settings, errors } = parseSettingOverrides({ [v.slice(0, eq)]: v.slice(eq + 1) });
+        if (errors.length) throw new UsageError(`--set: ${errors.join('; ')}`);
+        Object.assign(a.thresholds, settings);
+        break;
+      }
       case '--':
         a.paths.push(...rest.splice(0));
         break;
@@ -134,7 +147,7 @@ async function analyzeCommand(args: Args, reportOnly = false): Promise<number> {
   const progress = new Progress();
   const loaded = await loadPaths(args.paths, { onProgress: (d, t, f) => progress.update(d, t, f) });
   progress.done();
-  const findings = analyzeRuns(loaded.runs, { lang: args.lang });
+  const findings = analyzeRuns(loaded.runs, { ...args.thresholds, lang: args.lang });
   const result: AnalyzeJson = {
     runs: loaded.runs.map(summarizeRun),
     findings,

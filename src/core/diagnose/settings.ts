@@ -333,3 +333,40 @@ export function resolveSettings(opts?: Partial<DiagnoseSettings>): DiagnoseSetti
   }
   return out;
 }
+
+/**
+ * Validate user overrides (from the CLI's `--set key=value` or the `lossLens.thresholds`
+ * setting) against the known settings: unknown keys and values of the wrong type are reported,
+ * never silently used.
+ */
+export function parseSettingOverrides(input: Record<string, unknown>): {
+  settings: Partial<DiagnoseSettings>;
+  errors: string[];
+} {
+  const settings: Record<string, unknown> = {};
+  const errors: string[] = [];
+  const defaults = DEFAULT_SETTINGS as unknown as Record<string, unknown>;
+  for (const [key, raw] of Object.entries(input)) {
+    if (!(key in defaults)) {
+      errors.push(`unknown threshold '${key}'`);
+      continue;
+    }
+    const def = defaults[key];
+    if (key === 'earlyStopMinDeltaMode') {
+      if (raw === 'abs' || raw === 'rel') settings[key] = raw;
+      else errors.push(`${key} must be 'abs' or 'rel'`);
+      continue;
+    }
+    const v = typeof raw === 'string' ? Number(raw) : raw;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      errors.push(`${key} must be a number (got ${JSON.stringify(raw)})`);
+      continue;
+    }
+    if (v < 0) {
+      errors.push(`${key} must not be negative`);
+      continue;
+    }
+    if (typeof def === 'number' || def === undefined) settings[key] = v;
+  }
+  return { settings: settings as Partial<DiagnoseSettings>, errors };
+}
