@@ -4,6 +4,7 @@ import { TrainingController } from './host/runner/controller';
 import { ViewerCommands } from './host/viewer/commands';
 import { LossCurvesEditorProvider } from './host/viewer/curvesEditor';
 import { LossLensViewers } from './host/viewer/viewers';
+import { Walkthrough } from './host/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   // Curve viewer: `viewers` opens views (files, live runs) and reveals steps for other features.
@@ -15,6 +16,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(EditorDiagnostics.register(context));
   // Training runner: Run Training / Stop Training / Watch Log…, live curves in the viewer.
   context.subscriptions.push(TrainingController.register(context, viewers));
+  // Walkthrough "Get started with Loss Lens": open the example log, run the example training.
+  context.subscriptions.push(Walkthrough.register(context));
 }
 
 export function deactivate(): void {}

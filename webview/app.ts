@@ -137,6 +137,7 @@ export class App implements ChartHost {
     reset.textContent = this.t('resetZoom');
     const exportSel = d.createElement('select');
     exportSel.className = 'ctl-export';
+    exportSel.setAttribute('aria-label', this.t('export'));
     this.controls = { smoothing, weight, weightOut, weightLabel, xAxis, logY, outliers, reset, exportSel, labels };
 
     this.toolbar = el(
@@ -267,6 +268,7 @@ export class App implements ChartHost {
     this.seriesHeading.textContent = this.t('series');
     this.findingsHeading.textContent = this.t('findings');
     this.controls.reset.title = this.t('zoomHint');
+    this.controls.exportSel.setAttribute('aria-label', this.t('export'));
   }
 
   // ------------------------------------------------------------------------------------------

@@ -605,11 +605,12 @@ export class ChartView {
     const m = hit.m;
     const steps =
       m.stepFirst === m.stepLast ? exact(m.stepFirst) : `${exact(m.stepFirst)}–${exact(m.stepLast)}`;
+    const t = this.host.t;
     const parts: string[] = [];
-    if (m.nan) parts.push(`${m.nan} NaN`);
-    if (m.posInf) parts.push(`${m.posInf} +Inf`);
-    if (m.negInf) parts.push(`${m.negInf} -Inf`);
-    this.canvas.title = `${this.host.labelOf(m.series)}: ${parts.join(', ')} @ ${this.host.t('step')} ${steps}`;
+    if (m.nan) parts.push(t('nanCount', { n: m.nan }));
+    if (m.posInf) parts.push(t('posInfCount', { n: m.posInf }));
+    if (m.negInf) parts.push(t('negInfCount', { n: m.negInf }));
+    this.canvas.title = t('markerTitle', { series: this.host.labelOf(m.series), counts: parts.join(', '), steps });
   }
 
   applyTheme(): void {

@@ -46,6 +46,9 @@ const en = {
   nanCount: '{n} NaN',
   infCount: '{n} Inf',
   nonFiniteCount: '{n} NaN/Inf',
+  posInfCount: '{n} +Inf',
+  negInfCount: '{n} -Inf',
+  markerTitle: '{series}: {counts} @ step {steps}',
   earlyStop: 'early stop',
   severityError: 'Error',
   severityWarning: 'Warning',
@@ -117,7 +120,10 @@ const zh: Record<MessageKey, string> = {
   nanCount: '{n} 个 NaN',
   infCount: '{n} 个 Inf',
   nonFiniteCount: '{n} 个 NaN/Inf',
-  earlyStop: '提前停止',
+  posInfCount: '{n} 个 +Inf',
+  negInfCount: '{n} 个 -Inf',
+  markerTitle: '{series}：第 {steps} 步出现 {counts}',
+  earlyStop: '早停',
   severityError: '错误',
   severityWarning: '警告',
   severityInfo: '信息',
@@ -141,7 +147,8 @@ const zh: Record<MessageKey, string> = {
   runs: '{n} 个运行',
 };
 
-const CATALOGUE: Record<ViewerLocale, Record<MessageKey, string>> = { en, 'zh-cn': zh };
+/** Every message in every language (exported for the catalogue test). */
+export const CATALOGUE: Record<ViewerLocale, Record<MessageKey, string>> = { en, 'zh-cn': zh };
 
 export type Translate = (key: MessageKey, args?: Record<string, string | number>) => string;
 

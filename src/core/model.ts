@@ -79,6 +79,11 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
     return this.length > 0 ? this.get(this.length - 1) : NaN;
   }
 
+  /** True when `view()` costs nothing (the values are already one array). */
+  get contiguous(): boolean {
+    return this.full.length === 0 && this.tailLen === 0;
+  }
+
   /** A contiguous view of all values (consolidates chunks; invalidated by the next push). */
   view(): A {
     if (this.full.length === 0 && this.tailLen === 0) return this.base;
@@ -86,10 +91,24 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
     return this.base;
   }
 
-  /** Release all spare capacity. */
+  /**
+   * Release all spare capacity, without consolidating: a consolidation would briefly need the
+   * series twice over, which is what the peak memory of a 1 GB log cannot afford.
+   */
   trim(): void {
-    this.consolidate();
-    this.tail = this.alloc(4);
+    if (this.full.length === 0 && this.tailLen === 0) {
+      this.tail = this.alloc(4);
+      return;
+    }
+    if (this.full.length === 0 && this.base.length === 0) {
+      // Small series: one exact array.
+      this.base = this.tail.slice(0, this.tailLen) as unknown as A;
+      this.full = [];
+      this.tail = this.alloc(4);
+      this.tailLen = 0;
+      return;
+    }
+    if (this.tailLen < this.tail.length) this.tail = this.tail.slice(0, Math.max(this.tailLen, 1)) as unknown as A;
   }
 
   get byteLength(): number {

@@ -92,6 +92,11 @@ vi.mock('vscode', () => {
       }
     },
     ViewColumn: { Active: -1, Beside: -2 },
+    // English, as VS Code does without a bundle for the display language: {n} filled in.
+    l10n: {
+      t: (message: string, ...args: unknown[]) =>
+        message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)),
+    },
     DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   };
   // Whatever else other modules touch at load time (CodeActionKind.QuickFix, ...): a harmless stub.

@@ -21,7 +21,9 @@ export class RangeReader {
   /** Make [from, end) readable; returns `end` (<= to). */
   load(series: Series, from: number, to: number): number {
     const n = series.length;
-    if (to - from >= n >> 2) {
+    // A contiguous view is free when the series is already one array; otherwise read through
+    // the bounded scratch buffer, so that analysing a huge log never copies a whole series.
+    if (to - from >= n >> 2 && isContiguous(series)) {
       this.vals = series.values.view();
       this.steps = series.steps.view();
       this.off = 0;
@@ -45,4 +47,8 @@ export class RangeReader {
     this.off = from;
     return end;
   }
+}
+
+function isContiguous(series: Series): boolean {
+  return series.values.contiguous && series.steps.contiguous;
 }

@@ -21,7 +21,7 @@ import { DiagnosticsCommandId } from './commands';
 import { LogDiagnostics } from './logDiagnostics';
 import { ScriptDiagnostics } from './scriptDiagnostics';
 import { ScriptLinks } from './scriptLinks';
-import { type DiagnosticsSettings, readDiagnosticsSettings, SETTINGS_SECTION, uiLang } from './settings';
+import { type DiagnosticsSettings, readDiagnosticsSettings, SETTINGS_SECTION } from './settings';
 
 export { DiagnosticsCommandId } from './commands';
 
@@ -56,7 +56,7 @@ export class EditorDiagnostics extends Disposable {
     this._register(
       vscode.commands.registerCommand(DiagnosticsCommandId.copySuggestedFix, async (text: string) => {
         await vscode.env.clipboard.writeText(String(text ?? ''));
-        vscode.window.setStatusBarMessage(uiLang() === 'zh-cn' ? 'Loss Lens：已复制建议的修复' : 'Loss Lens: suggested fix copied', 3000);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Loss Lens: suggested fix copied'), 3000);
       }),
     );
     vscode.workspace.onDidChangeConfiguration(
@@ -81,25 +81,22 @@ export class EditorDiagnostics extends Disposable {
   }
 
   private async linkTrainingScriptCommand(logArg?: vscode.Uri, scriptArg?: vscode.Uri): Promise<void> {
-    const zh = uiLang() === 'zh-cn';
     if (logArg instanceof vscode.Uri && /\.py$/i.test(logArg.path) && !scriptArg) {
       // Invoked on a script (explorer or editor): ask for the log instead.
       scriptArg = logArg;
       logArg = undefined;
     }
-    const log = logArg instanceof vscode.Uri ? logArg : await this.pickLog(zh);
+    const log = logArg instanceof vscode.Uri ? logArg : await this.pickLog();
     if (!log) return;
-    const script = scriptArg instanceof vscode.Uri ? scriptArg : await this.pickScript(log, zh);
+    const script = scriptArg instanceof vscode.Uri ? scriptArg : await this.pickScript(log);
     if (!script) return;
     await this.links.link(log, script, 'user');
     void vscode.window.showInformationMessage(
-      zh
-        ? `Loss Lens：已将 ${path.basename(log.path)} 关联到训练脚本 ${path.basename(script.path)}。`
-        : `Loss Lens: linked ${path.basename(log.path)} to the training script ${path.basename(script.path)}.`,
+      vscode.l10n.t('Loss Lens: linked {0} to the training script {1}.', path.basename(log.path), path.basename(script.path)),
     );
   }
 
-  private async pickLog(zh: boolean): Promise<vscode.Uri | undefined> {
+  private async pickLog(): Promise<vscode.Uri | undefined> {
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active && this.logs.stateOf(active)) return active;
     const logs = this.logs.allStates;
@@ -107,18 +104,18 @@ export class EditorDiagnostics extends Disposable {
     if (logs.length > 1) {
       const pick = await vscode.window.showQuickPick(
         logs.map(s => ({ label: path.basename(s.uri.path), description: vscode.workspace.asRelativePath(s.uri), uri: s.uri })),
-        { placeHolder: zh ? '选择训练日志' : 'Choose the training log' },
+        { placeHolder: vscode.l10n.t('Choose the training log') },
       );
       return pick?.uri;
     }
     const chosen = await vscode.window.showOpenDialog({
       canSelectMany: false,
-      openLabel: zh ? '选择训练日志' : 'Choose training log',
+      openLabel: vscode.l10n.t('Choose training log'),
     });
     return chosen?.[0];
   }
 
-  private async pickScript(log: vscode.Uri, zh: boolean): Promise<vscode.Uri | undefined> {
+  private async pickScript(log: vscode.Uri): Promise<vscode.Uri | undefined> {
     type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
     const logDir = path.posix.dirname(log.path);
     const seen = new Set<string>();
@@ -141,11 +138,9 @@ export class EditorDiagnostics extends Disposable {
     } catch {
       // No workspace: browsing still works.
     }
-    const browse: Item = { label: zh ? '$(folder-opened) 浏览…' : '$(folder-opened) Browse…' };
+    const browse: Item = { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}` };
     const pick = await vscode.window.showQuickPick<Item>([...items, browse], {
-      placeHolder: zh
-        ? `选择生成 ${path.basename(log.path)} 的训练脚本`
-        : `Choose the training script that wrote ${path.basename(log.path)}`,
+      placeHolder: vscode.l10n.t('Choose the training script that wrote {0}', path.basename(log.path)),
       matchOnDescription: true,
     });
     if (!pick) return undefined;
@@ -154,7 +149,7 @@ export class EditorDiagnostics extends Disposable {
       canSelectMany: false,
       defaultUri: vscode.Uri.joinPath(log, '..'),
       filters: { Python: ['py'] },
-      openLabel: zh ? '关联' : 'Link',
+      openLabel: vscode.l10n.t('Link'),
     });
     return chosen?.[0];
   }

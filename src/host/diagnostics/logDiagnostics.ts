@@ -27,7 +27,8 @@ import {
   hoverMarkdown,
   showActionTitle,
 } from './pure/text';
-import { type DiagnosticsSettings, uiLang } from './settings';
+import { displayLang } from '../l10n';
+import type { DiagnosticsSettings } from './settings';
 
 /** What Loss Lens knows about one analysed log. */
 export interface LogState {
@@ -177,7 +178,7 @@ export class LogDiagnostics
 
   private analyse(runs: Run[]): Finding[] {
     try {
-      return analyzeRuns(runs, { lang: uiLang() });
+      return analyzeRuns(runs, { lang: displayLang() });
     } catch {
       return [];
     }
@@ -198,7 +199,7 @@ export class LogDiagnostics
     const doc = where.doc;
     const diags = placed.map(p => {
       const range = doc ? lineRange(doc, p.line) : new vscode.Range(p.line - 1, 0, p.line - 1, 0);
-      const stepNote = binary ? `[step ${formatNumber(p.finding.step)}] ` : '';
+      const stepNote = binary ? `${vscode.l10n.t('[step {0}]', formatNumber(p.finding.step))} ` : '';
       const d = new vscode.Diagnostic(range, stepNote + diagnosticMessage(p.finding), SEVERITY[p.finding.severity]);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = p.finding.kind;
@@ -232,7 +233,7 @@ export class LogDiagnostics
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const here = this.findingsAt(doc.uri, pos.line);
     if (here.length === 0) return undefined;
-    const lang: Lang = uiLang();
+    const lang: Lang = displayLang();
     const md = new vscode.MarkdownString(
       hoverMarkdown(
         here.map(p => p.finding),
@@ -249,7 +250,7 @@ export class LogDiagnostics
     context: vscode.CodeActionContext,
   ): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
-    const lang = uiLang();
+    const lang = displayLang();
     for (const d of context.diagnostics) {
       if (d.source !== DIAGNOSTIC_SOURCE) continue;
       const kind = typeof d.code === 'object' ? d.code.value : d.code;
@@ -285,7 +286,7 @@ export class LogDiagnostics
       new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
         title: codeLensTitle(
           s.placed.map(p => p.finding),
-          uiLang(),
+          displayLang(),
         ),
         command: DiagnosticsCommandId.openCurves,
         arguments: [doc.uri],

@@ -17,7 +17,8 @@ import { Debouncer, DIAGNOSTIC_SOURCE, type LossLensDiagnostics } from './collec
 import { isAnalysableScheme } from './pure/documents';
 import type { LogDiagnostics, LogState } from './logDiagnostics';
 import type { ScriptLinks } from './scriptLinks';
-import { type DiagnosticsSettings, uiLang } from './settings';
+import { displayLang } from '../l10n';
+import type { DiagnosticsSettings } from './settings';
 
 const SEVERITY: Record<ScriptIssue['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -129,7 +130,7 @@ export class ScriptDiagnostics extends Disposable implements vscode.CodeActionPr
       this.clear(uri);
       return;
     }
-    const lang = uiLang();
+    const lang = displayLang();
     const issues: ScriptIssue[] = [];
     const related = new Map<ScriptIssue, vscode.DiagnosticRelatedInformation[]>();
     if (staticChecks && looksLikeTrainingScript(text)) {
@@ -206,7 +207,7 @@ function relatedLogLines(logs: LogState[], kinds: FindingKind[]): vscode.Diagnos
       out.push(
         new vscode.DiagnosticRelatedInformation(
           new vscode.Location(s.uri, new vscode.Position(p.line - 1, 0)),
-          `${p.finding.title} (step ${p.finding.step})`,
+          vscode.l10n.t('{0} (step {1})', p.finding.title, p.finding.step),
         ),
       );
     }

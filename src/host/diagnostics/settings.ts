@@ -3,7 +3,7 @@
  * (`lossLens.diagnostics.*`) and one reader (STYLE 17).
  */
 import * as vscode from 'vscode';
-import type { Lang, Severity } from '../../core/diagnose/types';
+import type { Severity } from '../../core/diagnose/types';
 
 export const SETTINGS_SECTION = 'lossLens.diagnostics';
 
@@ -47,9 +47,4 @@ export function readDiagnosticsSettings(): DiagnosticsSettings {
     checklistHints: c.get<boolean>('checklistHints', DEFAULT_SETTINGS.checklistHints),
     linkScripts: c.get<boolean>('linkScripts', DEFAULT_SETTINGS.linkScripts),
   };
-}
-
-/** The language of messages: Simplified Chinese when VS Code runs in Chinese, else English. */
-export function uiLang(): Lang {
-  return vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
 }

@@ -24,11 +24,12 @@ import {
   splitCommandLine,
   ThrottledLineSink,
   TrainingRun,
+  type RunReason,
   type RunResult,
   type StopRecord,
 } from '../../runner';
 import { linkScript, publishRun } from '../diagnostics';
-import { uiLang } from '../diagnostics/settings';
+import { displayLang } from '../l10n';
 import { Disposable, toDisposable } from '../viewer/dispose';
 import type { LossLensViewers } from '../viewer/viewers';
 import { RunnerCommandId, RUNNING_CONTEXT } from './commands';
@@ -85,7 +86,7 @@ export class TrainingController extends Disposable {
   ) {
     super();
     this.sink = sink;
-    this.channel = this._register(vscode.window.createOutputChannel('Loss Lens: Training'));
+    this.channel = this._register(vscode.window.createOutputChannel(vscode.l10n.t('Loss Lens: Training')));
     this.status = this._register(new RunStatusBar());
     const reg = (id: string, fn: (...a: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
     reg(RunnerCommandId.runTraining, (uri?: vscode.Uri) => this.runTraining(uri));
@@ -110,23 +111,20 @@ export class TrainingController extends Disposable {
   // Run Training
 
   async runTraining(uri?: vscode.Uri): Promise<void> {
-    const zh = uiLang() === 'zh-cn';
     if (!vscode.workspace.isTrusted) {
-      const manage = zh ? '管理工作区信任' : 'Manage Workspace Trust';
+      const manage = vscode.l10n.t('Manage Workspace Trust');
       const choice = await vscode.window.showErrorMessage(
-        zh
-          ? 'Loss Lens 只在受信任的工作区中运行训练命令。'
-          : 'Loss Lens runs training commands only in trusted workspaces.',
+        vscode.l10n.t('Loss Lens runs training commands only in trusted workspaces.'),
         manage,
       );
       if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
     if (this.active) {
-      const stop = zh ? '停止并重新开始' : 'Stop It and Start Again';
-      const show = zh ? '显示' : 'Show It';
+      const stop = vscode.l10n.t('Stop It and Start Again');
+      const show = vscode.l10n.t('Show It');
       const choice = await vscode.window.showWarningMessage(
-        zh ? `训练正在运行：${this.active.run.name}` : `A training run is in progress: ${this.active.run.name}`,
+        vscode.l10n.t('A training run is in progress: {0}', this.active.run.name),
         stop,
         show,
       );
@@ -138,7 +136,7 @@ export class TrainingController extends Disposable {
     }
     const launch = await this.resolveLaunch(uri);
     if (typeof launch === 'string') {
-      const open = zh ? '打开设置' : 'Open Settings';
+      const open = vscode.l10n.t('Open Settings');
       const choice = await vscode.window.showErrorMessage(launch, open);
       if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', RUNNER_SECTION);
       return;
@@ -149,7 +147,6 @@ export class TrainingController extends Disposable {
 
   /** What to run, from the settings and the active editor; a message when there is nothing. */
   private async resolveLaunch(uri?: vscode.Uri): Promise<Launch | string> {
-    const zh = uiLang() === 'zh-cn';
     const doc = uri ? vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString()) : vscode.window.activeTextEditor?.document;
     const fileUri = uri ?? doc?.uri;
     const localFile = fileUri?.scheme === 'file' ? fileUri : undefined;
@@ -174,28 +171,24 @@ export class TrainingController extends Disposable {
       argv = argv.map(a => expandVariables(a, vars));
       const unresolved = argv.find(a => /\$\{(file|fileDirname|fileBasename|workspaceFolder)\}/.test(a));
       if (unresolved) {
-        return zh
-          ? `lossLens.runner 中的 ${unresolved} 需要一个打开的文件或工作区文件夹。`
-          : `${unresolved} in lossLens.runner needs an open file or a workspace folder.`;
+        return vscode.l10n.t('{0} in lossLens.runner needs an open file or a workspace folder.', unresolved);
       }
       const py = argv.find(a => /\.py$/i.test(a));
       if (py) script = vscode.Uri.file(path.resolve(folder?.uri.fsPath ?? '', py));
     } else {
       if (!isPy || !localFile) {
-        return zh
-          ? '请打开一个 Python 训练脚本（或设置 lossLens.runner.command）再运行。'
-          : 'Open a Python training script (or set lossLens.runner.command) to run it.';
+        return vscode.l10n.t('Open a Python training script (or set lossLens.runner.command) to run it.');
       }
       if (doc?.isDirty) await doc.save();
       const py = await pythonInterpreter(localFile);
       argv = [...py.command, localFile.fsPath];
       script = localFile;
     }
-    if (!argv.length || !argv[0]) return zh ? 'lossLens.runner.command 为空。' : 'lossLens.runner.command is empty.';
+    if (!argv.length || !argv[0]) return vscode.l10n.t('lossLens.runner.command is empty.');
     const base = folder?.uri.fsPath ?? vars.fileDirname;
     const cwd = s.cwd ? path.resolve(base ?? '', expandVariables(s.cwd, vars)) : base;
     if (!cwd) {
-      return zh ? '请先打开一个文件夹或 Python 文件。' : 'Open a folder or a Python file first: the run needs a working directory.';
+      return vscode.l10n.t('Open a folder or a Python file first: the run needs a working directory.');
     }
     const env = Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, expandVariables(v, vars)]));
     const runsFolder = path.isAbsolute(s.runsFolder) ? s.runsFolder : path.join(folder?.uri.fsPath ?? cwd, s.runsFolder);
@@ -207,20 +200,19 @@ export class TrainingController extends Disposable {
     const key = JSON.stringify({ argv: l.argv, cwd: l.cwd, env: l.env });
     const confirmed = this.context.workspaceState.get<string[]>(CONFIRMED_KEY, []);
     if (confirmed.includes(key)) return true;
-    const zh = uiLang() === 'zh-cn';
     const envText = Object.keys(l.env).length
-      ? `\n${zh ? '环境变量' : 'with'}: ${Object.entries(l.env).map(([k, v]) => `${k}=${v}`).join(' ')}`
+      ? `\n${vscode.l10n.t('with: {0}', Object.entries(l.env).map(([k, v]) => `${k}=${v}`).join(' '))}`
       : '';
-    const run = zh ? '运行' : 'Run';
+    const run = vscode.l10n.t('Run');
     const choice = await vscode.window.showWarningMessage(
-      zh ? '运行工作区设置中的这个训练命令？' : "Run this training command from the workspace's settings?",
+      vscode.l10n.t("Run this training command from the workspace's settings?"),
       {
         modal: true,
         detail:
-          `${formatCommandLine(l.argv[0], l.argv.slice(1))}\n\n${zh ? '工作目录' : 'in'}: ${l.cwd}${envText}\n\n` +
-          (zh
-            ? '它来自本工作区的设置（lossLens.runner.*），而不是你的用户设置。每个命令只会询问一次。'
-            : "It comes from this workspace's settings (lossLens.runner.*), not from your user settings. Loss Lens asks once per command."),
+          `${formatCommandLine(l.argv[0], l.argv.slice(1))}\n\n${vscode.l10n.t('in: {0}', l.cwd)}${envText}\n\n` +
+          vscode.l10n.t(
+            "It comes from this workspace's settings (lossLens.runner.*), not from your user settings. Loss Lens asks once per command.",
+          ),
       },
       run,
     );
@@ -231,7 +223,7 @@ export class TrainingController extends Disposable {
 
   private start(l: Launch): void {
     const s = readRunnerSettings(l.settingsScope);
-    const lang = uiLang();
+    const lang = displayLang();
     const run = new TrainingRun({
       command: l.argv[0],
       args: l.argv.slice(1),
@@ -249,13 +241,13 @@ export class TrainingController extends Disposable {
     const ch = this.channel;
     ch.appendLine('');
     ch.appendLine(`▶ ${run.commandLine}`);
-    ch.appendLine(`  cwd: ${l.cwd} · stops on: ${run.stopKinds.join(', ') || 'nothing'}`);
+    ch.appendLine(`  ${vscode.l10n.t('cwd: {0} · stops on: {1}', l.cwd, run.stopKinds.join(', ') || vscode.l10n.t('nothing'))}`);
     ch.show(true);
     this.status.starting(run.name, run.commandLine);
     const subs: vscode.Disposable[] = [];
     subs.push(
       run.onDidStart(({ pid }) => {
-        lines.push(`  pid ${pid}${run.runDir ? ` · run folder: ${run.runDir}` : ''}`);
+        lines.push(`  ${run.runDir ? vscode.l10n.t('pid {0} · run folder: {1}', pid, run.runDir) : vscode.l10n.t('pid {0}', pid)}`);
         void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
       }),
       run.onLine(e => lines.push(e.text)),
@@ -294,12 +286,11 @@ export class TrainingController extends Disposable {
   }
 
   private ended(a: ActiveRun, r: RunResult): void {
-    const zh = uiLang() === 'zh-cn';
     a.lines.flush();
     const how =
       r.status === 'failed'
         ? r.error
-        : `${r.stoppedBy ? 'stopped · ' : ''}${r.signal ? `ended by ${r.signal}` : `exit code ${r.exitCode}`}`;
+        : `${r.stoppedBy ? `${vscode.l10n.t('stopped')} · ` : ''}${r.signal ? vscode.l10n.t('ended by {0}', r.signal) : vscode.l10n.t('exit code {0}', String(r.exitCode))}`;
     this.channel.appendLine(`■ ${how} · ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s${r.runDir ? ` · ${r.runDir}` : ''}`);
     this.status.ended(r);
     if (a.output) {
@@ -310,29 +301,25 @@ export class TrainingController extends Disposable {
     this.last = a;
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
     if (r.status === 'failed') {
-      const open = zh ? '打开设置' : 'Open Settings';
-      void vscode.window.showErrorMessage(r.error ?? 'The training command could not start.', open).then(c => {
+      const open = vscode.l10n.t('Open Settings');
+      void vscode.window.showErrorMessage(r.error ?? vscode.l10n.t('The training command could not start.'), open).then(c => {
         if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', RUNNER_SECTION);
       });
     } else if (!r.stoppedBy && r.exitCode !== 0) {
-      const show = zh ? '显示输出' : 'Show Output';
+      const show = vscode.l10n.t('Show Output');
       void vscode.window
-        .showWarningMessage(
-          zh ? `训练异常结束（${r.signal ?? `退出码 ${r.exitCode}`}）。` : `Training ended with ${r.signal ?? `exit code ${r.exitCode}`}.`,
-          show,
-        )
+        .showWarningMessage(vscode.l10n.t('Training ended with {0}.', r.signal ?? vscode.l10n.t('exit code {0}', String(r.exitCode))), show)
         .then(c => c === show && this.channel.show());
     }
   }
 
   private async notifyStopped(rec: StopRecord, a: ActiveRun): Promise<void> {
-    const zh = uiLang() === 'zh-cn';
-    const t = msg(uiLang());
+    const t = msg(displayLang());
     const f = rec.finding;
     const fixes = f ? f.fixes.slice(0, 2).map((x, i) => `${i + 1}. ${x.title}`).join('  ') : '';
-    const curves = zh ? '显示曲线' : 'Show Curves';
-    const output = zh ? '显示输出' : 'Show Output';
-    const copy = zh ? '复制修改建议' : 'Copy Fixes';
+    const curves = vscode.l10n.t('Show Curves');
+    const output = vscode.l10n.t('Show Output');
+    const copy = vscode.l10n.t('Copy Fixes');
     const choice = await vscode.window.showWarningMessage(
       `${t.stopped(rec.reason)}${fixes ? ` — ${t.whatToChange} ${fixes}` : ''}`,
       curves,
@@ -352,12 +339,12 @@ export class TrainingController extends Disposable {
   stopTraining(): void {
     const a = this.active;
     if (!a) {
-      void vscode.window.showInformationMessage(uiLang() === 'zh-cn' ? '没有正在运行的训练。' : 'No training run is in progress.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No training run is in progress.'));
       return;
     }
     if (a.run.status === 'stopping') {
       a.run.stop(); // again: skip the rest of the grace period
-      this.channel.appendLine('[loss-lens] stopping harder');
+      this.channel.appendLine(`[loss-lens] ${vscode.l10n.t('stopping harder')}`);
       return;
     }
     a.run.stop();
@@ -373,16 +360,13 @@ export class TrainingController extends Disposable {
       this.channel.show();
       return;
     }
-    void vscode.window.showInformationMessage(
-      uiLang() === 'zh-cn' ? '还没有训练运行。使用“Loss Lens: 运行训练”开始。' : 'No training run yet: start one with "Loss Lens: Run Training".',
-    );
+    void vscode.window.showInformationMessage(vscode.l10n.t('No training run yet: start one with "Loss Lens: Run Training".'));
   }
 
   // ---------------------------------------------------------------------------------------
   // Watch Log…
 
   async watchLog(target?: vscode.Uri): Promise<void> {
-    const zh = uiLang() === 'zh-cn';
     const pick =
       target ??
       (
@@ -390,25 +374,25 @@ export class TrainingController extends Disposable {
           canSelectFiles: true,
           canSelectFolders: true,
           canSelectMany: false,
-          openLabel: zh ? '跟踪' : 'Watch',
-          title: zh ? 'Loss Lens：要跟踪的日志文件或运行目录' : 'Loss Lens: log file or run directory to watch',
+          openLabel: vscode.l10n.t('Watch'),
+          title: vscode.l10n.t('Loss Lens: log file or run directory to watch'),
         })
       )?.[0];
     if (!pick) return;
     if (pick.scheme !== 'file') {
-      void vscode.window.showErrorMessage(zh ? '只能跟踪本地（或远程主机上的）文件。' : 'Only files on disk (local or on the remote host) can be watched.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Only files on disk (local or on the remote host) can be watched.'));
       return;
     }
     const p = pick.fsPath;
     const existing = this.watches.get(p);
     if (existing) {
-      const stop = zh ? '停止跟踪' : 'Stop Watching';
-      const choice = await vscode.window.showInformationMessage(zh ? `已在跟踪 ${p}` : `Already watching ${p}`, stop);
+      const stop = vscode.l10n.t('Stop Watching');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Already watching {0}', p), stop);
       if (choice === stop) this.stopWatching(p);
       else for (const r of existing.watcher.runs) this.sink?.reveal(r);
       return;
     }
-    const lang = uiLang();
+    const lang = displayLang();
     const lines = new ThrottledLineSink(text => this.channel.appendLine(text));
     let opened = 0;
     const diagnosis = new LiveDiagnosis({
@@ -431,7 +415,13 @@ export class TrainingController extends Disposable {
             diagnosis.track(e.run, e.key);
             // A view per run, for the first few (a big run directory holds many logs).
             if (++opened <= MAX_WATCH_VIEWS || e.reason !== 'opened') this.sink?.open(e.run, []);
-            lines.push(`[watch] following ${e.file} (${e.format}${e.reason === 'opened' ? '' : `, ${e.reason}`})`);
+            lines.push(
+              `[watch] ${
+                e.reason === 'opened'
+                  ? vscode.l10n.t('following {0} ({1})', e.file, e.format)
+                  : vscode.l10n.t('following {0} ({1}, {2})', e.file, e.format, reasonText(e.reason))
+              }`,
+            );
             break;
           case 'data':
             diagnosis.notify(e.run);
@@ -445,11 +435,11 @@ export class TrainingController extends Disposable {
       },
     });
     this.watches.set(p, { target: p, watcher, diagnosis });
-    this.channel.appendLine(`[watch] watching ${p}`);
+    this.channel.appendLine(`[watch] ${vscode.l10n.t('watching {0}', p)}`);
     this.channel.show(true);
     watcher.start();
-    const stop = zh ? '停止跟踪' : 'Stop Watching';
-    void vscode.window.showInformationMessage(zh ? `Loss Lens 正在跟踪 ${path.basename(p)}` : `Loss Lens is watching ${path.basename(p)}`, stop).then(c => {
+    const stop = vscode.l10n.t('Stop Watching');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Loss Lens is watching {0}', path.basename(p)), stop).then(c => {
       if (c === stop) this.stopWatching(p);
     });
   }
@@ -462,6 +452,22 @@ export class TrainingController extends Disposable {
     w.diagnosis.pass(true);
     for (const r of w.watcher.runs) this.sink?.finish(r, w.diagnosis.current(r));
     w.diagnosis.dispose();
-    this.channel.appendLine(`[watch] stopped watching ${p}`);
+    this.channel.appendLine(`[watch] ${vscode.l10n.t('stopped watching {0}', p)}`);
+  }
+}
+
+/** Why the watcher (re)started reading a file, in words. */
+function reasonText(reason: RunReason): string {
+  switch (reason) {
+    case 'opened':
+      return vscode.l10n.t('opened');
+    case 'new-file':
+      return vscode.l10n.t('new file');
+    case 'truncated':
+      return vscode.l10n.t('truncated');
+    case 'rotated':
+      return vscode.l10n.t('rotated');
+    case 'replaced':
+      return vscode.l10n.t('replaced');
   }
 }

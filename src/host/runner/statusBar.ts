@@ -17,13 +17,13 @@ export class RunStatusBar implements vscode.Disposable {
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('lossLens.training', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'Loss Lens Training';
+    this.item.name = vscode.l10n.t('Loss Lens Training');
     this.item.command = RunnerCommandId.showLiveRun;
   }
 
   starting(name: string, commandLine: string): void {
     this.name = name;
-    this.item.text = `$(sync~spin) ${name}: starting…`;
+    this.item.text = `$(sync~spin) ${vscode.l10n.t('{0}: starting…', name)}`;
     this.item.tooltip = commandLine;
     this.item.backgroundColor = undefined;
     this.item.show();
@@ -33,18 +33,18 @@ export class RunStatusBar implements vscode.Disposable {
     const parts = [`${stopping ? '$(debug-stop)' : '$(sync~spin)'} ${this.name}`];
     const loss = run ? mainLoss(run) : undefined;
     if (loss && loss.length) {
-      parts.push(`step ${fmtStep(loss.lastStep())}`);
+      parts.push(vscode.l10n.t('step {0}', fmtStep(loss.lastStep())));
       parts.push(`${loss.name} ${fmtValue(loss.values.last())}`);
     }
     const worst = worstFinding(findings);
     if (worst) parts.push(`${SEVERITY_ICON[worst.severity]} ${worst.kind}`);
     this.item.text = parts.join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**Loss Lens** — ${escapeMd(this.name)}${stopping ? ' (stopping)' : ''}\n\n`);
+    md.appendMarkdown(`**Loss Lens** — ${stopping ? vscode.l10n.t('{0} (stopping)', escapeMd(this.name)) : escapeMd(this.name)}\n\n`);
     for (const f of [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, 5)) {
       md.appendMarkdown(`${SEVERITY_ICON[f.severity]} \`${f.kind}\` ${escapeMd(f.title)}\n\n`);
     }
-    md.appendMarkdown('Click to show the live curves.');
+    md.appendMarkdown(vscode.l10n.t('Click to show the live curves.'));
     this.item.tooltip = md;
     this.item.backgroundColor =
       worst?.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
@@ -54,14 +54,14 @@ export class RunStatusBar implements vscode.Disposable {
     const icon = r.status === 'failed' ? '$(error)' : r.status === 'stopped' ? '$(debug-stop)' : r.exitCode === 0 ? '$(check)' : '$(error)';
     const how =
       r.status === 'failed'
-        ? 'could not start'
+        ? vscode.l10n.t('could not start')
         : r.stoppedBy?.by === 'finding'
-          ? `stopped (${r.stoppedBy.kind})`
+          ? vscode.l10n.t('stopped ({0})', String(r.stoppedBy.kind))
           : r.stoppedBy
-            ? 'stopped'
+            ? vscode.l10n.t('stopped')
             : r.signal
-              ? `ended by ${r.signal}`
-              : `exit ${r.exitCode}`;
+              ? vscode.l10n.t('ended by {0}', r.signal)
+              : vscode.l10n.t('exit {0}', String(r.exitCode));
     this.item.text = `${icon} ${this.name}: ${how}`;
     this.item.backgroundColor =
       r.status === 'failed' || r.stoppedBy?.by === 'finding' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -113,10 +113,18 @@ function isDirectory(uri: vscode.Uri): boolean {
 async function pickSources(many: boolean): Promise<vscode.Uri[] | undefined> {
   const kind = await vscode.window.showQuickPick(
     [
-      { label: '$(file) Log files…', folders: false, description: 'text, CSV, JSON lines, trainer_state.json, tfevents' },
-      { label: '$(folder) Run directories…', folders: true, description: 'TensorBoard, Lightning, MLflow, W&B run folders' },
+      {
+        label: `$(file) ${vscode.l10n.t('Log files…')}`,
+        folders: false,
+        description: vscode.l10n.t('text, CSV, JSON lines, trainer_state.json, tfevents'),
+      },
+      {
+        label: `$(folder) ${vscode.l10n.t('Run directories…')}`,
+        folders: true,
+        description: vscode.l10n.t('TensorBoard, Lightning, MLflow, W&B run folders'),
+      },
     ],
-    { title: many ? 'Loss Lens: compare runs' : 'Loss Lens: open loss curves' },
+    { title: many ? vscode.l10n.t('Loss Lens: compare runs') : vscode.l10n.t('Loss Lens: open loss curves') },
   );
   if (!kind) return undefined;
   return vscode.window.showOpenDialog({
@@ -124,8 +132,8 @@ async function pickSources(many: boolean): Promise<vscode.Uri[] | undefined> {
     canSelectFiles: !kind.folders,
     canSelectFolders: kind.folders,
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    openLabel: many ? 'Compare' : 'Open',
-    title: many ? 'Loss Lens: pick the runs to compare' : 'Loss Lens: pick a log',
-    filters: kind.folders ? undefined : { 'Training logs': ['log', 'txt', 'csv', 'tsv', 'jsonl', 'json', 'wandb', '*'] },
+    openLabel: many ? vscode.l10n.t('Compare') : vscode.l10n.t('Open'),
+    title: many ? vscode.l10n.t('Loss Lens: pick the runs to compare') : vscode.l10n.t('Loss Lens: pick a log'),
+    filters: kind.folders ? undefined : { [vscode.l10n.t('Training logs')]: ['log', 'txt', 'csv', 'tsv', 'jsonl', 'json', 'wandb', '*'] },
   });
 }

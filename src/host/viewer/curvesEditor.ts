@@ -91,7 +91,7 @@ export class LossCurvesEditorProvider implements vscode.CustomReadonlyEditorProv
     _token: vscode.CancellationToken,
   ): Promise<LossCurvesDocument> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Loss Lens: reading ${path.basename(uri.fsPath)}` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loss Lens: reading {0}', path.basename(uri.fsPath)) },
       () => LossCurvesDocument.create(uri),
     );
   }

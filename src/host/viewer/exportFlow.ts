@@ -9,19 +9,29 @@ import type { ExportFormat, ViewerLocale } from '../../shared/protocol';
 import { csvChunks, toJson } from './exportData';
 import type { ViewerData } from './session';
 
-const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
-  png: { 'PNG image': ['png'] },
-  csv: { CSV: ['csv'] },
-  json: { JSON: ['json'] },
-  html: { 'HTML report': ['html'] },
-};
+// Functions, not constants: the texts are looked up in the display language when used.
+function fileFilters(format: ExportFormat): Record<string, string[]> {
+  switch (format) {
+    case 'png':
+      return { [vscode.l10n.t('PNG image')]: ['png'] };
+    case 'csv':
+      return { CSV: ['csv'] };
+    case 'json':
+      return { JSON: ['json'] };
+    case 'html':
+      return { [vscode.l10n.t('HTML report')]: ['html'] };
+  }
+}
 
-export const EXPORT_CHOICES: Array<{ format: ExportFormat; label: string; detail: string }> = [
-  { format: 'png', label: 'PNG image', detail: 'The charts as shown' },
-  { format: 'csv', label: 'CSV', detail: 'Every point of every series: run,series,step,value,wall_time' },
-  { format: 'json', label: 'JSON', detail: 'Every point of every series, with run events and findings' },
-  { format: 'html', label: 'HTML report', detail: 'The self-contained report of `loss-lens report`' },
-];
+/** The formats "Export…" offers, with what each holds. */
+export function exportChoices(): Array<{ format: ExportFormat; label: string; detail: string }> {
+  return [
+    { format: 'png', label: vscode.l10n.t('PNG image'), detail: vscode.l10n.t('The charts as shown') },
+    { format: 'csv', label: 'CSV', detail: vscode.l10n.t('Every point of every series: run,series,step,value,wall_time') },
+    { format: 'json', label: 'JSON', detail: vscode.l10n.t('Every point of every series, with run events and findings') },
+    { format: 'html', label: vscode.l10n.t('HTML report'), detail: vscode.l10n.t('The self-contained report of `loss-lens report`') },
+  ];
+}
 
 /** A file name for the export, next to the (first) source. */
 export function defaultExportUri(data: ViewerData, format: ExportFormat): vscode.Uri | undefined {
@@ -41,14 +51,14 @@ export async function exportViewerData(
   // The image first, while the chart is still the visible view.
   let png: Uint8Array | undefined;
   if (format === 'png') {
-    if (!opts.png) throw new Error('a PNG needs an open chart');
+    if (!opts.png) throw new Error(vscode.l10n.t('a PNG needs an open chart'));
     png = await opts.png();
   }
   const target = await vscode.window.showSaveDialog({
     defaultUri: defaultExportUri(data, format),
-    filters: FILTERS[format],
-    saveLabel: 'Export',
-    title: `Loss Lens: export ${format.toUpperCase()}`,
+    filters: fileFilters(format),
+    saveLabel: vscode.l10n.t('Export'),
+    title: vscode.l10n.t('Loss Lens: export {0}', format.toUpperCase()),
   });
   if (!target) return undefined;
   let bytes: Uint8Array;
@@ -68,8 +78,9 @@ export async function exportViewerData(
       break;
   }
   await vscode.workspace.fs.writeFile(target, bytes);
-  void vscode.window.showInformationMessage(`Loss Lens: exported ${path.basename(target.fsPath)}.`, 'Open').then(choice => {
-    if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
+  const open = vscode.l10n.t('Open');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Loss Lens: exported {0}.', path.basename(target.fsPath)), open).then(choice => {
+    if (choice === open) void vscode.commands.executeCommand('vscode.open', target);
   });
   return target;
 }

@@ -18,7 +18,11 @@ import {
   type ViewerLocale,
 } from '../../shared/protocol';
 
-/** VS Code's display language (vscode.env.language) -> the viewer's locale. */
+/**
+ * A language tag -> the viewer's locale (Simplified Chinese tags only). The extension host
+ * itself uses `displayLang()` (src/host/l10n.ts), which maps every `zh*` display language to
+ * 'zh-cn' so the views, the Problems panel and the notifications agree.
+ */
 export function viewerLocale(language: string | undefined): ViewerLocale {
   const l = (language ?? '').toLowerCase();
   if (l === 'zh' || l.startsWith('zh-cn') || l.startsWith('zh-hans') || l === 'zh-sg') return 'zh-cn';
@@ -111,12 +115,13 @@ function withSources(runs: Run[], findings: Finding[]): Finding[] {
   return findings.map(f => (f.source === undefined ? { ...f, source } : f));
 }
 
-export function viewerTitle(runs: Run[]): string {
+/** The title of a view of runs; `manyRuns` words a count when the names are too long to list. */
+export function viewerTitle(runs: Run[], manyRuns: (n: number) => string = n => `${n} runs`): string {
   if (runs.length === 1) return runs[0].name;
   if (runs.length === 0) return 'Loss Lens';
   const names = runs.map(r => r.name);
   const joined = names.join(', ');
-  return joined.length <= 80 ? joined : `${runs.length} runs`;
+  return joined.length <= 80 ? joined : manyRuns(runs.length);
 }
 
 /** Remembers what of each run has been sent; yields 'append' messages with the rest. */

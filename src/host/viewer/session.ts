@@ -19,7 +19,8 @@ import {
 import { Disposable } from './dispose';
 import { exportViewerData } from './exportFlow';
 import { buildViewerHtml, makeNonce } from './html';
-import { AppendCursor, buildSnapshot, buildSummary, findingsOf, lineForStep, viewerLocale } from './payload';
+import { displayLang } from '../l10n';
+import { AppendCursor, buildSnapshot, buildSummary, findingsOf, lineForStep } from './payload';
 
 /** What a view shows. The runs are the host's own objects (live runs keep growing). */
 export interface ViewerData {
@@ -102,7 +103,7 @@ export class ViewerSession extends Disposable {
     if (this.isDisposed) return;
     for (const r of this.pngRequests.values()) {
       clearTimeout(r.timer);
-      r.reject(new Error('the view was closed'));
+      r.reject(new Error(vscode.l10n.t('the view was closed')));
     }
     this.pngRequests.clear();
     this._onDidDispose.fire();
@@ -112,7 +113,7 @@ export class ViewerSession extends Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...p)).toString();
-    const locale = viewerLocale(vscode.env.language);
+    const locale = displayLang();
     return buildViewerHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
@@ -125,7 +126,7 @@ export class ViewerSession extends Disposable {
 
   private post(message: ToWebviewMessage): void {
     if (this.isDisposed) return;
-    this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.ctx.log(`postMessage failed: ${String(e)}`));
+    this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.ctx.log(vscode.l10n.t('postMessage failed: {0}', String(e))));
   }
 
   private onMessage(raw: unknown): void {
@@ -148,12 +149,12 @@ export class ViewerSession extends Disposable {
           this.pngRequests.delete(m.requestId);
           clearTimeout(req.timer);
           if (m.dataUrl) req.resolve(decodeDataUrl(m.dataUrl));
-          else req.reject(new Error(m.error ?? 'no image'));
+          else req.reject(new Error(m.error ?? vscode.l10n.t('no image')));
         } else if (m.dataUrl) {
           const png = decodeDataUrl(m.dataUrl);
           this.guard(this.exportAs('png', async () => png));
         } else {
-          void vscode.window.showErrorMessage(`Loss Lens: could not make a PNG (${m.error ?? 'unknown error'}).`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: could not make a PNG ({0}).', m.error ?? vscode.l10n.t('unknown error')));
         }
         break;
       }
@@ -169,7 +170,7 @@ export class ViewerSession extends Disposable {
     p.then(undefined, (e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       this.ctx.log(text);
-      void vscode.window.showErrorMessage(`Loss Lens: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', text));
     });
   }
 
@@ -181,7 +182,7 @@ export class ViewerSession extends Disposable {
         runs: d.runs,
         findings: d.findings,
         problems: d.problems,
-        locale: viewerLocale(vscode.env.language),
+        locale: displayLang(),
         title: d.title,
         live: d.live,
       }),
@@ -237,12 +238,12 @@ export class ViewerSession extends Disposable {
 
   /** A PNG of the charts, from the webview. */
   requestPng(timeoutMs = PNG_TIMEOUT_MS): Promise<Uint8Array> {
-    if (!this.ready || !this.panel.visible) return Promise.reject(new Error('the chart is not visible; show it and export again'));
+    if (!this.ready || !this.panel.visible) return Promise.reject(new Error(vscode.l10n.t('the chart is not visible; show it and export again')));
     const requestId = this.nextRequestId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pngRequests.delete(requestId);
-        reject(new Error('the chart did not answer in time'));
+        reject(new Error(vscode.l10n.t('the chart did not answer in time')));
       }, timeoutMs);
       this.pngRequests.set(requestId, { resolve, reject, timer });
       this.post({ type: 'requestPng', requestId });
@@ -253,7 +254,7 @@ export class ViewerSession extends Disposable {
   async exportAs(format: ExportFormat, png?: () => Promise<Uint8Array>): Promise<void> {
     await exportViewerData(format, this.data, {
       png: png ?? (() => this.requestPng()),
-      locale: viewerLocale(vscode.env.language),
+      locale: displayLang(),
     });
   }
 

@@ -17,9 +17,10 @@ import type { Finding } from '../../core/diagnose/types';
 import { loadPaths } from '../../core/load';
 import type { Run } from '../../core/model';
 import type { ExportFormat } from '../../shared/protocol';
+import { displayLang } from '../l10n';
 import { Disposable } from './dispose';
-import { EXPORT_CHOICES, exportViewerData } from './exportFlow';
-import { viewerLocale, viewerTitle } from './payload';
+import { exportChoices, exportViewerData } from './exportFlow';
+import { viewerTitle } from './payload';
 import { type ViewerData, ViewerSession, viewerWebviewOptions } from './session';
 
 export interface OpenOptions {
@@ -38,15 +39,22 @@ export async function loadViewerData(paths: string[], title?: string): Promise<V
   const result = await loadPaths(paths);
   let findings: Finding[] = [];
   try {
-    findings = analyzeRuns(result.runs, { lang: viewerLocale(vscode.env.language) });
+    findings = analyzeRuns(result.runs, { lang: displayLang() });
   } catch (e) {
-    result.problems.push({ source: paths.join(', '), message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
+    result.problems.push({
+      source: paths.join(', '),
+      message: vscode.l10n.t('analysis failed: {0}', e instanceof Error ? e.message : String(e)),
+    });
   }
   return {
     runs: result.runs,
     findings,
     problems: result.problems,
-    title: title ?? (result.runs.length ? viewerTitle(result.runs) : paths.map(p => path.basename(p)).join(', ')),
+    title:
+      title ??
+      (result.runs.length
+        ? viewerTitle(result.runs, n => vscode.l10n.t('{0} runs', n))
+        : paths.map(p => path.basename(p)).join(', ')),
     live: new Set(),
   };
 }
@@ -74,7 +82,7 @@ export class LossLensViewers extends Disposable {
   }
 
   log(message: string): void {
-    if (!this.output) this.output = this._register(vscode.window.createOutputChannel('Loss Lens Viewer'));
+    if (!this.output) this.output = this._register(vscode.window.createOutputChannel(vscode.l10n.t('Loss Lens Viewer')));
     this.output.appendLine(`[${new Date().toISOString()}] ${message}`);
   }
 
@@ -109,12 +117,14 @@ export class LossLensViewers extends Disposable {
     const paths = uris.map(u => u.fsPath);
     if (!paths.length) return undefined;
     const data = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Loss Lens: reading logs' },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loss Lens: reading logs') },
       () => loadViewerData(paths, opts.title),
     );
     if (!data.runs.length) {
       const why = data.problems.map(p => `${path.basename(p.source)}: ${p.message}`).join('; ');
-      void vscode.window.showErrorMessage(`Loss Lens: no training metrics found${why ? ` (${why})` : ''}.`);
+      void vscode.window.showErrorMessage(
+        why ? vscode.l10n.t('Loss Lens: no training metrics found ({0}).', why) : vscode.l10n.t('Loss Lens: no training metrics found.'),
+      );
       return undefined;
     }
     const panel = this.createPanel(data.title, opts);
@@ -128,7 +138,7 @@ export class LossLensViewers extends Disposable {
       runs: [run],
       findings: opts.findings ?? [],
       problems: [],
-      title: opts.title ?? `${run.name} (live)`,
+      title: opts.title ?? vscode.l10n.t('{0} (live)', run.name),
       live: new Set([run]),
     };
     const panel = this.createPanel(data.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, ...opts });
@@ -146,12 +156,16 @@ export class LossLensViewers extends Disposable {
   /** "Export…": from the active view, or pick logs and export their data. */
   async exportActive(format?: ExportFormat): Promise<void> {
     const session = this.active;
-    const choices = session ? EXPORT_CHOICES : EXPORT_CHOICES.filter(c => c.format !== 'png');
+    const all = exportChoices();
+    const choices = session ? all : all.filter(c => c.format !== 'png');
     let fmt = format;
     if (!fmt) {
       const pick = await vscode.window.showQuickPick(
         choices.map(c => ({ label: c.label, detail: c.detail, format: c.format })),
-        { title: 'Loss Lens: export', placeHolder: session ? `Export ${session.panel.title}` : 'Export the data of a log' },
+        {
+          title: vscode.l10n.t('Loss Lens: export'),
+          placeHolder: session ? vscode.l10n.t('Export {0}', session.panel.title) : vscode.l10n.t('Export the data of a log'),
+        },
       );
       if (!pick) return;
       fmt = pick.format;
@@ -164,16 +178,16 @@ export class LossLensViewers extends Disposable {
       canSelectMany: true,
       canSelectFiles: true,
       canSelectFolders: false,
-      openLabel: 'Export',
-      title: 'Loss Lens: logs to export',
+      openLabel: vscode.l10n.t('Export'),
+      title: vscode.l10n.t('Loss Lens: logs to export'),
     });
     if (!uris?.length) return;
     const data = await loadViewerData(uris.map(u => u.fsPath));
     if (!data.runs.length) {
-      void vscode.window.showErrorMessage('Loss Lens: no training metrics found.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: no training metrics found.'));
       return;
     }
-    await exportViewerData(fmt, data, { locale: viewerLocale(vscode.env.language) });
+    await exportViewerData(fmt, data, { locale: displayLang() });
   }
 
   override dispose(): void {

@@ -1,0 +1,17 @@
+/**
+ * The display language of the extension host. Text of the host itself goes through
+ * `vscode.l10n.t` (bundles in l10n/); the pure core, the runner and the webview take a `lang`
+ * instead, and every host module derives it here so all of them agree.
+ */
+import * as vscode from 'vscode';
+import type { Lang } from '../core/diagnose/types';
+
+/** A VS Code display language (`vscode.env.language`) -> the language of Loss Lens's text. */
+export function langOf(language: string | undefined): Lang {
+  return (language ?? '').toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
+}
+
+/** Simplified Chinese when VS Code runs in Chinese, else English. */
+export function displayLang(): Lang {
+  return langOf(vscode.env.language);
+}
