@@ -4,6 +4,7 @@
  * instead, and every host module derives it here so all of them agree.
  */
 import * as vscode from 'vscode';
+import { type DiagnoseSettings, parseSettingOverrides } from '../core/diagnose/settings';
 import type { Lang } from '../core/diagnose/types';
 
 /** A VS Code display language (`vscode.env.language`) -> the language of Loss Lens's text. */
@@ -14,4 +15,20 @@ export function langOf(language: string | undefined): Lang {
 /** Simplified Chinese when VS Code runs in Chinese, else English. */
 export function displayLang(): Lang {
   return langOf(vscode.env.language);
+}
+
+/**
+ * The engine's threshold overrides from the `lossLens.thresholds` setting, validated; a bad
+ * entry is reported once and ignored, never silently used.
+ */
+let warned = '';
+export function engineThresholds(): Partial<DiagnoseSettings> {
+  const raw = vscode.workspace.getConfiguration('lossLens').get<Record<string, unknown>>('thresholds') ?? {};
+  const { settings, errors } = parseSettingOverrides(raw && typeof raw === 'object' ? raw : {});
+  const key = errors.join('; ');
+  if (errors.length && key !== warned) {
+    warned = key;
+    void vscode.window.showWarningMessage(vscode.l10n.t('Loss Lens: ignoring lossLens.thresholds entries: {0}', key));
+  }
+  return settings;
 }

@@ -12,6 +12,7 @@
  * A command that cannot start resolves `start()` at once with status 'failed' and a clear
  * `error`: the runner never stays 'running' for something that is not.
  */
+import type { DiagnoseSettings } from '../core/diagnose/settings';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,6 +66,8 @@ export interface TrainingRunOptions {
   pollMs?: number;
   diagnoser?: DiagnoserFactory;
   lang?: Lang;
+  /** Engine threshold overrides (validated; see docs/thresholds.md). */
+  thresholds?: Partial<DiagnoseSettings>;
 }
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'exited' | 'stopped' | 'failed';
@@ -199,6 +202,7 @@ export class TrainingRun implements Disposable {
     this.diagnosis = new LiveDiagnosis({
       factory: opts.diagnoser,
       lang: opts.lang,
+      settings: opts.thresholds,
       throttleMs: opts.throttleMs,
       onFindings: (added, run, key) => this.handleFindings(added, run, key),
       onPass: (run, key, current, settled) => {

@@ -27,7 +27,7 @@ import {
   hoverMarkdown,
   showActionTitle,
 } from './pure/text';
-import { displayLang } from '../l10n';
+import { displayLang, engineThresholds } from '../l10n';
 import type { DiagnosticsSettings } from './settings';
 
 /** What Loss Lens knows about one analysed log. */
@@ -178,7 +178,7 @@ export class LogDiagnostics
 
   private analyse(runs: Run[]): Finding[] {
     try {
-      return analyzeRuns(runs, { lang: displayLang() });
+      return analyzeRuns(runs, { ...engineThresholds(), lang: displayLang() });
     } catch {
       return [];
     }

@@ -29,7 +29,7 @@ import {
   type StopRecord,
 } from '../../runner';
 import { linkScript, publishRun } from '../diagnostics';
-import { displayLang } from '../l10n';
+import { displayLang, engineThresholds } from '../l10n';
 import { Disposable, toDisposable } from '../viewer/dispose';
 import type { LossLensViewers } from '../viewer/viewers';
 import { RunnerCommandId, RUNNING_CONTEXT } from './commands';
@@ -234,6 +234,7 @@ export class TrainingController extends Disposable {
       earlyStopPatience: s.earlyStopPatience,
       maxOutputBytes: s.maxOutputBytes,
       lang,
+      thresholds: engineThresholds(),
     });
     const lines = new ThrottledLineSink(text => this.channel.appendLine(text));
     const a: ActiveRun = { run, lines, findingsKey: '', findings: [] };

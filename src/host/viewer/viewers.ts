@@ -17,7 +17,7 @@ import type { Finding } from '../../core/diagnose/types';
 import { loadPaths } from '../../core/load';
 import type { Run } from '../../core/model';
 import type { ExportFormat } from '../../shared/protocol';
-import { displayLang } from '../l10n';
+import { displayLang, engineThresholds } from '../l10n';
 import { Disposable } from './dispose';
 import { exportChoices, exportViewerData } from './exportFlow';
 import { viewerTitle } from './payload';
@@ -39,7 +39,7 @@ export async function loadViewerData(paths: string[], title?: string): Promise<V
   const result = await loadPaths(paths);
   let findings: Finding[] = [];
   try {
-    findings = analyzeRuns(result.runs, { lang: displayLang() });
+    findings = analyzeRuns(result.runs, { ...engineThresholds(), lang: displayLang() });
   } catch (e) {
     result.problems.push({
       source: paths.join(', '),
