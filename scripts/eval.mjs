@@ -1,0 +1,28 @@
+// `npm run eval`: bundles src/eval/cli.ts, scores Loss Lens and the re-implemented baselines
+// (AUTOTRAINER, SageMaker Debugger rules, Keras and Lightning callbacks, UMLAUT) on the labelled
+// scenarios of test/scenarios, prints the markdown tables and writes them to docs/eval.md.
+//
+//   npm run eval
+//   node scripts/eval.mjs --out other.md     # write elsewhere
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+const OUT = path.resolve('bench/out');
+mkdirSync(OUT, { recursive: true });
+const bundle = path.join(OUT, 'eval.cjs');
+await esbuild.build({
+  entryPoints: ['src/eval/cli.ts'],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
+
+const i = process.argv.indexOf('--out');
+const out = i >= 0 ? process.argv[i + 1] : 'docs/eval.md';
+const r = spawnSync(process.execPath, [bundle, '--root', process.cwd(), '--out', out], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
