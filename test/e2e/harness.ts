@@ -47,6 +47,40 @@ async function freePort(): Promise<number> {
 const extensionsDir = path.join(os.tmpdir(), 'loss-lens-e2e-extensions');
 let installed = false;
 
+/**
+ * Install the e2e fixture language pack (test/e2e/zh-pack): without a zh-cn pack VS Code falls
+ * back to English whatever --locale says, and the real pack cannot be downloaded here.
+ */
+function installZhPack(userData: string): void {
+  const dir = path.join(REPO, 'test/e2e/zh-pack');
+  const vsix = path.join(os.tmpdir(), 'loss-lens-e2e-zh-pack.vsix');
+  execFileSync(
+    process.execPath,
+    [path.join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix],
+    { cwd: dir, encoding: 'utf8', timeout: 120_000 },
+  );
+  const out = execFileSync(
+    process.execPath,
+    // The session's own user data dir: VS Code records language packs there (languagepacks.json).
+    [CODE_SERVER, '--extensions-dir', extensionsDir, '--user-data-dir', userData, '--install-extension', vsix, '--force'],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (!/successfully installed|already installed/i.test(out)) throw new Error(`language pack install failed: ${out}`);
+  // The server reads the installed packs from languagepacks.json in the user data dir, which only
+  // a running server writes: write it as it would.
+  const packDir = fs.readdirSync(extensionsDir).find(d => d.startsWith('loss-lens-e2e.loss-lens-e2e-zh-cn-pack-'));
+  if (!packDir) throw new Error('language pack folder not found');
+  const packs = {
+    'zh-cn': {
+      hash: `loss-lens-e2e-${Date.now()}`,
+      extensions: [{ extensionIdentifier: { id: 'loss-lens-e2e.loss-lens-e2e-zh-cn-pack' }, version: '1.0.0' }],
+      translations: { vscode: path.join(extensionsDir, packDir, 'translations/main.i18n.json') },
+      label: '中文(简体)',
+    },
+  };
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify(packs));
+}
+
 /** Install the .vsix once per test process into a shared extensions dir. */
 export function installExtension(): void {
   if (installed) return;
@@ -89,6 +123,7 @@ export async function startSession(opts: {
   if (opts.locale) {
     fs.writeFileSync(path.join(userData, 'User/argv.json'), JSON.stringify({ locale: opts.locale }));
   }
+  if (opts.locale === 'zh-cn') installZhPack(userData);
   const args = [
     CODE_SERVER,
     '--auth', 'none',

@@ -1,13 +1,18 @@
 /**
- * early-stop (info): where the seed's LossMonitor.should_stop (patience 10, min_delta 0.001,
- * improvement = value < best - min_delta) would have stopped on the validation loss, reported
- * when no later evaluation beat the best by min_delta (stopping would have lost nothing) and at
- * least 10 % of the evaluations came after the stop. Evidence: best step, stop step, the share
- * of training saved (after the stop) and the share after the best step.
+ * early-stop (info): "best validation at step X, the rest was wasted: stop with patience N".
+ * Simulates the seed's LossMonitor.should_stop (patience 10, min_delta 0.001, improvement =
+ * value < best - min_delta) on the validation loss. Reported when no later evaluation beat the
+ * best by min_delta (stopping would have lost nothing), at least 10 % of the evaluations came
+ * after the stop, and the evaluations after the stop are meaningfully worse than the best: the
+ * median of the coarse points after the stop is above the best by at least 1 % and 2 point-noise
+ * units (a flat, noisy plateau is not reported). The finding's step is the best-validation step
+ * (the checkpoint to keep); the stop step is its endStep and evidence.stopStep. Evidence also
+ * has the share of training saved (after the stop) and the share after the best step.
  */
 import { fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
+import { median } from './stats';
 
 export interface EarlyStopSim {
   stopStep: number;
@@ -52,12 +57,15 @@ export function detectEarlyStop(ctx: Ctx): void {
     if (!sim || !sim.safe) continue;
     const evalsAfter = (s.consumed - 1 - sim.stopIdx) / Math.max(1, s.points);
     if (evalsAfter < st.earlyStopMinSaving) continue;
+    const worse = worseAfterStop(s, sim, st.earlyStopMinRise, st.earlyStopNoiseZ);
+    if (!worse || !(worse.rise >= worse.threshold)) continue;
     emit(ctx, {
       kind: 'early-stop',
       severity: 'info',
       state: s,
-      idx: sim.stopIdx,
-      endStep: s.lastStep,
+      idx: sim.bestIdx,
+      step: sim.bestStep,
+      endStep: sim.stopStep,
       title: ['earlyStop.title', { step: fmtStep(sim.stopStep) }],
       message: [
         [
@@ -83,9 +91,42 @@ export function detectEarlyStop(ctx: Ctx): void {
         saving: sim.saving,
         afterBestShare: sim.afterBest,
         evaluationsAfterStop: s.consumed - 1 - sim.stopIdx,
+        medianAfterStop: worse.medianAfter,
+        riseAfterStop: worse.rise,
+        minRise: worse.threshold,
       },
       fixParams: { patience: st.earlyStopPatience, minDelta: st.earlyStopMinDelta },
       confidence: 0.8,
     });
   }
+}
+
+/**
+ * How much worse than the best the evaluations after the stop are: the median of the coarse
+ * points that start after the stop (or, when none has completed, that reach past it), as a
+ * relative rise over the best, and the rise needed (at least `minRise`, and `noiseZ` point-noise
+ * units of the series). Bounded: at most `coarsePoints` blocks.
+ */
+function worseAfterStop(
+  s: SeriesState,
+  sim: EarlyStopSim,
+  minRise: number,
+  noiseZ: number,
+): { medianAfter: number; rise: number; threshold: number } | null {
+  const idx = s.coarseIndices();
+  let after = idx.filter(j => s.bStartIdx[j] > sim.stopIdx);
+  if (after.length === 0) after = idx.filter(j => s.bEndIdx[j] > sim.stopIdx + 1);
+  if (after.length === 0) return null;
+  const m = median(after.map(j => s.bMed[j]));
+  const noise = s.noise();
+  if (s.isLog) {
+    if (!(sim.best > 0)) return null;
+    const rise = m - Math.log(sim.best);
+    const thr = Math.max(Math.log(1 + minRise), noiseZ * (Number.isFinite(noise) ? noise : 0));
+    return { medianAfter: Math.exp(m), rise: Math.exp(rise) - 1, threshold: Math.exp(thr) - 1 };
+  }
+  const scale = Math.abs(sim.best);
+  if (!(scale > 0)) return null;
+  const thr = Math.max(minRise * scale, noiseZ * (Number.isFinite(noise) ? noise : 0));
+  return { medianAfter: m, rise: (m - sim.best) / scale, threshold: thr / scale };
 }

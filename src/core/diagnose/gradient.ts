@@ -5,7 +5,9 @@
  * coarse point and 10^0.5 above the series' median, and each of the last 3 is above
  * min x 10^0.5; error when the training loss diverged or went non-finite, else warning.
  * Explosion (spikes): points more than 6 noise units and 5x above the local level that come
- * back (same detector as loss spikes), one grouped warning per series with every spike step.
+ * back (same detector as loss spikes), one grouped finding per series with every spike step: a
+ * warning from 2 spikes or when the training loss diverged or went non-finite; a single spike
+ * that recovered while the loss stayed healthy is info (one bad batch, not an explosion).
  * Vanishing: the gradient norm decayed 100x from its peak coarse point (or is below 1e-7), sits
  * at its lowest, while the training loss is flat (not still improving) and still at least half
  * of its initial value (a converged, near-zero loss legitimately has tiny gradients).
@@ -45,8 +47,7 @@ function growth(ctx: Ctx, s: SeriesState): void {
   let on = y.length - 1;
   while (on - 1 > minK && y[on - 1] > min + f / 2) on--;
   const onsetJ = idx[on];
-  const tr = ctx.rs.primary('train_loss');
-  const lossBroke = !!tr && (ctx.diverged.has(tr.name) || tr.nonFinite > 0);
+  const lossBroke = trainLossBroke(ctx);
   const factor = Math.exp(tail - min);
   emit(ctx, {
     kind: 'gradient-explosion',
@@ -82,6 +83,12 @@ function growth(ctx: Ctx, s: SeriesState): void {
   });
 }
 
+/** The main training loss diverged or went non-finite. */
+function trainLossBroke(ctx: Ctx): boolean {
+  const tr = ctx.rs.primary('train_loss');
+  return !!tr && (ctx.diverged.has(tr.name) || tr.nonFinite > 0);
+}
+
 function spikes(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
   const kept = keptSpikes(ctx, s);
@@ -92,9 +99,10 @@ function spikes(ctx: Ctx, s: SeriesState): void {
   const first = kept[0];
   const last = kept[kept.length - 1];
   const ratio = Math.exp(top.height);
+  const lossBroke = trainLossBroke(ctx);
   emit(ctx, {
     kind: 'gradient-explosion',
-    severity: 'warning',
+    severity: count >= st.gradSpikeWarnCount || lossBroke ? 'warning' : 'info',
     state: s,
     idx: first.start,
     endStep: s.stepAt(last.end),
@@ -108,6 +116,8 @@ function spikes(ctx: Ctx, s: SeriesState): void {
       maxStep: s.stepAt(top.peak),
       thresholdZ: st.gradSpikeZ,
       thresholdRatio: st.gradSpikeMinRatio,
+      warnCount: st.gradSpikeWarnCount,
+      lossBroke,
       steps: kept.slice(0, MAX_STEPS_IN_EVIDENCE).map(sp => s.stepAt(sp.start)),
     },
     fixes: FIX_VARIANTS.gradSpikes,

@@ -8,12 +8,25 @@
  *  - slow swings (blocks of >= 2 points): the spread of the block medians is 3x what the
  *    within-block noise predicts for a median of that many points, at least 10 %, with >= 4
  *    crossings of the window's median.
+ * Short series (fewer coarse points than oscMinPoints / oscWindowFraction, so the tail window
+ * would be too short for the turning-point test to have any power: typically per-epoch logs)
+ * get an amplitude rule over every point after the initial descent (from the first point at or
+ * below the median of the rest), at least 10 points:
+ *  - large amplitude: the window spans at least 2x (max / min) and its robust swing (1.4826 MAD
+ *    of the log values) is at least +-60 %;
+ *  - repeated large reversals: at least 3 turning points whose moves in and out are both at
+ *    least 1.5x;
+ *  - no net progress: no significant downward trend (Kendall's tau above -2 standard errors),
+ *    and the swing is at least as large as the whole descent from the initial level to the
+ *    window's median (a healthy noisy run has descended many times its noise).
+ * The turning-point test has no power on so few points; minibatch noise this large is also rare
+ * in such short logs, which are usually per-epoch means.
  * Not reported for LR range tests or when the LR itself cycles (cyclic schedules).
  */
 import { fmtChange, fmtNum, fmtPct, fmtRatio, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
-import { confidenceFromRatio, D2_TO_SIGMA, median, MEDIAN_SD_FACTOR, turningZ } from './stats';
+import { confidenceFromRatio, D2_TO_SIGMA, median, MEDIAN_SD_FACTOR, theilSen, turningZ } from './stats';
 
 export function detectOscillation(ctx: Ctx): void {
   if (ctx.rangeTest) return;
@@ -29,6 +42,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
   const idx = s.coarseIndices();
   const K = idx.length;
+  if (st.oscWindowFraction * K < st.oscMinPoints && s.blockSize === 1 && checkShort(ctx, s, idx)) return;
   if (K < st.oscMinPoints) return;
   const w = Math.min(K, Math.max(st.oscMinPoints, Math.ceil(st.oscWindowFraction * K)));
   const win = idx.slice(K - w);
@@ -106,4 +120,92 @@ function check(ctx: Ctx, s: SeriesState): void {
     },
     confidence: ping ? confidenceFromRatio(z / st.oscTurningZ, 0.55) : confidenceFromRatio(ratio / st.oscNoiseRatio, 0.55),
   });
+}
+
+/** The amplitude rule for short series (see the header); true when it reported. */
+function checkShort(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
+  const st = ctx.st;
+  const all = idx.map(j => s.bMed[j]);
+  // the initial descent ends at the first point at or below the median of the rest
+  let k0 = 0;
+  while (k0 < all.length && all[k0] > median(all.slice(k0))) k0++;
+  const y = all.slice(k0);
+  const n = y.length;
+  if (n < st.oscShortMinPoints) return false;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of y) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = hi - lo;
+  if (!(range >= Math.log(Math.max(1, st.oscShortMinRange)))) return false;
+  const med = median(y);
+  const amp = 1.4826 * median(y.map(v => Math.abs(v - med)));
+  if (!(amp >= Math.log(1 + Math.max(st.oscMinAmplitude, st.oscShortMinAmplitude)))) return false;
+  // no net progress: no significant downward trend (Kendall's tau against the point order)
+  const { tau } = theilSen(y);
+  const tauZ = tau / Math.sqrt((2 * (2 * n + 5)) / (9 * n * (n - 1)));
+  if (!(tauZ > -st.oscShortTrendZ)) return false;
+  const third = Math.max(1, Math.floor(n / 3));
+  const progress = median(y.slice(n - third)) - median(y.slice(0, third));
+  const swing = Math.log(1 + st.oscShortMinSwing);
+  let reversals = 0;
+  let turns = 0;
+  for (let k = 1; k < n - 1; k++) {
+    const a = y[k] - y[k - 1];
+    const b = y[k + 1] - y[k];
+    if (a * b >= 0) continue;
+    turns++;
+    if (Math.abs(a) >= swing && Math.abs(b) >= swing) reversals++;
+  }
+  if (reversals < st.oscShortMinReversals) return false;
+  // the swings are as large as all the progress made: the descent from the initial level to
+  // the window's median is at most oscShortMaxDescent swings
+  const init = s.initialLevel();
+  const descent = init - med;
+  if (!(descent <= st.oscShortMaxDescent * amp)) return false;
+  const first = s.bStartIdx[idx[k0]];
+  const lastJ = idx[idx.length - 1];
+  ctx.oscillating.add(s.name);
+  emit(ctx, {
+    kind: 'oscillation',
+    severity: 'warning',
+    state: s,
+    idx: first,
+    endStep: s.bEndStep[lastJ],
+    title: ['oscillation.title'],
+    message: [
+      [
+        'oscillation.message',
+        {
+          points: n,
+          from: fmtStep(s.bStartStep[idx[k0]]),
+          to: fmtStep(s.bEndStep[lastJ]),
+          amp: fmtPct(Math.exp(amp) - 1),
+          level: fmtNum(Math.exp(med)),
+          progress: fmtChange(Math.exp(progress) - 1),
+        },
+      ],
+    ],
+    evidence: {
+      test: 'short-swings',
+      windowPoints: n,
+      amplitude: Math.exp(amp) - 1,
+      minAmplitude: Math.max(st.oscMinAmplitude, st.oscShortMinAmplitude),
+      range: Math.exp(range),
+      minRange: st.oscShortMinRange,
+      progress: Math.exp(progress) - 1,
+      kendallTau: tau,
+      trendZ: tauZ,
+      reversals,
+      minReversals: st.oscShortMinReversals,
+      minSwing: st.oscShortMinSwing,
+      turningRate: turns / Math.max(1, n - 2),
+      initialLevel: Math.exp(init),
+      descent: Math.exp(descent) - 1,
+    },
+    confidence: confidenceFromRatio(reversals / st.oscShortMinReversals, 0.55),
+  });
+  return true;
 }

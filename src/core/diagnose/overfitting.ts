@@ -7,8 +7,11 @@
  * and their median above best + max(2 %, (3 + 0.67 sqrt(2 ln K)) coarse noise units), the second
  * term being the expected depth of the minimum of K smoothed noisy evaluations.
  * The training loss near the onset vs at the end tells "kept falling" from "flat"; a rising
- * training loss means instability, not overfitting. Evidence includes the seed's trend (slope of
- * the last 10 validation points, plot_loss_curves).
+ * training loss means instability, not overfitting. Overfitting is the validation loss rising
+ * while the training loss keeps falling: when the training loss is not measurably falling (flat
+ * within 2 of its coarse noise units, or not logged) the rise must also reach 5 %, since a
+ * converged model's validation loss drifts by a few percent. Evidence includes the seed's trend
+ * (slope of the last 10 validation points, plot_loss_curves).
  * Capacity rule (seed's model_capacity_analysis): training accuracy > 0.9 with validation
  * accuracy < 0.7 is also reported as overfitting when the loss rule did not fire.
  */
@@ -72,6 +75,10 @@ function check(ctx: Ctx, s: SeriesState): void {
     if (trainChange > tol) return; // both rising: instability, not overfitting
     trend = trainChange < -tol ? 'falling' : 'flat';
   }
+  // without a training loss that keeps falling, only a larger rise is overfitting
+  const minRise = trend === 'falling' ? st.overfitMinRise : Math.max(st.overfitMinRise, st.overfitFlatTrainMinRise);
+  const needed = Math.max(thr, Math.log(1 + minRise));
+  if (!(rise >= needed)) return;
   const slope = valTrend(s, st.overfitTrendPoints);
   const trendUp = slope > 0;
   ctx.overfit.add(s.name);
@@ -102,7 +109,7 @@ function check(ctx: Ctx, s: SeriesState): void {
       best: Math.exp(best),
       level: Math.exp(tail),
       rise: Math.exp(rise) - 1,
-      threshold: Math.exp(thr) - 1,
+      threshold: Math.exp(needed) - 1,
       coarsePointsAfterBest: after,
       trainChange: Number.isFinite(trainChange) ? Math.exp(trainChange) - 1 : null,
       trainTrend: trend,
@@ -111,7 +118,7 @@ function check(ctx: Ctx, s: SeriesState): void {
       afterBestShare: span > 0 && s.restartCount === 0 ? (lastStep - onsetStep) / span : (s.consumed - 1 - onsetIdx) / Math.max(1, total - 1),
     },
     confidence:
-      confidenceFromRatio(rise / thr, 0.55) * (trend === 'falling' ? 1 : trend === 'flat' ? 0.85 : 0.8) * (trendUp || !Number.isFinite(slope) ? 1 : 0.85),
+      confidenceFromRatio(rise / needed, 0.55) * (trend === 'falling' ? 1 : trend === 'flat' ? 0.85 : 0.8) * (trendUp || !Number.isFinite(slope) ? 1 : 0.85),
   });
 }
 

@@ -34,6 +34,8 @@ export interface SpikeRecord {
   z: number;
   /** Pre-spike local level (y units). */
   base: number;
+  /** Threshold in noise units in effect at the start (spikeZ, the Gaussian maximum, the tail). */
+  thresholdZ: number;
 }
 
 export interface RestartRecord {
@@ -44,6 +46,15 @@ export interface RestartRecord {
 
 const TAIL = 32;
 const NOISE_RING = 9;
+/** The recent noise is recomputed every this many sampled |d2| (every 8 points). */
+const RECENT_REFRESH = 4;
+/** Histogram of upward deviations from the local level, in noise units: bin width and count. */
+const TAIL_BIN = 0.25;
+const TAIL_BINS = 96;
+/** Quantile of the upward deviations that measures the series' own tail. */
+const TAIL_Q = 0.995;
+/** Deviations recorded before the tail guard applies. */
+const TAIL_MIN_POINTS = 128;
 const INIT_POINTS = 5;
 const MAX_SPIKES_KEPT = 1000;
 const MAX_RESTARTS_KEPT = 1000;
@@ -129,6 +140,20 @@ export class SeriesState {
   private nwRingPos = 0;
   /** Local noise level (log units), NaN until the first window is complete. */
   sigma = NaN;
+  /**
+   * Recent noise: the median of the last `noiseWindow` sampled |d2| (a sliding window, refreshed
+   * every RECENT_REFRESH samples). The window medians above lag by several windows; when the
+   * noise grows (a loss falling fast has a growing relative, log-space noise), only this keeps
+   * up with it.
+   */
+  recentSigma = NaN;
+  /** Noise scale of the spike detector: max(sigma, recentSigma); NaN until sigma exists. */
+  spikeSigma = NaN;
+  private readonly rcBuf: Float64Array;
+  private readonly rcTmp: Float64Array;
+  private rcN = 0;
+  private rcPos = 0;
+  private rcSince = 0;
 
   // ---- quantisation: smallest non-zero step between consecutive values (raw units) ----
   quantum = Infinity;
@@ -138,6 +163,14 @@ export class SeriesState {
   private readonly spikesOn: boolean;
   private readonly spikeZ: number;
   private readonly spikeMinH: number;
+  private readonly tailFactor: number;
+  /**
+   * Upward deviations from the local level in noise units, (y - level) / noise, one per point
+   * outside spikes (negative ones in bin 0): the series' own tail, so that blips which are
+   * common in this series (heavy-tailed minibatch noise) are not called spikes.
+   */
+  private readonly tailHist = new Uint32Array(TAIL_BINS + 1);
+  private tailN = 0;
   private readonly alphaBase: number;
   private readonly clipZ: number;
   private readonly recoverZ: number;
@@ -150,6 +183,7 @@ export class SeriesState {
   private pPeakY = 0;
   private pBase = 0;
   private pSigma = 0;
+  private pThr = 0;
   private pLen = 0;
   spikes: SpikeRecord[] = [];
   spikeCount = 0;
@@ -239,10 +273,13 @@ export class SeriesState {
     const r = this.role;
     if (r === 'train_acc' || r === 'val_acc' || r === 'other') this.mode = MODE_LINEAR;
     this.nwBuf = new Float64Array(Math.max(4, st.noiseWindow | 0));
+    this.rcBuf = new Float64Array(this.nwBuf.length);
+    this.rcTmp = new Float64Array(this.nwBuf.length);
     const isGrad = r === 'grad_norm';
     this.spikesOn = isLossRole(r) || isGrad;
     this.spikeZ = isGrad ? st.gradSpikeZ : st.spikeZ;
     this.spikeMinH = Math.log(Math.max(1, isGrad ? st.gradSpikeMinRatio : st.spikeMinRatio));
+    this.tailFactor = st.spikeTailFactor;
     this.alphaBase = 2 / (Math.max(1, st.spikeBaselineSpan) + 1);
     this.clipZ = st.spikeBaselineClip;
     this.recoverZ = st.spikeRecoverZ;
@@ -428,6 +465,7 @@ export class SeriesState {
       if ((this.nwSkip ^= 1) === 1) {
         this.nwBuf[this.nwPos++] = d;
         if (this.nwPos === this.nwBuf.length) this.noiseWindowDone();
+        this.recentSample(d);
       }
     }
     this.y2 = y1;
@@ -438,10 +476,11 @@ export class SeriesState {
     if (this.spikesOn) {
       // common case inline: no spike in progress, no trigger -> update the clipped local level
       const base = this.base;
-      const sig = this.sigma;
+      const sig = this.spikeSigma;
       if (!this.pending && base === base && (sig !== sig || y - base <= this.spikeZ * sig)) {
         const cap = this.clipZ * sig;
         const delta = y - base;
+        if (sig === sig) this.tailRecord(delta / sig);
         this.base = base + this.alphaBase * (sig === sig && delta > cap ? cap : delta);
       } else {
         this.spike(i);
@@ -475,6 +514,25 @@ export class SeriesState {
     this.nwTmp.set(this.nwRing);
     const med = medianInPlace(this.nwTmp, this.nwRingN);
     this.sigma = this.floorSigma(med * D2_TO_SIGMA);
+    this.updateSpikeSigma();
+  }
+
+  private recentSample(d: number): void {
+    const L = this.rcBuf.length;
+    this.rcBuf[this.rcPos] = d;
+    this.rcPos = this.rcPos + 1 === L ? 0 : this.rcPos + 1;
+    if (this.rcN < L) this.rcN++;
+    if (++this.rcSince < RECENT_REFRESH || this.rcN < L >> 1) return;
+    this.rcSince = 0;
+    this.rcTmp.set(this.rcBuf);
+    this.recentSigma = this.floorSigma(medianInPlace(this.rcTmp, this.rcN) * D2_TO_SIGMA);
+    this.updateSpikeSigma();
+  }
+
+  private updateSpikeSigma(): void {
+    const s = this.sigma;
+    const r = this.recentSigma;
+    this.spikeSigma = s !== s ? NaN : r === r && r > s ? r : s;
   }
 
   private floorSigma(s: number): number {
@@ -488,7 +546,7 @@ export class SeriesState {
       this.base = y;
       return;
     }
-    const sig = this.sigma;
+    const sig = this.spikeSigma;
     if (!this.pending) {
       if (sig === sig && i - this.lastRestartIdx >= this.guard) {
         const dev = y - this.base;
@@ -497,6 +555,8 @@ export class SeriesState {
           (this.mode !== MODE_LOG || dev > this.spikeMinH) &&
           // long series: at least the expected maximum of Gaussian noise over the points so far
           dev > (Math.sqrt(2 * Math.log(Math.max(2, i - this.startIdx))) + 1) * sig &&
+          // heavy-tailed series: well beyond the deviations that are common in this series
+          dev > this.tailFactor * this.tailQuantile() * sig &&
           // rounded logs (e.g. 4 decimals): a jump of a few quanta is rounding, not a spike
           this.vv[i - this.vOff] - this.raw(this.base) > 3 * this.quantum
         ) {
@@ -506,12 +566,18 @@ export class SeriesState {
           this.pPeakY = y;
           this.pBase = this.base;
           this.pSigma = sig;
+          this.pThr = Math.max(
+            this.spikeZ,
+            Math.sqrt(2 * Math.log(Math.max(2, i - this.startIdx))) + 1,
+            this.tailFactor * this.tailQuantile(),
+          );
           this.pLen = 1;
           return;
         }
       }
       let delta = y - this.base;
       if (sig === sig) {
+        this.tailRecord(delta / sig);
         const cap = this.clipZ * sig;
         if (delta > cap) delta = cap;
       }
@@ -527,7 +593,7 @@ export class SeriesState {
       this.spikeCount++;
       if (this.spikes.length < MAX_SPIKES_KEPT) {
         const h = this.pPeakY - this.pBase;
-        this.spikes.push({ start: this.pStart, peak: this.pPeak, end: i, height: h, z: h / this.pSigma, base: this.pBase });
+        this.spikes.push({ start: this.pStart, peak: this.pPeak, end: i, height: h, z: h / this.pSigma, base: this.pBase, thresholdZ: this.pThr });
       }
       this.pending = false;
       this.base = this.pBase + this.alphaBase * (y - this.pBase);
@@ -537,6 +603,27 @@ export class SeriesState {
       this.lastShiftIdx = this.pStart;
       this.base = y;
     }
+  }
+
+  private tailRecord(z: number): void {
+    const b = z > 0 ? Math.min(TAIL_BINS, Math.floor(z / TAIL_BIN)) : 0;
+    this.tailHist[b]++;
+    this.tailN++;
+  }
+
+  /**
+   * The TAIL_Q quantile of the recorded upward deviations (noise units; the upper edge of its
+   * bin), 0 until TAIL_MIN_POINTS were recorded. O(TAIL_BINS), only called at a candidate spike.
+   */
+  tailQuantile(): number {
+    if (this.tailN < TAIL_MIN_POINTS) return 0;
+    const need = Math.ceil(TAIL_Q * this.tailN);
+    let c = 0;
+    for (let b = 0; b <= TAIL_BINS; b++) {
+      c += this.tailHist[b];
+      if (c >= need) return (b + 1) * TAIL_BIN;
+    }
+    return (TAIL_BINS + 1) * TAIL_BIN;
   }
 
   private earlyStop(i: number): void {

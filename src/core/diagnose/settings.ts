@@ -17,7 +17,9 @@ export interface DiagnoseSettings {
   /**
    * Samples per window of the local noise estimate used by the spike detector (every second
    * point's |second difference| is sampled, so a window spans twice as many points). The local
-   * noise is the median of the last 9 windows. Default 32.
+   * noise is the larger of the median of the last 9 windows and the median of the last
+   * `noiseWindow` samples (refreshed every 8 points), so that it keeps up when the noise grows
+   * (the log-space noise of a loss grows as the loss falls). Default 32.
    */
   noiseWindow: number;
   /** Lower bound of the noise level in log units (0.002 = 0.2 %), for noise-free logs. */
@@ -49,6 +51,14 @@ export interface DiagnoseSettings {
   spikeZ: number;
   /** ... and by at least this factor over the local level. Default 1.3. */
   spikeMinRatio: number;
+  /**
+   * ... and by this many times the series' own tail: the 99.5th percentile of its upward
+   * deviations from the local level (in noise units, over the points so far, from 128 points
+   * on). That percentile is about 2.5 for Gaussian noise, so the default leaves the threshold at
+   * about `spikeZ` there, while heavy-tailed minibatch noise, whose large single-point blips are
+   * common, needs a proportionally larger jump. Default 2.4.
+   */
+  spikeTailFactor: number;
   /** A spike must come back within this many points, else it is a level shift. Default 100. */
   spikeRecoveryPoints: number;
   /** Recovered = back within this many noise units of the pre-spike level. Default 3. */
@@ -96,6 +106,39 @@ export interface DiagnoseSettings {
   oscNoiseRatio: number;
   /** No net progress: the change across the window is below this share of the swing. Default 0.5. */
   oscProgressFraction: number;
+  /**
+   * Short series (fewer than oscMinPoints / oscWindowFraction coarse points, e.g. per-epoch
+   * logs): the window after the initial descent must have at least this many points. Default 10.
+   */
+  oscShortMinPoints: number;
+  /**
+   * ... must span at least this factor (max / min), with a robust swing (1.4826 MAD, log space)
+   * of at least `oscShortMinAmplitude`. Default 2.
+   */
+  oscShortMinRange: number;
+  /**
+   * Minimum robust swing of a short series, relative (0.6 = +-60 %): typical excursions of 1.6x,
+   * beyond the +-20..45 % of single-minibatch losses in short per-step logs. Default 0.6.
+   */
+  oscShortMinAmplitude: number;
+  /**
+   * ... and have at least `oscShortMinReversals` turning points whose moves in and out both
+   * change the loss by at least this share (0.5 = 1.5x). Default 0.5.
+   */
+  oscShortMinSwing: number;
+  /** Large reversals required in a short series. Default 3. */
+  oscShortMinReversals: number;
+  /**
+   * No net progress in a short series: its downward trend (Kendall's tau against the point
+   * order) is less than this many standard errors. Default 2.
+   */
+  oscShortTrendZ: number;
+  /**
+   * ... and its swings are as large as the progress made: the descent from the initial level
+   * to the window's median is at most this many robust swings (1.4826 MAD of the window, log
+   * space). A healthy noisy run has descended many times its noise. Default 1.
+   */
+  oscShortMaxDescent: number;
 
   // ---- plateau -------------------------------------------------------------------------
   /** A new best must improve on the previous best by at least this share (1 %). Default 0.01. */
@@ -144,6 +187,12 @@ export interface DiagnoseSettings {
   // ---- overfitting / capacity (seed: plot_loss_curves, model_capacity_analysis) -------------
   /** Validation loss must rise at least this share above its best. Default 0.02. */
   overfitMinRise: number;
+  /**
+   * ... and at least this share when the training loss is not measurably falling after the best
+   * validation step (flat within its noise, or not logged): a converged model's validation loss
+   * drifts by a few percent without overfitting. Default 0.05.
+   */
+  overfitFlatTrainMinRise: number;
   /** ... and at least this many noise units of the validation series. Default 3. */
   overfitNoiseZ: number;
   /** Validation points required after the best one (persistence). Default 3. */
@@ -172,6 +221,14 @@ export interface DiagnoseSettings {
   earlyStopMinDeltaMode: 'abs' | 'rel';
   /** Reported when at least this share of the evaluations came after the stop. Default 0.1. */
   earlyStopMinSaving: number;
+  /**
+   * ... and when the evaluations after the stop are meaningfully worse than the best: their
+   * median (of the coarse points) is above the best by at least this share and by
+   * `earlyStopNoiseZ` noise units. A flat, noisy plateau is not reported. Default 0.01.
+   */
+  earlyStopMinRise: number;
+  /** Noise units (point noise of the validation series) for `earlyStopMinRise`. Default 2. */
+  earlyStopNoiseZ: number;
 
   // ---- gradients -----------------------------------------------------------------------
   /** Gradient norm growth above its lowest level that counts as explosion. Default 10. */
@@ -180,6 +237,11 @@ export interface DiagnoseSettings {
   gradSpikeZ: number;
   /** ... and minimum factor over the local level. Default 5. */
   gradSpikeMinRatio: number;
+  /**
+   * Gradient-norm spikes are a warning from this many in a series, or when the training loss
+   * diverged or went non-finite; fewer (a single spike that recovered) are info. Default 2.
+   */
+  gradSpikeWarnCount: number;
   /** Decay of the gradient norm from its peak that counts as vanishing. Default 100. */
   vanishFactor: number;
   /** Gradient norms below this are tiny whatever their history (SageMaker uses 1e-7). */
@@ -242,6 +304,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   spikeZ: 6,
   spikeMinRatio: 1.3,
+  spikeTailFactor: 2.4,
   spikeRecoveryPoints: 100,
   spikeRecoverZ: 3,
   spikeBaselineSpan: 20,
@@ -261,6 +324,13 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   oscTurningZ: 3,
   oscNoiseRatio: 3,
   oscProgressFraction: 0.5,
+  oscShortMinPoints: 10,
+  oscShortMinRange: 2,
+  oscShortMinAmplitude: 0.6,
+  oscShortMinSwing: 0.5,
+  oscShortMinReversals: 3,
+  oscShortTrendZ: 2,
+  oscShortMaxDescent: 1,
 
   plateauMinImprovement: 0.01,
   plateauNoiseZ: 3,
@@ -281,6 +351,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   notConvergedMinImprovement: 0.01,
 
   overfitMinRise: 0.02,
+  overfitFlatTrainMinRise: 0.05,
   overfitNoiseZ: 3,
   overfitMinPoints: 3,
   overfitTrendPoints: 10,
@@ -295,10 +366,13 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   earlyStopMinDelta: 0.001,
   earlyStopMinDeltaMode: 'abs',
   earlyStopMinSaving: 0.1,
+  earlyStopMinRise: 0.01,
+  earlyStopNoiseZ: 2,
 
   gradGrowthFactor: 10,
   gradSpikeZ: 6,
   gradSpikeMinRatio: 5,
+  gradSpikeWarnCount: 2,
   vanishFactor: 100,
   vanishAbsNorm: 1e-7,
   vanishLossMinRemaining: 0.5,

@@ -1,13 +1,16 @@
 /**
  * loss-spike: a transient jump far above the local noise level that recovers.
  * Per point, in log space: z = (y - local level) / local noise, the local level being a moving
- * average (span 20) whose upward moves are clipped to 3 noise units, the noise the median of
- * the last 9 windows of 32 sampled |second differences|. A spike starts when z > max(6,
- * sqrt(2 ln n) + 1) (n = points so far), the value is at least 1.3x the level and more than 3
- * rounding quanta above it (logs rounded to a few decimals), and counts only if the loss comes back within 3 noise units of
- * the pre-spike level within 100 points (otherwise it is a level shift, for the divergence
- * detector). Spikes in the warmup, right after an LR jump up or after a restart are the
- * schedule's and are not reported. One finding per spike (largest 20), each with the series'
+ * average (span 20) whose upward moves are clipped to 3 noise units, the noise the larger of the
+ * median of the last 9 windows of 32 sampled |second differences| and the median of the last 32
+ * samples (so that it keeps up when the noise grows, as the log-space noise of a falling loss
+ * does). A spike starts when z > max(6, sqrt(2 ln n) + 1, 2.4 x the 99.5th percentile of the
+ * series' own upward deviations so far: heavy-tailed noise makes large blips common) (n =
+ * points so far; evidence.effectiveThresholdZ), the value is at least 1.3x the level and more
+ * than 3 rounding quanta above it (logs rounded to a few decimals), and counts only if the loss
+ * comes back within 3 noise units of the pre-spike level within 100 points (otherwise it is a
+ * level shift, for the divergence detector). Spikes in the warmup, right after an LR jump up or
+ * after a restart are the schedule's and are not reported. One finding per spike (largest 20), each with the series'
  * spike count and all spike steps in its evidence.
  */
 import { fmtNum, fmtRatio, fmtStep } from '../i18n';
@@ -85,6 +88,7 @@ function report(ctx: Ctx, cur: SeriesState): void {
         ratio: log ? ratio : null,
         z: sp.z,
         thresholdZ: st.spikeZ,
+        effectiveThresholdZ: sp.thresholdZ,
         thresholdRatio: st.spikeMinRatio,
         recoveryPoints: sp.end - sp.start,
         count,

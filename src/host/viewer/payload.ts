@@ -220,7 +220,9 @@ export function buildSummary(run: Run, index: number, findings: Finding[], live?
   const es = findings.find(f => f.kind === 'early-stop');
   if (es) {
     const ev = es.evidence ?? {};
-    const stop = num(ev.stopStep) ?? num(ev.earlyStopStep) ?? es.step;
+    // An early-stop finding sits at the best-validation step; the stop is evidence.stopStep (the
+    // engine) or its endStep (the runner's own early stop).
+    const stop = num(ev.stopStep) ?? num(ev.earlyStopStep) ?? num(es.endStep) ?? es.step;
     if (Number.isFinite(stop)) {
       out.earlyStopStep = stop;
       const saved = num(ev.savedSteps) ?? (out.lastStep !== undefined ? out.lastStep - stop : undefined);

@@ -121,6 +121,26 @@ describe('divergence and loss spikes', () => {
     expect(of(fs, 'loss-spike')).toEqual([]);
     expect(of(fs, 'divergence')).toEqual([]);
   });
+
+  it('a minibatch loss whose noise grows as it falls has no spikes (the noise level keeps up)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const fs = run(S.growingNoise(seed));
+      expect(of(fs, 'loss-spike'), `seed ${seed}`).toEqual([]);
+      expect(aboveInfo(fs), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('heavy-tailed minibatch noise: common blips are not spikes, real 20x spikes still are', () => {
+    let blips = 0;
+    for (let seed = 1; seed <= 4; seed++) blips += of(run(S.heavyTailed(seed, 5, 0.1)), 'loss-spike').length;
+    // a threshold blind to the series' own tail found 11 here
+    expect(blips).toBeLessThanOrEqual(2);
+    for (let seed = 1; seed <= 4; seed++) {
+      const steps = of(run(S.heavyTailed(seed, 5, 0.1, [1500, 3500])), 'loss-spike').map(f => f.step);
+      expect(steps).toContain(1500);
+      expect(steps).toContain(3500);
+    }
+  });
 });
 
 describe('oscillation', () => {
@@ -140,6 +160,35 @@ describe('oscillation', () => {
   it('noisy-but-healthy minibatch loss is not oscillation', () => {
     expect(of(run(S.healthy(20000, 4, 0.35)), 'oscillation')).toEqual([]);
     expect(of(run(S.noisyPlateau()), 'oscillation')).toEqual([]);
+  });
+
+  it('a short per-epoch run that bounces 0.35..3.8 with no progress is oscillation (short-series rule)', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const o = of(run(S.epochBounce(seed)), 'oscillation');
+      expect(o, `seed ${seed}`).toHaveLength(1);
+      expect(o[0].severity).toBe('warning');
+      expect(o[0].evidence.test).toBe('short-swings');
+      expect(o[0].evidence.reversals as number).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('short, noisy but healthy runs (15-60 points, up to 40 % noise) are not oscillation', () => {
+    for (const n of [15, 20, 30, 40, 60]) {
+      for (const noise of [0.1, 0.2, 0.3, 0.4]) {
+        for (let seed = 1; seed <= 10; seed++) {
+          const r = makeRun([{ name: 'loss', f: i => 0.3 + 2 * Math.exp(-i / (n / 6)), n, noise }], seed);
+          expect(of(run(r), 'oscillation'), `n ${n} noise ${noise} seed ${seed}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('a short per-step minibatch log that converged early (66 points, +-36 % noise) is not oscillation', () => {
+    // like examples/train_example.py: MSE on minibatches of 32, logged every 5 steps
+    for (let seed = 1; seed <= 30; seed++) {
+      const r = makeRun([{ name: 'loss', f: i => 0.42 + 0.2 * Math.exp(-i / 5), n: 66, stride: 5, start: 5, noise: 0.36 }], seed);
+      expect(of(run(r), 'oscillation'), `seed ${seed}`).toEqual([]);
+    }
   });
 });
 
@@ -217,6 +266,21 @@ describe('overfitting', () => {
     }
   });
 
+  it('a converged run whose validation loss drifts up ~3 % while training is flat is not overfitting', () => {
+    for (const seed of [1, 2, 3]) {
+      expect(of(run(S.convergedValCreep(0.0001, seed)), 'overfitting'), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('a large validation rise is overfitting even when the training loss is flat within its noise', () => {
+    for (const seed of [1, 2, 3]) {
+      const o = of(run(S.convergedValCreep(0.0005, seed)), 'overfitting');
+      expect(o, `seed ${seed}`).toHaveLength(1);
+      expect(o[0].evidence.trainTrend).toBe('flat');
+      expect(o[0].evidence.rise as number).toBeGreaterThanOrEqual(0.05);
+    }
+  });
+
   it('training accuracy > 0.9 with validation accuracy < 0.7 is overfitting (capacity rule)', () => {
     const o = of(run(S.accuracyGap()), 'overfitting');
     expect(o).toHaveLength(1);
@@ -253,15 +317,22 @@ describe('early-stop', () => {
   it('simulates EarlyStopping(patience 10, min_delta 0.001) exactly', () => {
     const e = of(run(S.earlyStopCase()), 'early-stop');
     expect(e).toHaveLength(1);
-    // best at evaluation 29 (evaluation 30 improves by exactly min_delta, not more); stop 10 later
+    // best at evaluation 29 (evaluation 30 improves by exactly min_delta, not more); stop 10 later.
+    // The finding is at the best step (the checkpoint to keep); the stop step is its end.
     expect(e[0].evidence.bestStep).toBe(2900);
-    expect(e[0].step).toBe(3900);
+    expect(e[0].step).toBe(2900);
+    expect(e[0].evidence.stopStep).toBe(3900);
+    expect(e[0].endStep).toBe(3900);
     expect(e[0].evidence.saving as number).toBeCloseTo(60 / 99, 3);
     expect(e[0].severity).toBe('info');
   });
 
   it('a validation loss still improving gives no early stop', () => {
     expect(of(run(S.valImproving()), 'early-stop')).toEqual([]);
+  });
+
+  it('a flat, noisy validation plateau gives no early stop (nothing after the stop is worse)', () => {
+    for (const seed of [1, 2, 3]) expect(of(run(S.valFlatPlateau(seed)), 'early-stop'), `seed ${seed}`).toEqual([]);
   });
 });
 
@@ -277,6 +348,14 @@ describe('gradients', () => {
     const g = of(run(S.gradSpikes()), 'gradient-explosion');
     expect(g).toHaveLength(1);
     expect(g[0].evidence.steps).toEqual([1500, 3500]);
+    expect(g[0].severity).toBe('warning');
+  });
+
+  it('a single gradient-norm spike that recovers, with a healthy loss, is info only', () => {
+    const g = of(run(S.gradSingleSpike()), 'gradient-explosion');
+    expect(g).toHaveLength(1);
+    expect(g[0].severity).toBe('info');
+    expect(g[0].evidence.steps).toEqual([2500]);
   });
 
   it('a noisy but stable gradient norm raises nothing', () => {

@@ -3,7 +3,7 @@
  * Every run is seeded; steps are point indices unless said otherwise.
  */
 import type { Run } from '../../../src/core/model';
-import { makeRun } from './synth';
+import { gauss, makeRun, rng } from './synth';
 
 /** Healthy minibatch loss: exponential approach to 0.3 with 20 % log-normal noise per step. */
 export function healthy(n = 20000, seed = 1, noise = 0.2): Run {
@@ -344,4 +344,82 @@ export function freshRestart(): Run {
   const more = makeRun([{ name: 'loss', f: i => 0.3 + 2 * Math.exp(-i / 300), n: 2000, noise: 0.1 }], 38).series.get('loss')!;
   for (let i = 0; i < more.length; i++) s.push(more.steps.get(i), more.values.get(i));
   return base;
+}
+
+/**
+ * Per-step minibatch loss falling from 2.3 to 0.2 whose log-space noise grows as it falls (from
+ * ~10 % to ~45 %: the relative noise of a minibatch loss grows as the loss shrinks). A noise level
+ * that lags behind this growth calls ordinary blips spikes.
+ */
+export function growingNoise(seed: number): Run {
+  const g = gauss(rng(seed));
+  return makeRun(
+    [{ name: 'loss', f: i => { const lvl = 0.2 + 2.1 * Math.exp(-i / 80); return lvl * Math.exp(0.1 * (2.3 / lvl) ** 0.6 * g()); }, n: 1000 }],
+    seed,
+  );
+}
+
+/**
+ * Healthy loss with heavy-tailed (Student t, `df` degrees of freedom) log-space noise of scale
+ * `scale`, and optional 20x spikes at the given points.
+ */
+export function heavyTailed(seed: number, df: number, scale: number, spikesAt: number[] = [], n = 5000): Run {
+  const g = gauss(rng(seed));
+  const t = () => {
+    let c = 0;
+    for (let k = 0; k < df; k++) {
+      const z = g();
+      c += z * z;
+    }
+    return g() / Math.sqrt(c / df);
+  };
+  return makeRun([{ name: 'loss', f: i => (spikesAt.includes(i) ? 20 : 1) * (0.3 + 2 * Math.exp(-i / 800)) * Math.exp(scale * t()), n }], seed);
+}
+
+/** One 20x gradient-norm spike at step 2500 that recovers at once; the loss is healthy. */
+export function gradSingleSpike(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: i => 0.3 + 2 * Math.exp(-i / 800), n: 5000, noise: 0.1 },
+      { name: 'grad_norm', f: i => (i === 2500 ? 20 : 1), n: 5000, noise: 0.2 },
+    ],
+    28,
+  );
+}
+
+/**
+ * Converged run: a tiny training loss that is flat within its (large, log-space) noise, and a
+ * validation loss that creeps up by `creep` per epoch after epoch 20 (60 epochs).
+ */
+export function convergedValCreep(creep: number, seed = 1): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 0.002 + 1.7 * Math.exp(-i / 3), n: 60, start: 1, noise: 0.6 },
+      { name: 'val_loss', f: i => 0.075 + 0.4 * Math.exp(-i / 4) + (i > 20 ? creep * (i - 20) : 0), n: 60, start: 1, noise: 0.002 },
+    ],
+    seed,
+  );
+}
+
+/** A weak model: training and validation flat (within 0.1 %) from epoch ~10 of 40. */
+export function valFlatPlateau(seed = 1): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 0.9 + 0.3 * Math.exp(-i / 3), n: 40, start: 1, noise: 0.001 },
+      { name: 'val_loss', f: i => 0.87 + 0.2 * Math.exp(-i / 3), n: 40, start: 1, noise: 0.001 },
+    ],
+    seed,
+  );
+}
+
+/**
+ * 30 per-epoch training losses (LR far too high): a short descent, then every epoch lands
+ * anywhere between 0.35 and 3.8 (log-uniform), with no net progress.
+ */
+export function epochBounce(seed: number): Run {
+  const u = rng(seed);
+  return makeRun(
+    [{ name: 'train_loss', f: i => (i < 3 ? 1.9 - 0.15 * i : Math.exp(Math.log(0.35) + u() * Math.log(3.8 / 0.35))), n: 30, start: 1 }],
+    seed,
+  );
 }
