@@ -106,6 +106,8 @@ describe('Loss Lens in code-server (English, trusted workspace)', () => {
     await expect
       .poll(async () => {
         for (const f of s.page.frames()) {
+          // count() does not wait; textContent() would wait for a missing element.
+          if ((await f.locator('.series-pane, .series-list').count().catch(() => 0)) === 0) continue;
           const t = await f.locator('.series-pane, .series-list').first().textContent().catch(() => '');
           if (t && t.includes('val_loss') && t.includes('Train Loss')) return true;
         }
