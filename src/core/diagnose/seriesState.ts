@@ -46,8 +46,8 @@ export interface RestartRecord {
 
 const TAIL = 32;
 const NOISE_RING = 9;
-/** The recent noise is recomputed every this many sampled |d2| (every 8 points). */
-const RECENT_REFRESH = 4;
+/** The recent noise is recomputed every this many sampled |d2| (every 32 points). */
+const RECENT_REFRESH = 16;
 /** Histogram of upward deviations from the local level, in noise units: bin width and count. */
 const TAIL_BIN = 0.25;
 const TAIL_BINS = 96;
