@@ -240,8 +240,10 @@ function svgChart(series: Series[], findings: Finding[], o: ChartOpts): string {
     const xs = s.steps.view();
     const vs = s.values.view();
     const raw = minMaxDecimate(xs, vs, x0, x1, pw);
-    out.push(`<path d="${pathOf(raw.x, raw.y, sx, sy, logY)}" stroke="${color}" class="raw"/>`);
-    if (o.smoothing > 0 && s.length > 20) {
+    const smoothed = o.smoothing > 0 && s.length > 20;
+    // The raw curve is drawn faintly under the smoothed one, or plainly when nothing is smoothed.
+    out.push(`<path d="${pathOf(raw.x, raw.y, sx, sy, logY)}" stroke="${color}" class="${smoothed ? 'raw' : 'smooth'}"/>`);
+    if (smoothed) {
       const sm = emaDebiased(vs, o.smoothing);
       const d = minMaxDecimate(xs, sm, x0, x1, pw);
       out.push(`<path d="${pathOf(d.x, d.y, sx, sy, logY)}" stroke="${color}" class="smooth"/>`);
