@@ -57,6 +57,24 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
     this.length++;
   }
 
+  /** Append src[0, n) (a bulk push: one copy per chunk instead of one call per value). */
+  append(src: A, n: number): void {
+    let at = 0;
+    while (at < n) {
+      if (this.tailLen === this.tail.length) this.growTail();
+      const k = Math.min(n - at, this.tail.length - this.tailLen);
+      this.tail.set(k === src.length && at === 0 ? src : src.subarray(at, at + k), this.tailLen);
+      this.tailLen += k;
+      this.length += k;
+      at += k;
+    }
+  }
+
+  /** Append `n` copies of v. */
+  appendFill(v: number, n: number): void {
+    for (let i = 0; i < n; i++) this.push(v);
+  }
+
   get(i: number): number {
     const j = i - this.base.length;
     if (j < 0) return this.base[i];
@@ -115,7 +133,7 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
     return (this.base.length + this.full.length * CHUNK + this.tail.length) * this.base.BYTES_PER_ELEMENT;
   }
 
-  private growTail(): void {
+  protected growTail(): void {
     if (this.tail.length < CHUNK) {
       const next = this.alloc(Math.min(CHUNK, this.tail.length * 2));
       next.set(this.tail);
@@ -152,6 +170,13 @@ export class GrowableF64 extends ChunkedArray<Float64Array> {
   protected alloc(n: number): Float64Array {
     return new Float64Array(n);
   }
+  // Each subclass has its own copy of push, so that the typed-array store in it sees one kind
+  // of array (a shared method would be polymorphic, and slower on the hot path).
+  override push(v: number): void {
+    if (this.tailLen === this.tail.length) this.growTail();
+    this.tail[this.tailLen++] = v;
+    this.length++;
+  }
 }
 
 /** A growable Uint32 array, used for 1-based source line numbers. */
@@ -161,6 +186,11 @@ export class GrowableU32 extends ChunkedArray<Uint32Array> {
   }
   protected alloc(n: number): Uint32Array {
     return new Uint32Array(n);
+  }
+  override push(v: number): void {
+    if (this.tailLen === this.tail.length) this.growTail();
+    this.tail[this.tailLen++] = v;
+    this.length++;
   }
 }
 
@@ -212,6 +242,40 @@ export class Series {
       this.lines.push(line);
     } else if (this.lines) {
       this.lines.push(0);
+    }
+  }
+
+  /**
+   * Append n points at once, exactly as n calls of `push(steps[i], values[i], undefined,
+   * lines?.[i])` would (bulk readers keep per-column buffers and hand them over here).
+   */
+  pushMany(steps: Float64Array, values: Float64Array, lines: Uint32Array | undefined, n: number): void {
+    if (n <= 0) return;
+    const len = this.values.length;
+    let prev = this.prevStep;
+    let restarts = 0;
+    let nonFinite = 0;
+    for (let i = 0; i < n; i++) {
+      const st = steps[i];
+      if (st < prev) restarts++;
+      prev = st;
+      const v = values[i];
+      if (v - v !== 0) nonFinite++;
+    }
+    this.prevStep = prev;
+    this.restarts += restarts;
+    this.nonFinite += nonFinite;
+    this.steps.append(steps, n);
+    this.values.append(values, n);
+    this.wallTimes?.appendFill(NaN, n);
+    if (lines) {
+      if (!this.lines) {
+        this.lines = new GrowableU32(Math.max(16, len + n));
+        this.lines.appendFill(0, len);
+      }
+      this.lines.append(lines, n);
+    } else {
+      this.lines?.appendFill(0, n);
     }
   }
 

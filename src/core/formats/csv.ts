@@ -28,6 +28,7 @@
  * resumes where it stopped (no re-scan).
  */
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
+import { NUM_OUT, scanDecimal } from './bytenum';
 import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
 import { parseNumber } from './numbers';
 import type { LogParser, ParserOptions } from './types';
@@ -100,6 +101,24 @@ export class CsvParser implements LogParser {
   /** 1-based line of the next record's first character. */
   private line = 1;
 
+  // Byte mode: once the header is known and no record is open, plain rows (no quote, no CR,
+  // starting like a number) are read straight from the bytes; anything else hands the rest of
+  // the chunk to the text path above, which hands back at the next chunk when it is idle.
+  private byteMode = false;
+  /** Bytes of an incomplete record carried over to the next chunk (byte mode). */
+  private bcarry = new Uint8Array(0);
+  private bcarryLen = 0;
+  /** Scratch for carry + chunk. */
+  private work = new Uint8Array(0);
+  private readonly cellDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+  // Points read but not yet handed to their series: per column, bCap slots from col * bCap.
+  private bCap = 0;
+  private bStep = new Float64Array(0);
+  private bVal = new Float64Array(0);
+  private bLine = new Uint32Array(0);
+  private bCnt = new Int32Array(0);
+
   private repeatedHeaders = 0;
   private firstRepeatLine = 0;
   private repeatNote: { type: 'note'; message: string } | null = null;
@@ -113,8 +132,14 @@ export class CsvParser implements LogParser {
   push(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
-      const s = this.decoder.decode(chunk);
-      if (s.length) this.feed(s, false);
+      if (this.byteMode) {
+        this.pushBytes(chunk);
+      } else {
+        const s = this.decoder.decode(chunk);
+        if (s.length) this.feed(s, false);
+        this.maybeByteMode();
+      }
+      this.flush();
     } catch (e) {
       this.internalError(e);
     }
@@ -124,12 +149,176 @@ export class CsvParser implements LogParser {
     if (this.ended) return;
     this.ended = true;
     try {
-      const s = this.decoder.end();
+      let s: string;
+      if (this.byteMode) {
+        // The last record has no terminator: the text path reads it.
+        this.byteMode = false;
+        s = this.bcarryLen ? this.decoder.decode(this.bcarry.subarray(0, this.bcarryLen)) : '';
+        this.bcarryLen = 0;
+        s += this.decoder.end();
+      } else {
+        s = this.decoder.end();
+      }
       this.feed(s, true);
+      this.flush();
       this.orderSeries();
       for (const s of this.run.series.values()) s.trim();
     } catch (e) {
       this.internalError(e);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Byte mode
+
+  /** After a text-path chunk: go to byte mode when the reader is between records. */
+  private maybeByteMode(): void {
+    if (this.byteMode || !this.names || this.headerPending || this.quoted || this.skipping) return;
+    if (this.decoder.pending() || this.carry.indexOf('"') >= 0 || this.carry.indexOf('\r') >= 0) return;
+    const bytes = new TextEncoder().encode(this.carry);
+    this.carry = '';
+    this.resume = 0;
+    this.setCarry(bytes, 0, bytes.length);
+    this.byteMode = true;
+  }
+
+  private setCarry(b: Uint8Array, p: number, n: number): void {
+    const len = n - p;
+    if (this.bcarry.length < len) this.bcarry = new Uint8Array(Math.max(len, 256) * 2);
+    this.bcarry.set(b.subarray(p, n), 0);
+    this.bcarryLen = len;
+  }
+
+  private pushBytes(chunk: Uint8Array): void {
+    // carry + chunk + a sentinel '\n', so that every scan below stops inside the buffer.
+    const c0 = this.bcarryLen;
+    const n = c0 + chunk.length;
+    if (this.work.length < n + 1) {
+      const w = new Uint8Array(n + 1 + (n >> 2));
+      w.set(this.bcarry.subarray(0, c0), 0);
+      this.work = w;
+    } else if (c0) {
+      this.work.set(this.bcarry.subarray(0, c0), 0);
+    }
+    const b = this.work;
+    b.set(chunk, c0);
+    b[n] = 10;
+    this.bcarryLen = 0;
+    let p = this.rows(b, n);
+    if (p < 0) {
+      // Not a plain row: the text path reads the rest of this chunk.
+      p = -p - 1;
+      this.byteMode = false;
+      const s = this.decoder.decode(b.subarray(p, n));
+      if (s.length) this.feed(s, false);
+      this.maybeByteMode();
+      return;
+    }
+    if (n - p > MAX_RECORD_CHARS) {
+      this.byteMode = false;
+      const s = this.decoder.decode(b.subarray(p, n));
+      if (s.length) this.feed(s, false);
+      return;
+    }
+    this.setCarry(b, p, n);
+  }
+
+  /**
+   * Read the complete plain rows of b[0, n) (b[n] is a sentinel '\n'): returns where the
+   * incomplete record left starts, or -(p + 1) for a record at p the text path must read.
+   * (The loop is a function of its own: code after a hot loop in the same function would be
+   * deoptimised on every chunk.)
+   */
+  private rows(b: Uint8Array, n: number): number {
+    let p = 0;
+    while (p < n) {
+      const e = this.rowBytes(b, p, n);
+      if (e === n) return p;
+      if (e < 0) return -p - 1;
+      this.line++;
+      p = e + 1;
+    }
+    return p;
+  }
+
+  /**
+   * Read the record at b[p] as `record` + `rowFast` read its text, and return the index of the
+   * '\n' that ends it (the sentinel's index when the record is incomplete: nothing is read
+   * then). Returns -1, having read nothing, for a record the text path must read: one with a
+   * quote or a bare CR, a possible header line, a BOM.
+   */
+  private rowBytes(b: Uint8Array, p: number, n: number): number {
+    const d = this.delim;
+    let i = p;
+    let c = b[i];
+    while (c === 32 || c === 9) c = b[++i];
+    if (c === 10) return i; // blank line
+    if (c === 13) return b[i + 1] === 10 ? i + 1 : -1;
+    if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === d)) return -1;
+    const ncols = this.ncols;
+    const parse = this.parse;
+    const has = this.has;
+    const vals = this.vals;
+    has.fill(0);
+    let col = 0;
+    let extra = false;
+    i = p;
+    for (;;) {
+      let k = i;
+      if (col < ncols && parse[col] === 1) {
+        // A number cell: [blanks] decimal [blanks], then the delimiter or the end.
+        c = b[k];
+        while (c === 32 || c === 9) c = b[++k];
+        if (c !== d && c !== 10 && c !== 13) {
+          const q = scanDecimal(b, k);
+          let ok = false;
+          if (q >= 0) {
+            k = q;
+            c = b[k];
+            while (c === 32 || c === 9) c = b[++k];
+            ok = c === d || c === 10 || c === 13;
+          }
+          if (ok) {
+            vals[col] = NUM_OUT[0];
+            has[col] = 1;
+          } else {
+            k = cellEnd(b, i, d);
+            if (k < 0) return -1;
+            const v = parseNumber(this.cellDecoder.decode(b.subarray(i, k)));
+            if (v !== undefined) {
+              vals[col] = v;
+              has[col] = 1;
+            }
+            c = b[k];
+          }
+        }
+      } else if (col < ncols) {
+        k = cellEnd(b, i, d);
+        if (k < 0) return -1;
+        c = b[k];
+      } else {
+        for (;;) {
+          c = b[k];
+          if (c === d || c === 10 || c === 13) break;
+          if (c !== 32 && c !== 9) {
+            if (c >= 0x80 || c === 34) return -1; // a BOM counts as blank; quotes: text path
+            extra = true;
+          }
+          k++;
+        }
+      }
+      col++;
+      if (c === 13) {
+        if (b[k + 1] !== 10) return -1; // a bare CR ends a record without a new line
+        k++;
+        c = 10;
+      }
+      if (c === 10) {
+        if (k === n) return k;
+        this.finishRow(col, extra, this.line);
+        return k;
+      }
+      i = k + 1;
     }
   }
 
@@ -413,7 +602,14 @@ export class CsvParser implements LogParser {
     this.isData = new Uint8Array(n);
     this.vals = new Float64Array(n);
     this.has = new Uint8Array(n);
+    this.flush();
     this.colSeries = new Array<Series | undefined>(n).fill(undefined);
+    // Points are buffered per column (see flush), at most about 4 MB of buffers in all.
+    this.bCap = Math.max(16, Math.min(2048, Math.floor((1 << 18) / Math.max(1, n))));
+    this.bStep = new Float64Array(n * this.bCap);
+    this.bVal = new Float64Array(n * this.bCap);
+    this.bLine = new Uint32Array(n * this.bCap);
+    this.bCnt = new Int32Array(n);
     this.seriesNames = new Array<string>(n).fill('');
     const lower = names.map(s => s.toLowerCase());
     this.stepCol = -1;
@@ -544,12 +740,30 @@ export class CsvParser implements LogParser {
     let first = true;
     for (let i = 0; i < ncols; i++) {
       if (has[i] !== 1 || isData[i] !== 1) continue;
-      let s = this.colSeries[i];
-      if (s === undefined) s = this.colSeries[i] = seriesOf(this.run, this.seriesNames[i]);
-      s.push(step, vals[i], undefined, line);
-      if (first && restart) restart.series = s.name;
+      if (this.colSeries[i] === undefined) this.colSeries[i] = seriesOf(this.run, this.seriesNames[i]);
+      const k = this.bCnt[i];
+      const at = i * this.bCap + k;
+      this.bStep[at] = step;
+      this.bVal[at] = vals[i];
+      this.bLine[at] = line;
+      this.bCnt[i] = k + 1;
+      if (k + 1 === this.bCap) this.flushCol(i);
+      if (first && restart) restart.series = this.colSeries[i]!.name;
       first = false;
     }
+  }
+
+  /** Hand the buffered points of every column to their series. */
+  private flush(): void {
+    const cnt = this.bCnt;
+    for (let i = 0; i < cnt.length; i++) if (cnt[i] > 0) this.flushCol(i);
+  }
+
+  private flushCol(i: number): void {
+    const n = this.bCnt[i];
+    const a = i * this.bCap;
+    this.colSeries[i]!.pushMany(this.bStep.subarray(a, a + n), this.bVal.subarray(a, a + n), this.bLine.subarray(a, a + n), n);
+    this.bCnt[i] = 0;
   }
 
   /** True when every column from `k` on has no name (a trailing comma in the header). */
@@ -726,6 +940,19 @@ export class CsvParser implements LogParser {
     } catch {
       // never throw out of push/end
     }
+  }
+}
+
+/**
+ * End of a cell read from the bytes: the index of the delimiter, '\n' or CR after it, or -1
+ * when it has a quote (the text path reads quotes).
+ */
+function cellEnd(b: Uint8Array, k: number, d: number): number {
+  for (;;) {
+    const c = b[k];
+    if (c === d || c === 10 || c === 13) return k;
+    if (c === 34) return -1;
+    k++;
   }
 }
 

@@ -36,6 +36,11 @@ export class Utf8Stream {
     return this.start(this.decoder.decode(cut === n ? buf : buf.subarray(0, cut)));
   }
 
+  /** True while the bytes of an incomplete character are held back. */
+  pending(): boolean {
+    return this.tail !== null;
+  }
+
   /** Whatever is left (an incomplete character becomes U+FFFD). */
   end(): string {
     const t = this.tail;

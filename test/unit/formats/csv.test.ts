@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Run } from '../../../src/core/model';
 import { counts, parseBytes, parseFile, parseText, real, steps, values } from '../../helpers';
 
@@ -235,6 +237,48 @@ describe('CSV: chunk boundaries and exact numbers', () => {
     }
     const r = run1('x\n' + cells.join('\n') + '\n', 4093);
     expect(values(r, 'x')).toEqual(cells.map(Number));
+  });
+});
+
+describe('CSV: the byte reader and the text reader agree', () => {
+  // One chunk is read by the text path only; after a small first chunk, plain rows are read
+  // straight from the bytes. Both must give exactly the same run.
+  const same = (text: string | Uint8Array) => {
+    const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+    const ref = JSON.stringify(parseBytes('csv', bytes, 'mem', 1 << 26)[0], replacer);
+    for (const c of [1, 2, 5, 13, 64, 997, 4096]) {
+      expect(JSON.stringify(parseBytes('csv', bytes, 'mem', c)[0], replacer), `chunk ${c}`).toBe(ref);
+    }
+  };
+
+  it('on every real CSV of the corpus', () => {
+    let n = 0;
+    for (const dir of ['lightning_csv', 'keras_csvlogger', 'yolo_results_csv']) {
+      for (const f of fs.readdirSync(real(dir))) {
+        same(fs.readFileSync(path.join(real(dir), f)));
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(12);
+  });
+
+  it('on rows the byte reader hands over (quotes, CR, headers, BOM, non-ASCII, ragged)', () => {
+    same(
+      'step,loss,acc,note\n1,0.5,0.1,ok\n2, 0.4 ,0.2,x\n\n   \n3,0.3,\u00e90.3,\u4e2d\n4,"0.2",0.4,q\n' +
+        '5,0.1,0.5,y\r\n6,1e-3,0.6,z\r7,2,3,4,5\n8,-0,+.5,5.\n9,nan,inf,-Infinity\nstep,loss,acc,note\n' +
+        '10,1,2,3,\ufeff\n11,1,2,3,x\n12,0.123456789012345678,1234567890123456789012,1e400\n' +
+        '13,.,-,e5\n14\nstep,other\n15,3\n16,4',
+    );
+    same('a;b;c\r\n1;2;3\r\n4;5;6\r\n7;8;9');
+  });
+
+  it('on a large generated table (many chunks, sparse columns, restarts)', () => {
+    const rows = ['step,epoch,train_loss,val_loss,lr'];
+    for (let i = 0; i < 20000; i++) {
+      const step = i < 12000 ? i : i - 5000;
+      rows.push(`${step},${(step / 100) | 0},${(1 / (1 + step)).toFixed(8)},${step % 50 === 0 ? (2 / (1 + step)).toExponential(5) : ''},${(1e-3 * 0.999 ** step).toPrecision(17)}`);
+    }
+    same(rows.join('\n') + '\n');
   });
 });
 
