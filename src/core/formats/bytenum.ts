@@ -142,3 +142,29 @@ function careful(b: Uint8Array, i: number, end: number): boolean {
   NUM_OUT[0] = neg ? -v : v;
   return true;
 }
+
+/**
+ * A JSON number at b[i] (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, the grammar
+ * JSON.parse accepts), value in NUM_OUT[0]; -1 when the text there is not one or its value
+ * needs the slow path.
+ */
+export function scanJsonNumber(b: Uint8Array, i: number): number {
+  let k = i;
+  if (b[k] === 45) k++;
+  const c = b[k];
+  if (c < 48 || c > 57) return -1;
+  if (c === 48 && b[k + 1] >= 48 && b[k + 1] <= 57) return -1; // leading zero
+  const q = scanDecimal(b, i);
+  if (q < 0) return -1;
+  // scanDecimal also takes `5.` and `5.e3`: JSON wants a digit after the point.
+  for (let j = k + 1; j < q; j++) {
+    const d = b[j];
+    if (d === 46) {
+      const e = b[j + 1];
+      if (e < 48 || e > 57) return -1;
+      break;
+    }
+    if (d < 48 || d > 57) break;
+  }
+  return q;
+}

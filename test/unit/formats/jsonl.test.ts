@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detectFormat } from '../../../src/core/formats/detect';
 import type { Run } from '../../../src/core/model';
 import { counts, parseBytes, parseFile, parseText, real, steps, values } from '../../helpers';
 
@@ -298,6 +301,73 @@ describe('JSON lines: real corpus', () => {
     const r = parseFile('jsonl', real('wandb/legacy_2020/wandb-summary.json'))[0];
     expect(steps(r, 'episodic_reward')).toEqual([197]);
     expect(r.events).toEqual([]);
+  });
+});
+
+describe('JSON lines: the byte reader and the text reader agree', () => {
+  // One chunk is read by the text path only; after a small first chunk, lines are read from
+  // the bytes (flat objects of numbers) or decoded and handed to the text path.
+  const full = (_k: string, v: unknown): unknown => {
+    const r = replacer(_k, v);
+    if (Array.isArray(r) && v && typeof v === 'object' && 'wallTimes' in v) {
+      const w = (v as { wallTimes?: { view(): Float64Array } }).wallTimes;
+      return [...r, Array.from(w?.view() ?? []).map(String)];
+    }
+    return r;
+  };
+  const same = (text: string | Uint8Array) => {
+    const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+    const ref = JSON.stringify(parseBytes('jsonl', bytes, 'mem', 1 << 26)[0], full);
+    // Tiny chunks cost a call per byte: only on small inputs.
+    const sizes = bytes.length < 30_000 ? [1, 2, 5, 13, 64, 997, 4096] : [61, 997, 65536];
+    for (const c of sizes) {
+      expect(JSON.stringify(parseBytes('jsonl', bytes, 'mem', c)[0], full), `chunk ${c}`).toBe(ref);
+    }
+  };
+
+  it('on every JSON-lines file of the corpus', () => {
+    let n = 0;
+    for (const dir of ['detectron2_metrics_json', 'mmengine_scalars_json', 'wandb/legacy_2020']) {
+      for (const name of fs.readdirSync(real(dir))) {
+        const bytes = fs.readFileSync(path.join(real(dir), name));
+        const det = detectFormat(bytes.subarray(0, 65536), name);
+        if (det.ok && det.format === 'jsonl') {
+          same(bytes);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(9);
+  });
+
+  it('on lines the byte reader hands over', () => {
+    same(
+      '{"step": 1, "loss": 0.5}\n' +
+        '{"step": 2, "loss": 0.4, "loss": 0.3}\n' + // duplicate key: the last value wins
+        '{"b": 1, "2": 5, "step": 3}\n' + // array-index keys come first
+        '{"st\\u0065p": 4, "loss": 0.2}\n' + // escaped key
+        '{"step": 5, "nested": {"a": 1, "b": "2.5"}, "s": "x", "n": null, "t": true, "arr": [1]}\n' +
+        '{"step": 6, "loss": NaN, "acc": Infinity, "neg": -Infinity}\n' +
+        '{"step": 7, "loss": 5.}\n{"step": 8, "loss": 01}\n{"step": 9, "loss": +1}\n{"step": 10, "loss": .5}\n' +
+        '{"step": 11, "loss": 1e999, "x": -0, "y": 1E+2, "z": 0.1234567890123456789}\n' +
+        '  {"step": 12, "l\u00f6ss": 1}\r\n\t{ "step" : 13 , "l\u00f6ss" : 2 }  \r\n' +
+        '\n   \n{}\n{"step": 14} trailing\n2020-01-01 | train | {"step": 15, "loss": 1}\n' +
+        '{"step": 16, "loss": 1,}\n{"step": 17, "loss"\n[1, 2]\n"str"\n' +
+        '{"_timestamp": 1700000000.5, "_step": 18, "loss": 0.1, "_runtime": 3}\n' +
+        '{"step": 19, "time": 1700000001000, "loss": 0.1}\n' +
+        '{"step": 20, "\u4e2d\u6587": 1, "\ufeffk": 2}\n{"step": 21, "loss": 0.2}',
+    );
+    same('{"a": 1}\r\n{"a": 2}\r\n{"a": 3}');
+    same('\ufeff{"iteration": 1, "total_loss": 2}\n{"iteration": 0, "total_loss": 3}\n');
+  });
+
+  it('on a large generated file (many chunks, changing key sets, MMEngine steps)', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      if (i % 100 === 99) lines.push(`{"coco/bbox_mAP": ${(i / 1e5).toFixed(4)}, "data_time": 0.01, "step": ${(i / 100) | 0}}`);
+      else lines.push(`{"lr": ${(1e-3 * 0.999 ** i).toPrecision(17)}, "loss": ${(1 / (1 + i)).toFixed(6)}, "epoch": ${(i / 100) | 0}, "iter": ${i}, "step": ${i}}`);
+    }
+    same(lines.join('\n') + '\n');
   });
 });
 
