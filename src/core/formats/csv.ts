@@ -74,7 +74,9 @@ export class CsvParser implements LogParser {
   private stepCol = -1;
   private stepName = '';
   private vals = new Float64Array(0);
-  private has = new Uint8Array(0);
+  /** has[col] === hasId: the current row has a number in that column (no clearing per row). */
+  private has = new Int32Array(0);
+  private hasId = 0;
   /** Every column name in the order first seen (series are ordered by it at the end). */
   private readonly allNames: string[] = [];
 
@@ -261,7 +263,7 @@ export class CsvParser implements LogParser {
     const parse = this.parse;
     const has = this.has;
     const vals = this.vals;
-    has.fill(0);
+    const id = this.nextRowId();
     let col = 0;
     let extra = false;
     i = p;
@@ -271,7 +273,51 @@ export class CsvParser implements LogParser {
         // A number cell: [blanks] decimal [blanks], then the delimiter or the end.
         c = b[k];
         while (c === 32 || c === 9) c = b[++k];
-        if (c !== d && c !== 10 && c !== 13) {
+        // The usual cell, inline: [-]digits[.digits], at most 15 digits, then the cell's end.
+        const s0 = k;
+        const neg = c === 45;
+        if (neg) c = b[++k];
+        const d0 = k;
+        let m = 0;
+        let x = c - 48;
+        while (x >= 0 && x <= 9) {
+          m = m * 10 + x;
+          x = b[++k] - 48;
+        }
+        let nd = k - d0;
+        let ex = 0;
+        if (x === -2) {
+          const f0 = ++k;
+          x = b[k] - 48;
+          while (x >= 0 && x <= 9) {
+            m = m * 10 + x;
+            x = b[++k] - 48;
+          }
+          ex = f0 - k;
+          nd += k - f0;
+        }
+        c = b[k];
+        if ((c === 101 || c === 69) && nd > 0) {
+          // An exponent: [eE][+-]digits (at most 3 digits here).
+          c = b[++k];
+          const eneg = c === 45;
+          if (eneg || c === 43) c = b[++k];
+          const e0 = k;
+          let e = 0;
+          x = c - 48;
+          while (x >= 0 && x <= 9) {
+            e = e * 10 + x;
+            x = b[++k] - 48;
+          }
+          ex = k === e0 || k - e0 > 3 ? 99 : eneg ? ex - e : ex + e;
+          c = b[k];
+        }
+        if (nd > 0 && nd <= 15 && ex >= -22 && ex <= 22 && (c === d || c === 10 || c === 13)) {
+          const v = ex === 0 ? m : ex < 0 ? m / POW10[-ex] : m * POW10[ex];
+          vals[col] = neg ? -v : v;
+          has[col] = id;
+        } else if ((c !== d && c !== 10 && c !== 13) || k > s0) {
+          k = s0;
           const q = scanDecimal(b, k);
           let ok = false;
           if (q >= 0) {
@@ -282,14 +328,14 @@ export class CsvParser implements LogParser {
           }
           if (ok) {
             vals[col] = NUM_OUT[0];
-            has[col] = 1;
+            has[col] = id;
           } else {
             k = cellEnd(b, i, d);
             if (k < 0) return -1;
             const v = parseNumber(this.cellDecoder.decode(b.subarray(i, k)));
             if (v !== undefined) {
               vals[col] = v;
-              has[col] = 1;
+              has[col] = id;
             }
             c = b[k];
           }
@@ -603,7 +649,8 @@ export class CsvParser implements LogParser {
     this.parse = new Uint8Array(n);
     this.isData = new Uint8Array(n);
     this.vals = new Float64Array(n);
-    this.has = new Uint8Array(n);
+    this.has = new Int32Array(n);
+    this.hasId = 0;
     this.flush();
     this.colSeries = new Array<Series | undefined>(n).fill(undefined);
     // Points are buffered per column (see flush), at most about 4 MB of buffers in all.
@@ -677,8 +724,7 @@ export class CsvParser implements LogParser {
   private rowFast(t: string, p: number, e: number, line: number): void {
     const ncols = this.ncols;
     const parse = this.parse;
-    const has = this.has;
-    has.fill(0);
+    this.nextRowId();
     let col = 0;
     let extra = false;
     for (;;) {
@@ -701,7 +747,7 @@ export class CsvParser implements LogParser {
   private rowFromCells(cells: string[], line: number): void {
     const ncols = this.ncols;
     const has = this.has;
-    has.fill(0);
+    const id = this.nextRowId();
     let extra = false;
     for (let i = 0; i < cells.length; i++) {
       if (i >= ncols) {
@@ -712,7 +758,7 @@ export class CsvParser implements LogParser {
       const v = parseNumber(cells[i]);
       if (v !== undefined) {
         this.vals[i] = v;
-        this.has[i] = 1;
+        has[i] = id;
       }
     }
     this.finishRow(cells.length, extra, line);
@@ -727,7 +773,8 @@ export class CsvParser implements LogParser {
     const vals = this.vals;
     let step: number;
     const sc = this.stepCol;
-    if (sc >= 0 && has[sc] === 1 && !Number.isNaN(vals[sc])) step = vals[sc];
+    const id = this.hasId;
+    if (sc >= 0 && has[sc] === id && !Number.isNaN(vals[sc])) step = vals[sc];
     else if (sc >= 0 && this.haveStep) step = this.lastStep;
     else step = this.rowIndex;
     let restart: Restart | null = null;
@@ -741,7 +788,7 @@ export class CsvParser implements LogParser {
     const isData = this.isData;
     let first = true;
     for (let i = 0; i < ncols; i++) {
-      if (has[i] !== 1 || isData[i] !== 1) continue;
+      if (has[i] !== id || isData[i] !== 1) continue;
       if (this.colSeries[i] === undefined) this.colSeries[i] = seriesOf(this.run, this.seriesNames[i]);
       const k = this.bCnt[i];
       const at = i * this.bCap + k;
@@ -766,6 +813,15 @@ export class CsvParser implements LogParser {
     const a = i * this.bCap;
     this.colSeries[i]!.pushMany(this.bStep.subarray(a, a + n), this.bVal.subarray(a, a + n), this.bLine.subarray(a, a + n), n);
     this.bCnt[i] = 0;
+  }
+
+  /** A new row: forget which columns the last one had (by a new id, not by clearing). */
+  private nextRowId(): number {
+    if (this.hasId === 0x7fffffff) {
+      this.has.fill(0);
+      this.hasId = 0;
+    }
+    return ++this.hasId;
   }
 
   /** True when every column from `k` on has no name (a trailing comma in the header). */
@@ -856,7 +912,7 @@ export class CsvParser implements LogParser {
       v = DECIMAL_OUT[0];
     }
     this.vals[col] = neg ? -v : v;
-    this.has[col] = 1;
+    this.has[col] = this.hasId;
     return i;
   }
 
@@ -866,7 +922,7 @@ export class CsvParser implements LogParser {
     const v = parseNumber(t.slice(p, q));
     if (v !== undefined) {
       this.vals[col] = v;
-      this.has[col] = 1;
+      this.has[col] = this.hasId;
     }
     return q;
   }
