@@ -47,6 +47,9 @@ const POW10 = [
 /** Longest record kept (longer ones are reported and skipped). */
 const MAX_RECORD_CHARS = 4 << 20;
 
+/** Longest incomplete record the byte reader carries over between chunks. */
+const MAX_BYTE_CARRY = 1 << 12;
+
 const CANDIDATE_DELIMS = [44, 9, 59, 124]; // , \t ; |
 /** "Not found" for cached indexOf positions. */
 const NONE = Number.MAX_SAFE_INTEGER;
@@ -178,6 +181,7 @@ export class CsvParser implements LogParser {
   /** After a text-path chunk: go to byte mode when the reader is between records. */
   private maybeByteMode(): void {
     if (this.byteMode || !this.names || this.headerPending || this.quoted || this.skipping) return;
+    if (this.carry.length > MAX_BYTE_CARRY) return;
     if (this.decoder.pending() || this.carry.indexOf('"') >= 0 || this.carry.indexOf('\r') >= 0) return;
     const bytes = new TextEncoder().encode(this.carry);
     this.carry = '';
@@ -218,7 +222,9 @@ export class CsvParser implements LogParser {
       this.maybeByteMode();
       return;
     }
-    if (n - p > MAX_RECORD_CHARS) {
+    if (n - p > MAX_BYTE_CARRY) {
+      // A long record still open: the text path, which never re-reads what it has scanned,
+      // carries it on (re-reading it from the bytes at every small chunk would be quadratic).
       this.byteMode = false;
       const s = this.decoder.decode(b.subarray(p, n));
       if (s.length) this.feed(s, false);
@@ -363,6 +369,7 @@ export class CsvParser implements LogParser {
       }
       if (c === 10) {
         if (k === n) return k;
+        if (k - p > MAX_RECORD_CHARS) return -1; // the text path reports over-long records
         this.finishRow(col, extra, this.line);
         return k;
       }

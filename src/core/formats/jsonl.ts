@@ -44,6 +44,8 @@ const STEP_KEYS = ['_step', 'step', 'global_step', 'iteration', 'num_updates', '
 /** Wall-time keys, best first (`_timestamp` is always a wall time; the others when plausible). */
 const WALL_KEYS = ['_timestamp', 'timestamp', 'wall_time', 'walltime', 'time'];
 const MAX_LINE = 16 << 20;
+/** Longest incomplete line the byte reader carries over between chunks. */
+const MAX_BYTE_CARRY = 1 << 12;
 /** Largest pretty-printed document read whole. */
 const MAX_DOCUMENT = 256 << 20;
 
@@ -182,6 +184,7 @@ export class JsonLinesParser implements LogParser {
 
   private maybeByteMode(): void {
     if (!this.sawContent || this.doc || this.dropping || this.decoder.pending()) return;
+    if (this.pendingChars > MAX_BYTE_CARRY) return;
     const carry = new TextEncoder().encode(this.pending.join(''));
     this.pending = [];
     this.pendingChars = 0;
@@ -213,8 +216,9 @@ export class JsonLinesParser implements LogParser {
     this.bEnd = n;
     this.bcarryLen = 0;
     const p = this.linesBytes(b, n);
-    if (n - p > MAX_LINE) {
-      // An over-long line: the text path drops it.
+    if (n - p > MAX_BYTE_CARRY) {
+      // A long line still open: the text path carries it on (and drops it when over-long);
+      // re-reading it from the bytes at every small chunk would be quadratic.
       this.byteMode = false;
       const s = this.decoder.decode(b.subarray(p, n));
       if (s.length) this.feed(s);

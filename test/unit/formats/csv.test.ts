@@ -272,6 +272,20 @@ describe('CSV: the byte reader and the text reader agree', () => {
     same('a;b;c\r\n1;2;3\r\n4;5;6\r\n7;8;9');
   });
 
+  it('on long records: linear with small chunks, over-long ones reported the same way', () => {
+    const long = '1,' + '2'.repeat(300_000) + ',3\n';
+    const text = 'a,b,c\n' + '1,2,3\n'.repeat(50) + long + '4,5,6\n' + long.replace(/2/g, 'x') + '7,8,9\n';
+    const bytes = new TextEncoder().encode(text);
+    const ref = JSON.stringify(parseBytes('csv', bytes, 'mem', 1 << 26)[0], replacer);
+    const t0 = performance.now();
+    for (const c of [512, 4096, 65536]) expect(JSON.stringify(parseBytes('csv', bytes, 'mem', c)[0], replacer)).toBe(ref);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const huge = 'a,b\n1,2\n3,' + '4'.repeat(5 << 20) + '\n5,6\n';
+    const r = parseBytes('csv', new TextEncoder().encode(huge), 'mem', 1 << 20)[0];
+    expect(r.events.filter(e => e.type === 'malformed').length).toBe(1);
+    expect(JSON.stringify(r, replacer)).toBe(JSON.stringify(parseBytes('csv', new TextEncoder().encode(huge), 'mem', 1 << 26)[0], replacer));
+  });
+
   it('on a large generated table (many chunks, sparse columns, restarts)', () => {
     const rows = ['step,epoch,train_loss,val_loss,lr'];
     for (let i = 0; i < 20000; i++) {

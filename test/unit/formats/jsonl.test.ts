@@ -361,6 +361,16 @@ describe('JSON lines: the byte reader and the text reader agree', () => {
     same('\ufeff{"iteration": 1, "total_loss": 2}\n{"iteration": 0, "total_loss": 3}\n');
   });
 
+  it('on long lines: linear with small chunks', () => {
+    const long = `{"step": 3, "loss": 0.5, "pad": "${'x'.repeat(300_000)}"}\n`;
+    const text = '{"step": 1, "loss": 1}\n'.repeat(50) + long + '{"step": 4, "loss": 0.25}\n' + long + '{"step": 5, "loss": 0.2}\n';
+    const bytes = new TextEncoder().encode(text);
+    const ref = JSON.stringify(parseBytes('jsonl', bytes, 'mem', 1 << 26)[0], full);
+    const t0 = performance.now();
+    for (const c of [512, 4096, 65536]) expect(JSON.stringify(parseBytes('jsonl', bytes, 'mem', c)[0], full)).toBe(ref);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
   it('on a large generated file (many chunks, changing key sets, MMEngine steps)', () => {
     const lines: string[] = [];
     for (let i = 0; i < 20000; i++) {
