@@ -4,7 +4,9 @@
  * Lines come from the shared LineSplitter (`\r` redraws are segments of their `\n` line).
  * Each line is read by `text/scan.ts`: a full one-pass scan, or — for a line whose text outside
  * its numbers is the same as a line seen before (the usual case in a training log) — a replay
- * of that line's template, which gives the same result while only parsing the numbers.
+ * of that line's template, which gives the same result while only parsing the numbers. Lines
+ * are read in place in the decoded chunk (no substring per line), and in an ASCII chunk a
+ * replay runs on the raw bytes, before the line's end is looked for or its bytes decoded.
  *
  * A line becomes a *record* (points that share one step) when it holds metric values:
  * - free-form pairs `key value`, `key: value`, `key=value`, `key = value`, separated by
@@ -38,7 +40,7 @@
 import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../model';
 import { LineSplitter } from './lines';
 import { KeyTable, type KeyInfo } from './text/keys';
-import { LineScanner } from './text/scan';
+import { LineScanner, NO_MATCH, UNSURE } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -53,6 +55,9 @@ const MAX_RESTART_EVENTS = 100;
 // eslint-disable-next-line no-control-regex -- escape sequences are made of control characters
 const ANSI_RE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 
+/** For the rare replayed line whose text is needed but was not decoded (ASCII). */
+const asciiDecoder = new TextDecoder();
+
 export class TextParser implements LogParser {
   readonly format = 'text' as const;
   readonly runs: Run[];
@@ -62,7 +67,9 @@ export class TextParser implements LogParser {
   private readonly sc: LineScanner;
 
   // The previous record, for in-place replacement of redraws.
-  private readonly prevKeys: KeyInfo[] = [];
+  /** Keys of the previous record: a template's (never changed) or prevCopy. */
+  private prevKeys: KeyInfo[] = [];
+  private readonly prevCopy: KeyInfo[] = [];
   private prevN = 0;
   private prevLine = -1;
   private prevStep = NaN;
@@ -99,7 +106,11 @@ export class TextParser implements LogParser {
     this.run = createRun(opts.source, this.format, opts.name);
     this.runs = [this.run];
     this.sc = new LineScanner(this.table);
-    this.splitter = new LineSplitter((t, n, tr) => this.onLine(t, n, tr), { splitOnCR: true });
+    this.splitter = LineSplitter.ofRanges(
+      (t, a, b, n, tr, bytes) => this.onLine(t, a, b, n, tr, bytes),
+      { splitOnCR: true },
+      (t, bytes, start, lim, n, max) => this.fastLine(t, bytes, start, lim, n, max),
+    );
   }
 
   push(chunk: Uint8Array): void {
@@ -131,9 +142,57 @@ export class TextParser implements LogParser {
 
   // -------------------------------------------------------------------------------------------
 
-  private onLine(text: string, lineNo: number, truncated: boolean): void {
+  /**
+   * The line at `start` of an ASCII chunk, read in place when it is a known template (see
+   * FastLine): the same as onLine() for it, without looking for its end first.
+   */
+  private fastLine(
+    s: string | undefined,
+    u: Uint8Array,
+    start: number,
+    lim: number,
+    lineNo: number,
+    max: number,
+  ): number {
+    if (this.blockOpen !== 0 || this.skipIndented !== 0) return -1;
+    const sc = this.sc;
+    let nl = -1;
     try {
-      this.line(text, lineNo, truncated);
+      const end = sc.replayBytes(u, start, lim);
+      if (end < 0) return -1;
+      // A bare `\r` ends a redraw segment, not the line: left to the line splitter.
+      nl = u[end] === 10 ? end : u[end + 1] === 10 ? end + 1 : -1;
+      if (nl < 0 || nl - start > max) return -1;
+      let src = s;
+      let a = start;
+      let b = end;
+      if (src === undefined) {
+        // Not decoded. record() reads the text of a replayed line only for fairseq's
+        // num_updates: the line is ASCII, so its bytes decode one to one.
+        if (sc.stepRank === 1 && !sc.lastDict) src = asciiDecoder.decode(u.subarray(start, end));
+        else src = '';
+        a = 0;
+        b = src.length;
+      }
+      return this.record(src, a, b, lineNo, sc.lastDict) ? nl : -1;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      reportMalformed(this.run, `text parser error: ${why}`, { line: lineNo });
+      return nl >= 0 ? nl : u.indexOf(10, start);
+    }
+  }
+
+  /** The line src[a, b) (src is often the whole decoded chunk; bytes: see RangeSink). */
+  private onLine(
+    src: string,
+    a: number,
+    b: number,
+    lineNo: number,
+    truncated: boolean,
+    bytes: Uint8Array | undefined,
+  ): void {
+    try {
+      this.line(src, a, b, lineNo, truncated, bytes);
     } catch (e) {
       // Never expected; the contract is to never throw, so it becomes an event (and the
       // rest of the chunk is still read).
@@ -142,12 +201,24 @@ export class TextParser implements LogParser {
     }
   }
 
-  private line(text: string, lineNo: number, truncated: boolean): void {
-    if (truncated) this.reportTruncated(lineNo);
-    else if (this.blockOpen === 0 && this.skipIndented === 0 && this.sc.replay(text)) {
-      // Same text as a line seen before, but for its numbers.
-      if (this.record(text, lineNo, this.sc.lastDict)) return;
+  private line(
+    src: string,
+    a: number,
+    b: number,
+    lineNo: number,
+    truncated: boolean,
+    bytes: Uint8Array | undefined,
+  ): void {
+    if (truncated) {
+      this.reportTruncated(lineNo);
+    } else if (this.blockOpen === 0 && this.skipIndented === 0) {
+      // Same text as a line seen before, but for its numbers: read in place.
+      const sc = this.sc;
+      let r = bytes !== undefined ? sc.replayBytes(bytes, a, b) : UNSURE;
+      if (r === UNSURE) r = sc.replay(src, a, b) ? b : NO_MATCH;
+      if (r >= 0 && this.record(src, a, b, lineNo, sc.lastDict)) return;
     }
+    const text = a === 0 && b === src.length ? src : src.slice(a, b);
     let s = text;
     if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '');
     if (s.indexOf('\b') >= 0) s = s.split('\b').join(''); // Keras 3 redraws: \b...\b then \r
@@ -181,7 +252,7 @@ export class TextParser implements LogParser {
       if (b >= 0) isDict = this.sc.scanDict(s, b);
     }
     if (!isDict) this.sc.scanGeneric(s, first);
-    if (this.record(s, lineNo, isDict)) {
+    if (this.record(s, 0, n, lineNo, isDict)) {
       if (s === text && !truncated && !this.tagged) this.sc.learn(s);
       return;
     }
@@ -249,13 +320,21 @@ export class TextParser implements LogParser {
     return true;
   }
 
-  /** Turn the scanner's result into points. Returns true if the line held metrics. */
-  private record(s: string, lineNo: number, isDict: boolean): boolean {
+  /**
+   * Turn the scanner's result for the line s[a, b) into points. Returns true if the line held
+   * metrics.
+   */
+  private record(s: string, a: number, b: number, lineNo: number, isDict: boolean): boolean {
     const sc = this.sc;
     const np = sc.nPairs;
     const hasStep = sc.stepRank < 99;
     if (np === 0) {
-      if (hasStep && sc.stepRank === 3 && !isDict && isBareHeader(s, sc.stepKey!.name.length)) {
+      if (
+        hasStep &&
+        sc.stepRank === 3 &&
+        !isDict &&
+        isBareHeader(s, a, b, sc.stepKey!.name.length)
+      ) {
         this.ctxStep = sc.stepVal;
         this.headerLine = lineNo;
       }
@@ -277,8 +356,9 @@ export class TextParser implements LogParser {
 
     let keys = sc.keys;
     this.tagged = false;
-    if (!isDict && hasStep && sc.stepKey!.name === 'num_updates') {
-      keys = this.fairseqTagged(s, keys, np);
+    // (A key named num_updates always has step rank 1.)
+    if (!isDict && sc.stepRank === 1 && sc.stepKey!.name === 'num_updates') {
+      keys = this.fairseqTagged(a === 0 && b === s.length ? s : s.slice(a, b), keys, np);
       this.tagged = keys !== sc.keys;
     }
 
@@ -329,8 +409,14 @@ export class TextParser implements LogParser {
     }
 
     // Remember this record.
-    const pk = this.prevKeys;
-    for (let k = 0; k < np; k++) pk[k] = keys[k];
+    if (keys === sc.scratchKeys) {
+      // The scanner's scratch array is overwritten by the next scan: copy it.
+      const pk = this.prevCopy;
+      for (let k = 0; k < np; k++) pk[k] = keys[k];
+      this.prevKeys = pk;
+    } else {
+      this.prevKeys = keys;
+    }
     this.prevN = np;
     this.prevLine = lineNo;
     this.prevStep = step;
@@ -426,9 +512,9 @@ function overwriteLast(ser: Series, v: number, lineNo: number): void {
 }
 
 /** `Epoch 3/10`, `=== Epoch 3 ===`, `Epoch [3/10]`: no letters but the step word's. */
-function isBareHeader(s: string, keyLetters: number): boolean {
+function isBareHeader(s: string, a: number, b: number, keyLetters: number): boolean {
   let letters = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i) | 32;
     if (c >= 97 && c <= 122) {
       if (++letters > keyLetters) return false;

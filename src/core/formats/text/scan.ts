@@ -16,6 +16,10 @@
  * key a value has, which keys are dropped or repeated) is taken from the template. A line is
  * only remembered when its keys were read from text between tokens (never from a neighbouring
  * value), so a replay gives the same result as a full scan; the tests check both agree.
+ *
+ * Replays on bytes: when the line's chunk is ASCII (one byte per character), replayBytes()
+ * finds the same match on the raw bytes, comparing literals four bytes at a time; the line
+ * splitter then need not even look for the line's end or decode it (see FastLine in lines.ts).
  */
 import { KIND_DROP, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
 
@@ -70,6 +74,14 @@ const R_REJECT = 5; // starts like a number but is none: a date, a time, a versi
 interface Template {
   /** Literal text before each token and after the last one. */
   lits: string[];
+  /** For replays on bytes (see replayBytes and hasBytes): 1 the fields below are set, -1 not
+   * done on bytes (a literal beyond ASCII, a token whose end is checked again), 0 not yet.
+   * lb: the literals as bytes, one after the other (literal j is lb[lo[j], lo[j + 1])); lw:
+   * the little-endian 32-bit word at each offset of lb. */
+  bytes: number;
+  lo: Int32Array;
+  lb: Uint8Array;
+  lw: Int32Array;
   /** Per token: 0: its unit (`ms`, `%`) is folded into the next literal; 1: its end must be
    * checked again (a `/total` fraction, a `,` that could be a thousands separator); 2: a
    * refused number-like token (`12:21:56`) that must be refused again. */
@@ -89,10 +101,26 @@ interface Template {
   metricish: boolean;
   dict: boolean;
   hits: number;
+  /** First character of the line (-1: the line starts with a number). */
+  c0: number;
+  /** Clock of the last use (the least recently used template is replaced). */
+  used: number;
+  /** Still in the list (a `next` link may outlive a replaced template). */
+  live: boolean;
+  /** The template of the line that followed this one's line last time. */
+  next: Template | undefined;
 }
 
 const P_APPLY = -1;
 const P_SKIP = -2;
+
+const NO_I32 = new Int32Array(0);
+const NO_U8 = new Uint8Array(0);
+
+/** replayBytes(): no template matches the line. */
+export const NO_MATCH = -1;
+/** replayBytes(): replay() must decide. */
+export const UNSURE = -2;
 
 /** Units that may follow a number directly (`123.45ms`, `2610M`, `nanms`, `4.5it/s`). */
 const LONG_UNITS = new Set(['min', 'sec', 'MiB', 'GiB', 'KiB', 'it/s', 's/it', 'ms/it', 'tok/s']);
@@ -108,6 +136,74 @@ function uniLetter(c: number): boolean {
     UNI[c] = k;
   }
   return k === 1;
+}
+
+/** The character at i, or -1 at or past n. */
+function at(s: string, i: number, n: number): number {
+  return i < n ? s.charCodeAt(i) : -1;
+}
+
+/** Bytes u[e, e + (qe - q)) are the literal bytes lb[q, qe) (lw: lb's words, see Template). */
+function litEq(
+  dv: DataView,
+  u: Uint8Array,
+  e: number,
+  lw: Int32Array,
+  lb: Uint8Array,
+  q: number,
+  qe: number,
+): boolean {
+  if (qe - q >= 4) {
+    // Four bytes at a time; the last word may overlap the one before.
+    const last = qe - 4;
+    while (q < last) {
+      if (dv.getInt32(e, true) !== lw[q]) return false;
+      q += 4;
+      e += 4;
+    }
+    return dv.getInt32(e - (q - last), true) === lw[last];
+  }
+  while (q < qe) {
+    if (u[e] !== lb[q]) return false;
+    q++;
+    e++;
+  }
+  return true;
+}
+
+/**
+ * The template is replayed on bytes. Its byte form is made once it has matched a line (on
+ * text): a log whose lines are all different does not pay for it.
+ */
+function hasBytes(tp: Template): boolean {
+  return tp.bytes > 0 || (tp.bytes === 0 && tp.hits > 0 && makeBytes(tp));
+}
+
+function makeBytes(tp: Template): boolean {
+  tp.bytes = -1;
+  const right = tp.right;
+  for (let j = 0; j < right.length; j++) if (right[j] !== 0) return false;
+  const lits = tp.lits;
+  const lo = new Int32Array(lits.length + 1);
+  for (let j = 0; j < lits.length; j++) lo[j + 1] = lo[j] + lits[j].length;
+  const lb = new Uint8Array(lo[lits.length]);
+  for (let j = 0, q = 0; j < lits.length; j++) {
+    const lit = lits[j];
+    for (let i = 0; i < lit.length; i++) {
+      const c = lit.charCodeAt(i);
+      if (c >= 128) return false;
+      lb[q++] = c;
+    }
+  }
+  const lw = new Int32Array(lb.length);
+  for (let q = 0; q + 4 <= lb.length; q++) {
+    lw[q] = lb[q] | (lb[q + 1] << 8) | (lb[q + 2] << 16) | (lb[q + 3] << 24);
+  }
+  tp.lo = lo;
+  tp.lb = lb;
+  tp.lw = lw;
+  tp.bytes = 1;
+  return true;
 }
 
 function isDigit(c: number): boolean {
@@ -175,7 +271,9 @@ export class LineScanner {
 
   // ---- result of the last scan ----
   /** Metric pairs, in line order, without duplicates (first value of a key wins). */
-  keys: KeyInfo[] = new Array<KeyInfo>(MAX_PAIRS);
+  keys: KeyInfo[];
+  /** Where a scan writes its keys (`keys` is this, or after a replay the template's keys). */
+  readonly scratchKeys: KeyInfo[] = new Array<KeyInfo>(MAX_PAIRS);
   vals = new Float64Array(MAX_PAIRS);
   nPairs = 0;
   /** Some metric key looks like a training metric (loss, acc, lr, ...). */
@@ -229,10 +327,13 @@ export class LineScanner {
   private wa = 0;
   private wb = 0;
 
-  constructor(private readonly table: KeyTable) {}
+  constructor(private readonly table: KeyTable) {
+    this.keys = this.scratchKeys;
+  }
 
   private reset(): void {
     this.stamp++;
+    this.keys = this.scratchKeys;
     this.nPairs = 0;
     this.metricish = false;
     this.stepRank = 99;
@@ -253,59 +354,63 @@ export class LineScanner {
   // Numbers
 
   /**
-   * Parse a decimal number body at i (optional sign, digits, fraction, exponent). Returns the
-   * end index, or -1 if there are no digits. Sets nv / nInt / nIntDigits.
+   * Parse a decimal number body at i, before n (optional sign, digits, fraction, exponent).
+   * Returns the end index, or -1 if there are no digits. Sets nv / nInt / nIntDigits.
    */
-  private num(s: string, i: number): number {
-    // charCodeAt past the end is NaN, which fails every comparison below: no bounds checks.
+  private num(s: string, i: number, n: number): number {
+    // Every read is bounds-checked against n (<= s.length): charCodeAt stays a small integer.
     let j = i;
-    let c = s.charCodeAt(j);
+    let c = j < n ? s.charCodeAt(j) : 0;
     let neg = false;
+    let signed = false;
     if (c === 45 || c === 43) {
       neg = c === 45;
-      c = s.charCodeAt(++j);
+      signed = true;
+      c = ++j < n ? s.charCodeAt(j) : 0;
     }
+    const ds = j;
     let m = 0;
-    let digits = 0;
-    while (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      c = s.charCodeAt(++j);
+    let d = c - 48;
+    while (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      d = ++j < n ? s.charCodeAt(j) - 48 : -1;
     }
-    const intDigits = digits;
+    const intDigits = j - ds;
     let frac = 0;
+    c = d + 48;
     if (c === 46) {
-      let d = s.charCodeAt(j + 1);
-      if (d >= 48 && d <= 57) {
-        j++;
+      let k = j + 1;
+      d = k < n ? s.charCodeAt(k) - 48 : -1;
+      if (d >= 0 && d <= 9) {
         do {
-          m = m * 10 + (d - 48);
-          frac++;
-          d = s.charCodeAt(++j);
-        } while (d >= 48 && d <= 57);
-        digits += frac;
-        c = d;
+          m = m * 10 + d;
+          d = ++k < n ? s.charCodeAt(k) - 48 : -1;
+        } while (d >= 0 && d <= 9);
+        frac = k - j - 1;
+        j = k;
+        c = d + 48;
       }
     }
+    const digits = intDigits + frac;
     if (digits === 0) return -1;
     let exp = 0;
     let isInt = frac === 0;
     if (c === 101 || c === 69) {
       let k = j + 1;
-      let d = s.charCodeAt(k);
+      let e = k < n ? s.charCodeAt(k) : 0;
       let eneg = false;
-      if (d === 45 || d === 43) {
-        eneg = d === 45;
-        d = s.charCodeAt(++k);
+      if (e === 45 || e === 43) {
+        eneg = e === 45;
+        e = ++k < n ? s.charCodeAt(k) : 0;
       }
-      if (d >= 48 && d <= 57) {
+      if (e >= 48 && e <= 57) {
         isInt = false;
-        let e = 0;
+        let x = 0;
         do {
-          if (e < 100000) e = e * 10 + (d - 48);
-          d = s.charCodeAt(++k);
-        } while (d >= 48 && d <= 57);
-        exp = eneg ? -e : e;
+          if (x < 100000) x = x * 10 + (e - 48);
+          e = ++k < n ? s.charCodeAt(k) : 0;
+        } while (e >= 48 && e <= 57);
+        exp = eneg ? -x : x;
         j = k;
       }
     }
@@ -316,7 +421,7 @@ export class LineScanner {
     if (digits <= 15 && scale >= -22 && scale <= 22) {
       v = scale >= 0 ? m * POW10[scale] : m / POW10[-scale];
     } else {
-      v = Number(s.slice(neg || s.charCodeAt(i) === 43 ? i + 1 : i, j));
+      v = Number(s.slice(signed ? i + 1 : i, j));
     }
     this.nv = neg ? -v : v;
     this.nInt = isInt;
@@ -483,7 +588,7 @@ export class LineScanner {
       }
       if (f & NUMSTART) {
         if (this.leftOk(s, i)) {
-          let e = this.num(s, i);
+          let e = this.num(s, i, n);
           if (e < 0 && (c === 45 || c === 43) && i + 1 < n) e = this.word(s, i + 1, n, c === 45);
           if (e > 0) {
             const r = this.right(s, e, n);
@@ -552,7 +657,7 @@ export class LineScanner {
     }
     this.slot(ns, e, end, code, info, br);
     this.pairIdx = -1;
-    this.apply(code, info, br, s, end, n);
+    this.apply(code, info, br, at(s, end, n), at(s, end + 1, n));
     this.played(code, info);
   }
 
@@ -599,26 +704,27 @@ export class LineScanner {
     this.tokEnd = b;
   }
 
-  /** What a token means, given how its key was resolved (shared by scanning and replay). */
+  /**
+   * What a token means, given how its key was resolved (shared by scanning and replay). c1, c2:
+   * the two characters after the token (-1 past the end of the line).
+   */
   private apply(
     code: number,
     info: KeyInfo | undefined,
     br: boolean,
-    s: string,
-    end: number,
-    n: number,
+    c1: number,
+    c2: number,
   ): void {
     const v = this.nv;
     const frac = this.nFrac;
     switch (code) {
       case R_FIRST:
         // The first token has no key: a Keras counter `12/128 `, a leading step `1234 train`.
-        if (end < n && s.charCodeAt(end) === 32) {
+        if (c1 === 32) {
           if (frac === frac) {
             this.kerasTotal = frac;
-          } else if (this.nInt && end + 1 < n) {
-            const c = s.charCodeAt(end + 1);
-            if (c < 128 && CC[c] & ALPHA) this.leadInt = v;
+          } else if (this.nInt && c2 >= 0 && c2 < 128 && CC[c2] & ALPHA) {
+            this.leadInt = v;
           }
         }
         return;
@@ -663,7 +769,7 @@ export class LineScanner {
     info.stamp = this.stamp;
     if (this.nPairs >= MAX_PAIRS) return;
     this.pairIdx = this.nPairs;
-    this.keys[this.nPairs] = info;
+    this.scratchKeys[this.nPairs] = info;
     this.vals[this.nPairs] = v;
     this.nPairs++;
     if (info.metricish) this.metricish = true;
@@ -845,7 +951,7 @@ export class LineScanner {
           const info = this.table.lookup(s, ks, ke);
           this.slot(this.wa, this.wb, this.wb, R_DICT, info, false);
           this.pairIdx = -1;
-          this.apply(R_DICT, info, false, s, this.wb, n);
+          this.apply(R_DICT, info, false, -1, -1);
           this.played(R_DICT, info);
         } else {
           this.slot(this.wa, this.wb, this.wb, R_IGNORE, undefined, false);
@@ -876,10 +982,11 @@ export class LineScanner {
 
   /** A number or nan/inf spelling at a (no boundary checks). Returns its end or -1. */
   private token(s: string, a: number, n: number): number {
+    if (a >= n) return -1;
     const c = s.charCodeAt(a);
-    if (isDigit(c) || c === 46) return this.num(s, a);
+    if (isDigit(c) || c === 46) return this.num(s, a, n);
     if (c === 45 || c === 43) {
-      const e = this.num(s, a);
+      const e = this.num(s, a, n);
       return e >= 0 ? e : a + 1 < n ? this.word(s, a + 1, n, c === 45) : -1;
     }
     if (c === 110 || c === 78 || c === 105 || c === 73) return this.word(s, a, n, false);
@@ -890,78 +997,311 @@ export class LineScanner {
   // Templates
 
   /**
-   * Try the known templates on a line. On a match the scan result fields are set exactly as a
-   * full scan would set them, and the result is true (`lastDict` tells which scan it stands for).
+   * Try the known templates on the line s[a, b). On a match the scan result fields are set
+   * exactly as a full scan of that line would set them, and the result is true (`lastDict`
+   * tells which scan it stands for). The template that followed the previous line's template
+   * last time is tried first: logs repeat a cycle of line shapes.
    */
-  replay(s: string): boolean {
+  replay(s: string, a: number, b: number): boolean {
     if (!LineScanner.useTemplates) return false;
+    const c0 = a < b ? s.charCodeAt(a) : -1;
+    const prev = this.lastTp;
+    const guess = prev !== undefined ? prev.next : undefined;
+    if (
+      guess !== undefined &&
+      guess.live &&
+      (guess.c0 === c0 || guess.c0 < 0) &&
+      this.matchTemplate(guess, s, a, b)
+    ) {
+      this.hit(guess);
+      return true;
+    }
     const ts = this.templates;
     for (let t = 0; t < ts.length; t++) {
-      if (this.matchTemplate(ts[t], s)) {
-        const tp = ts[t];
-        tp.hits++;
-        if (t > 0) {
-          ts[t] = ts[t - 1];
-          ts[t - 1] = tp;
-        }
-        this.lastDict = tp.dict;
+      const tp = ts[t];
+      if (tp === guess || (tp.c0 !== c0 && tp.c0 >= 0)) continue;
+      if (this.matchTemplate(tp, s, a, b)) {
+        this.hit(tp);
         return true;
       }
     }
+    this.lastTp = undefined;
     return false;
   }
 
-  lastDict = false;
+  /**
+   * replay() on the bytes of an ASCII-decoded chunk, one byte per character. The line starts
+   * at u[a] and ends at the first `\r` or `\n` at or before u[b] (u[b] is one of them; b may be
+   * the end of the line, or of a later line). The same match as replay() on the text, found
+   * faster (literals compared four bytes at a time). Returns the index of the line's end on a
+   * match (the scan result fields are set), NO_MATCH when no template matches, or UNSURE when
+   * that is not known (a template kept off bytes, a number spelled `nan`, a mantissa too long
+   * for the fast path): then replay() decides.
+   */
+  replayBytes(u: Uint8Array, a: number, b: number): number {
+    if (!LineScanner.useTemplates) return NO_MATCH;
+    if (u !== this.dvOf) {
+      this.dv = new DataView(u.buffer, u.byteOffset, u.byteLength);
+      this.dvOf = u;
+    }
+    const c0 = u[a];
+    // A line starting beyond ASCII: the templates' first characters are not bytes.
+    if (c0 >= 128) return UNSURE;
+    const prev = this.lastTp;
+    const guess = prev !== undefined ? prev.next : undefined;
+    let unsure = false;
+    if (guess !== undefined && guess.live && (guess.c0 === c0 || guess.c0 < 0)) {
+      const r = hasBytes(guess) ? this.matchBytes(guess, u, a, b) : UNSURE;
+      if (r >= 0) {
+        this.hit(guess);
+        return r;
+      }
+      if (r === UNSURE) unsure = true;
+    }
+    const ts = this.templates;
+    for (let t = 0; t < ts.length; t++) {
+      const tp = ts[t];
+      if (tp === guess || (tp.c0 !== c0 && tp.c0 >= 0)) continue;
+      const r = hasBytes(tp) ? this.matchBytes(tp, u, a, b) : UNSURE;
+      if (r >= 0) {
+        this.hit(tp);
+        return r;
+      }
+      if (r === UNSURE) unsure = true;
+    }
+    if (unsure) return UNSURE;
+    this.lastTp = undefined;
+    return NO_MATCH;
+  }
 
-  private matchTemplate(tp: Template, s: string): boolean {
-    const lits = tp.lits;
-    let lit = lits[0];
-    if (!s.startsWith(lit)) return false;
-    const n = s.length;
+  private dv: DataView | undefined;
+  private dvOf: Uint8Array | undefined;
+
+  /** matchTemplate() on bytes (see replayBytes): the line's end, NO_MATCH or UNSURE. */
+  private matchBytes(tp: Template, u: Uint8Array, a: number, b: number): number {
+    const dv = this.dv!;
+    const lb = tp.lb;
+    const lw = tp.lw;
+    const lo = tp.lo;
+    let q = lo[1];
+    let pos = a + q;
+    if (pos > b || !litEq(dv, u, a, lw, lb, 0, q)) return NO_MATCH;
     const k = tp.codes.length;
     const play = tp.play;
     const vals = this.vals;
-    let pos = lit.length;
     this.reset();
     for (let j = 0; j < k; j++) {
-      let e = this.token(s, pos, n);
-      if (e < 0) return false;
+      // A number, as num() reads it (u[b] is a line end, never part of one).
+      let r = pos;
+      let c = u[r];
+      let neg = false;
+      if (c === 45 || c === 43) {
+        neg = c === 45;
+        c = u[++r];
+      }
+      const ds = r;
+      let m = 0;
+      let d = c - 48;
+      while (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        d = u[++r] - 48;
+      }
+      const intDigits = r - ds;
+      let frac = 0;
+      if (d === -2) {
+        let t = r + 1;
+        let f = u[t] - 48;
+        if (f >= 0 && f <= 9) {
+          do {
+            m = m * 10 + f;
+            f = u[++t] - 48;
+          } while (f >= 0 && f <= 9);
+          frac = t - r - 1;
+          r = t;
+          d = f;
+        }
+      }
+      if (intDigits + frac === 0) {
+        // No digits: `nan` / `inf` (replay() reads those), or no number at all.
+        const w = c | 32;
+        return w === 110 || w === 105 ? UNSURE : NO_MATCH;
+      }
+      let scale = -frac;
+      let isInt = frac === 0;
+      if (d === 53 || d === 21) {
+        // e / E
+        let t = r + 1;
+        let x = u[t];
+        let eneg = false;
+        if (x === 45 || x === 43) {
+          eneg = x === 45;
+          x = u[++t];
+        }
+        if (x >= 48 && x <= 57) {
+          isInt = false;
+          let ev = 0;
+          do {
+            if (ev < 100000) ev = ev * 10 + (x - 48);
+            x = u[++t];
+          } while (x >= 48 && x <= 57);
+          scale += eneg ? -ev : ev;
+          r = t;
+        }
+      }
+      // Beyond the exact fast path, num() parses the text.
+      if (intDigits + frac > 15 || scale < -22 || scale > 22) return UNSURE;
+      const v = scale >= 0 ? m * POW10[scale] : m / POW10[-scale];
       const pj = play[j];
-      const rj = tp.right[j];
+      if (pj >= 0) {
+        vals[pj] = neg ? -v : v;
+      } else if (pj === P_APPLY) {
+        this.nv = neg ? -v : v;
+        this.nInt = isInt;
+        this.nIntDigits = intDigits;
+        this.nFrac = NaN;
+        const end = r + tp.tails[j];
+        const c1 = end < b ? u[end] : -1;
+        const c2 = end + 1 < b ? u[end + 1] : -1;
+        this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, c1, c2);
+      }
+      const qe = lo[j + 2];
+      pos = r + qe - q;
+      if (pos > b || (qe > q && !litEq(dv, u, r, lw, lb, q, qe))) return NO_MATCH;
+      q = qe;
+    }
+    // The line must end here (no `\r` or `\n` is part of a literal or a number).
+    const c = u[pos];
+    if (c !== 10 && c !== 13) return NO_MATCH;
+    this.keys = tp.pairKeys;
+    this.nPairs = tp.pairKeys.length;
+    this.metricish = tp.metricish;
+    return pos;
+  }
+
+  lastDict = false;
+  /** Template of the last line replayed or learnt (undefined after a line that was neither). */
+  private lastTp: Template | undefined;
+  private clock = 0;
+
+  private hit(tp: Template): void {
+    tp.hits++;
+    tp.used = ++this.clock;
+    if (this.lastTp !== undefined) this.lastTp.next = tp;
+    this.lastTp = tp;
+    this.lastDict = tp.dict;
+  }
+
+  private matchTemplate(tp: Template, s: string, a: number, b: number): boolean {
+    const lits = tp.lits;
+    let lit = lits[0];
+    let pos = a + lit.length;
+    if (pos > b || (lit.length > 0 && !s.startsWith(lit, a))) return false;
+    const k = tp.codes.length;
+    const play = tp.play;
+    const right = tp.right;
+    const vals = this.vals;
+    this.reset();
+    for (let j = 0; j < k; j++) {
+      let e: number;
+      let d = pos < b ? s.charCodeAt(pos) - 48 : -1;
+      if (d >= 0 && d <= 9) {
+        // An unsigned decimal, inline: the same steps and result as num() (which is not
+        // inlined, and this is most of the tokens of a log).
+        let m = d;
+        let r = pos + 1;
+        d = r < b ? s.charCodeAt(r) - 48 : -1;
+        while (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+          d = ++r < b ? s.charCodeAt(r) - 48 : -1;
+        }
+        const intDigits = r - pos;
+        let frac = 0;
+        if (d === -2) {
+          let t = r + 1;
+          let f = t < b ? s.charCodeAt(t) - 48 : -1;
+          if (f >= 0 && f <= 9) {
+            do {
+              m = m * 10 + f;
+              f = ++t < b ? s.charCodeAt(t) - 48 : -1;
+            } while (f >= 0 && f <= 9);
+            frac = t - r - 1;
+            r = t;
+            d = f;
+          }
+        }
+        let scale = -frac;
+        let isInt = frac === 0;
+        if (d === 53 || d === 21) {
+          // e / E
+          let t = r + 1;
+          let x = t < b ? s.charCodeAt(t) : 0;
+          let eneg = false;
+          if (x === 45 || x === 43) {
+            eneg = x === 45;
+            x = ++t < b ? s.charCodeAt(t) : 0;
+          }
+          if (x >= 48 && x <= 57) {
+            isInt = false;
+            let ev = 0;
+            do {
+              if (ev < 100000) ev = ev * 10 + (x - 48);
+              x = ++t < b ? s.charCodeAt(t) : 0;
+            } while (x >= 48 && x <= 57);
+            scale += eneg ? -ev : ev;
+            r = t;
+          }
+        }
+        let v: number;
+        if (intDigits + frac <= 15 && scale >= -22 && scale <= 22) {
+          v = scale >= 0 ? m * POW10[scale] : m / POW10[-scale];
+        } else {
+          v = Number(s.slice(pos, r));
+        }
+        this.nv = v;
+        this.nInt = isInt;
+        this.nIntDigits = intDigits;
+        e = r;
+      } else {
+        e = this.token(s, pos, b);
+        if (e < 0) return false;
+      }
+      const pj = play[j];
+      const rj = right[j];
       if (rj === 0) {
         if (pj >= 0) {
           vals[pj] = this.nv;
         } else if (pj === P_APPLY) {
           this.nFrac = NaN;
-          this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, s, e + tp.tails[j], n);
+          const end = e + tp.tails[j];
+          this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, at(s, end, b), at(s, end + 1, b));
         }
       } else if (rj === 1) {
-        e = this.right(s, e, n);
+        e = this.right(s, e, b);
         // A `/total` where the template had a unit (`it/s`), or the reverse: not the same line.
         if (e < 0 || (this.nFrac === this.nFrac) !== (tp.fracs[j] === 1)) return false;
         if (pj >= 0) vals[pj] = this.nv;
-        else if (pj === P_APPLY) this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, s, e, n);
+        else if (pj === P_APPLY) {
+          this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, at(s, e, b), at(s, e + 1, b));
+        }
       } else {
         // A refused token (a date, a time): it must be refused here too, and is skipped the
         // same way (up to the next stop character).
         const c = s.charCodeAt(pos);
-        if (!(c < 128 && CC[c] & NUMSTART) || this.right(s, e, n) >= 0) return false;
+        if (!(c < 128 && CC[c] & NUMSTART) || this.right(s, e, b) >= 0) return false;
         e = pos + 1;
-        while (e < n) {
+        while (e < b) {
           const d = s.charCodeAt(e);
           if (d < 128 && CC[d] & STOP) break;
           e++;
         }
       }
       lit = lits[j + 1];
-      if (lit.length > 0 && !s.startsWith(lit, e)) return false;
       pos = e + lit.length;
+      if (pos > b || (lit.length > 0 && !s.startsWith(lit, e))) return false;
     }
-    if (pos !== n) return false;
-    const pk = tp.pairKeys;
-    const keys = this.keys;
-    for (let i = 0; i < pk.length; i++) keys[i] = pk[i];
-    this.nPairs = pk.length;
+    if (pos !== b) return false;
+    this.keys = tp.pairKeys;
+    this.nPairs = tp.pairKeys.length;
     this.metricish = tp.metricish;
     return true;
   }
@@ -999,6 +1339,10 @@ export class LineScanner {
     }
     const tp: Template = {
       lits,
+      bytes: 0,
+      lo: NO_I32,
+      lb: NO_U8,
+      lw: NO_I32,
       right,
       fracs,
       tails,
@@ -1006,17 +1350,26 @@ export class LineScanner {
       infos: this.slotInfo.slice(0, k),
       brs: this.slotBr.slice(0, k),
       play: this.slotPlay.slice(0, k),
-      pairKeys: this.keys.slice(0, this.nPairs),
+      pairKeys: this.scratchKeys.slice(0, this.nPairs),
       metricish: this.metricish,
       dict: this.dictScan,
       hits: 0,
+      c0: lits[0].length > 0 ? lits[0].charCodeAt(0) : -1,
+      used: ++this.clock,
+      live: true,
+      next: undefined,
     };
+    if (this.lastTp !== undefined) this.lastTp.next = tp;
+    this.lastTp = tp;
     const ts = this.templates;
     if (ts.length < MAX_TEMPLATES) {
       ts.push(tp);
       return;
     }
-    const old = ts[ts.length - 1];
+    let lru = 0;
+    for (let t = 1; t < ts.length; t++) if (ts[t].used < ts[lru].used) lru = t;
+    const old = ts[lru];
+    old.live = false;
     if (old.hits === 0) {
       if (++this.wasted >= 64) {
         // Lines are all different (timestamps, counters in the text): stop paying for
@@ -1027,7 +1380,7 @@ export class LineScanner {
     } else {
       this.wasted = 0;
     }
-    ts[ts.length - 1] = tp;
+    ts[lru] = tp;
   }
 
   /** Forget all templates (their keys belong to a key table that was reset). */
