@@ -234,6 +234,35 @@ export class CsvParser implements LogParser {
   }
 
   /**
+   * A number cell that is not the usual short decimal (exponent forms, long mantissas, NA,
+   * nan, text): cell from i, its first non-blank byte at s0. Returns the cell's end (the
+   * delimiter, '\n' or CR) or -1 for a cell the text path must read.
+   */
+  private otherCell(b: Uint8Array, i: number, s0: number, col: number, id: number): number {
+    const d = this.delim;
+    let k = s0;
+    const q = scanDecimal(b, k);
+    if (q >= 0) {
+      k = q;
+      let c = b[k];
+      while (c === 32 || c === 9) c = b[++k];
+      if (c === d || c === 10 || c === 13) {
+        this.vals[col] = NUM_OUT[0];
+        this.has[col] = id;
+        return k;
+      }
+    }
+    k = cellEnd(b, i, d);
+    if (k < 0) return -1;
+    const v = parseNumber(this.cellDecoder.decode(b.subarray(i, k)));
+    if (v !== undefined) {
+      this.vals[col] = v;
+      this.has[col] = id;
+    }
+    return k;
+  }
+
+  /**
    * Read the complete plain rows of b[0, n) (b[n] is a sentinel '\n'): returns where the
    * incomplete record left starts, or -(p + 1) for a record at p the text path must read.
    * (The loop is a function of its own: code after a hot loop in the same function would be
@@ -323,28 +352,9 @@ export class CsvParser implements LogParser {
           vals[col] = neg ? -v : v;
           has[col] = id;
         } else if ((c !== d && c !== 10 && c !== 13) || k > s0) {
-          k = s0;
-          const q = scanDecimal(b, k);
-          let ok = false;
-          if (q >= 0) {
-            k = q;
-            c = b[k];
-            while (c === 32 || c === 9) c = b[++k];
-            ok = c === d || c === 10 || c === 13;
-          }
-          if (ok) {
-            vals[col] = NUM_OUT[0];
-            has[col] = id;
-          } else {
-            k = cellEnd(b, i, d);
-            if (k < 0) return -1;
-            const v = parseNumber(this.cellDecoder.decode(b.subarray(i, k)));
-            if (v !== undefined) {
-              vals[col] = v;
-              has[col] = id;
-            }
-            c = b[k];
-          }
+          k = this.otherCell(b, i, s0, col, id);
+          if (k < 0) return -1;
+          c = b[k];
         }
       } else if (col < ncols) {
         k = cellEnd(b, i, d);
