@@ -31,10 +31,22 @@ function gen(kind, mb, ext) {
   return file;
 }
 
-function measure(file, mode = 'parse') {
+function measureOnce(file, mode) {
   const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', path.join(OUT, 'parse.cjs'), file, mode], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
+}
+
+/**
+ * Best of `REPEAT` runs, each in a fresh process (the machine is shared: the fastest run is the
+ * one least disturbed by other jobs), with the median kept for the table too.
+ */
+const REPEAT = quick ? 1 : 3;
+function measure(file, mode = 'parse', repeat = REPEAT) {
+  const runs = [];
+  for (let i = 0; i < repeat; i++) runs.push(measureOnce(file, mode));
+  runs.sort((a, b) => a.seconds - b.seconds);
+  return { ...runs[0], medianSeconds: runs[Math.floor(runs.length / 2)].seconds, runs: runs.length };
 }
 
 const rows = [];
@@ -48,31 +60,33 @@ for (const [kind, ext] of [['csv', 'csv'], ['jsonl', 'jsonl'], ['text', 'log'], 
 }
 
 const fmt = (v, d = 1) => (typeof v === 'number' ? v.toFixed(d) : String(v));
-console.log(`\nParse throughput (${sizeMB} MB generated logs, streaming loader, one process each)`);
-console.log('| format | MB | seconds | MB/s | points | bytes/point (arrays) | bytes/point (heap) | peak RSS MB |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(`\nParse throughput (${sizeMB} MB generated logs, streaming loader; best of ${REPEAT} runs, each in a fresh process)`);
+console.log('| format | MB | seconds (best) | MB/s (best) | MB/s (median) | points | bytes/point (arrays) | bytes/point (heap) | peak RSS MB |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.kind} | ${fmt(r.bytes / 1e6)} | ${fmt(r.seconds, 2)} | ${fmt(r.mbps)} | ${r.points.toLocaleString('en-US')} | ${fmt(r.bytesPerPointArrays)} | ${fmt(r.bytesPerPointHeap)} | ${fmt(r.peakRssMB, 0)} |`);
+  console.log(`| ${r.kind} | ${fmt(r.bytes / 1e6)} | ${fmt(r.seconds, 2)} | ${fmt(r.mbps)} | ${fmt(r.bytes / 1e6 / r.medianSeconds)} | ${r.points.toLocaleString('en-US')} | ${fmt(r.bytesPerPointArrays)} | ${fmt(r.bytesPerPointHeap)} | ${fmt(r.peakRssMB, 0)} |`);
 }
 
 // pandas on the same CSV.
 const py = spawnSync('/usr/bin/python3', ['-c', `
 import sys, time
 import pandas as pd
-t = time.perf_counter(); df = pd.read_csv(sys.argv[1]); dt = time.perf_counter() - t
-print(dt)
-`, files.csv], { encoding: 'utf8' });
+best = 1e9
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); df = pd.read_csv(sys.argv[1]); best = min(best, time.perf_counter() - t)
+print(best)
+`, files.csv, String(REPEAT)], { encoding: 'utf8' });
 if (py.status === 0) {
   const pandasSec = Number(py.stdout.trim());
   const ours = rows.find(r => r.kind === 'csv');
-  console.log(`\npandas.read_csv on the same ${fmt(ours.bytes / 1e6)} MB CSV: ${fmt(pandasSec, 2)} s (${fmt(ours.bytes / 1e6 / pandasSec)} MB/s); Loss Lens ${fmt(ours.seconds, 2)} s — ratio pandas/ours = ${fmt(pandasSec / ours.seconds, 2)}x`);
+  console.log(`\npandas.read_csv on the same ${fmt(ours.bytes / 1e6)} MB CSV (best of ${REPEAT}): ${fmt(pandasSec, 2)} s (${fmt(ours.bytes / 1e6 / pandasSec)} MB/s); Loss Lens ${fmt(ours.seconds, 2)} s — ratio pandas time / ours = ${fmt(pandasSec / ours.seconds, 2)}x (above 1: Loss Lens is faster)`);
 } else {
   console.log(`\npandas comparison skipped: /usr/bin/python3 with pandas not available (${py.stderr.trim().split('\n').pop()})`);
 }
 
 if (!quick) {
   const big = gen('text', 1000, 'log');
-  const m = measure(big, 'analyze');
+  const m = measure(big, 'analyze', 1);
   console.log(`\n1 GB text log, load + analyze: ${fmt(m.bytes / 1e6, 0)} MB in ${fmt(m.seconds, 1)} s (${fmt(m.mbps)} MB/s), ${m.points.toLocaleString('en-US')} points, analyze ${fmt(m.analyzeMs, 0)} ms, peak RSS ${fmt(m.peakRssMB, 0)} MB (target < 1024)`);
 }
 
