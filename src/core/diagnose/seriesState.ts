@@ -13,9 +13,14 @@
  *
  * A fresh restart (steps jumping back to the start) ends the segment: the run state then starts
  * a new SeriesState for the same series (see RunState). A resume (a smaller jump back) continues.
+ *
+ * point() is the reference for one point. Runs of ordinary points (valid values, steps going
+ * forward) take the fast path, run(): the same arithmetic in the same order, done part by part
+ * over up to LOG_BLOCK points at a time in tight loops, so the state does not depend on how
+ * the points were chunked.
  */
-import type { Role, Series } from '../model';
-import type { DiagnoseSettings } from './settings';
+import { Series, type Role } from '../model';
+import { resolveSettings, type DiagnoseSettings } from './settings';
 import { RangeReader } from './reader';
 import { D2_TO_SIGMA, MEDIAN_SD_FACTOR, medianInPlace } from './stats';
 
@@ -64,6 +69,18 @@ const MAX_ZERO_STEPS = 100_000;
  * points (the median of 1024 points is within about 4 % of a noise sd of the full median).
  */
 const MAX_BLOCK_SAMPLE = 1024;
+/** Points whose logs are taken in one go (LOGS, shared: a block is consumed before the next). */
+const LOG_BLOCK = 4096;
+const LOGS = new Float64Array(LOG_BLOCK);
+/** Points of a run (at most LOG_BLOCK) where the noise levels changed, and their new values. */
+const EV_IDX = new Int32Array(LOG_BLOCK);
+const EV_SPIKE = new Float64Array(LOG_BLOCK);
+const EV_THR = new Float64Array(LOG_BLOCK);
+/** The noise samples (every second |d2|) of a piece of a block, and their points. */
+const SAMPLE = new Float64Array(LOG_BLOCK);
+const SAMPLE_IDX = new Int32Array(LOG_BLOCK);
+/** The pair of a compare-exchange in sort16. */
+const CE = new Float64Array(2);
 
 function isLossRole(r: Role): boolean {
   return r === 'train_loss' || r === 'val_loss' || r === 'loss_part';
@@ -135,7 +152,8 @@ export class SeriesState {
   /** Every second |d2| enters the noise window (halves the selection work). */
   private nwSkip = 0;
   private readonly nwRing = new Float64Array(NOISE_RING);
-  private readonly nwTmp = new Float64Array(NOISE_RING);
+  /** The values of nwRing[0, nwRingN), sorted. */
+  private readonly nwSorted = new Float64Array(NOISE_RING);
   private nwRingN = 0;
   private nwRingPos = 0;
   /** Local noise level (log units), NaN until the first window is complete. */
@@ -154,6 +172,18 @@ export class SeriesState {
   private rcN = 0;
   private rcPos = 0;
   private rcSince = 0;
+  /** The default window (2 * RECENT_REFRESH): the median comes from two sorted halves. */
+  private readonly halves: boolean;
+  /** Sorted copies of the two halves of rcBuf (same positions). */
+  private readonly rcSorted: Float64Array;
+  /** Points of the run in progress where the noise levels changed (EV_*). */
+  private nev = 0;
+  /** spikeLevelPass: the next event, the noise scale and the divergence threshold in effect. */
+  private lpEv = 0;
+  private lpSig = NaN;
+  private lpThr = NaN;
+  /** Median of the recent window at the last refresh (|d2| units). */
+  private rcMed = NaN;
 
   // ---- quantisation: smallest non-zero step between consecutive values (raw units) ----
   quantum = Infinity;
@@ -169,7 +199,7 @@ export class SeriesState {
    * outside spikes (negative ones in bin 0): the series' own tail, so that blips which are
    * common in this series (heavy-tailed minibatch noise) are not called spikes.
    */
-  private readonly tailHist = new Uint32Array(TAIL_BINS + 1);
+  private readonly tailHist = new Float64Array(TAIL_BINS + 1);
   private tailN = 0;
   private readonly alphaBase: number;
   private readonly clipZ: number;
@@ -180,10 +210,13 @@ export class SeriesState {
   private pending = false;
   private pStart = 0;
   private pPeak = 0;
-  private pPeakY = 0;
-  private pBase = 0;
-  private pSigma = 0;
-  private pThr = 0;
+  // (doubles from the start: a field that changes representation (an integer first, a double
+  // later) changes the object's hidden class, and the compiled code of the engine is thrown
+  // away and compiled again; the same for yNow and cNwSum)
+  private pPeakY = NaN;
+  private pBase = NaN;
+  private pSigma = NaN;
+  private pThr = NaN;
   private pLen = 0;
   spikes: SpikeRecord[] = [];
   spikeCount = 0;
@@ -236,8 +269,10 @@ export class SeriesState {
   readonly bCount: Float64Array;
   private curStart = 0;
   private vv: Float64Array = new Float64Array(0);
-  private yNow = 0;
+  private yNow = NaN;
   private vOff = 0;
+  /** Series index of LOGS[0] (the block being fed). */
+  private lgOff = 0;
   private sv: Float64Array = new Float64Array(0);
   private yBuf: Float64Array;
   private dBuf: Float64Array;
@@ -249,7 +284,8 @@ export class SeriesState {
   private strideLeft = 1;
   private cD = 0;
   /** Noise-window medians completed during the current block (used when blocks are large). */
-  private cNwSum = 0;
+  /** (-0 is +0 in sums, but a double from the start, see pPeakY) */
+  private cNwSum = -0;
   private cNwN = 0;
   private cTurn = 0;
   private cTrip = 0;
@@ -275,6 +311,9 @@ export class SeriesState {
     this.nwBuf = new Float64Array(Math.max(4, st.noiseWindow | 0));
     this.rcBuf = new Float64Array(this.nwBuf.length);
     this.rcTmp = new Float64Array(this.nwBuf.length);
+    // (halves of 16: see sort16)
+    this.halves = this.rcBuf.length === 2 * RECENT_REFRESH && RECENT_REFRESH === 16;
+    this.rcSorted = new Float64Array(this.halves ? this.rcBuf.length : 0);
     const isGrad = r === 'grad_norm';
     this.spikesOn = isLossRole(r) || isGrad;
     this.spikeZ = isGrad ? st.gradSpikeZ : st.spikeZ;
@@ -334,16 +373,29 @@ export class SeriesState {
       this.vOff = rd.off;
       const steps = this.sv;
       const off = this.vOff;
-      for (let i = from; i < to; i++) {
-        const step = steps[i - off];
-        if (step < this.lastStep && allowSplit && i > this.startIdx + 1) {
-          if (step <= this.firstStep + 0.05 * (this.lastStep - this.firstStep)) {
-            this.consumed = i;
-            this.splitAt = i;
-            return;
+      const vals = this.vv;
+      for (let a = from; a < to; a += LOG_BLOCK) {
+        const b = Math.min(to, a + LOG_BLOCK);
+        // the logs of a block in a loop of their own (the main loop then makes no call)
+        if (this.mode !== MODE_LINEAR) logBlock(vals, a - off, b - a);
+        this.lgOff = a;
+        let i = a;
+        while (i < b) {
+          // the common points in a tight loop; the others (a segment's first point, steps
+          // going back, non-finite or non-positive values, zeros) one by one through point()
+          i = this.run(i, b);
+          if (i >= b) break;
+          const step = steps[i - off];
+          if (step < this.lastStep && allowSplit && i > this.startIdx + 1) {
+            if (step <= this.firstStep + 0.05 * (this.lastStep - this.firstStep)) {
+              this.consumed = i;
+              this.splitAt = i;
+              return;
+            }
           }
+          this.point(i);
+          i++;
         }
-        this.point(i);
       }
       this.consumed = to;
     }
@@ -361,6 +413,446 @@ export class SeriesState {
 
   get isLog(): boolean {
     return this.mode === MODE_LOG;
+  }
+
+  /**
+   * point() for a run of common points, from `from` up to `to`: a decided mode, steps not going
+   * back, valid values (finite; positive in log mode; non-zero where zeros are recorded), not the
+   * segment's first point, no non-finite run to close. Returns the index of the first point not
+   * consumed (`to`, or an uncommon point for point()).
+   *
+   * The parts of point() that do not depend on each other run as separate tight loops over the
+   * run, each with its state in locals written back once: steps, quantum and extrema; second
+   * differences and the noise samples, then the noise levels (which record the points where they
+   * change); the spike detector with the smoothed level. The logs were taken beforehand (LOGS,
+   * see feed()). Exactly the arithmetic of point(), in the same order within each part, so the
+   * state is the same whichever path a point takes (the batch / live equality holds as before).
+   */
+  private run(from: number, to: number): number {
+    const mode = this.mode;
+    if (mode === MODE_UNDECIDED || this.inBad || from === this.startIdx) return from;
+    const isLog = mode === MODE_LOG;
+    const ys = isLog ? LOGS : this.vv;
+    const yOff = isLog ? this.lgOff : this.vOff;
+    const quantum0 = this.quantum;
+    const xPrev0 = this.xPrev;
+    const spikeSigma0 = this.spikeSigma;
+    const thr0 = this.levelOn ? this.divThresholdOf(this.sigma) : NaN;
+    const e = this.blockPass(from, to, ys, yOff);
+    if (e === from) return from;
+    if (this.esOn) for (let i = from; i < e; i++) this.earlyStop(i);
+    this.valid += e - from;
+    this.lastValidIdx = e - 1;
+    let initN = this.initN;
+    for (let i = from; initN < INIT_POINTS && i < e; i++) this.init[initN++] = ys[i - yOff];
+    this.initN = initN;
+    if (this.spikesOn || this.levelOn) this.spikeLevelPass(from, e, ys, yOff, spikeSigma0, quantum0, xPrev0, thr0);
+    return e;
+  }
+
+  /**
+   * From `from` up to `to` while the points are common (see run()): steps, quantum, extrema,
+   * block statistics and buffers, second differences and the noise levels, completing blocks
+   * on the way. Records in EV_* every point where the noise levels changed (their count in
+   * `nev`), for spikeLevelPass. Returns the end of the common points.
+   */
+  private blockPass(from: number, to: number, ys: Float64Array, yOff: number): number {
+    const nwL = this.nwBuf.length;
+    this.nev = 0;
+    let p = from;
+    let e = to;
+    while (p < e) {
+      // the piece of the current block: [p, q)
+      const last = this.curStart + this.blockSize - 1;
+      let q = last < e ? last + 1 : e;
+      const i = this.scanPiece(p, q, ys, yOff);
+      if (i < q) e = q = i;
+      if (q === p) break;
+
+      // block buffer: every `stride`-th valid value
+      const stride = this.stride;
+      let k = p + this.strideLeft - 1;
+      if (k < q) {
+        let cKept = this.cKept;
+        const need = cKept + Math.ceil((q - k) / stride);
+        while (this.yBuf.length < need) this.yBuf = grow(this.yBuf);
+        const yBuf = this.yBuf;
+        for (; k < q; k += stride) yBuf[cKept++] = ys[k - yOff];
+        this.cKept = cKept;
+      }
+      this.strideLeft = k - q + 1;
+
+      const keepD = this.blockSize <= nwL;
+      if (keepD) while (this.dBuf.length < this.cD + (q - p)) this.dBuf = grow(this.dBuf);
+      const ns = this.d2Piece(p, q, ys, yOff, keepD);
+      if (ns > 0) this.samples(ns);
+      if (q === last + 1) this.completeBlock(last);
+      p = q;
+    }
+    return e;
+  }
+
+  // In the loops below, numbers from fields, arguments and module constants are taken into
+  // locals once with + (doubles) or | 0 (indices and counts), and the loops make no calls: the
+  // compiler then keeps their state in registers.
+
+  /**
+   * Common points of [p, q), from p on (see run()): steps, quantum and extrema (the first index
+   * of a minimum / maximum, as point-by-point strict comparisons give) into the block and the
+   * series. Returns the end of the common points.
+   */
+  private scanPiece(p: number, q: number, ys: Float64Array, yOff: number): number {
+    const vals = this.vv;
+    const steps = this.sv;
+    const off = this.vOff | 0;
+    const yo = yOff | 0;
+    const end = q | 0;
+    const isLog = this.mode === MODE_LOG;
+    const zeroMap = this.zeroSteps !== undefined;
+    let lastStep = +this.lastStep;
+    let quantum = +this.quantum;
+    let xPrev = +this.xPrev;
+    let pMin = Infinity;
+    let pMinIdx = -1;
+    let pMax = -Infinity;
+    let pMaxIdx = -1;
+    let i = p | 0;
+    for (; i < end; i++) {
+      const step = steps[i - off];
+      if (step < lastStep) break;
+      const x = vals[i - off];
+      if (isLog ? !(x > 0 && x < Infinity) : !(x - x === 0) || (x === 0 && zeroMap)) break;
+      lastStep = step;
+      // |x - xPrev|, the same double as point()'s (x > xPrev ? x - xPrev : xPrev - x)
+      const dx = Math.abs(x - xPrev);
+      if (dx > 0 && dx < quantum) quantum = dx;
+      xPrev = x;
+      const y = ys[i - yo];
+      if (y < pMin) {
+        pMin = y;
+        pMinIdx = i;
+      }
+      if (y > pMax) {
+        pMax = y;
+        pMaxIdx = i;
+      }
+    }
+    this.lastStep = lastStep;
+    this.quantum = quantum;
+    this.xPrev = xPrev;
+    if (pMin < this.minY) {
+      this.minY = pMin;
+      this.minIdx = pMinIdx;
+    }
+    if (pMax > this.maxY) {
+      this.maxY = pMax;
+      this.maxIdx = pMaxIdx;
+    }
+    if (pMin < this.cMin) {
+      this.cMin = pMin;
+      this.cMinIdx = pMinIdx;
+    }
+    if (pMax > this.cMax) this.cMax = pMax;
+    this.cN += i - p;
+    return i;
+  }
+
+  /**
+   * Second differences and turning points of the common points [p, q) (|d2| kept in dBuf when
+   * keepD); every second |d2| is a noise sample, put in SAMPLE (its point in SAMPLE_IDX).
+   * Returns the number of samples.
+   */
+  private d2Piece(p: number, q: number, ys: Float64Array, yOff: number, keepD: boolean): number {
+    const yo = yOff | 0;
+    const end = q | 0;
+    const dBuf = this.dBuf;
+    const sample = SAMPLE;
+    const sampleIdx = SAMPLE_IDX;
+    let y1 = +this.y1;
+    let y2 = +this.y2;
+    let nwSkip = this.nwSkip | 0;
+    let cD = this.cD | 0;
+    let cTrip = this.cTrip | 0;
+    let cTurn = this.cTurn | 0;
+    let ns = 0;
+    for (let j = p | 0; j < end; j++) {
+      const y = ys[j - yo];
+      if (y2 === y2 && y1 === y1) {
+        const d = Math.abs(y - 2 * y1 + y2);
+        if (keepD) dBuf[cD++] = d;
+        // as point(), without branches (noise makes them unpredictable): a triple of distinct
+        // neighbours, and a turning point when y1 is above both or below both
+        const trip = +(y1 !== y2) & +(y1 !== y);
+        cTrip += trip;
+        cTurn += trip & (+(y1 > y2) ^ +(y1 < y));
+        if ((nwSkip ^= 1) === 1) {
+          sample[ns] = d;
+          sampleIdx[ns++] = j;
+        }
+      }
+      y2 = y1;
+      y1 = y;
+    }
+    this.y1 = y1;
+    this.y2 = y2;
+    this.nwSkip = nwSkip;
+    this.cD = cD;
+    this.cTrip = cTrip;
+    this.cTurn = cTurn;
+    return ns;
+  }
+
+  /**
+   * The noise samples SAMPLE[0, ns) (at points SAMPLE_IDX): recentSample(d) then the noise
+   * window, as point() does. Appends the points where the noise levels changed to EV_*.
+   */
+  private samples(ns: number): void {
+    if (this.halves) {
+      this.sampleHalves(ns);
+      return;
+    }
+    const nwBuf = this.nwBuf;
+    const nwL = nwBuf.length;
+    const rcBuf = this.rcBuf;
+    const rcL = rcBuf.length;
+    let nwPos = this.nwPos;
+    let rcPos = this.rcPos;
+    let rcN = this.rcN;
+    let rcSince = this.rcSince;
+    let nev = this.nev;
+    for (let k = 0; k < ns; k++) {
+      const d = SAMPLE[k];
+      rcBuf[rcPos] = d;
+      rcPos = rcPos + 1 === rcL ? 0 : rcPos + 1;
+      if (rcN < rcL) rcN++;
+      let changed = false;
+      if (++rcSince >= RECENT_REFRESH && rcN >= rcL >> 1) {
+        rcSince = 0;
+        this.rcN = rcN;
+        this.rcPos = rcPos;
+        this.refreshRecent();
+        changed = true;
+      }
+      nwBuf[nwPos++] = d;
+      if (nwPos === nwL) {
+        this.nwPos = nwPos;
+        this.rcSince = rcSince;
+        this.noiseWindowDone();
+        nwPos = this.nwPos;
+        changed = true;
+      }
+      if (changed) {
+        EV_IDX[nev] = SAMPLE_IDX[k];
+        EV_SPIKE[nev] = this.spikeSigma;
+        EV_THR[nev] = this.divThresholdOf(this.sigma);
+        nev++;
+      }
+    }
+    this.nwPos = nwPos;
+    this.rcPos = rcPos;
+    this.rcN = rcN;
+    this.rcSince = rcSince;
+    this.nev = nev;
+  }
+
+  /**
+   * samples() with the default window (two halves of RECENT_REFRESH samples, see
+   * refreshRecent()). Counting samples from the segment's start, the refreshes fall on the
+   * samples that complete a half and the noise windows on those that complete the window (rcPos
+   * and nwPos are the count modulo the window, rcSince modulo the half): the samples go into
+   * the window a half at most at a time, then the refresh (and the noise window). nwBuf is not
+   * used: the noise window's median is the refresh's.
+   */
+  private sampleHalves(ns: number): void {
+    const rcBuf = this.rcBuf;
+    const L = rcBuf.length | 0;
+    const half = RECENT_REFRESH | 0;
+    const sample = SAMPLE;
+    const n = ns | 0;
+    let nev = this.nev | 0;
+    for (let k = 0; k < n; ) {
+      const rcSince = this.rcSince | 0;
+      const take = Math.min(n - k, half - rcSince);
+      const rcPos = this.rcPos | 0;
+      for (let j = 0; j < take; j++) rcBuf[rcPos + j] = sample[k + j];
+      k += take;
+      this.rcPos = rcPos + take === L ? 0 : rcPos + take;
+      this.rcN = Math.min(L, this.rcN + take);
+      this.nwPos += take;
+      if (rcSince + take < half) {
+        this.rcSince = rcSince + take;
+        continue;
+      }
+      this.rcSince = 0;
+      this.refreshRecent();
+      if (this.nwPos === L) this.noiseWindowDone();
+      EV_IDX[nev] = SAMPLE_IDX[k - 1];
+      EV_SPIKE[nev] = this.spikeSigma;
+      EV_THR[nev] = this.divThresholdOf(this.sigma);
+      nev++;
+    }
+    this.nev = nev;
+  }
+
+  /**
+   * The spike detector and the smoothed level over common points [from, e), with the noise
+   * scale and the threshold in effect at each point (from the events of blockPass). The common
+   * case in a loop of its own; spike() sees the state it would see point by point (the noise
+   * scale and the quantum at that point).
+   */
+  private spikeLevelPass(
+    from: number,
+    e: number,
+    ys: Float64Array,
+    yOff: number,
+    spikeSigma0: number,
+    quantum0: number,
+    xPrev0: number,
+    thr0: number,
+  ): void {
+    const spikesOn = this.spikesOn;
+    const spikeSigmaEnd = this.spikeSigma;
+    const quantumEnd = this.quantum;
+    this.lpSig = spikeSigma0;
+    this.lpThr = thr0;
+    this.lpEv = 0;
+    // the quantum at a point, for spike(): advanced on demand
+    let qPos = from;
+    let quantum = quantum0;
+    let xPrev = xPrev0;
+    let i = from;
+    while (i < e) {
+      if (!spikesOn || (!this.pending && this.base === this.base)) {
+        i = this.spikeLevelRun(i, e, ys, yOff);
+        if (i >= e) break;
+      } else if (this.lpEv < this.nev && EV_IDX[this.lpEv] === i) {
+        this.lpSig = EV_SPIKE[this.lpEv];
+        this.lpThr = EV_THR[this.lpEv++];
+      }
+      // a trigger, a spike in progress or no local level yet: spike() at point i
+      const y = ys[i - yOff];
+      const vals = this.vv;
+      const off = this.vOff;
+      for (; qPos <= i; qPos++) {
+        const x = vals[qPos - off];
+        const dx = Math.abs(x - xPrev);
+        if (dx > 0 && dx < quantum) quantum = dx;
+        xPrev = x;
+      }
+      this.quantum = quantum;
+      this.spikeSigma = this.lpSig;
+      this.yNow = y;
+      this.spike(i);
+      if (this.levelOn) {
+        let level = this.level;
+        level = level === level ? level + this.alphaLvl * (y - level) : y;
+        this.level = level;
+        if (level < this.bestLevel) {
+          this.bestLevel = level;
+          this.bestLevelIdx = i;
+        }
+        if (level <= this.bestLevel + this.lpThr / 2) this.lastNearIdx = i;
+      }
+      i++;
+    }
+    if (spikesOn) {
+      this.spikeSigma = spikeSigmaEnd;
+      this.quantum = quantumEnd;
+    }
+    if (this.levelOn) this.divThreshold = this.lpThr;
+  }
+
+  /**
+   * The common case of spikeLevelPass from `from` on: no spike in progress, no trigger. Returns
+   * where it stopped: `end`, or a point for spike() (its event already taken).
+   */
+  private spikeLevelRun(from: number, end: number, ys: Float64Array, yOff: number): number {
+    const spikesOn = this.spikesOn;
+    const levelOn = this.levelOn;
+    const tailHist = this.tailHist;
+    const evIdx = EV_IDX;
+    const evSpike = EV_SPIKE;
+    const evThr = EV_THR;
+    const yo = yOff | 0;
+    const e = end | 0;
+    const nev = this.nev | 0;
+    const alphaBase = +this.alphaBase;
+    const spikeZ = +this.spikeZ;
+    const clipZ = +this.clipZ;
+    const alphaLvl = +this.alphaLvl;
+    // z / TAIL_BIN === z * perBin exactly: TAIL_BIN is a power of two
+    const perBin = +(1 / TAIL_BIN);
+    const lastBin = TAIL_BINS | 0;
+    const zMax = +(2 * TAIL_BINS);
+    let sig = +this.lpSig;
+    let zSig = spikeZ * sig;
+    let capSig = clipZ * sig;
+    let thr = +this.lpThr;
+    let halfThr = thr / 2;
+    let ev = this.lpEv | 0;
+    let nextEv = ev < nev ? evIdx[ev] : -1;
+    let base = +this.base;
+    let tailN = this.tailN;
+    let level = +this.level;
+    let bestLevel = +this.bestLevel;
+    let bestLevelIdx = this.bestLevelIdx | 0;
+    let lastNearIdx = this.lastNearIdx | 0;
+    let i = from | 0;
+    for (; i < e; i++) {
+      if (i === nextEv) {
+        sig = evSpike[ev];
+        zSig = spikeZ * sig;
+        capSig = clipZ * sig;
+        thr = evThr[ev++];
+        halfThr = thr / 2;
+        nextEv = ev < nev ? evIdx[ev] : -1;
+      }
+      const y = ys[i - yo];
+      if (spikesOn) {
+        const delta = y - base;
+        if (sig === sig) {
+          if (!(delta <= zSig)) break;
+          // tailRecord(delta / sig) without the unpredictable branch on the sign: the bin
+          // truncated to an integer (floor for positive values; the rare far ones clamped first
+          // so that the truncation is exact), negative ones to bin 0 by a mask
+          let zb = (delta / sig) * perBin;
+          if (zb < -1e9) zb = -1;
+          else if (zb > zMax) zb = zMax;
+          let b = zb | 0;
+          b &= ~(b >> 31);
+          tailHist[b > lastBin ? lastBin : b]++;
+          tailN++;
+          base = base + alphaBase * (delta > capSig ? capSig : delta);
+        } else {
+          base = base + alphaBase * delta;
+        }
+      }
+      if (levelOn) {
+        level = level === level ? level + alphaLvl * (y - level) : y;
+        if (level < bestLevel) {
+          bestLevel = level;
+          bestLevelIdx = i;
+        }
+        if (level <= bestLevel + halfThr) lastNearIdx = i;
+      }
+    }
+    this.lpSig = sig;
+    this.lpThr = thr;
+    this.lpEv = ev;
+    this.base = base;
+    this.tailN = tailN;
+    this.level = level;
+    this.bestLevel = bestLevel;
+    this.bestLevelIdx = bestLevelIdx;
+    this.lastNearIdx = lastNearIdx;
+    return i;
+  }
+
+  /** Divergence threshold (y units) for a local noise level. */
+  private divThresholdOf(sig: number): number {
+    let thr = this.divZ * (sig === sig ? sig : this.floor) * this.emaNoise;
+    if (thr < this.divMinLog && this.mode === MODE_LOG) thr = this.divMinLog;
+    return thr;
   }
 
   private point(i: number): void {
@@ -463,9 +955,12 @@ export class SeriesState {
         if ((y1 > y2 && y1 > y) || (y1 < y2 && y1 < y)) this.cTurn++;
       }
       if ((this.nwSkip ^= 1) === 1) {
+        // the recent noise first: a noise window completes on a refresh of the recent noise
+        // (with the default window) and then takes its median from it; the state after both is
+        // the same in either order (spikeSigma is recomputed from both)
+        this.recentSample(d);
         this.nwBuf[this.nwPos++] = d;
         if (this.nwPos === this.nwBuf.length) this.noiseWindowDone();
-        this.recentSample(d);
       }
     }
     this.y2 = y1;
@@ -490,9 +985,7 @@ export class SeriesState {
       let level = this.level;
       level = level === level ? level + this.alphaLvl * (y - level) : y;
       this.level = level;
-      const sig = this.sigma;
-      let thr = this.divZ * (sig === sig ? sig : this.floor) * this.emaNoise;
-      if (thr < this.divMinLog && this.mode === MODE_LOG) thr = this.divMinLog;
+      const thr = this.divThresholdOf(this.sigma);
       this.divThreshold = thr;
       if (level < this.bestLevel) {
         this.bestLevel = level;
@@ -504,15 +997,43 @@ export class SeriesState {
   }
 
   private noiseWindowDone(): void {
-    const m = medianInPlace(this.nwBuf, this.nwPos);
+    // With the default window the noise window is the window of the recent noise refreshed at
+    // this very sample (the same 32 samples): its median is already known.
+    const m = this.halves && this.rcSince === 0 ? this.rcMed : medianInPlace(this.nwBuf, this.nwPos);
     this.nwPos = 0;
     this.cNwSum += m;
     this.cNwN++;
+    // the ring of window medians, also kept sorted (nwSorted): its median without a selection
+    const srt = this.nwSorted;
+    let n = this.nwRingN;
+    if (n === NOISE_RING) {
+      // the median leaving the ring
+      const old = this.nwRing[this.nwRingPos];
+      let r = 0;
+      while (r < n && srt[r] !== old) r++;
+      if (r === n) {
+        // (cannot happen: the ring and its sorted copy hold the same values)
+        srt.set(this.nwRing);
+        srt.sort();
+        r = 0;
+        while (r < n && srt[r] !== old) r++;
+      }
+      for (; r < n - 1; r++) srt[r] = srt[r + 1];
+      n--;
+    }
+    let j = n - 1;
+    while (j >= 0 && srt[j] > m) {
+      srt[j + 1] = srt[j];
+      j--;
+    }
+    srt[j + 1] = m;
+    n++;
     this.nwRing[this.nwRingPos] = m;
     this.nwRingPos = (this.nwRingPos + 1) % NOISE_RING;
-    if (this.nwRingN < NOISE_RING) this.nwRingN++;
-    this.nwTmp.set(this.nwRing);
-    const med = medianInPlace(this.nwTmp, this.nwRingN);
+    this.nwRingN = n;
+    // as medianInPlace: the middle one, or the mean of the two middle ones
+    const k = (n - 1) >>> 1;
+    const med = n % 2 === 1 ? srt[k] : (srt[k] + srt[k + 1]) / 2;
     this.sigma = this.floorSigma(med * D2_TO_SIGMA);
     this.updateSpikeSigma();
   }
@@ -524,8 +1045,31 @@ export class SeriesState {
     if (this.rcN < L) this.rcN++;
     if (++this.rcSince < RECENT_REFRESH || this.rcN < L >> 1) return;
     this.rcSince = 0;
-    this.rcTmp.set(this.rcBuf);
-    this.recentSigma = this.floorSigma(medianInPlace(this.rcTmp, this.rcN) * D2_TO_SIGMA);
+    this.refreshRecent();
+  }
+
+  private refreshRecent(): void {
+    const L = this.rcBuf.length;
+    const rcPos = this.rcPos;
+    let m: number;
+    if (this.halves && (rcPos === 0 || rcPos === RECENT_REFRESH) && (this.rcN === L || this.rcN === RECENT_REFRESH)) {
+      // The window is two halves of RECENT_REFRESH samples, refreshed each time a half is
+      // complete (always so with the default window, see sampleHalves): sort the half just
+      // completed (the other one was sorted at the last refresh), then the median of the two
+      // sorted halves: the same order statistics as medianInPlace over the window.
+      const h = rcPos === 0 ? RECENT_REFRESH : 0;
+      const srt = this.rcSorted;
+      sort16(this.rcBuf, h, srt, h);
+      m =
+        this.rcN === L
+          ? medianOfHalves(srt, 0, RECENT_REFRESH)
+          : (srt[h + (RECENT_REFRESH >> 1) - 1] + srt[h + (RECENT_REFRESH >> 1)]) / 2;
+    } else {
+      this.rcTmp.set(this.rcBuf);
+      m = medianInPlace(this.rcTmp, this.rcN);
+    }
+    this.rcMed = m;
+    this.recentSigma = this.floorSigma(m * D2_TO_SIGMA);
     this.updateSpikeSigma();
   }
 
@@ -849,6 +1393,150 @@ function improves(x: number, best: number, st: DiagnoseSettings): boolean {
   return x < best - st.earlyStopMinDelta;
 }
 
+/**
+ * Sorts src[from, from + 16) into dst[at, at + 16): Batcher's odd-even merge sorting network
+ * (63 compare-exchanges), unrolled so that the 16 values stay in registers, each exchange
+ * without a branch (the comparisons of noise are unpredictable): the pair goes through CE and
+ * comes back in order. About three times faster than an insertion sort here.
+ */
+function sort16(src: Float64Array, from: number, dst: Float64Array, at: number): void {
+  const f = from | 0;
+  const ce = CE;
+  let s = 0;
+  let v0 = src[f + 0];
+  let v1 = src[f + 1];
+  let v2 = src[f + 2];
+  let v3 = src[f + 3];
+  let v4 = src[f + 4];
+  let v5 = src[f + 5];
+  let v6 = src[f + 6];
+  let v7 = src[f + 7];
+  let v8 = src[f + 8];
+  let v9 = src[f + 9];
+  let v10 = src[f + 10];
+  let v11 = src[f + 11];
+  let v12 = src[f + 12];
+  let v13 = src[f + 13];
+  let v14 = src[f + 14];
+  let v15 = src[f + 15];
+  s = +(v1 < v0); ce[0] = v0; ce[1] = v1; v0 = ce[s]; v1 = ce[1 - s];
+  s = +(v3 < v2); ce[0] = v2; ce[1] = v3; v2 = ce[s]; v3 = ce[1 - s];
+  s = +(v5 < v4); ce[0] = v4; ce[1] = v5; v4 = ce[s]; v5 = ce[1 - s];
+  s = +(v7 < v6); ce[0] = v6; ce[1] = v7; v6 = ce[s]; v7 = ce[1 - s];
+  s = +(v9 < v8); ce[0] = v8; ce[1] = v9; v8 = ce[s]; v9 = ce[1 - s];
+  s = +(v11 < v10); ce[0] = v10; ce[1] = v11; v10 = ce[s]; v11 = ce[1 - s];
+  s = +(v13 < v12); ce[0] = v12; ce[1] = v13; v12 = ce[s]; v13 = ce[1 - s];
+  s = +(v15 < v14); ce[0] = v14; ce[1] = v15; v14 = ce[s]; v15 = ce[1 - s];
+  s = +(v2 < v0); ce[0] = v0; ce[1] = v2; v0 = ce[s]; v2 = ce[1 - s];
+  s = +(v3 < v1); ce[0] = v1; ce[1] = v3; v1 = ce[s]; v3 = ce[1 - s];
+  s = +(v6 < v4); ce[0] = v4; ce[1] = v6; v4 = ce[s]; v6 = ce[1 - s];
+  s = +(v7 < v5); ce[0] = v5; ce[1] = v7; v5 = ce[s]; v7 = ce[1 - s];
+  s = +(v10 < v8); ce[0] = v8; ce[1] = v10; v8 = ce[s]; v10 = ce[1 - s];
+  s = +(v11 < v9); ce[0] = v9; ce[1] = v11; v9 = ce[s]; v11 = ce[1 - s];
+  s = +(v14 < v12); ce[0] = v12; ce[1] = v14; v12 = ce[s]; v14 = ce[1 - s];
+  s = +(v15 < v13); ce[0] = v13; ce[1] = v15; v13 = ce[s]; v15 = ce[1 - s];
+  s = +(v2 < v1); ce[0] = v1; ce[1] = v2; v1 = ce[s]; v2 = ce[1 - s];
+  s = +(v6 < v5); ce[0] = v5; ce[1] = v6; v5 = ce[s]; v6 = ce[1 - s];
+  s = +(v10 < v9); ce[0] = v9; ce[1] = v10; v9 = ce[s]; v10 = ce[1 - s];
+  s = +(v14 < v13); ce[0] = v13; ce[1] = v14; v13 = ce[s]; v14 = ce[1 - s];
+  s = +(v4 < v0); ce[0] = v0; ce[1] = v4; v0 = ce[s]; v4 = ce[1 - s];
+  s = +(v5 < v1); ce[0] = v1; ce[1] = v5; v1 = ce[s]; v5 = ce[1 - s];
+  s = +(v6 < v2); ce[0] = v2; ce[1] = v6; v2 = ce[s]; v6 = ce[1 - s];
+  s = +(v7 < v3); ce[0] = v3; ce[1] = v7; v3 = ce[s]; v7 = ce[1 - s];
+  s = +(v12 < v8); ce[0] = v8; ce[1] = v12; v8 = ce[s]; v12 = ce[1 - s];
+  s = +(v13 < v9); ce[0] = v9; ce[1] = v13; v9 = ce[s]; v13 = ce[1 - s];
+  s = +(v14 < v10); ce[0] = v10; ce[1] = v14; v10 = ce[s]; v14 = ce[1 - s];
+  s = +(v15 < v11); ce[0] = v11; ce[1] = v15; v11 = ce[s]; v15 = ce[1 - s];
+  s = +(v4 < v2); ce[0] = v2; ce[1] = v4; v2 = ce[s]; v4 = ce[1 - s];
+  s = +(v5 < v3); ce[0] = v3; ce[1] = v5; v3 = ce[s]; v5 = ce[1 - s];
+  s = +(v12 < v10); ce[0] = v10; ce[1] = v12; v10 = ce[s]; v12 = ce[1 - s];
+  s = +(v13 < v11); ce[0] = v11; ce[1] = v13; v11 = ce[s]; v13 = ce[1 - s];
+  s = +(v2 < v1); ce[0] = v1; ce[1] = v2; v1 = ce[s]; v2 = ce[1 - s];
+  s = +(v4 < v3); ce[0] = v3; ce[1] = v4; v3 = ce[s]; v4 = ce[1 - s];
+  s = +(v6 < v5); ce[0] = v5; ce[1] = v6; v5 = ce[s]; v6 = ce[1 - s];
+  s = +(v10 < v9); ce[0] = v9; ce[1] = v10; v9 = ce[s]; v10 = ce[1 - s];
+  s = +(v12 < v11); ce[0] = v11; ce[1] = v12; v11 = ce[s]; v12 = ce[1 - s];
+  s = +(v14 < v13); ce[0] = v13; ce[1] = v14; v13 = ce[s]; v14 = ce[1 - s];
+  s = +(v8 < v0); ce[0] = v0; ce[1] = v8; v0 = ce[s]; v8 = ce[1 - s];
+  s = +(v9 < v1); ce[0] = v1; ce[1] = v9; v1 = ce[s]; v9 = ce[1 - s];
+  s = +(v10 < v2); ce[0] = v2; ce[1] = v10; v2 = ce[s]; v10 = ce[1 - s];
+  s = +(v11 < v3); ce[0] = v3; ce[1] = v11; v3 = ce[s]; v11 = ce[1 - s];
+  s = +(v12 < v4); ce[0] = v4; ce[1] = v12; v4 = ce[s]; v12 = ce[1 - s];
+  s = +(v13 < v5); ce[0] = v5; ce[1] = v13; v5 = ce[s]; v13 = ce[1 - s];
+  s = +(v14 < v6); ce[0] = v6; ce[1] = v14; v6 = ce[s]; v14 = ce[1 - s];
+  s = +(v15 < v7); ce[0] = v7; ce[1] = v15; v7 = ce[s]; v15 = ce[1 - s];
+  s = +(v8 < v4); ce[0] = v4; ce[1] = v8; v4 = ce[s]; v8 = ce[1 - s];
+  s = +(v9 < v5); ce[0] = v5; ce[1] = v9; v5 = ce[s]; v9 = ce[1 - s];
+  s = +(v10 < v6); ce[0] = v6; ce[1] = v10; v6 = ce[s]; v10 = ce[1 - s];
+  s = +(v11 < v7); ce[0] = v7; ce[1] = v11; v7 = ce[s]; v11 = ce[1 - s];
+  s = +(v4 < v2); ce[0] = v2; ce[1] = v4; v2 = ce[s]; v4 = ce[1 - s];
+  s = +(v5 < v3); ce[0] = v3; ce[1] = v5; v3 = ce[s]; v5 = ce[1 - s];
+  s = +(v8 < v6); ce[0] = v6; ce[1] = v8; v6 = ce[s]; v8 = ce[1 - s];
+  s = +(v9 < v7); ce[0] = v7; ce[1] = v9; v7 = ce[s]; v9 = ce[1 - s];
+  s = +(v12 < v10); ce[0] = v10; ce[1] = v12; v10 = ce[s]; v12 = ce[1 - s];
+  s = +(v13 < v11); ce[0] = v11; ce[1] = v13; v11 = ce[s]; v13 = ce[1 - s];
+  s = +(v2 < v1); ce[0] = v1; ce[1] = v2; v1 = ce[s]; v2 = ce[1 - s];
+  s = +(v4 < v3); ce[0] = v3; ce[1] = v4; v3 = ce[s]; v4 = ce[1 - s];
+  s = +(v6 < v5); ce[0] = v5; ce[1] = v6; v5 = ce[s]; v6 = ce[1 - s];
+  s = +(v8 < v7); ce[0] = v7; ce[1] = v8; v7 = ce[s]; v8 = ce[1 - s];
+  s = +(v10 < v9); ce[0] = v9; ce[1] = v10; v9 = ce[s]; v10 = ce[1 - s];
+  s = +(v12 < v11); ce[0] = v11; ce[1] = v12; v11 = ce[s]; v12 = ce[1 - s];
+  s = +(v14 < v13); ce[0] = v13; ce[1] = v14; v13 = ce[s]; v14 = ce[1 - s];
+  const a = at | 0;
+  dst[a + 0] = v0;
+  dst[a + 1] = v1;
+  dst[a + 2] = v2;
+  dst[a + 3] = v3;
+  dst[a + 4] = v4;
+  dst[a + 5] = v5;
+  dst[a + 6] = v6;
+  dst[a + 7] = v7;
+  dst[a + 8] = v8;
+  dst[a + 9] = v9;
+  dst[a + 10] = v10;
+  dst[a + 11] = v11;
+  dst[a + 12] = v12;
+  dst[a + 13] = v13;
+  dst[a + 14] = v14;
+  dst[a + 15] = v15;
+}
+
+/**
+ * Median of the 32 values of two sorted halves s[a, a + 16) and s[b, b + 16): the mean of the
+ * 16th and 17th smallest, as medianInPlace computes it.
+ */
+function medianOfHalves(s: Float64Array, a: number, b: number): number {
+  const a0 = a | 0;
+  const b1 = (b + 15) | 0;
+  // i = how many of the 16 smallest come from the first half A (ties: A first): the number of
+  // i in [0, 16) with A[i] <= B[15 - i] (true, then false: A[i] rises, B[15 - i] falls), by a
+  // bisection without branches (the comparisons of noise are unpredictable)
+  let i = 0;
+  i += 8 & -+(s[a0 + i + 7] <= s[b1 - (i + 7)]);
+  i += 4 & -+(s[a0 + i + 3] <= s[b1 - (i + 3)]);
+  i += 2 & -+(s[a0 + i + 1] <= s[b1 - (i + 1)]);
+  i += 1 & -+(s[a0 + i] <= s[b1 - i]);
+  i += +(i === 15) & +(s[a0 + 15] <= s[b1 - 15]);
+  // the 16th smallest: the later of the two halves' last ones taken; the 17th: the smaller of
+  // their next ones (through CE: no branch)
+  const ce = CE;
+  ce[0] = i > 0 ? s[a0 + i - 1] : -Infinity;
+  ce[1] = i < 16 ? s[b1 - i] : -Infinity;
+  const lo = ce[+(ce[1] > ce[0])];
+  ce[0] = i < 16 ? s[a0 + i] : Infinity;
+  ce[1] = i > 0 ? s[b1 + 1 - i] : Infinity;
+  const hi = ce[+(ce[1] < ce[0])];
+  return (lo + hi) / 2;
+}
+
+/** LOGS[0, n) = log(vals[from, from + n)). */
+function logBlock(vals: Float64Array, from: number, n: number): void {
+  const lg = LOGS;
+  const at = from | 0;
+  const len = n | 0;
+  for (let j = 0; j < len; j++) lg[j] = Math.log(vals[at + j]);
+}
+
 function grow(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
   b.set(a);
@@ -866,3 +1554,13 @@ function max2(a: number, b: number): number {
   if (b !== b) return a;
   return a > b ? a : b;
 }
+
+/**
+ * One SeriesState for the life of the module. V8 drops the hidden classes of a class whose
+ * instances are all gone (at a garbage collection), and with them the compiled code of every
+ * method above: without this, between two diagnoses everything would be compiled again, and the
+ * next diagnosis would start in the interpreter. (Fields whose representation would change on
+ * the way are doubles from the start for the same reason, see pPeakY.)
+ */
+const keepCompiled: SeriesState[] = [];
+keepCompiled.push(new SeriesState(new Series('', 'train_loss'), resolveSettings({})));
