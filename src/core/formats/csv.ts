@@ -803,19 +803,26 @@ export class CsvParser implements LogParser {
     this.haveStep = true;
     this.rowIndex++;
     const isData = this.isData;
-    let first = true;
+    const cs = this.colSeries;
+    const bStep = this.bStep;
+    const bVal = this.bVal;
+    const bLine = this.bLine;
+    const bCnt = this.bCnt;
+    const cap = this.bCap;
     for (let i = 0; i < ncols; i++) {
       if (has[i] !== id || isData[i] !== 1) continue;
-      if (this.colSeries[i] === undefined) this.colSeries[i] = seriesOf(this.run, this.seriesNames[i]);
-      const k = this.bCnt[i];
-      const at = i * this.bCap + k;
-      this.bStep[at] = step;
-      this.bVal[at] = vals[i];
-      this.bLine[at] = line;
-      this.bCnt[i] = k + 1;
-      if (k + 1 === this.bCap) this.flushCol(i);
-      if (first && restart) restart.series = this.colSeries[i]!.name;
-      first = false;
+      if (cs[i] === undefined) cs[i] = seriesOf(this.run, this.seriesNames[i]);
+      if (restart) {
+        restart.series = cs[i]!.name;
+        restart = null;
+      }
+      const k = bCnt[i];
+      const at = i * cap + k;
+      bStep[at] = step;
+      bVal[at] = vals[i];
+      bLine[at] = line;
+      bCnt[i] = k + 1;
+      if (k + 1 === cap) this.flushCol(i);
     }
   }
 
