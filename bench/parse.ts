@@ -3,6 +3,7 @@
  * CLI does), then print JSON with throughput, points and memory. Run by bench/run.mjs.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyzeRuns } from '../src/core/analyze';
 import { loadPaths } from '../src/core/load';
 import { pointCount } from '../src/core/model';
@@ -15,11 +16,15 @@ async function main(): Promise<void> {
   gc?.();
   const before = process.memoryUsage();
   const t0 = performance.now();
-  const r = await loadPaths([file]);
+  // `MODE-1thread` reads on one thread; otherwise large CSV / JSON lines use the worker of
+  // dist/ (npm run bench builds it first).
+  const oneThread = mode.endsWith('-1thread');
+  const script = path.resolve(__dirname, '../../dist/parse-worker.js');
+  const r = await loadPaths([file], { threads: oneThread ? false : { script } });
   const t1 = performance.now();
   let findings = -1;
   let analyzeMs = 0;
-  if (mode === 'analyze') {
+  if (mode.startsWith('analyze')) {
     const a0 = performance.now();
     findings = analyzeRuns(r.runs).length;
     analyzeMs = performance.now() - a0;

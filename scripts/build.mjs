@@ -1,5 +1,5 @@
 // One esbuild script, one entry per runtime: extension host (node/cjs, vscode external),
-// CLI (node/cjs) and webview (browser/iife).
+// CLI (node/cjs), the parse worker (node/cjs) and webview (browser/iife).
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 
@@ -23,6 +23,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    // The worker thread that reads the second half of a large log (src/core/parallel.ts).
+    ...common,
+    entryPoints: ['src/core/partWorker.ts'],
+    outfile: 'dist/parse-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

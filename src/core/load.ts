@@ -7,10 +7,20 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createParser } from './formats';
+import { createParser, type StreamFormat } from './formats';
 import { detectFormat, SNIFF_BYTES } from './formats/detect';
 import { findMlflowRuns, isMlflowStore, readMlflowRun } from './formats/mlflow';
+import { isSplitReader } from './formats/split';
 import { createRun, type Run, seriesOf } from './model';
+import {
+  defaultWorkerScript,
+  planSplit,
+  SPLIT_FORMATS,
+  SPLIT_MIN_BYTES,
+  startPart,
+  type PartRead,
+  type ThreadOptions,
+} from './parallel';
 
 export interface LoadProblem {
   source: string;
@@ -30,6 +40,11 @@ export interface LoadOptions {
   chunkSize?: number;
   /** Maximum directory depth to walk. */
   maxDepth?: number;
+  /**
+   * Reading large CSV / JSON-lines files on two threads (on by default where the worker script
+   * is next to the bundle and there are two cores; `false` or LOSS_LENS_THREADS=1: one thread).
+   */
+  threads?: ThreadOptions | false;
 }
 
 const CHUNK = 1 << 20;
@@ -138,17 +153,36 @@ export async function readLogFile(
     const det = detectFormat(head.subarray(0, n), path.basename(file));
     if (!det.ok) return { runs: [], problem: det.message };
     const parser = createParser(det.format, { source: file, name: runName(file) });
+    const part = startSplit(fd, file, det.format, parser, opts);
     const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
     let pos = 0;
+    let stopAt = part ? part.job.split : Infinity;
     for (;;) {
-      const got = fs.readSync(fd, buf, 0, buf.length, pos);
-      if (got <= 0) break;
+      const got = fs.readSync(fd, buf, 0, Math.min(buf.length, stopAt - pos), pos);
+      if (got <= 0) {
+        if (part && pos === stopAt) {
+          // The worker read the rest: join its part, or read on here when it cannot be joined.
+          const r = await part.result;
+          part.stop();
+          const joined = r.ok && isSplitReader(parser) && parser.splitAbsorb(r.part);
+          part.onSplit?.(file, joined ? 'joined' : r.ok ? 'refused: the states at the split differ' : r.why);
+          if (joined) {
+            const size = fs.fstatSync(fd).size;
+            progress(Math.max(0, size - pos), file);
+            break;
+          }
+          stopAt = Infinity;
+          continue;
+        }
+        break;
+      }
       parser.push(buf.subarray(0, got));
       pos += got;
       progress(got, file);
       // Let a progress display and other work breathe on very large files.
       if ((pos & ((64 << 20) - 1)) < got) await yieldToLoop();
     }
+    part?.stop();
     parser.end();
     for (const r of parser.runs) for (const s of r.series.values()) s.trim();
     return { runs: parser.runs };
@@ -157,6 +191,29 @@ export async function readLogFile(
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Start reading the second half of a large CSV / JSON-lines file on a worker thread. */
+function startSplit(
+  fd: number,
+  file: string,
+  format: StreamFormat,
+  parser: object,
+  opts: LoadOptions,
+): (PartRead & { onSplit?: ThreadOptions['onSplit'] }) | undefined {
+  if (opts.threads === false || !SPLIT_FORMATS.has(format) || !isSplitReader(parser)) return undefined;
+  const t: ThreadOptions = { ...opts.threads };
+  if (!t.inProcess) t.script ??= defaultWorkerScript();
+  if (!t.script && !t.inProcess) return undefined;
+  const size = fs.fstatSync(fd).size;
+  if (size < (t.minBytes ?? SPLIT_MIN_BYTES)) return undefined;
+  const plan = planSplit(fd, size, t);
+  if (!plan) {
+    t.onSplit?.(file, 'no line break where a split is needed');
+    return undefined;
+  }
+  const read = startPart({ ...plan, file, format, source: file, name: runName(file) }, t);
+  return { ...read, onSplit: t.onSplit };
 }
 
 /**

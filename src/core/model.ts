@@ -35,6 +35,13 @@ const CHUNK_MASK = CHUNK - 1;
  * memory per point at its minimum on very large logs (see `npm run bench`).
  */
 abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
+  /**
+   * Arrays adopted whole (another thread's part of a file, see `adopt`), before the base; their
+   * cumulative ends in segEnds. Empty in the usual case.
+   */
+  protected segs: A[] = [];
+  protected segEnds: number[] = [];
+  protected segTotal = 0;
   /** Consolidated prefix (exact size). */
   protected base: A;
   /** Full chunks after the base, each CHUNK long. */
@@ -75,7 +82,84 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
     for (let i = 0; i < n; i++) this.push(v);
   }
 
+  /** Append whole arrays without copying them (they belong to this array from now on). */
+  adopt(parts: A[]): void {
+    const segs = this.segs;
+    if (this.base.length) segs.push(this.base);
+    for (const c of this.full) segs.push(c);
+    if (this.tailLen) segs.push(this.tail.slice(0, this.tailLen) as A);
+    for (const p of parts) {
+      if (p.length) segs.push(p);
+      this.length += p.length;
+    }
+    this.base = this.alloc(0);
+    this.full = [];
+    this.tail = this.alloc(4);
+    this.tailLen = 0;
+    this.segEnds = [];
+    let end = 0;
+    for (const g of segs) this.segEnds.push((end += g.length));
+    this.segTotal = end;
+  }
+
+  /** The stored values [from, length) as views of the storage, in order (no copy). */
+  viewsFrom(from: number): A[] {
+    const out: A[] = [];
+    this.eachPart((a, start) => {
+      const end = start + a.length;
+      if (end > from) out.push(from > start ? (a.subarray(from - start) as A) : a);
+    });
+    return out;
+  }
+
+  /** A copy of the values [from, to) as one new array. */
+  copyRange(from: number, to: number): A {
+    const out = this.alloc(Math.max(0, to - from));
+    this.eachPart((a, start) => {
+      const lo = Math.max(from, start);
+      const hi = Math.min(to, start + a.length);
+      if (hi > lo) out.set(a.subarray(lo - start, hi - start), lo - from);
+    });
+    return out;
+  }
+
+  /** Every stored stretch in order, with the index of its first value. */
+  private eachPart(f: (a: A, start: number) => void): void {
+    let at = 0;
+    for (const g of this.segs) {
+      f(g, at);
+      at += g.length;
+    }
+    f(this.base, at);
+    at += this.base.length;
+    for (const c of this.full) {
+      f(c, at);
+      at += c.length;
+    }
+    f(this.tail.subarray(0, this.tailLen) as A, at);
+  }
+
+  /** Index of the adopted array that holds value i (i < segTotal). */
+  private segOf(i: number): number {
+    const ends = this.segEnds;
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] > i) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   get(i: number): number {
+    if (this.segTotal !== 0) {
+      if (i < this.segTotal) {
+        const k = this.segOf(i);
+        return this.segs[k][k === 0 ? i : i - this.segEnds[k - 1]];
+      }
+      i -= this.segTotal;
+    }
     const j = i - this.base.length;
     if (j < 0) return this.base[i];
     const c = j >> CHUNK_BITS;
@@ -83,6 +167,14 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
   }
 
   set(i: number, v: number): void {
+    if (this.segTotal !== 0) {
+      if (i < this.segTotal) {
+        const k = this.segOf(i);
+        this.segs[k][k === 0 ? i : i - this.segEnds[k - 1]] = v;
+        return;
+      }
+      i -= this.segTotal;
+    }
     const j = i - this.base.length;
     if (j < 0) {
       this.base[i] = v;
@@ -99,12 +191,12 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
 
   /** True when `view()` costs nothing (the values are already one array). */
   get contiguous(): boolean {
-    return this.full.length === 0 && this.tailLen === 0;
+    return this.segTotal === 0 && this.full.length === 0 && this.tailLen === 0;
   }
 
   /** A contiguous view of all values (consolidates chunks; invalidated by the next push). */
   view(): A {
-    if (this.full.length === 0 && this.tailLen === 0) return this.base;
+    if (this.segTotal === 0 && this.full.length === 0 && this.tailLen === 0) return this.base;
     this.consolidate();
     return this.base;
   }
@@ -130,7 +222,9 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
   }
 
   get byteLength(): number {
-    return (this.base.length + this.full.length * CHUNK + this.tail.length) * this.base.BYTES_PER_ELEMENT;
+    let adopted = 0;
+    for (const g of this.segs) adopted += g.buffer.byteLength;
+    return adopted + (this.base.length + this.full.length * CHUNK + this.tail.length) * this.base.BYTES_PER_ELEMENT;
   }
 
   protected growTail(): void {
@@ -146,15 +240,17 @@ abstract class ChunkedArray<A extends Float64Array | Uint32Array> {
   }
 
   private consolidate(): void {
-    if (this.full.length === 0 && this.tailLen === 0) return;
-    const out = this.alloc(this.length);
-    out.set(this.base, 0);
-    let at = this.base.length;
-    for (const c of this.full) {
-      out.set(c, at);
-      at += c.length;
+    if (this.segTotal === 0 && this.full.length === 0 && this.tailLen === 0) return;
+    let out: A;
+    if (this.segs.length === 1 && this.base.length === 0 && this.full.length === 0 && this.tailLen === 0) {
+      out = this.segs[0]; // one adopted array and nothing else: it is the view
+    } else {
+      out = this.alloc(this.length);
+      this.eachPart((a, start) => out.set(a, start));
     }
-    out.set(this.tail.subarray(0, this.tailLen), at);
+    this.segs = [];
+    this.segEnds = [];
+    this.segTotal = 0;
     this.base = out;
     this.full = [];
     this.tailLen = 0;
@@ -277,6 +373,60 @@ export class Series {
     } else {
       this.lines?.appendFill(0, n);
     }
+  }
+
+  /**
+   * Append points read elsewhere (another thread's part of a file, as arrays that become this
+   * series' own), exactly as calls of `push(steps[i], values[i], walls[i] (NaN: none),
+   * lines[i] + lineOffset (0: none))` would.
+   */
+  appendPart(
+    steps: Float64Array[],
+    values: Float64Array[],
+    walls: Float64Array[] | undefined,
+    lines: Uint32Array[] | undefined,
+    lineOffset: number,
+    counts: { restartsAfterFirst: number; nonFinite: number },
+  ): void {
+    let n = 0;
+    for (const v of values) n += v.length;
+    if (n === 0) return;
+    const len = this.values.length;
+    // Counted by the reader of the part, except the first point against what precedes it here.
+    const nonEmpty = steps.filter(a => a.length > 0);
+    const first = nonEmpty[0][0];
+    const lastArr = nonEmpty[nonEmpty.length - 1];
+    if (first < this.prevStep) this.restarts++;
+    this.restarts += counts.restartsAfterFirst;
+    this.nonFinite += counts.nonFinite;
+    this.prevStep = lastArr[lastArr.length - 1];
+    this.steps.adopt(steps);
+    this.values.adopt(values);
+    if (walls && !this.wallTimes && walls.some(a => a.some(w => !Number.isNaN(w)))) {
+      this.wallTimes = new GrowableF64(Math.max(16, len + n));
+      this.wallTimes.appendFill(NaN, len);
+    }
+    if (this.wallTimes) {
+      if (walls) this.wallTimes.adopt(walls);
+      else this.wallTimes.appendFill(NaN, n);
+    }
+    if (lines && !this.lines && lines.some(a => a.some(l => l !== 0))) {
+      this.lines = new GrowableU32(Math.max(16, len + n));
+      this.lines.appendFill(0, len);
+    }
+    if (this.lines) {
+      if (lines) {
+        if (lineOffset !== 0) {
+          for (const a of lines) for (let i = 0; i < a.length; i++) if (a[i] !== 0) a[i] += lineOffset;
+        }
+        this.lines.adopt(lines);
+      } else this.lines.appendFill(0, n);
+    }
+  }
+
+  /** The step of the last push (what the next point's step is compared with for restarts). */
+  get lastPushedStep(): number {
+    return this.prevStep;
   }
 
   firstStep(): number {

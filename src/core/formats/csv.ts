@@ -33,6 +33,7 @@ import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Ser
 import { NUM_OUT, scanDecimal } from './bytenum';
 import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
 import { parseNumber } from './numbers';
+import { absorbPart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
 import { Utf8Stream } from './utf8';
 
@@ -56,7 +57,7 @@ const NONE = Number.MAX_SAFE_INTEGER;
 
 type Restart = Extract<RunEvent, { type: 'restart' }>;
 
-export class CsvParser implements LogParser {
+export class CsvParser implements LogParser, SplitReader {
   readonly format = 'csv' as const;
   readonly runs: Run[];
   private readonly run: Run;
@@ -130,10 +131,73 @@ export class CsvParser implements LogParser {
   private firstRepeatLine = 0;
   private repeatNote: { type: 'note'; message: string } | null = null;
   private ended = false;
+  /** Reading a later part of the file on another thread (see split.ts). */
+  private marker: SplitMarker | null = null;
+  private markRows = 0;
+  private markNames = '';
 
   constructor(opts: ParserOptions) {
     this.run = createRun(opts.source, this.format, opts.name);
     this.runs = [this.run];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Split reading (split.ts)
+
+  splitKey(): string | null {
+    if (this.ended || !this.names || this.headerPending || this.quoted || this.skipping) return null;
+    if (this.byteMode ? this.bcarryLen !== 0 : this.carry.length !== 0) return null;
+    if (this.decoder.pending()) return null;
+    // Steps from the row index are shifted on joining; a step column not seen yet is not.
+    if (this.stepCol >= 0 && !this.haveStep) return null;
+    return JSON.stringify([
+      this.delim,
+      this.names,
+      this.seriesNames,
+      Array.from(this.parse),
+      Array.from(this.isData),
+      this.stepCol,
+      this.stepName,
+      this.allNames,
+      this.haveStep,
+      this.stepCol < 0 ? 'rows' : numKey(this.lastStep),
+    ]);
+  }
+
+  splitMark(): string | null {
+    this.flush();
+    const key = this.splitKey();
+    if (key === null) return null;
+    this.marker = new SplitMarker(this.run, key, this.line);
+    this.markRows = this.rowIndex;
+    this.markNames = JSON.stringify([this.names, this.allNames]);
+    return key;
+  }
+
+  splitExport(): SplitPart | null {
+    if (!this.marker || !this.ended) return null;
+    // A header replaced after the split: not joinable.
+    if (JSON.stringify([this.names, this.allNames]) !== this.markNames) return null;
+    return this.marker.export({
+      rowsAtMark: this.markRows,
+      rows: this.rowIndex - this.markRows,
+      lines: this.line - this.marker.line,
+      lastStep: this.lastStep,
+    });
+  }
+
+  splitAbsorb(part: SplitPart): boolean {
+    if (this.ended || this.splitKey() !== part.key) return false;
+    this.flush();
+    const stepShift = this.stepCol < 0 ? this.rowIndex - part.extra.rowsAtMark : 0;
+    if (!absorbPart(this.run, part, this.line - part.line, stepShift)) return false;
+    this.rowIndex += part.extra.rows;
+    this.line += part.extra.lines;
+    this.lastStep = part.extra.lastStep + stepShift;
+    this.ended = true;
+    this.orderSeries();
+    for (const s of this.run.series.values()) s.trim();
+    return true;
   }
 
   push(chunk: Uint8Array): void {

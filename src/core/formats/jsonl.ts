@@ -36,6 +36,7 @@
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
 import { NUM_OUT, scanJsonNumber } from './bytenum';
 import { parseJsonTolerant, stringNumber } from './json5ish';
+import { absorbPart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
 import { Utf8Stream } from './utf8';
 
@@ -80,7 +81,7 @@ class KeyInfo {
 
 type Restart = Extract<RunEvent, { type: 'restart' }>;
 
-export class JsonLinesParser implements LogParser {
+export class JsonLinesParser implements LogParser, SplitReader {
   readonly format = 'jsonl' as const;
   readonly runs: Run[];
   private readonly run: Run;
@@ -132,10 +133,52 @@ export class JsonLinesParser implements LogParser {
   private docLine = 0;
   private docOverflow = false;
   private sawContent = false;
+  /** Reading a later part of the file on another thread (see split.ts). */
+  private marker: SplitMarker | null = null;
+  private markRecords = 0;
 
   constructor(opts: ParserOptions) {
     this.run = createRun(opts.source, this.format, opts.name);
     this.runs = [this.run];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Split reading (split.ts)
+
+  splitKey(): string | null {
+    if (this.ended || !this.sawContent || this.doc || this.dropping || this.decoder.pending()) return null;
+    if (this.byteMode ? this.bcarryLen !== 0 : this.pending.length !== 0) return null;
+    // Steps from the record index, and MMEngine's epoch map, are more than a key can carry.
+    if (!this.stepKeySeen || this.mmEpochBased) return null;
+    return JSON.stringify([this.haveStep, numKey(this.lastStep), this.prefixNote]);
+  }
+
+  splitMark(): string | null {
+    const key = this.splitKey();
+    if (key === null) return null;
+    this.marker = new SplitMarker(this.run, key, this.lineNo);
+    this.markRecords = this.records;
+    return key;
+  }
+
+  splitExport(): SplitPart | null {
+    if (!this.marker || !this.ended) return null;
+    return this.marker.export({
+      records: this.records - this.markRecords,
+      lines: this.lineNo - this.marker.line,
+      lastStep: this.lastStep,
+    });
+  }
+
+  splitAbsorb(part: SplitPart): boolean {
+    if (this.ended || this.splitKey() !== part.key) return false;
+    if (!absorbPart(this.run, part, this.lineNo - part.line)) return false;
+    this.records += part.extra.records;
+    this.lineNo += part.extra.lines;
+    this.lastStep = part.extra.lastStep;
+    this.ended = true;
+    for (const s of this.run.series.values()) s.trim();
+    return true;
   }
 
   push(chunk: Uint8Array): void {

@@ -1,0 +1,176 @@
+/**
+ * Reading one file on two threads: the main thread reads the file up to a line boundary S as
+ * usual, while a worker reads [S, end) with a parser of its own and hands over what it read
+ * (a `SplitPart`). The worker's parser first reads the file's opening lines and the lines just
+ * before S (so it knows the header, the step column, the last step), then notes its state at
+ * S: the *split key*. A parser's split key holds everything that decides how the bytes after S
+ * are read (counters such as line numbers excepted, which are shifted on joining). The main
+ * thread joins the part only when its own key at S is the same string; the parser is a
+ * deterministic function of its state and the bytes, so the joined result is then exactly the
+ * one a single thread would have read. Anything else (a different key, a worker error, a part
+ * in which something happened that a key cannot carry: an event, a header change) means the
+ * main thread simply reads on from S itself.
+ *
+ * Pure TypeScript (no Node APIs): the threads and the file access are in load.ts / parallel.ts.
+ */
+import { Series, type Role, type Run } from '../model';
+
+/** The points one series got after the split. */
+export interface PartSeries {
+  name: string;
+  role: Role;
+  /** The series was created after the split (it did not exist at S in the worker). */
+  created: boolean;
+  /** The points as consecutive arrays (the worker's storage, handed over without a copy). */
+  steps: Float64Array[];
+  values: Float64Array[];
+  /** Wall times (NaN: none), when the series has them. */
+  walls?: Float64Array[];
+  /** Source lines in the worker's numbering (0: none), when the series has them. */
+  lines?: Uint32Array[];
+  /** Step decreases between consecutive points of the part (the first point not counted). */
+  restartsAfterFirst: number;
+  /** NaN / +-Inf values among the part's points. */
+  nonFinite: number;
+}
+
+/** What a worker read from the split to the end of the file. */
+export interface SplitPart {
+  /** The worker parser's split key at S. */
+  key: string;
+  /** The worker parser's line counter at S (the line S starts). */
+  line: number;
+  series: PartSeries[];
+  /** Parser-specific counters and end state (rows read, last step, ...). */
+  extra: Record<string, number>;
+}
+
+/** A parser whose reading can be split at a line boundary (CSV, JSON lines). */
+export interface SplitReader {
+  /**
+   * The state that decides how the bytes from here on are read, as a string; null when the
+   * parser is not at a point where a part can be joined (inside a record, no header yet,
+   * state a key does not carry). Only called between pushes, at a line boundary.
+   */
+  splitKey(): string | null;
+  /** Worker: the split is here; remember the run as it is. Returns the split key (or null). */
+  splitMark(): string | null;
+  /** Worker, after `end()`: what was read after the mark, or null when it cannot be joined. */
+  splitExport(): SplitPart | null;
+  /**
+   * Main thread, at S with `splitKey() === part.key`: take the part's points as if read here
+   * and finish the run (as `end()` would). False (nothing changed) when it cannot be joined.
+   */
+  splitAbsorb(part: SplitPart): boolean;
+}
+
+export function isSplitReader(p: object): p is SplitReader {
+  return typeof (p as Partial<SplitReader>).splitKey === 'function';
+}
+
+/** A key part for a double that keeps -0, NaN and infinities apart. */
+export function numKey(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/**
+ * The worker side's memory of the run at the split: series lengths and last points, events
+ * and meta, so that the export can take what came after and refuse a part that changed
+ * anything before the split.
+ */
+export class SplitMarker {
+  private readonly lens = new Map<string, number>();
+  private readonly lastPoints = new Map<string, string>();
+  private readonly roles = new Map<string, Role>();
+  private readonly counts = new Map<string, [restarts: number, nonFinite: number, prevStep: number]>();
+  private readonly events: string;
+  private readonly meta: string;
+
+  constructor(
+    private readonly run: Run,
+    readonly key: string,
+    readonly line: number,
+  ) {
+    for (const [name, s] of run.series) {
+      this.lens.set(name, s.length);
+      this.roles.set(name, s.role);
+      this.lastPoints.set(name, lastPoint(s));
+      this.counts.set(name, [s.restarts, s.nonFinite, s.lastPushedStep]);
+    }
+    this.events = JSON.stringify(run.events);
+    this.meta = JSON.stringify(run.meta);
+  }
+
+  /** The points after the mark; null when events, meta, roles or earlier points changed. */
+  export(extra: Record<string, number>): SplitPart | null {
+    const run = this.run;
+    if (JSON.stringify(run.events) !== this.events || JSON.stringify(run.meta) !== this.meta) return null;
+    const series: PartSeries[] = [];
+    for (const [name, s] of run.series) {
+      const from = this.lens.get(name);
+      if (from !== undefined) {
+        if (this.roles.get(name) !== s.role) return null;
+        // A point before the split replaced in place (a redraw): not joinable.
+        if (from > 0 && lastPointAt(s, from - 1) !== this.lastPoints.get(name)) return null;
+      }
+      const a = from ?? 0;
+      const b = s.length;
+      if (from !== undefined && a === b) continue;
+      const [restarts0, nonFinite0, prev0] = this.counts.get(name) ?? [0, 0, -Infinity];
+      const firstJump = s.steps.get(a) < prev0 ? 1 : 0;
+      series.push({
+        name,
+        role: s.role,
+        created: from === undefined,
+        steps: s.steps.viewsFrom(a),
+        values: s.values.viewsFrom(a),
+        walls: s.wallTimes?.viewsFrom(a),
+        lines: s.lines?.viewsFrom(a),
+        restartsAfterFirst: s.restarts - restarts0 - firstJump,
+        nonFinite: s.nonFinite - nonFinite0,
+      });
+    }
+    return { key: this.key, line: this.line, series, extra };
+  }
+}
+
+function lastPoint(s: Series): string {
+  return s.length > 0 ? lastPointAt(s, s.length - 1) : '';
+}
+
+function lastPointAt(s: Series, i: number): string {
+  return `${numKey(s.steps.get(i))} ${numKey(s.values.get(i))} ${s.lines ? s.lines.get(i) : ''}`;
+}
+
+/**
+ * Main thread: add a part's points to the run (lines shifted by `lineOffset`, steps by
+ * `stepShift`, both in place: the part's arrays become the run's). Checks first, so that a refused part changes nothing: a series the worker had
+ * before the split must exist here with the same role.
+ */
+export function absorbPart(run: Run, part: SplitPart, lineOffset: number, stepShift = 0): boolean {
+  for (const p of part.series) {
+    const s = run.series.get(p.name);
+    if (p.created ? s !== undefined : s === undefined || s.role !== p.role) return false;
+  }
+  for (const p of part.series) {
+    let s = run.series.get(p.name);
+    if (!s) {
+      s = new Series(p.name, p.role);
+      run.series.set(p.name, s);
+    }
+    if (stepShift !== 0) for (const a of p.steps) for (let i = 0; i < a.length; i++) a[i] += stepShift;
+    s.appendPart(p.steps, p.values, p.walls, p.lines, lineOffset, p);
+  }
+  return true;
+}
+
+/** The buffers under a part's arrays (each once), for a zero-copy transfer between threads. */
+export function partBuffers(part: SplitPart): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const s of part.series) {
+    for (const list of [s.steps, s.values, s.walls, s.lines]) {
+      if (list) for (const a of list) out.add(a.buffer as ArrayBuffer);
+    }
+  }
+  return [...out];
+}
