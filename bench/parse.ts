@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   // dist/ (npm run bench builds it first).
   const oneThread = mode.endsWith('-1thread');
   const script = path.resolve(__dirname, '../../dist/parse-worker.js');
-  const r = await loadPaths([file], { threads: oneThread ? false : { script } });
+  const at = process.env.BENCH_SPLIT_AT ? Number(process.env.BENCH_SPLIT_AT) : undefined;
+  const r = await loadPaths([file], { threads: oneThread ? false : { script, at } });
   const t1 = performance.now();
   let findings = -1;
   let analyzeMs = 0;

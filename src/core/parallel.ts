@@ -1,5 +1,5 @@
 /**
- * Reading a large CSV or JSON-lines file on two threads (see formats/split.ts for why the
+ * Reading a large CSV, JSON-lines or text log on two threads (see formats/split.ts for why the
  * result is exactly the single-thread one): the main thread reads [0, S), a worker thread
  * reads the file's opening lines, the 64 KB before S and then [S, end), and hands its points
  * over in transferable arrays. Node-only (fs, worker_threads); free of `vscode`.
@@ -12,7 +12,7 @@ import { createParser, type StreamFormat } from './formats';
 import { isSplitReader, type SplitPart } from './formats/split';
 
 /** Formats whose parsers can be split (SplitReader). */
-export const SPLIT_FORMATS: ReadonlySet<string> = new Set(['csv', 'jsonl']);
+export const SPLIT_FORMATS: ReadonlySet<string> = new Set(['csv', 'jsonl', 'text']);
 /** Files smaller than this are read on one thread (starting a worker costs ~30-60 ms). */
 export const SPLIT_MIN_BYTES = 16 << 20;
 /** The worker reads up to this much of the file's start first (header, format context). */

@@ -36,7 +36,7 @@
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
 import { NUM_OUT, scanJsonNumber } from './bytenum';
 import { parseJsonTolerant, stringNumber } from './json5ish';
-import { absorbPart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
+import { absorbPart, addRestart, numKey, shiftedRestarts, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
 import { Utf8Stream } from './utf8';
 
@@ -172,7 +172,9 @@ export class JsonLinesParser implements LogParser, SplitReader {
 
   splitAbsorb(part: SplitPart): boolean {
     if (this.ended || this.splitKey() !== part.key) return false;
-    if (!absorbPart(this.run, part, this.lineNo - part.line)) return false;
+    const lineOffset = this.lineNo - part.line;
+    if (!absorbPart(this.run, part, lineOffset)) return false;
+    this.run.events.push(...shiftedRestarts(part, lineOffset));
     this.records += part.extra.records;
     this.lineNo += part.extra.lines;
     this.lastStep = part.extra.lastStep;
@@ -603,7 +605,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
         toStep: step,
         line,
       };
-      this.run.events.push(restart);
+      addRestart(this.run, this.marker, restart);
     }
     this.lastStep = step;
     this.haveStep = true;

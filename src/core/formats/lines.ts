@@ -177,6 +177,16 @@ export class LineSplitter {
   }
 
   /** The 1-based number of the line being read now. */
+  /** Between lines: nothing pending, nothing being dropped, the decoder holds nothing. */
+  get idle(): boolean {
+    return this.started && this.pending.length === 0 && !this.dropping && !this.tailIn && !this.decoder.pending();
+  }
+
+  /** Count `n` more lines as read (a part of the file read elsewhere). */
+  skipLines(n: number): void {
+    this.lineNo += n;
+  }
+
   get currentLine(): number {
     return this.lineNo;
   }

@@ -13,7 +13,9 @@
  *
  * Pure TypeScript (no Node APIs): the threads and the file access are in load.ts / parallel.ts.
  */
-import { Series, type Role, type Run } from '../model';
+import { Series, type Role, type Run, type RunEvent } from '../model';
+
+export type Restart = Extract<RunEvent, { type: 'restart' }>;
 
 /** The points one series got after the split. */
 export interface PartSeries {
@@ -28,6 +30,8 @@ export interface PartSeries {
   walls?: Float64Array[];
   /** Source lines in the worker's numbering (0: none), when the series has them. */
   lines?: Uint32Array[];
+  /** The series' last step and value at the split in the worker (created: none). */
+  before?: [step: number, value: number];
   /** Step decreases between consecutive points of the part (the first point not counted). */
   restartsAfterFirst: number;
   /** NaN / +-Inf values among the part's points. */
@@ -41,6 +45,10 @@ export interface SplitPart {
   /** The worker parser's line counter at S (the line S starts). */
   line: number;
   series: PartSeries[];
+  /** Series the part was read assuming they did not exist (looked up, not found). */
+  absent: string[];
+  /** The part's restarts, in order, lines in the worker's numbering (not in any run's events). */
+  restarts: Restart[];
   /** Parser-specific counters and end state (rows read, last step, ...). */
   extra: Record<string, number>;
 }
@@ -68,6 +76,22 @@ export function isSplitReader(p: object): p is SplitReader {
   return typeof (p as Partial<SplitReader>).splitKey === 'function';
 }
 
+/** A parser's restart event: to the run, or (after a split mark) to the marker. */
+export function addRestart(run: Run, marker: SplitMarker | null, r: Restart): void {
+  if (marker) marker.restarts.push(r);
+  else run.events.push(r);
+}
+
+/** The part's restart events as the main thread's own (lines and steps shifted). */
+export function shiftedRestarts(part: SplitPart, lineOffset: number, stepShift = 0): Restart[] {
+  return part.restarts.map(r => ({
+    ...r,
+    fromStep: r.fromStep + stepShift,
+    toStep: r.toStep + stepShift,
+    ...(r.line !== undefined ? { line: r.line + lineOffset } : {}),
+  }));
+}
+
 /** A key part for a double that keeps -0, NaN and infinities apart. */
 export function numKey(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
@@ -85,6 +109,13 @@ export class SplitMarker {
   private readonly counts = new Map<string, [restarts: number, nonFinite: number, prevStep: number]>();
   private readonly events: string;
   private readonly meta: string;
+  /** Series looked up after the mark and not found (the parser tells, see `absent`). */
+  readonly absent = new Set<string>();
+  /**
+   * Restarts after the mark, kept here instead of in the run's events (the main thread adds
+   * them, in order, as its own reading would have: see SplitPart.restarts).
+   */
+  readonly restarts: Restart[] = [];
 
   constructor(
     private readonly run: Run,
@@ -118,10 +149,12 @@ export class SplitMarker {
       if (from !== undefined && a === b) continue;
       const [restarts0, nonFinite0, prev0] = this.counts.get(name) ?? [0, 0, -Infinity];
       const firstJump = s.steps.get(a) < prev0 ? 1 : 0;
+      const before: [number, number] | undefined = a > 0 ? [s.steps.get(a - 1), s.values.get(a - 1)] : undefined;
       series.push({
         name,
         role: s.role,
         created: from === undefined,
+        before,
         steps: s.steps.viewsFrom(a),
         values: s.values.viewsFrom(a),
         walls: s.wallTimes?.viewsFrom(a),
@@ -130,7 +163,7 @@ export class SplitMarker {
         nonFinite: s.nonFinite - nonFinite0,
       });
     }
-    return { key: this.key, line: this.line, series, extra };
+    return { key: this.key, line: this.line, series, absent: [...this.absent], restarts: this.restarts, extra };
   }
 }
 
@@ -151,7 +184,12 @@ export function absorbPart(run: Run, part: SplitPart, lineOffset: number, stepSh
   for (const p of part.series) {
     const s = run.series.get(p.name);
     if (p.created ? s !== undefined : s === undefined || s.role !== p.role) return false;
+    // The series must end here as it ended in the worker (steps are compared with it).
+    if (s && p.before && (s.length === 0 || !sameNum(s.steps.last(), p.before[0] + stepShift) || !sameNum(s.values.last(), p.before[1]))) {
+      return false;
+    }
   }
+  for (const name of part.absent) if (run.series.has(name)) return false;
   for (const p of part.series) {
     let s = run.series.get(p.name);
     if (!s) {
@@ -162,6 +200,10 @@ export function absorbPart(run: Run, part: SplitPart, lineOffset: number, stepSh
     s.appendPart(p.steps, p.values, p.walls, p.lines, lineOffset, p);
   }
   return true;
+}
+
+function sameNum(a: number, b: number): boolean {
+  return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** The buffers under a part's arrays (each once), for a zero-copy transfer between threads. */

@@ -39,7 +39,8 @@
  */
 import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../model';
 import { LineSplitter } from './lines';
-import { KeyTable, type KeyInfo } from './text/keys';
+import { absorbPart, numKey, shiftedRestarts, SplitMarker, type SplitPart, type SplitReader } from './split';
+import { KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
 import { LineScanner, NO_MATCH, UNSURE } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
 
@@ -58,7 +59,7 @@ const ANSI_RE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-
 /** For the rare replayed line whose text is needed but was not decoded (ASCII). */
 const asciiDecoder = new TextDecoder();
 
-export class TextParser implements LogParser {
+export class TextParser implements LogParser, SplitReader {
   readonly format = 'text' as const;
   readonly runs: Run[];
   private readonly run: Run;
@@ -101,6 +102,9 @@ export class TextParser implements LogParser {
   private moreRestarts: { type: 'note'; message: string } | undefined;
   /** The last record's keys were renamed (fairseq subset tag): not a template. */
   private tagged = false;
+  /** Reading a later part of the file on another thread (see split.ts). */
+  private marker: SplitMarker | null = null;
+  private markKeys = 0;
 
   constructor(opts: ParserOptions) {
     this.run = createRun(opts.source, this.format, opts.name);
@@ -111,6 +115,80 @@ export class TextParser implements LogParser {
       { splitOnCR: true },
       (t, bytes, start, lim, n, max) => this.fastLine(t, bytes, start, lim, n, max),
     );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Split reading (split.ts)
+
+  splitKey(): string | null {
+    if (this.ended || !this.splitter.idle) return null;
+    // Near the caps, what is kept depends on counts a key does not carry.
+    if (this.run.series.size >= MAX_SERIES / 2 || this.table.size >= MAX_KEYS / 2) return null;
+    const line = this.splitter.currentLine;
+    const rel = (l: number) => (l < 0 ? l : l - line);
+    const prev: string[] = [];
+    for (let k = 0; k < this.prevN; k++) {
+      const info = this.prevKeys[k];
+      prev.push(info.name, info.lastRec === this.recId ? '1' : '0');
+    }
+    return JSON.stringify([
+      prev,
+      rel(this.prevLine),
+      numKey(this.prevStep),
+      rel(this.prevKerasHeader),
+      this.prevKerasTotal,
+      numKey(this.lastStep),
+      numKey(this.ctxStep),
+      // A record without any step takes the record count: not carried.
+      Number.isNaN(this.ctxStep) ? this.records : 0,
+      rel(this.headerLine),
+      this.skipIndented,
+      this.blockOpen,
+      this.blockClose,
+      this.blockDepth,
+      this.blockLines,
+      Math.min(this.truncatedEvents, MAX_TRUNCATED_EVENTS),
+      rel(this.truncatedLine),
+      this.seriesCapped,
+      this.noteNan,
+      this.noteOverflow,
+      this.tagged,
+    ]);
+  }
+
+  splitMark(): string | null {
+    const key = this.splitKey();
+    if (key === null) return null;
+    this.noteMoreRestarts(); // as end() will (the note must not look changed by the part)
+    this.marker = new SplitMarker(this.run, key, this.splitter.currentLine);
+    this.markKeys = this.table.size;
+    return key;
+  }
+
+  splitExport(): SplitPart | null {
+    if (!this.marker || !this.ended) return null;
+    return this.marker.export({
+      lines: this.splitter.currentLine - this.marker.line,
+      keysAdded: this.table.size - this.markKeys,
+      lastStep: this.lastStep,
+    });
+  }
+
+  splitAbsorb(part: SplitPart): boolean {
+    if (this.ended || this.splitKey() !== part.key) return false;
+    let created = 0;
+    for (const p of part.series) if (p.created) created++;
+    // The caps must not be reached here where the worker did not reach them.
+    if (this.run.series.size + created >= MAX_SERIES || this.table.size + part.extra.keysAdded >= MAX_KEYS) return false;
+    const lineOffset = this.splitter.currentLine - part.line;
+    if (!absorbPart(this.run, part, lineOffset)) return false;
+    for (const r of shiftedRestarts(part, lineOffset)) this.restart(r.series, r.toStep, r.line!, r.fromStep);
+    this.ended = true;
+    this.splitter.skipLines(part.extra.lines);
+    this.lastStep = part.extra.lastStep;
+    this.noteMoreRestarts();
+    for (const s of this.run.series.values()) s.trim();
+    return true;
   }
 
   push(chunk: Uint8Array): void {
@@ -385,6 +463,7 @@ export class TextParser implements LogParser {
       // A restart is a series of this record stepping back, not merely a record whose step is
       // below the previous record's: logs interleave per-step lines with per-epoch lines.
       const first = keys[0].series ?? this.run.series.get(keys[0].name);
+      if (first === undefined && this.marker) this.marker.absent.add(keys[0].name);
       if (first !== undefined && first.length > 0 && step < first.lastStep()) {
         this.lastStep = first.lastStep();
         this.restart(keys[0].name, step, lineNo);
@@ -429,9 +508,14 @@ export class TextParser implements LogParser {
     return true;
   }
 
-  private restart(series: string, toStep: number, line: number): void {
+  private restart(series: string, toStep: number, line: number, fromStep = this.lastStep): void {
+    if (this.marker) {
+      // After a split mark: the main thread lists or counts it (splitAbsorb).
+      this.marker.restarts.push({ type: 'restart', series, fromStep, toStep, line });
+      return;
+    }
     if (++this.restarts <= MAX_RESTART_EVENTS) {
-      this.run.events.push({ type: 'restart', series, fromStep: this.lastStep, toStep, line });
+      this.run.events.push({ type: 'restart', series, fromStep, toStep, line });
       return;
     }
     // A file whose step goes back and forth all the time (several step counters mixed):

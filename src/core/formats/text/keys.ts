@@ -94,7 +94,7 @@ function classify(name: string): { kind: number; stepRank: number } {
 }
 
 /** Most distinct keys kept before the cache is reset (garbage input). */
-const MAX_KEYS = 20_000;
+export const MAX_KEYS = 20_000;
 
 const STOP_WORDS = new Set([
   'a', 'an', 'the', 'on', 'in', 'at', 'of', 'to', 'for', 'from', 'by', 'with', 'is', 'was',
@@ -112,7 +112,7 @@ export class KeyTable {
   private slots: Array<KeyInfo | undefined> = new Array<KeyInfo | undefined>(256);
   private hashes = new Int32Array(256);
   private mask = 255;
-  private size = 0;
+  size = 0;
 
   /** The key written at s[a, b). */
   lookup(s: string, a: number, b: number): KeyInfo {
