@@ -13,7 +13,7 @@
  *
  * Pure TypeScript (no Node APIs): the threads and the file access are in load.ts / parallel.ts.
  */
-import { Series, type Role, type Run, type RunEvent } from '../model';
+import { GrowableF64, GrowableU32, Series, type Role, type Run, type RunEvent } from '../model';
 
 export type Restart = Extract<RunEvent, { type: 'restart' }>;
 
@@ -48,7 +48,7 @@ export interface SplitPart {
   /** Series the part was read assuming they did not exist (looked up, not found). */
   absent: string[];
   /** The part's restarts, in order, lines in the worker's numbering (not in any run's events). */
-  restarts: Restart[];
+  restarts: PartRestarts;
   /** Parser-specific counters and end state (rows read, last step, ...). */
   extra: Record<string, number>;
 }
@@ -76,20 +76,85 @@ export function isSplitReader(p: object): p is SplitReader {
   return typeof (p as Partial<SplitReader>).splitKey === 'function';
 }
 
-/** A parser's restart event: to the run, or (after a split mark) to the marker. */
+/** Restarts as arrays (a text log may have hundreds of thousands: no object per restart). */
+export interface PartRestarts {
+  names: string[];
+  /** Index into names. */
+  series: Uint32Array;
+  from: Float64Array;
+  to: Float64Array;
+  /** Source line (NaN: none). */
+  lines: Float64Array;
+}
+
+/** The restarts of a part, in order. */
+class RestartLog {
+  private readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly series = new GrowableU32();
+  private readonly from = new GrowableF64();
+  private readonly to = new GrowableF64();
+  private readonly lines = new GrowableF64();
+  /** Events whose series name is set after they are made (CSV, JSON lines): added at export. */
+  private readonly events: Restart[] = [];
+
+  add(series: string, fromStep: number, toStep: number, line: number | undefined): void {
+    let k = this.index.get(series);
+    if (k === undefined) {
+      k = this.names.length;
+      this.names.push(series);
+      this.index.set(series, k);
+    }
+    this.series.push(k);
+    this.from.push(fromStep);
+    this.to.push(toStep);
+    this.lines.push(line ?? NaN);
+  }
+
+  addEvent(r: Restart): void {
+    this.events.push(r);
+  }
+
+  export(): PartRestarts {
+    for (const r of this.events.splice(0)) this.add(r.series, r.fromStep, r.toStep, r.line);
+    const n = this.series.length;
+    return {
+      names: this.names,
+      series: this.series.copyRange(0, n),
+      from: this.from.copyRange(0, n),
+      to: this.to.copyRange(0, n),
+      lines: this.lines.copyRange(0, n),
+    };
+  }
+}
+
+/** A CSV / JSON-lines restart event: to the run, or (after a split mark) to the marker. */
 export function addRestart(run: Run, marker: SplitMarker | null, r: Restart): void {
-  if (marker) marker.restarts.push(r);
+  if (marker) marker.restarts.addEvent(r);
   else run.events.push(r);
 }
 
-/** The part's restart events as the main thread's own (lines and steps shifted). */
+/** The part's restarts as the main thread's own (lines and steps shifted), in order. */
+export function forEachRestart(
+  part: SplitPart,
+  lineOffset: number,
+  stepShift: number,
+  f: (series: string, fromStep: number, toStep: number, line: number | undefined) => void,
+): void {
+  const r = part.restarts;
+  for (let i = 0; i < r.series.length; i++) {
+    const line = r.lines[i];
+    f(r.names[r.series[i]], r.from[i] + stepShift, r.to[i] + stepShift, Number.isNaN(line) ? undefined : line + lineOffset);
+  }
+}
+
+/** The part's restarts as events of the main thread's run (CSV, JSON lines). */
 export function shiftedRestarts(part: SplitPart, lineOffset: number, stepShift = 0): Restart[] {
-  return part.restarts.map(r => ({
-    ...r,
-    fromStep: r.fromStep + stepShift,
-    toStep: r.toStep + stepShift,
-    ...(r.line !== undefined ? { line: r.line + lineOffset } : {}),
-  }));
+  const out: Restart[] = [];
+  forEachRestart(part, lineOffset, stepShift, (series, fromStep, toStep, line) =>
+    out.push(line === undefined ? { type: 'restart', series, fromStep, toStep } : { type: 'restart', series, fromStep, toStep, line }),
+  );
+  return out;
 }
 
 /** A key part for a double that keeps -0, NaN and infinities apart. */
@@ -115,7 +180,7 @@ export class SplitMarker {
    * Restarts after the mark, kept here instead of in the run's events (the main thread adds
    * them, in order, as its own reading would have: see SplitPart.restarts).
    */
-  readonly restarts: Restart[] = [];
+  readonly restarts = new RestartLog();
 
   constructor(
     private readonly run: Run,
@@ -163,7 +228,7 @@ export class SplitMarker {
         nonFinite: s.nonFinite - nonFinite0,
       });
     }
-    return { key: this.key, line: this.line, series, absent: [...this.absent], restarts: this.restarts, extra };
+    return { key: this.key, line: this.line, series, absent: [...this.absent], restarts: this.restarts.export(), extra };
   }
 }
 
@@ -209,6 +274,8 @@ function sameNum(a: number, b: number): boolean {
 /** The buffers under a part's arrays (each once), for a zero-copy transfer between threads. */
 export function partBuffers(part: SplitPart): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
+  const r = part.restarts;
+  for (const a of [r.series, r.from, r.to, r.lines]) out.add(a.buffer as ArrayBuffer);
   for (const s of part.series) {
     for (const list of [s.steps, s.values, s.walls, s.lines]) {
       if (list) for (const a of list) out.add(a.buffer as ArrayBuffer);

@@ -39,7 +39,7 @@
  */
 import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../model';
 import { LineSplitter } from './lines';
-import { absorbPart, numKey, shiftedRestarts, SplitMarker, type SplitPart, type SplitReader } from './split';
+import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import { KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
 import { LineScanner, NO_MATCH, UNSURE } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
@@ -182,7 +182,7 @@ export class TextParser implements LogParser, SplitReader {
     if (this.run.series.size + created >= MAX_SERIES || this.table.size + part.extra.keysAdded >= MAX_KEYS) return false;
     const lineOffset = this.splitter.currentLine - part.line;
     if (!absorbPart(this.run, part, lineOffset)) return false;
-    for (const r of shiftedRestarts(part, lineOffset)) this.restart(r.series, r.toStep, r.line!, r.fromStep);
+    forEachRestart(part, lineOffset, 0, (series, from, to, line) => this.restart(series, to, line ?? 0, from));
     this.ended = true;
     this.splitter.skipLines(part.extra.lines);
     this.lastStep = part.extra.lastStep;
@@ -511,7 +511,7 @@ export class TextParser implements LogParser, SplitReader {
   private restart(series: string, toStep: number, line: number, fromStep = this.lastStep): void {
     if (this.marker) {
       // After a split mark: the main thread lists or counts it (splitAbsorb).
-      this.marker.restarts.push({ type: 'restart', series, fromStep, toStep, line });
+      this.marker.restarts.add(series, fromStep, toStep, line);
       return;
     }
     if (++this.restarts <= MAX_RESTART_EVENTS) {
