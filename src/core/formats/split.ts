@@ -85,10 +85,15 @@ export interface PartRestarts {
   to: Float64Array;
   /** Source line (NaN: none). */
   lines: Float64Array;
+  /** Restarts after the first `limit` ones, only counted. */
+  dropped: number;
 }
 
-/** The restarts of a part, in order. */
+/** The restarts of a part, in order: the first `limit` in full, the others counted. */
 class RestartLog {
+  /** A reader that lists only its first N restarts sets this to N (text logs). */
+  limit = Infinity;
+  private dropped = 0;
   private readonly names: string[] = [];
   private readonly index = new Map<string, number>();
   private readonly series = new GrowableU32();
@@ -99,6 +104,10 @@ class RestartLog {
   private readonly events: Restart[] = [];
 
   add(series: string, fromStep: number, toStep: number, line: number | undefined): void {
+    if (this.series.length >= this.limit) {
+      this.dropped++;
+      return;
+    }
     let k = this.index.get(series);
     if (k === undefined) {
       k = this.names.length;
@@ -124,6 +133,7 @@ class RestartLog {
       from: this.from.copyRange(0, n),
       to: this.to.copyRange(0, n),
       lines: this.lines.copyRange(0, n),
+      dropped: this.dropped,
     };
   }
 }
@@ -134,7 +144,7 @@ export function addRestart(run: Run, marker: SplitMarker | null, r: Restart): vo
   else run.events.push(r);
 }
 
-/** The part's restarts as the main thread's own (lines and steps shifted), in order. */
+/** The part's restarts listed in full, as the main thread's own (lines and steps shifted), in order. */
 export function forEachRestart(
   part: SplitPart,
   lineOffset: number,

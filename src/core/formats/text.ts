@@ -161,6 +161,8 @@ export class TextParser implements LogParser, SplitReader {
     if (key === null) return null;
     this.noteMoreRestarts(); // as end() will (the note must not look changed by the part)
     this.marker = new SplitMarker(this.run, key, this.splitter.currentLine);
+    // Only the first MAX_RESTART_EVENTS restarts can ever be listed: the rest are counted.
+    this.marker.restarts.limit = MAX_RESTART_EVENTS;
     this.markKeys = this.table.size;
     return key;
   }
@@ -183,6 +185,14 @@ export class TextParser implements LogParser, SplitReader {
     const lineOffset = this.splitter.currentLine - part.line;
     if (!absorbPart(this.run, part, lineOffset)) return false;
     forEachRestart(part, lineOffset, 0, (series, from, to, line) => this.restart(series, to, line ?? 0, from));
+    if (part.restarts.dropped > 0) {
+      // Beyond the listed ones (the part listed MAX_RESTART_EVENTS): counted in the note.
+      this.restarts += part.restarts.dropped;
+      if (!this.moreRestarts) {
+        this.moreRestarts = { type: 'note', message: '' };
+        this.run.events.push(this.moreRestarts);
+      }
+    }
     this.ended = true;
     this.splitter.skipLines(part.extra.lines);
     this.lastStep = part.extra.lastStep;

@@ -189,6 +189,9 @@ describe('split reading of text logs gives exactly the single-thread run', () =>
         ) + '\n',
       'nanogpt.log': rows(3000, i => `iter ${i < 2000 ? i : i - 1200}: loss ${(3 / (1 + i / 100)).toFixed(4)}, time 130.11ms, mfu ${i < 5 ? '-100.00' : '40.50'}%`) + '\n',
       'tqdm.log': rows(1500, i => `Epoch ${(i / 100) | 0}: ${i % 100}%|###| ${i % 100}/100 [00:0${i % 10}<00:00, 4.5it/s, loss=${(1 / (i + 1)).toFixed(4)}]\r`.repeat(2)) + '\n',
+      // the loss series steps back on every other line: restarts listed up to 100, then counted
+      'flip.log': rows(3000, i => (i % 2 ? `step ${i} | loss ${i}` : `{'loss': ${i}, 'epoch': ${(i / 1e4).toFixed(3)}}`)) + '\n',
+      'lateflip.log': rows(3000, i => (i % 2 && i > 2000 ? `{'loss': ${i}, 'epoch': 0.5}` : `step ${i} | loss ${i}`)) + '\n',
       'nostep.log': rows(3000, i => `loss: ${(1 / (i + 1)).toFixed(5)} acc: 0.${i}`) + '\n',
       'odd.log':
         rows(2500, i =>
