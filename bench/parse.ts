@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const oneThread = mode.endsWith('-1thread');
   const script = path.resolve(__dirname, '../../dist/parse-worker.js');
   const at = process.env.BENCH_SPLIT_AT ? Number(process.env.BENCH_SPLIT_AT) : undefined;
-  const r = await loadPaths([file], { threads: oneThread ? false : { script, at } });
+  let split = oneThread ? 'one thread' : 'not split';
+  const onSplit = (_f: string, outcome: string) => (split = outcome);
+  const r = await loadPaths([file], { threads: oneThread ? false : { script, at, onSplit } });
   const t1 = performance.now();
   let findings = -1;
   let analyzeMs = 0;
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     findings,
     analyzeMs,
+    split,
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 }

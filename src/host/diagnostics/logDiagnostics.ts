@@ -12,6 +12,7 @@ import { type Finding, type Lang, SEVERITY_RANK } from '../../core/diagnose/type
 import { createParser } from '../../core/formats';
 import { detectFormat, SNIFF_BYTES } from '../../core/formats/detect';
 import { loadPaths } from '../../core/load';
+import { hostLoadOptions } from '../loadOptions';
 import type { Run } from '../../core/model';
 import { Disposable } from '../viewer/dispose';
 import { Debouncer, DIAGNOSTIC_SOURCE, type LossLensDiagnostics } from './collection';
@@ -155,7 +156,7 @@ export class LogDiagnostics
    */
   async publishForFile(uri: vscode.Uri): Promise<Finding[]> {
     if (!this.settings().enabled) return [];
-    const result = await loadPaths([uri.fsPath]);
+    const result = await loadPaths([uri.fsPath], hostLoadOptions());
     const runs = result.runs;
     if (runs.length === 0) {
       this.forget(uri);

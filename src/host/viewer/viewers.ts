@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { analyzeRuns } from '../../core/analyze';
 import type { Finding } from '../../core/diagnose/types';
 import { loadPaths } from '../../core/load';
+import { hostLoadOptions } from '../loadOptions';
 import type { Run } from '../../core/model';
 import type { ExportFormat } from '../../shared/protocol';
 import { displayLang, engineThresholds } from '../l10n';
@@ -36,7 +37,7 @@ export interface LiveOptions extends OpenOptions {
 
 /** Read paths and analyse them, for a view. */
 export async function loadViewerData(paths: string[], title?: string): Promise<ViewerData> {
-  const result = await loadPaths(paths);
+  const result = await loadPaths(paths, hostLoadOptions());
   let findings: Finding[] = [];
   try {
     findings = analyzeRuns(result.runs, { ...engineThresholds(), lang: displayLang() });
