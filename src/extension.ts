@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { EditorDiagnostics } from './host/diagnostics';
+import { setLoadLog } from './host/loadOptions';
 import { TrainingController } from './host/runner/controller';
 import { ViewerCommands } from './host/viewer/commands';
 import { LossCurvesEditorProvider } from './host/viewer/curvesEditor';
@@ -10,6 +11,9 @@ export function activate(context: vscode.ExtensionContext): void {
   // Curve viewer: `viewers` opens views (files, live runs) and reveals steps for other features.
   const viewers = new LossLensViewers(context);
   context.subscriptions.push(viewers);
+  // How large logs were read (two threads or one) goes to the viewer's output channel.
+  setLoadLog(m => viewers.log(m));
+  context.subscriptions.push({ dispose: () => setLoadLog(undefined) });
   context.subscriptions.push(LossCurvesEditorProvider.register(context, viewers));
   context.subscriptions.push(ViewerCommands.register(context, viewers));
   // Inline diagnostics: findings on logs, checks and hyperparameter fixes on training scripts.

@@ -1,7 +1,27 @@
-/** Loader options from the settings (`lossLens.readOnTwoThreads`). */
+/**
+ * Loader options from the settings (`lossLens.readOnTwoThreads`), and where the outcome of a
+ * two-thread read is logged (the viewer's output channel, set at activation).
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadOptions } from '../core/load';
 
+let log: ((message: string) => void) | undefined;
+
+export function setLoadLog(f: ((message: string) => void) | undefined): void {
+  log = f;
+}
+
 export function hostLoadOptions(): LoadOptions {
-  return vscode.workspace.getConfiguration('lossLens').get<boolean>('readOnTwoThreads', true) ? {} : { threads: false };
+  if (!vscode.workspace.getConfiguration('lossLens').get<boolean>('readOnTwoThreads', true)) return { threads: false };
+  return {
+    threads: {
+      onSplit: (file, outcome) =>
+        log?.(
+          outcome === 'joined'
+            ? vscode.l10n.t('Read {0} on two threads.', path.basename(file))
+            : vscode.l10n.t('Read {0} on one thread: the second thread could not be used ({1}).', path.basename(file), outcome),
+        ),
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * Debian's Chromium. Each step saves a screenshot in docs/screenshots/.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,11 +32,23 @@ function workspaceFiles(): Record<string, string> {
   };
 }
 
+/** A 20 MB CSV (read on two threads: over the 16 MB threshold). */
+function bigCsv(): string {
+  const file = path.join(os.tmpdir(), 'loss-lens-e2e-big_metrics.csv');
+  if (fs.existsSync(file) && fs.statSync(file).size > 20e6) return file;
+  const rows = ['step,train_loss,val_loss,lr'];
+  for (let i = 0; i < 700_000; i++) {
+    rows.push(`${i},${(2.5 * Math.exp(-i / 2e5) + 0.01 * Math.sin(i)).toFixed(6)},${i % 1000 === 0 ? (2.6 * Math.exp(-i / 2e5)).toFixed(6) : ''},3.0000e-4`);
+  }
+  fs.writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
 describe('Loss Lens in code-server (English, trusted workspace)', () => {
   let s: Session;
   beforeAll(async () => {
     ensurePrerequisites();
-    const ws = makeWorkspace(workspaceFiles());
+    const ws = makeWorkspace({ ...workspaceFiles(), 'logs/big_metrics.csv': bigCsv() });
     s = await startSession({
       workspace: ws,
       settings: {
@@ -115,6 +128,35 @@ describe('Loss Lens in code-server (English, trusted workspace)', () => {
       }, { timeout: 30_000 })
       .toBe(true);
     await shot(s.page, 'e2e-compare-runs');
+  });
+
+  it('reads a 20 MB log on two threads in the extension host (the worker shipped in the .vsix)', async () => {
+    await runCommand(s.page, 'Loss Lens: Compare Runs');
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'big_metrics.csv' }).first().click({ force: true });
+    await s.page.keyboard.press('Enter');
+    await expect
+      .poll(async () => {
+        for (const f of s.page.frames()) {
+          if ((await f.locator('.series-pane, .series-list').count().catch(() => 0)) === 0) continue;
+          const t = await f.locator('body').textContent().catch(() => '');
+          if (t && t.includes('big_metrics') && t.includes('train_loss')) return true;
+        }
+        return false;
+      }, { timeout: 60_000 })
+      .toBe(true);
+    // The viewer's output channel says how the file was read.
+    await runCommand(s.page, 'Output: Show Output Channels');
+    const input = s.page.locator('.quick-input-widget input');
+    await input.fill('Loss Lens Viewer');
+    await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Loss Lens Viewer' }).first().waitFor({ timeout: 15_000 });
+    await s.page.keyboard.press('Enter');
+    await expect
+      // (Monaco draws spaces as no-break spaces)
+      .poll(async () => (await s.page.locator('.output-view .view-lines, .panel .view-lines').allTextContents()).join('\n').replace(/\u00a0/g, ' '), {
+        timeout: 30_000,
+      })
+      .toMatch(/Read big_metrics\.csv on two threads\./);
+    await shot(s.page, 'e2e-two-threads');
   });
 
   it('runs a real PyTorch training with the runner: curves appear live and the diverging run is stopped with a notification', async () => {
