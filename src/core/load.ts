@@ -41,7 +41,7 @@ export interface LoadOptions {
   /** Maximum directory depth to walk. */
   maxDepth?: number;
   /**
-   * Reading large CSV / JSON-lines files on two threads (on by default where the worker script
+   * Reading large CSV / JSON-lines / text logs on two threads (on by default where the worker script
    * is next to the bundle and there are two cores; `false` or LOSS_LENS_THREADS=1: one thread).
    */
   threads?: ThreadOptions | false;
@@ -142,6 +142,7 @@ export async function readLogFile(
   progress: (n: number, file: string) => void = () => {},
 ): Promise<{ runs: Run[]; problem?: string }> {
   let fd: number;
+  let part: ReturnType<typeof startSplit>;
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
@@ -153,7 +154,7 @@ export async function readLogFile(
     const det = detectFormat(head.subarray(0, n), path.basename(file));
     if (!det.ok) return { runs: [], problem: det.message };
     const parser = createParser(det.format, { source: file, name: runName(file) });
-    const part = startSplit(fd, file, det.format, parser, opts);
+    part = startSplit(fd, file, det.format, parser, opts);
     const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
     let pos = 0;
     let stopAt = part ? part.job.split : Infinity;
@@ -182,18 +183,18 @@ export async function readLogFile(
       // Let a progress display and other work breathe on very large files.
       if ((pos & ((64 << 20) - 1)) < got) await yieldToLoop();
     }
-    part?.stop();
     parser.end();
     for (const r of parser.runs) for (const s of r.series.values()) s.trim();
     return { runs: parser.runs };
   } catch (e) {
     return { runs: [], problem: `cannot read: ${errText(e)}` };
   } finally {
+    part?.stop();
     fs.closeSync(fd);
   }
 }
 
-/** Start reading the second half of a large CSV / JSON-lines file on a worker thread. */
+/** Start reading the second part of a large CSV / JSON-lines / text log on a worker thread. */
 function startSplit(
   fd: number,
   file: string,
