@@ -192,7 +192,7 @@ export class CsvParser implements LogParser, SplitReader {
     const stepShift = this.stepCol < 0 ? this.rowIndex - part.extra.rowsAtMark : 0;
     const lineOffset = this.line - part.line;
     if (!absorbPart(this.run, part, lineOffset, stepShift)) return false;
-    this.run.events.push(...shiftedRestarts(part, lineOffset, stepShift));
+    for (const r of shiftedRestarts(part, lineOffset, stepShift)) this.run.events.push(r); // (no spread: there may be very many)
     this.rowIndex += part.extra.rows;
     this.line += part.extra.lines;
     this.lastStep = part.extra.lastStep + stepShift;

@@ -174,7 +174,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
     if (this.ended || this.splitKey() !== part.key) return false;
     const lineOffset = this.lineNo - part.line;
     if (!absorbPart(this.run, part, lineOffset)) return false;
-    this.run.events.push(...shiftedRestarts(part, lineOffset));
+    for (const r of shiftedRestarts(part, lineOffset)) this.run.events.push(r); // (no spread: there may be very many)
     this.records += part.extra.records;
     this.lineNo += part.extra.lines;
     this.lastStep = part.extra.lastStep;

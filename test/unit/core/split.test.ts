@@ -131,6 +131,22 @@ describe('split reading gives exactly the single-thread run', () => {
     }
   });
 
+  it('on a CSV and JSON lines stepping back on every other row (300,000 restarts)', async () => {
+    const n = 600_000;
+    const csv = ['step,loss', ...Array.from({ length: n }, (_, i) => `${i % 2 ? i : 0},${i}`)].join('\n') + '\n';
+    const jsonl = Array.from({ length: n }, (_, i) => `{"step": ${i % 2 ? i : 0}, "loss": ${i}}`).join('\n') + '\n';
+    for (const [name, text] of [
+      ['flip.csv', csv],
+      ['flip.jsonl', jsonl],
+    ]) {
+      const f = write(name, text);
+      const ref = await read(f, false);
+      const got = await read(f, { inProcess: true, minBytes: 0 });
+      expect(got.outcome).toBe('joined');
+      expect(got.snap).toBe(ref.snap);
+    }
+  });
+
   it('on generated JSON-lines edge cases', async () => {
     const lines = (n: number, f: (i: number) => unknown) => Array.from({ length: n }, (_, i) => JSON.stringify(f(i))).join('\n');
     const cases: Record<string, string> = {
