@@ -524,6 +524,18 @@ export function reportMalformed(
   }
 }
 
+/**
+ * `n` more malformed records once MAX_MALFORMED_EVENTS are listed: exactly what `n` calls of
+ * reportMalformed would do then (count them on the last one).
+ */
+export function reportMalformedMany(run: Run, n: number): void {
+  const last = [...run.events].reverse().find(e => e.type === 'malformed');
+  if (last && last.type === 'malformed') {
+    last.count = (last.count ?? 1) + n;
+    if (!last.message.startsWith('(and more) ')) last.message = '(and more) ' + last.message;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Roles
 

@@ -33,7 +33,7 @@ import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Ser
 import { NUM_OUT, scanDecimal } from './bytenum';
 import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
 import { parseNumber } from './numbers';
-import { absorbPart, addRestart, numKey, shiftedRestarts, SplitMarker, type SplitPart, type SplitReader } from './split';
+import { absorbPart, numKey, replayEvents, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
 import { Utf8Stream } from './utf8';
 
@@ -192,7 +192,7 @@ export class CsvParser implements LogParser, SplitReader {
     const stepShift = this.stepCol < 0 ? this.rowIndex - part.extra.rowsAtMark : 0;
     const lineOffset = this.line - part.line;
     if (!absorbPart(this.run, part, lineOffset, stepShift)) return false;
-    for (const r of shiftedRestarts(part, lineOffset, stepShift)) this.run.events.push(r); // (no spread: there may be very many)
+    replayEvents(this.run, part, lineOffset, stepShift);
     this.rowIndex += part.extra.rows;
     this.line += part.extra.lines;
     this.lastStep = part.extra.lastStep + stepShift;
@@ -863,7 +863,7 @@ export class CsvParser implements LogParser, SplitReader {
     let restart: Restart | null = null;
     if (this.haveStep && step < this.lastStep) {
       restart = { type: 'restart', series: this.stepName || '(row)', fromStep: this.lastStep, toStep: step, line };
-      addRestart(this.run, this.marker, restart);
+      this.run.events.push(restart);
     }
     this.lastStep = step;
     this.haveStep = true;

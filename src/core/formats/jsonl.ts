@@ -36,7 +36,7 @@
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
 import { NUM_OUT, scanJsonNumber } from './bytenum';
 import { parseJsonTolerant, stringNumber } from './json5ish';
-import { absorbPart, addRestart, numKey, shiftedRestarts, SplitMarker, type SplitPart, type SplitReader } from './split';
+import { absorbPart, numKey, replayEvents, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
 import { Utf8Stream } from './utf8';
 
@@ -174,7 +174,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
     if (this.ended || this.splitKey() !== part.key) return false;
     const lineOffset = this.lineNo - part.line;
     if (!absorbPart(this.run, part, lineOffset)) return false;
-    for (const r of shiftedRestarts(part, lineOffset)) this.run.events.push(r); // (no spread: there may be very many)
+    replayEvents(this.run, part, lineOffset);
     this.records += part.extra.records;
     this.lineNo += part.extra.lines;
     this.lastStep = part.extra.lastStep;
@@ -605,7 +605,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
         toStep: step,
         line,
       };
-      addRestart(this.run, this.marker, restart);
+      this.run.events.push(restart);
     }
     this.lastStep = step;
     this.haveStep = true;

@@ -13,7 +13,7 @@
  *
  * Pure TypeScript (no Node APIs): the threads and the file access are in load.ts / parallel.ts.
  */
-import { GrowableF64, GrowableU32, Series, type Role, type Run, type RunEvent } from '../model';
+import { GrowableF64, GrowableU32, reportMalformed, reportMalformedMany, Series, type Role, type Run, type RunEvent } from '../model';
 
 export type Restart = Extract<RunEvent, { type: 'restart' }>;
 
@@ -47,8 +47,13 @@ export interface SplitPart {
   series: PartSeries[];
   /** Series the part was read assuming they did not exist (looked up, not found). */
   absent: string[];
-  /** The part's restarts, in order, lines in the worker's numbering (not in any run's events). */
+  /** Text logs: the part's restarts, in order, lines in the worker's numbering. */
   restarts: PartRestarts;
+  /**
+   * The events the part made, in order (restarts and malformed records only: anything else is
+   * not joined), lines in the worker's numbering: `replayEvents` adds them as one thread would.
+   */
+  events: RunEvent[];
   /** Parser-specific counters and end state (rows read, last step, ...). */
   extra: Record<string, number>;
 }
@@ -100,8 +105,6 @@ class RestartLog {
   private readonly from = new GrowableF64();
   private readonly to = new GrowableF64();
   private readonly lines = new GrowableF64();
-  /** Events whose series name is set after they are made (CSV, JSON lines): added at export. */
-  private readonly events: Restart[] = [];
 
   add(series: string, fromStep: number, toStep: number, line: number | undefined): void {
     if (this.series.length >= this.limit) {
@@ -120,12 +123,7 @@ class RestartLog {
     this.lines.push(line ?? NaN);
   }
 
-  addEvent(r: Restart): void {
-    this.events.push(r);
-  }
-
   export(): PartRestarts {
-    for (const r of this.events.splice(0)) this.add(r.series, r.fromStep, r.toStep, r.line);
     const n = this.series.length;
     return {
       names: this.names,
@@ -136,12 +134,6 @@ class RestartLog {
       dropped: this.dropped,
     };
   }
-}
-
-/** A CSV / JSON-lines restart event: to the run, or (after a split mark) to the marker. */
-export function addRestart(run: Run, marker: SplitMarker | null, r: Restart): void {
-  if (marker) marker.restarts.addEvent(r);
-  else run.events.push(r);
 }
 
 /** The part's restarts listed in full, as the main thread's own (lines and steps shifted), in order. */
@@ -158,13 +150,24 @@ export function forEachRestart(
   }
 }
 
-/** The part's restarts as events of the main thread's run (CSV, JSON lines). */
-export function shiftedRestarts(part: SplitPart, lineOffset: number, stepShift = 0): Restart[] {
-  const out: Restart[] = [];
-  forEachRestart(part, lineOffset, stepShift, (series, fromStep, toStep, line) =>
-    out.push(line === undefined ? { type: 'restart', series, fromStep, toStep } : { type: 'restart', series, fromStep, toStep, line }),
-  );
-  return out;
+/**
+ * Main thread: add the part's events to the run in order, as one thread would have made them
+ * (lines and restart steps shifted; malformed records through reportMalformed, so its cap and
+ * counts come out the same; the worker's own cap folded its later reports into a count).
+ */
+export function replayEvents(run: Run, part: SplitPart, lineOffset: number, stepShift = 0): void {
+  for (const e of part.events) {
+    const line = e.type !== 'note' && e.line !== undefined ? { line: e.line + lineOffset } : {};
+    if (e.type === 'restart') {
+      run.events.push({ ...e, fromStep: e.fromStep + stepShift, toStep: e.toStep + stepShift, ...line });
+    } else if (e.type === 'malformed') {
+      const where = { ...(e.offset !== undefined ? { offset: e.offset } : {}), ...line };
+      // (An entry the worker folded later reports into is '(and more) …' with a count: listed
+      // here, it would be prefixed by the same count anyway.)
+      reportMalformed(run, e.message, where);
+      if (e.count && e.count > 1) reportMalformedMany(run, e.count - 1);
+    }
+  }
 }
 
 /** A key part for a double that keeps -0, NaN and infinities apart. */
@@ -182,6 +185,8 @@ export class SplitMarker {
   private readonly lastPoints = new Map<string, string>();
   private readonly roles = new Map<string, Role>();
   private readonly counts = new Map<string, [restarts: number, nonFinite: number, prevStep: number]>();
+  /** The run's events at the mark (the run gets a fresh list for the part's own). */
+  private readonly before: RunEvent[];
   private readonly events: string;
   private readonly meta: string;
   /** Series looked up after the mark and not found (the parser tells, see `absent`). */
@@ -203,14 +208,22 @@ export class SplitMarker {
       this.lastPoints.set(name, lastPoint(s));
       this.counts.set(name, [s.restarts, s.nonFinite, s.lastPushedStep]);
     }
+    this.before = run.events;
     this.events = JSON.stringify(run.events);
     this.meta = JSON.stringify(run.meta);
+    run.events = [];
   }
 
-  /** The points after the mark; null when events, meta, roles or earlier points changed. */
-  export(extra: Record<string, number>): SplitPart | null {
+  /**
+   * The points and events after the mark; null when earlier events, meta, roles or points
+   * changed, or the part made an event other than a restart or a malformed record (or any
+   * event, without `allowEvents`).
+   */
+  export(extra: Record<string, number>, allowEvents = true): SplitPart | null {
     const run = this.run;
-    if (JSON.stringify(run.events) !== this.events || JSON.stringify(run.meta) !== this.meta) return null;
+    if (JSON.stringify(this.before) !== this.events || JSON.stringify(run.meta) !== this.meta) return null;
+    const events = run.events;
+    if (allowEvents ? events.some(e => e.type !== 'restart' && e.type !== 'malformed') : events.length > 0) return null;
     const series: PartSeries[] = [];
     for (const [name, s] of run.series) {
       const from = this.lens.get(name);
@@ -238,7 +251,7 @@ export class SplitMarker {
         nonFinite: s.nonFinite - nonFinite0,
       });
     }
-    return { key: this.key, line: this.line, series, absent: [...this.absent], restarts: this.restarts.export(), extra };
+    return { key: this.key, line: this.line, series, absent: [...this.absent], restarts: this.restarts.export(), events, extra };
   }
 }
 

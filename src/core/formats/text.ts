@@ -169,11 +169,15 @@ export class TextParser implements LogParser, SplitReader {
 
   splitExport(): SplitPart | null {
     if (!this.marker || !this.ended) return null;
-    return this.marker.export({
-      lines: this.splitter.currentLine - this.marker.line,
-      keysAdded: this.table.size - this.markKeys,
-      lastStep: this.lastStep,
-    });
+    // (Restarts went to the marker's compact log; any other event is not joined.)
+    return this.marker.export(
+      {
+        lines: this.splitter.currentLine - this.marker.line,
+        keysAdded: this.table.size - this.markKeys,
+        lastStep: this.lastStep,
+      },
+      false,
+    );
   }
 
   splitAbsorb(part: SplitPart): boolean {

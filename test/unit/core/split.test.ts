@@ -120,6 +120,10 @@ describe('split reading gives exactly the single-thread run', () => {
       'tail.csv': 'epoch,loss\n' + rows(2000, i => (i % 100 === 0 ? '' : `${i},${i * 0.5}`)) + '\n1999,0.1',
       // steps missing in some rows (the last step is carried)
       'gaps.csv': 'step,loss\n' + rows(2000, i => `${i % 10 === 0 ? '' : i},${i}`) + '\n',
+      // a log being written: its last row cut short (a malformed row at the end)
+      'cut.csv': 'step,loss,acc\n' + rows(3000, i => `${i},${i / 7},${i / 9}`) + '\n3000,0.5',
+      // malformed rows all along, more than the 50 listed (the rest counted), with restarts between
+      'ragged.csv': 'step,loss\n' + rows(3000, i => (i % 37 === 0 ? `${i},1,2,3` : i % 53 === 0 ? `${i - 40},${i}` : `${i},${i}`)) + '\n',
       // steps only on every 20th (long) row: a short warm-up sees none
       'sparse-step.csv': 'step,loss,text\n' + rows(2000, i => `${i % 20 === 0 ? i : ''},${i},${'t'.repeat(150)}`) + '\n',
     };
@@ -162,6 +166,10 @@ describe('split reading gives exactly the single-thread run', () => {
         ).replace(/"nan"/g, 'NaN') +
         '\n' +
         lines(100, i => ({ step: 3000 + i, loss: i })),
+      // a log being written (last line cut), bad lines and restarts interleaved
+      'cut.jsonl':
+        lines(3000, i => (i % 61 === 0 ? 'BAD' : { iteration: i % 97 === 0 ? i - 50 : i, loss: i / 3 })).replace(/"BAD"/g, '{"loss": 1,') +
+        '\n{"iteration": 3000, "lo',
       'mmengine.jsonl':
         lines(3000, i =>
           i % 100 === 99 ? { 'coco/bbox_mAP': i / 1e4, step: Math.floor(i / 100) + 1 } : { epoch: Math.floor(i / 100) + 1, iter: i, step: i, loss: 1 / (i + 1), lr: 0.02 },
