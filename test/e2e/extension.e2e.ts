@@ -32,12 +32,12 @@ function workspaceFiles(): Record<string, string> {
   };
 }
 
-/** A 20 MB CSV (read on two threads: over the 16 MB threshold). */
+/** A 55 MB CSV (read on two threads: over the 48 MiB threshold). */
 function bigCsv(): string {
   const file = path.join(os.tmpdir(), 'loss-lens-e2e-big_metrics.csv');
-  if (fs.existsSync(file) && fs.statSync(file).size > 20e6) return file;
+  if (fs.existsSync(file) && fs.statSync(file).size > 54e6) return file;
   const rows = ['step,train_loss,val_loss,lr'];
-  for (let i = 0; i < 700_000; i++) {
+  for (let i = 0; i < 2_000_000; i++) {
     rows.push(`${i},${(2.5 * Math.exp(-i / 2e5) + 0.01 * Math.sin(i)).toFixed(6)},${i % 1000 === 0 ? (2.6 * Math.exp(-i / 2e5)).toFixed(6) : ''},3.0000e-4`);
   }
   fs.writeFileSync(file, rows.join('\n') + '\n');
@@ -130,7 +130,7 @@ describe('Loss Lens in code-server (English, trusted workspace)', () => {
     await shot(s.page, 'e2e-compare-runs');
   });
 
-  it('reads a 20 MB log on two threads in the extension host (the worker shipped in the .vsix)', async () => {
+  it('reads a 55 MB log on two threads in the extension host (the worker shipped in the .vsix)', async () => {
     await runCommand(s.page, 'Loss Lens: Compare Runs');
     await s.page.locator('.quick-input-list .monaco-list-row', { hasText: 'big_metrics.csv' }).first().click({ force: true });
     await s.page.keyboard.press('Enter');
