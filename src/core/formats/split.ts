@@ -7,9 +7,11 @@
  * are read (counters such as line numbers excepted, which are shifted on joining). The main
  * thread joins the part only when its own key at S is the same string; the parser is a
  * deterministic function of its state and the bytes, so the joined result is then exactly the
- * one a single thread would have read. Anything else (a different key, a worker error, a part
- * in which something happened that a key cannot carry: an event, a header change) means the
- * main thread simply reads on from S itself.
+ * one a single thread would have read. The part's restarts and malformed records are handed
+ * over in order and reported again by the main thread, whose counts and caps then apply as on
+ * one thread. Anything else (a different key, a worker error, a part in which something
+ * happened that a key cannot carry: a note, a header change, a point before S replaced) means
+ * the main thread simply reads on from S itself.
  *
  * Pure TypeScript (no Node APIs): the threads and the file access are in load.ts / parallel.ts.
  */
