@@ -17,8 +17,6 @@
  */
 import { GrowableF64, GrowableU32, reportMalformed, reportMalformedMany, Series, type Role, type Run, type RunEvent } from '../model';
 
-export type Restart = Extract<RunEvent, { type: 'restart' }>;
-
 /** The points one series got after the split. */
 export interface PartSeries {
   name: string;
