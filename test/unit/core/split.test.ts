@@ -6,6 +6,7 @@
  * worker runs), and a large file goes through a real worker thread.
  */
 import { buildSync } from 'esbuild';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -216,6 +217,12 @@ describe('split reading of text logs gives exactly the single-thread run', () =>
       // the loss series steps back on every other line: restarts listed up to 100, then counted
       'flip.log': rows(3000, i => (i % 2 ? `step ${i} | loss ${i}` : `{'loss': ${i}, 'epoch': ${(i / 1e4).toFixed(3)}}`)) + '\n',
       'lateflip.log': rows(3000, i => (i % 2 && i > 2000 ? `{'loss': ${i}, 'epoch': 0.5}` : `step ${i} | loss ${i}`)) + '\n',
+      // a series last seen in the file's first lines at a later step than in the middle: the
+      // worker must not judge a restart by what it saw at the start
+      'stale.log':
+        'step 5000 | val_loss 1.0\n' +
+        rows(3000, i => (i === 1000 ? 'step 1000 | val_loss 0.5' : i === 2900 ? 'step 2900 | val_loss 0.4' : `step ${i} | loss ${i}`)) +
+        '\n',
       'nostep.log': rows(3000, i => `loss: ${(1 / (i + 1)).toFixed(5)} acc: 0.${i}`) + '\n',
       'odd.log':
         rows(2500, i =>
@@ -232,6 +239,61 @@ describe('split reading of text logs gives exactly the single-thread run', () =>
       // no split point (no step key, MMEngine epoch maps) are only checked for being refused.
       if (!NEVER_JOINED.has(name)) expect(o, name).toContain('joined');
     }
+  });
+});
+
+describe('split reading of mutated real logs (fuzz)', () => {
+  // Lines deleted, repeated, moved, garbled, garbage lines put in, the file cut short; split at
+  // a random place with random windows: still exactly the one-thread run (or refused).
+  const sources: { name: string; lines: string[] }[] = [];
+  for (const dir of ['lightning_csv', 'keras_csvlogger', 'yolo_results_csv', 'detectron2_metrics_json', 'mmengine_scalars_json', 'stdout', 'fairseq_log']) {
+    for (const f of fs.readdirSync(path.join(REAL, dir))) {
+      const file = path.join(REAL, dir, f);
+      if (fs.statSync(file).size < 300_000) sources.push({ name: f, lines: fs.readFileSync(file, 'latin1').split('\n') });
+    }
+  }
+  const GARBAGE = ['', 'step', 'nan', '{"loss": NaN}', 'loss: inf', '1,2,3,4,5,6,7,8,9', '"a\nb"', 'Epoch 1/2', '\r', 'x'.repeat(500), '{', ')'];
+  const op = fc.record({ kind: fc.integer({ min: 0, max: 5 }), at: fc.nat(), to: fc.nat(), g: fc.nat() });
+
+  it('gives the one-thread run', async () => {
+    let n = 0;
+    let joined = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: sources.length - 1 }),
+        fc.array(op, { maxLength: 8 }),
+        fc.double({ min: 0.02, max: 0.98, noNaN: true }),
+        fc.integer({ min: 40, max: 5000 }),
+        fc.integer({ min: 40, max: 9000 }),
+        async (si, ops, at, prefixBytes, warmBytes) => {
+          const src = sources[si];
+          const lines = [...src.lines];
+          let cut = -1;
+          for (const o of ops) {
+            const i = o.at % Math.max(1, lines.length);
+            if (o.kind === 0) lines.splice(i, 1);
+            else if (o.kind === 1) lines.splice(i, 0, lines[i] ?? '');
+            else if (o.kind === 2) [lines[i], lines[o.to % lines.length]] = [lines[o.to % lines.length], lines[i]];
+            else if (o.kind === 3) lines.splice(i, 0, GARBAGE[o.g % GARBAGE.length]);
+            else if (o.kind === 4 && lines[i]) {
+              const k = o.to % lines[i].length;
+              lines[i] = lines[i].slice(0, k) + String.fromCharCode(33 + (o.g % 90)) + lines[i].slice(k + 1);
+            } else if (o.kind === 5) cut = o.to;
+          }
+          let text = lines.join('\n');
+          if (cut >= 0) text = text.slice(0, Math.max(1, cut % text.length));
+          const f = path.join(tmp, `fuzz-${n++}-${src.name}`);
+          fs.writeFileSync(f, Buffer.from(text, 'latin1'));
+          const ref = await read(f, false);
+          const got = await read(f, { inProcess: true, minBytes: 0, at, prefixBytes, warmBytes });
+          fs.unlinkSync(f);
+          if (got.outcome === 'joined') joined++;
+          expect(got.snap, `${src.name} at ${at}: ${got.outcome}`).toBe(ref.snap);
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+    );
+    expect(joined).toBeGreaterThan(n / 4);
   });
 });
 
