@@ -547,7 +547,7 @@ const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)/i;
 const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss. */
 const TOTAL_LOSS_RE =
-  /^((train|training|tr)[_ /.-]?)?(total[_ ]?|mean[_ ]?|avg[_ ]?|epoch[_ ]?|batch[_ ]?)?loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$/i;
+  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?(total[_ ]?|mean[_ ]?|avg[_ ]?|average[_ ]?|epoch[_ ]?|batch[_ ]?)?loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$/i;
 
 /**
  * Infer a series' role from its name as written. Names are kept as they are; the role only
@@ -559,7 +559,8 @@ export function inferRole(name: string): Role {
   // Bare split names, as build-nanogpt's log.txt writes them ("<step> train <loss>").
   if (lower === 'train' || lower === 'training') return 'train_loss';
   if (lower === 'val' || lower === 'valid' || lower === 'validation') return 'val_loss';
-  const isVal = VAL_RE.test(n);
+  // camelCase words apart for the subset test (`ValLoss`, `bestValLoss`).
+  const isVal = VAL_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'));
   if (LOSS_RE.test(n) && !NOT_LOSS_RE.test(n)) {
     if (isVal) return 'val_loss';
     if (TOTAL_LOSS_RE.test(n)) return 'train_loss';

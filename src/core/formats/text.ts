@@ -85,6 +85,20 @@ export class TextParser implements LogParser, SplitReader {
   /** Line of the `Epoch N/M` header in force (-1: none, or a record with its own step since). */
   private headerLine = -1;
 
+  // A finer counter than the epoch (step, iter): the step axis is in its units (see fineStep()).
+  /** Step of the last record with a finer counter, made global (NaN: none seen yet). */
+  private fineStep = NaN;
+  /** That counter as written, and what was added to it (a per-epoch counter made global). */
+  private fineRaw = NaN;
+  private fineOffset = 0;
+  /** Its last rise, and the epoch in force at that record. */
+  private fineDelta = 1;
+  private fineEpoch = NaN;
+  /** The last epoch read (a line's `epoch` key or an `Epoch N/M` header). */
+  private curEpoch = NaN;
+  /** The last value put in the `epoch` series (see epochPoint()). */
+  private epochShown = NaN;
+
   // Skipping dumps.
   private skipIndented = 0;
   private blockOpen = 0;
@@ -142,6 +156,13 @@ export class TextParser implements LogParser, SplitReader {
       // A record without any step takes the record count: not carried.
       Number.isNaN(this.ctxStep) ? this.records : 0,
       rel(this.headerLine),
+      numKey(this.fineStep),
+      numKey(this.fineRaw),
+      this.fineOffset,
+      this.fineDelta,
+      numKey(this.fineEpoch),
+      numKey(this.curEpoch),
+      numKey(this.epochShown),
       this.skipIndented,
       this.blockOpen,
       this.blockClose,
@@ -427,8 +448,12 @@ export class TextParser implements LogParser, SplitReader {
         !isDict &&
         isBareHeader(s, a, b, sc.stepKey!.name.length)
       ) {
-        this.ctxStep = sc.stepVal;
-        this.headerLine = lineNo;
+        this.curEpoch = sc.stepVal;
+        // Under a finer counter the header only says which epoch follows.
+        if (this.fineStep !== this.fineStep) {
+          this.ctxStep = sc.stepVal;
+          this.headerLine = lineNo;
+        }
       }
       return false;
     }
@@ -436,7 +461,18 @@ export class TextParser implements LogParser, SplitReader {
 
     let step: number;
     let own = true;
-    if (hasStep) {
+    let epoch = NaN;
+    if (hasStep && sc.stepRank < 3) {
+      epoch = sc.epochVal === sc.epochVal ? sc.epochVal : this.curEpoch;
+      step = this.fineStepOf(sc.stepVal, epoch, sc.stepTotal);
+    } else if (hasStep && sc.stepRank === 3 && this.fineStep === this.fineStep) {
+      // An epoch-level line (`Epoch 2: Train Loss = ...`, `test epoch:8 || Loss:2.82`) in a
+      // log with a finer counter: at the step where it appears, its epoch kept as a second x.
+      step = this.fineStep;
+      epoch = sc.stepVal;
+      if (sc.fracN === sc.fracN) epoch += sc.fracI / sc.fracN;
+      this.curEpoch = sc.stepVal;
+    } else if (hasStep) {
       step = sc.stepVal;
       if (sc.stepRank === 3 && sc.fracN === sc.fracN) step += sc.fracI / sc.fracN;
     } else if (sc.leadInt === sc.leadInt) {
@@ -485,6 +521,7 @@ export class TextParser implements LogParser, SplitReader {
       this.lastStep = step;
       this.records++;
     }
+    if (epoch === epoch && epoch !== this.epochShown && !replace) this.epochPoint(step, epoch, lineNo);
     const vals = sc.vals;
     for (let k = 0; k < np; k++) {
       const info = keys[k];
@@ -520,6 +557,33 @@ export class TextParser implements LogParser, SplitReader {
       this.headerLine = -1;
     }
     return true;
+  }
+
+  /**
+   * The global step of a record whose finer counter reads `raw` in `epoch`. A counter that
+   * starts again when the epoch moves on (`Epoch 2 | Step 0/6501`) continues from where the
+   * last epoch ended (by its `/total` when written, else by its usual stride); one that goes
+   * back while the epoch does not is a real restart (a resumed run) and is kept as written.
+   */
+  private fineStepOf(raw: number, epoch: number, total: number): number {
+    const last = this.fineRaw;
+    if (raw < last && epoch === epoch && !(epoch <= this.fineEpoch)) {
+      const next =
+        total === total && total >= last ? this.fineOffset + total : this.fineStep + this.fineDelta;
+      this.fineOffset = next - raw;
+    }
+    const step = raw + this.fineOffset;
+    if (step > this.fineStep) this.fineDelta = step - this.fineStep;
+    this.fineRaw = raw;
+    this.fineStep = step;
+    this.fineEpoch = epoch;
+    return step;
+  }
+
+  /** The epoch at a step, for the epoch axis (a point each time the epoch read changes). */
+  private epochPoint(step: number, epoch: number, lineNo: number): void {
+    this.epochShown = epoch;
+    this.seriesFor('epoch')?.push(step, epoch, undefined, lineNo);
   }
 
   private restart(series: string, toStep: number, line: number, fromStep = this.lastStep): void {
@@ -580,8 +644,10 @@ export class TextParser implements LogParser, SplitReader {
     const tag = s.slice(at, end);
     if (tag === 'train_inner' || tag.length === 0 || !/^[A-Za-z][\w-]*$/.test(tag)) return keys;
     const out = new Array<KeyInfo>(np);
+    const scanned = tag + ' '; // the scanner tags keys after a `| valid |` section head itself
     for (let k = 0; k < np; k++) {
-      out[k] = this.table.get(tag + '_' + keys[k].name);
+      const name = keys[k].name;
+      out[k] = this.table.get(tag + '_' + (name.startsWith(scanned) ? name.slice(scanned.length) : name));
     }
     return out;
   }

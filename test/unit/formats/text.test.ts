@@ -77,9 +77,9 @@ describe('text parser: log styles', () => {
       },
     ],
     [
-      'key=value pairs with a step key; the step key is never a series',
+      'key=value pairs with a step key; the step key is never a metric, the epoch beside it is the epoch axis',
       'epoch=1 step=100 loss=0.5 lr=1e-3\nepoch=1 step=200 loss=0.4 lr=5e-4\n',
-      { loss: [[100, 200], [0.5, 0.4]], lr: [[100, 200], [0.001, 0.0005]] },
+      { epoch: [[100], [1]], loss: [[100, 200], [0.5, 0.4]], lr: [[100, 200], [0.001, 0.0005]] },
     ],
     [
       'PyTorch word_language_model (batch counter gives a fractional epoch)',
@@ -227,6 +227,7 @@ describe('text parser: log styles', () => {
         '2020-12-10 13:00:00 | INFO | valid | {"epoch": 1, "valid_loss": "17.953", "valid_ppl": "253807", "valid_num_updates": "50"}\n' +
         '2020-12-10 13:00:01 | INFO | train | {"epoch": 1, "train_loss": "12.1", "train_num_updates": "50"}\n',
       {
+        epoch: [[25], [1]],
         loss: [[25], [16.464]],
         ppl: [[25], [90380.9]],
         lr: [[25], [1.25e-5]],
@@ -242,6 +243,7 @@ describe('text parser: log styles', () => {
         "2020-12-17 11:38:15 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 9.189 | ppl 583.79 | num_updates 10\n" +
         '2020-12-17 11:38:15 | INFO | train | epoch 001 | loss 11.87 | num_updates 10 | lr 0.0003\n',
       {
+        epoch: [[1], [1]],
         loss: [[1], [16.264]],
         ppl: [[1], [78675.2]],
         lr: [[1], [0.0003]],
@@ -272,7 +274,65 @@ describe('text parser: log styles', () => {
       'MNIST example: a batch counter in brackets makes the epoch fractional; the test line takes the last step',
       'Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.305954\nTrain Epoch: 1 [30000/60000 (50%)]\tLoss: 1.359780\n\n' +
         'Test set: Average loss: 0.0339, Accuracy: 9890/10000 (99%)\n',
-      { Loss: [[1, 1.5], [2.305954, 1.35978]], 'Average loss': [[1.5], [0.0339]] },
+      { Loss: [[1, 1.5], [2.305954, 1.35978]], 'Test Average loss': [[1.5], [0.0339]] },
+    ],
+    [
+      'a test line after training lines is its own series at the step where it appears (iter over epoch)',
+      'epoch:1 || iter:100 || Loss:5.7600\nepoch:1 || iter:200 || Loss:5.1000\n' +
+        'test epoch:1 || Loss:2.8200\nepoch:2 || iter:300 || Loss:4.9000\nBest ValLoss: 2.8200\n',
+      {
+        epoch: [[100, 300], [1, 2]],
+        Loss: [[100, 200, 300], [5.76, 5.1, 4.9]],
+        'test Loss': [[200], [2.82]],
+      },
+    ],
+    [
+      'a per-epoch step counter becomes a global step (by its /total); a summary line without a step sits at the last step',
+      'Epoch 1 | Step 0/650 | loss 3.0\nEpoch 1 | Step 600/650 | loss 2.0\nEpoch 1 | Val Loss 2.5\n' +
+        'Epoch 2 | Step 0/650 | loss 1.9\nEpoch 2 | Step 600/650 | loss 1.5\nAverage Train Loss: 1.7\n',
+      {
+        epoch: [[0, 650], [1, 2]],
+        loss: [[0, 600, 650, 1250], [3, 2, 1.9, 1.5]],
+        'Val Loss': [[600], [2.5]],
+        'Average Train Loss': [[1250], [1.7]],
+      },
+    ],
+    [
+      'a per-epoch counter without a total continues by its stride; the epoch from an `Epoch N/M` header',
+      'Epoch 1/2\nstep 10 loss 3.0\nstep 20 loss 2.0\nEpoch 2/2\nstep 10 loss 1.5\nstep 20 loss 1.2\n',
+      { epoch: [[10, 30], [1, 2]], loss: [[10, 20, 30, 40], [3, 2, 1.5, 1.2]] },
+    ],
+    [
+      'epoch-level lines between step lines (the guide template after step lines) share the step axis',
+      'step 10: loss 2.5000\nstep 20: loss 2.2000\nEpoch 1: Train Loss = 2.3000, Val Loss = 2.4000, LR = 0.001\n' +
+        'step 30: loss 2.0000\nstep 40: loss 1.9000\nEpoch 2: Train Loss = 1.9500, Val Loss = 2.1000, LR = 0.001\n',
+      {
+        loss: [[10, 20, 30, 40], [2.5, 2.2, 2, 1.9]],
+        epoch: [[20, 40], [1, 2]],
+        'Train Loss': [[20, 40], [2.3, 1.95]],
+        'Val Loss': [[20, 40], [2.4, 2.1]],
+        LR: [[20, 40], [0.001, 0.001]],
+      },
+    ],
+    [
+      'section heads tag the keys after them; a parenthesised note between a key and its colon',
+      'epoch 1 | train: loss=0.5 acc=0.8 | val: loss=0.6 acc=0.7\n' +
+        'Training Loss (avg over last 100): 2.44\nValidation Loss (avg over last 100): 2.61\n' +
+        'Evaluating: 100%|##########| 50/50 [00:01<00:00, loss=0.7]\n',
+      {
+        loss: [[1], [0.5]],
+        acc: [[1], [0.8]],
+        'val loss': [[1], [0.6]],
+        'val acc': [[1], [0.7]],
+        'Training Loss': [[1], [2.44]],
+        'Validation Loss': [[1], [2.61]],
+        'eval loss': [[1], [0.7]],
+      },
+    ],
+    [
+      'a step that goes back while the epoch does not is still a restart',
+      'epoch 1 step 100 loss 2.0\nepoch 1 step 200 loss 1.8\nepoch 1 step 100 loss 2.0\n',
+      { epoch: [[100], [1]], loss: [[100, 200, 100], [2, 1.8, 2]] },
     ],
     [
       'tensor and numpy reprs around values (the device index is not a series)',
@@ -339,6 +399,18 @@ describe('text parser: log styles', () => {
     expect(run.events).toEqual([{ type: 'restart', series: 'loss', fromStep: 2, toStep: 1, line: 6 }]);
     expect(steps(run, 'loss')).toEqual([1, 2, 1, 2]);
     expect(run.series.get('accuracy')!.restarts).toBe(1);
+  });
+
+  it('a per-epoch counter starting again is no restart; going back within an epoch, or to an earlier epoch, is one', () => {
+    const perEpoch = run1('Epoch 1 | Step 0/3 | loss 3\nEpoch 1 | Step 2/3 | loss 2\nEpoch 2 | Step 0/3 | loss 1.5\n');
+    expect(perEpoch.events).toEqual([]);
+    expect(steps(perEpoch, 'loss')).toEqual([0, 2, 3]);
+    const resumed = run1(
+      'epoch 3 step 0 loss 3\nepoch 3 step 50 loss 2\nepoch 2 step 0 loss 2.5\nepoch 2 step 50 loss 2.1\n',
+    );
+    expect(resumed.events).toEqual([{ type: 'restart', series: 'loss', fromStep: 50, toStep: 0, line: 3 }]);
+    const test = run1('epoch:1 || iter:100 || Loss:5.7\ntest epoch:1 || Loss:2.8\nepoch:2 || iter:200 || Loss:4.9\n');
+    expect(test.events).toEqual([]);
   });
 
   it('lists the first 100 restarts and counts the rest in one note', () => {
@@ -463,7 +535,8 @@ describe('text parser: the real corpus', () => {
       //   for l in open(sys.argv[1]) if '| train_inner | {' in l]; print(dict(c))" F
       //   -> 11 keys x 4 lines
       'fairseq_log/big_run.run1_train.log',
-      { loss: 4, ppl: 4, wps: 4, ups: 4, wpb: 4, bsz: 4, lr: 4, gnorm: 4, loss_scale: 4, train_wall: 4, wall: 4 },
+      // (+ the epoch beside num_updates, for the epoch axis)
+      { epoch: 1, loss: 4, ppl: 4, wps: 4, ups: 4, wpb: 4, bsz: 4, lr: 4, gnorm: 4, loss_scale: 4, train_wall: 4, wall: 4 },
       0,
     ],
     [
@@ -482,6 +555,7 @@ describe('text parser: the real corpus', () => {
       // train_inner `train_wall` points and the end-of-epoch `wall` share that name)
       'fairseq_log/run_simple_train.log',
       {
+        epoch: 1,
         loss: 3,
         ppl: 3,
         wps: 3,

@@ -23,6 +23,8 @@ export interface KeyInfo {
   readonly isMfu: boolean;
   /** The (last) word is an English function word: not a key in `word value` prose. */
   readonly stopLast: boolean;
+  /** The name says which data subset it is about (`train`, `val`, `test`, ...). */
+  readonly subset: boolean;
   /** The series, once a point was kept for this key. */
   series: Series | undefined;
   /** Id of the record that last wrote a point for this key (for "last redraw wins"). */
@@ -65,6 +67,10 @@ const NOT_VALUES = new Set([
   'port', 'line', 'seed', 'version', 'grad_fn', 'dtype', 'node', 'worker',
 ]);
 
+const BEST_RE = /^(?:best|lowest|highest)(?:[ _./-]|[a-z]*(?:loss|acc|val|score))/;
+/** Names that say their data subset (camelCase split first: `ValLoss`). */
+const SUBSET_RE = /(?:^|[^a-z])(?:train|training|val|valid|validation|eval|evaluation|test|dev|holdout)(?:[^a-z]|$)/i;
+
 const SOURCE_FILE_RE = /\.(?:py|pyc|pyx|cc|cpp|cu|c|h|hpp|js|ts|java|go|rs|rb|sh)$/i;
 
 function classify(name: string): { kind: number; stepRank: number } {
@@ -77,6 +83,8 @@ function classify(name: string): { kind: number; stepRank: number } {
   if (l === 'update') return { kind: KIND_STEP, stepRank: 4 };
   // 第 3 轮 / 第 3 步: the ordinal of a round.
   if (l === '第') return { kind: KIND_STEP, stepRank: 3 };
+  // `Best ValLoss: 0.41`, `best_acc 0.93`: a summary of the run so far, not a curve.
+  if (BEST_RE.test(l)) return { kind: KIND_DROP, stepRank: 0 };
   if (
     l === 'eta' ||
     l === 'v_num' ||
@@ -190,6 +198,7 @@ function makeKey(name: string): KeyInfo {
     metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),
+    subset: SUBSET_RE.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')),
     series: undefined,
     lastRec: -1,
     stamp: -1,

@@ -21,7 +21,7 @@
  * finds the same match on the raw bytes, comparing literals four bytes at a time; the line
  * splitter then need not even look for the line's end or decode it (see FastLine in lines.ts).
  */
-import { KIND_DROP, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
+import { KIND_DROP, KIND_METRIC, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
 
 // Character classes of ASCII (beyond ASCII, letters are part of keys: see uniLetter).
 const DIGIT = 1;
@@ -206,6 +206,22 @@ function makeBytes(tp: Template): boolean {
   return true;
 }
 
+/**
+ * Words naming a data subset, lower case, and the tag their keys get: '=' the word as written,
+ * '' none (a training section ends a tag).
+ */
+const SUBSET_TAGS = new Map<string, string>([
+  ['val', '='], ['valid', '='], ['validation', '='], ['validating', 'validation'],
+  ['eval', '='], ['evaluation', '='], ['evaluating', 'eval'], ['test', '='], ['testing', 'test'],
+  ['dev', '='], ['train', ''], ['training', ''],
+]);
+/** First letters of those words (a cheap test before the look-up). */
+const SUBSET_FIRST = new Uint8Array(128);
+for (const w of SUBSET_TAGS.keys()) {
+  SUBSET_FIRST[w.charCodeAt(0)] = 1;
+  SUBSET_FIRST[w.toUpperCase().charCodeAt(0)] = 1;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -289,6 +305,16 @@ export class LineScanner {
   leadInt = NaN;
   /** Keras progress line: the line starts with `count/total ` (-1 if not). */
   kerasTotal = -1;
+  /** The line's epoch (its first `epoch` key), also when a finer step key is the step. */
+  epochVal = NaN;
+  /** The `/total` of the step key's value (`Step 0/6501`), NaN if none. */
+  stepTotal = NaN;
+  /** The `/total` of the value being paired (see apply). */
+  private pairFrac = NaN;
+  /** Subset tag of the line or of the section being read (`test`, `Validation`), or null;
+   * keys that start at or after tagEnd and name no subset themselves get it as a prefix. */
+  private tag: string | null = null;
+  private tagEnd = 0;
 
   // ---- number parse scratch ----
   private nv = 0;
@@ -343,6 +369,9 @@ export class LineScanner {
     this.fracN = NaN;
     this.leadInt = NaN;
     this.kerasTotal = -1;
+    this.epochVal = NaN;
+    this.stepTotal = NaN;
+    this.tag = null;
     this.nSlots = 0;
     this.tokEnd = -1;
     this.unsafe = false;
@@ -578,12 +607,14 @@ export class LineScanner {
             }
           }
         }
+        const ws = i;
         i++;
         while (i < n) {
           const d = s.charCodeAt(i);
           if (d < 128 && CC[d] & ALNUM_) i++;
           else break;
         }
+        if (i - ws >= 3 && i - ws <= 10 && SUBSET_FIRST[c] === 1) this.subsetWord(s, ws, i, first, n);
         continue;
       }
       if (f & NUMSTART) {
@@ -616,6 +647,39 @@ export class LineScanner {
       }
       i++;
     }
+  }
+
+  /**
+   * A word that names a data subset, s[a, b): as the line's first word (`test epoch:8 || ...`,
+   * `Evaluating: 100%|...| loss=0.2`) or as a section head (`| val: loss=0.6`, `Test set: ...`,
+   * `[Validation]`) it tags the keys after it; `train` / `training` there ends a tag. Decided on
+   * the text between numbers only, so a template replays it (its keys are stored tagged).
+   */
+  private subsetWord(s: string, a: number, b: number, first: number, n: number): void {
+    const tag = SUBSET_TAGS.get(s.slice(a, b).toLowerCase());
+    if (tag === undefined) return;
+    let head = true;
+    for (let i = first; i < a; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || CC[c] & ALNUM_) {
+        head = false;
+        break;
+      }
+    }
+    if (!head) {
+      // A section head: the word, maybe one more (`set`, `metrics`), then `:` `]` `)` `|`.
+      let i = b;
+      while (i < n && s.charCodeAt(i) === 32) i++;
+      let c = at(s, i, n);
+      if (c >= 0 && c < 128 && CC[c] & ALPHA) {
+        while (i < n && (c = s.charCodeAt(i)) < 128 && CC[c] & ALPHA) i++;
+        while (i < n && s.charCodeAt(i) === 32) i++;
+        c = at(s, i, n);
+      }
+      if (c !== 58 && c !== 93 && c !== 41 && c !== 124) return;
+    }
+    this.tag = tag === '' ? null : tag === '=' ? s.slice(a, b) : tag;
+    this.tagEnd = b;
   }
 
   private leftOk(s: string, i: number): boolean {
@@ -652,6 +716,11 @@ export class LineScanner {
         } else {
           code = R_KEY;
           br = this.kBracket;
+          if (this.tag !== null && info.kind === KIND_METRIC && !info.subset && this.ks >= this.tagEnd) {
+            // `test epoch:8 || Loss:2.82`, `Test set: Average loss: 0.03`: a validation or
+            // test line's keys are its own series, never the training loss.
+            info = this.table.get(this.tag + ' ' + info.name);
+          }
         }
       }
     }
@@ -743,9 +812,11 @@ export class LineScanner {
         }
         return;
       case R_KEY:
+        this.pairFrac = frac;
         this.pair(info!, v, frac === frac || br);
         return;
       case R_DICT:
+        this.pairFrac = NaN;
         this.pair(info!, v, false);
         return;
       default:
@@ -757,10 +828,12 @@ export class LineScanner {
   private pair(info: KeyInfo, v: number, onlyStep: boolean): void {
     const kind = info.kind;
     if (kind === KIND_STEP) {
+      if (info.stepRank === 3 && v === v && this.epochVal !== this.epochVal) this.epochVal = v;
       if (info.stepRank < this.stepRank && v === v) {
         this.stepRank = info.stepRank;
         this.stepVal = v;
         this.stepKey = info;
+        this.stepTotal = this.pairFrac;
       }
       return;
     }
@@ -836,6 +909,20 @@ export class LineScanner {
       while (c === 32 || c === 9) {
         p--;
         c = p >= 0 ? s.charCodeAt(p) : -1;
+      }
+      if (c === 41) {
+        // `Training Loss (avg over last 100): 2.44`: the key is before the parenthesis.
+        let q = p - 1;
+        const stop = p > 64 ? p - 64 : 0;
+        while (q >= stop && (c = s.charCodeAt(q)) !== 40 && c !== 41 && c !== 58 && c !== 61) q--;
+        if (q >= stop && c === 40 && q > 0) {
+          p = q - 1;
+          c = s.charCodeAt(p);
+          while (c === 32 || c === 9) c = p > 0 ? s.charCodeAt(--p) : (p--, -1);
+          if (p < side) side = p;
+        } else {
+          c = 41;
+        }
       }
     } else if (ws === 0 && !bracket) {
       this.kMin = p < side ? p : side;
