@@ -1,5 +1,5 @@
 /**
- * Every one of the real files in ../shared/fixtures/real (MANIFEST.tsv) is read: either it
+ * Every one of the real files in test/fixtures/real (MANIFEST.tsv) is read: either it
  * yields runs with series, or — for the few files that hold no metrics at all — a clear
  * problem message. MLflow files are read as the stores they belong to. Nothing throws, and
  * every file is read in bounded time.
