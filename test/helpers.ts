@@ -4,8 +4,11 @@ import { createParser, type StreamFormat } from '../src/core/formats';
 import type { Run } from '../src/core/model';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
-/** The real-log corpus, kept beside the repository (../shared/fixtures/real). Never edit it. */
-export const REAL = path.resolve(REPO_ROOT, '../shared/fixtures/real');
+/**
+ * The real-log corpus, committed in the repository (test/fixtures/real, listed with its sources
+ * in MANIFEST.tsv). Files as they were found: never edit them.
+ */
+export const REAL = path.join(REPO_ROOT, 'test', 'fixtures', 'real');
 
 export function real(rel: string): string {
   return path.join(REAL, rel);

@@ -19,7 +19,7 @@ import {
   type Session,
 } from './harness';
 
-const REAL = path.resolve(REPO, '../shared/fixtures/real');
+const REAL = path.join(REPO, 'test', 'fixtures', 'real');
 const TFEVENTS = 'tfevents/yolov5_lego/events.out.tfevents.1655416124.33f6a3a27a4d.385.0';
 
 function workspaceFiles(): Record<string, string> {

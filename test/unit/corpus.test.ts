@@ -1,5 +1,5 @@
 /**
- * Every one of the real files in ../shared/fixtures/real (MANIFEST.tsv) is read: either it
+ * Every one of the real files in test/fixtures/real (MANIFEST.tsv) is read: either it
  * yields runs with series, or — for the few files that hold no metrics at all — a clear
  * problem message. MLflow files are read as the stores they belong to. Nothing throws, and
  * every file is read in bounded time.
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPaths } from '../../src/core/load';
 import { pointCount } from '../../src/core/model';
-import { REAL } from '../helpers';
+import { REAL, REPO_ROOT } from '../helpers';
 
 interface Entry {
   file: string;
@@ -39,6 +39,14 @@ describe('the real corpus', () => {
   it('lists 370 files, all present', () => {
     expect(manifest.length).toBe(370);
     for (const e of manifest) expect(fs.existsSync(path.join(REAL, e.file)), e.file).toBe(true);
+  });
+
+  it('is committed in the repository, and lists every file it holds', () => {
+    expect(path.relative(REPO_ROOT, REAL)).toBe(path.join('test', 'fixtures', 'real'));
+    const held = (fs.readdirSync(REAL, { recursive: true }) as string[])
+      .map(f => f.split(path.sep).join('/'))
+      .filter(f => f !== 'MANIFEST.tsv' && fs.statSync(path.join(REAL, f)).isFile());
+    expect(held.sort()).toEqual(manifest.map(e => e.file).sort());
   });
 
   const single = manifest.filter(e => e.format !== 'mlflow_filestore');

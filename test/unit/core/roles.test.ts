@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inferRole, type Role } from '../../../src/core/model';
 
-// Names taken from the real logs in ../shared/fixtures/real and the format specs.
+// Names taken from the real logs in test/fixtures/real and the format specs.
 describe('inferRole(name) reads roles from names as written', () => {
   it.each<[string, Role]>([
     ['loss', 'train_loss'],
