@@ -539,15 +539,15 @@ export function reportMalformedMany(run: Run, n: number): void {
 // ---------------------------------------------------------------------------------------------
 // Roles
 
-const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev|holdout)([^a-z]|$)/i;
+const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev|holdout)([^a-z]|$)|验证|测试|评估/i;
 const LR_RE = /(^|[^a-z])(lr|learning[_ ]?rate|base_lr|lr\d)([^a-z]|$)|^lr[-_/]|^x\/lr\d/i;
 const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)([^a-z]|$)|^norm$/i;
 const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1)([^a-z]|$)|accuracy/i;
-const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)/i;
+const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)|损失/i;
 const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss. */
 const TOTAL_LOSS_RE =
-  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?(total[_ ]?|mean[_ ]?|avg[_ ]?|average[_ ]?|epoch[_ ]?|batch[_ ]?)?loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$/i;
+  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((total|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$/i;
 
 /**
  * Infer a series' role from its name as written. Names are kept as they are; the role only

@@ -78,8 +78,10 @@ function looksBinary(b: Uint8Array): boolean {
 function nonEmptyLines(s: string, max: number): string[] {
   const out: string[] = [];
   let start = 0;
+  // Old Mac line ends (`\r` alone, as some Keras CSVLogger files on Windows are written).
+  const eol = s.indexOf('\n') < 0 && s.indexOf('\r') >= 0 ? '\r' : '\n';
   while (out.length < max && start < s.length) {
-    let nl = s.indexOf('\n', start);
+    let nl = s.indexOf(eol, start);
     if (nl < 0) nl = s.length;
     const line = s.slice(start, nl).trim();
     if (line) out.push(line);

@@ -41,7 +41,7 @@ import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../
 import { LineSplitter } from './lines';
 import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import { KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
-import { LineScanner, NO_MATCH, UNSURE } from './text/scan';
+import { LineScanner, NO_MATCH, subsetTagOf, UNSURE } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -98,6 +98,9 @@ export class TextParser implements LogParser, SplitReader {
   private curEpoch = NaN;
   /** The last value put in the `epoch` series (see epochPoint()). */
   private epochShown = NaN;
+  /** Subset of the block a header opened (`Eval epoch: 3`, then `  mean_loss: 2.1`): the keys
+   * of the lines after it without a step of their own get it as a prefix. */
+  private blockTag: string | null = null;
 
   // Skipping dumps.
   private skipIndented = 0;
@@ -163,6 +166,7 @@ export class TextParser implements LogParser, SplitReader {
       numKey(this.fineEpoch),
       numKey(this.curEpoch),
       numKey(this.epochShown),
+      this.blockTag,
       this.skipIndented,
       this.blockOpen,
       this.blockClose,
@@ -446,9 +450,10 @@ export class TextParser implements LogParser, SplitReader {
         hasStep &&
         sc.stepRank === 3 &&
         !isDict &&
-        isBareHeader(s, a, b, sc.stepKey!.name.length)
+        isBareHeader(s, a, b, letterCount(sc.stepKey!.name))
       ) {
         this.curEpoch = sc.stepVal;
+        this.blockTag = subsetTagOf(sc.stepKey!.name);
         // Under a finer counter the header only says which epoch follows.
         if (this.fineStep !== this.fineStep) {
           this.ctxStep = sc.stepVal;
@@ -484,6 +489,8 @@ export class TextParser implements LogParser, SplitReader {
 
     let keys = sc.keys;
     this.tagged = false;
+    if (own) this.blockTag = null;
+    else if (this.blockTag !== null) keys = this.blockTagged(keys, np, this.blockTag);
     // (A key named num_updates always has step rank 1.)
     if (!isDict && sc.stepRank === 1 && sc.stepKey!.name === 'num_updates') {
       keys = this.fairseqTagged(a === 0 && b === s.length ? s : s.slice(a, b), keys, np);
@@ -630,6 +637,18 @@ export class TextParser implements LogParser, SplitReader {
     return seriesOf(this.run, name);
   }
 
+  /** The keys of a line in a block opened by a subset header, prefixed with its subset. */
+  private blockTagged(keys: KeyInfo[], np: number, tag: string): KeyInfo[] {
+    let out: KeyInfo[] | undefined;
+    for (let k = 0; k < np; k++) {
+      const info = keys[k];
+      if (info.subset) continue;
+      out ??= keys.slice(0, np);
+      out[k] = this.table.get(tag + ' ' + info.name);
+    }
+    return out ?? keys;
+  }
+
   /**
    * fairseq `simple` end-of-epoch lines (`| INFO | valid | epoch 001 | ... | loss 9.189 | ...`)
    * print the keys without their subset: prefix them like the json format does (`valid_loss`),
@@ -675,7 +694,17 @@ function overwriteLast(ser: Series, v: number, lineNo: number): void {
   ser.lines?.set(i, lineNo);
 }
 
-/** `Epoch 3/10`, `=== Epoch 3 ===`, `Epoch [3/10]`: no letters but the step word's. */
+/** ASCII letters in a key's name (`Eval epoch`: 9). */
+function letterCount(name: string): number {
+  let n = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) n++;
+  }
+  return n;
+}
+
+/** `Epoch 3/10`, `=== Epoch 3 ===`, `Epoch [3/10]`, `Eval epoch: 3`: no letters but the step key's. */
 function isBareHeader(s: string, a: number, b: number, keyLetters: number): boolean {
   let letters = 0;
   for (let i = a; i < b; i++) {

@@ -52,6 +52,12 @@ describe('detectFormat tells formats by content', () => {
     for (let i = 0; i < garbage.length; i++) garbage[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
     expect(detectFormat(garbage)).toMatchObject({ ok: false, reason: 'binary' });
   });
+  it('tells a CSV with bare `\\r` line ends (Keras CSVLogger written on old Macs) by its content', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const csv = 'epoch,acc,loss,val_acc,val_loss\r\r0,0.55,0.75,0.6,0.65\r\r1,0.6,0.7,0.6,0.66\r\r2,0.7,0.6,0.58,0.7\r\r';
+    expect(detectFormat(enc(csv), 'train.log')).toMatchObject({ ok: true, format: 'csv' });
+  });
+
   it('reads the seed template as text and a Python dict line as text, not JSON', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     expect(detectFormat(enc('Epoch 1: Train Loss = 0.5, Val Loss = 0.6, LR = 0.001000\n'))).toMatchObject({ format: 'text' });

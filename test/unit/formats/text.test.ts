@@ -330,6 +330,19 @@ describe('text parser: log styles', () => {
       },
     ],
     [
+      'a block opened by a subset header (`Eval epoch: N`, then indented lines) is that subset; `i` is a step counter',
+      '[01.01.20|10:00:00] Training epoch: 0\n[01.01.20|10:00:01] \tmean_loss: 2.5\n' +
+        '[01.01.20|10:00:02] Eval epoch: 0\n[01.01.20|10:00:03] \tmean_loss: 2.9\n' +
+        '[01.01.20|10:00:04] Training epoch: 1\n[01.01.20|10:00:05] \tmean_loss: 2.1\n' +
+        '[TRAIN(0,0,33)]: i: 0, train_loss: 1.38\n[TRAIN(0,0,34)]: i: 10, train_loss: 1.37\n',
+      {
+        mean_loss: [[0, 1], [2.5, 2.1]],
+        'Eval mean_loss': [[0], [2.9]],
+        epoch: [[0], [1]],
+        train_loss: [[0, 10], [1.38, 1.37]],
+      },
+    ],
+    [
       'a step that goes back while the epoch does not is still a restart',
       'epoch 1 step 100 loss 2.0\nepoch 1 step 200 loss 1.8\nepoch 1 step 100 loss 2.0\n',
       { epoch: [[100], [1]], loss: [[100, 200, 100], [2, 1.8, 2]] },

@@ -40,6 +40,10 @@ const STEP_WORDS: Record<string, number> = {
   num_updates: 1,
   iter: 2,
   iteration: 2,
+  // `i: 0, train_loss: 1.386`: a bare `i` (or `itr`) is a loop counter, never a metric.
+  i: 2,
+  itr: 2,
+  iters: 2,
   epoch: 3,
 };
 

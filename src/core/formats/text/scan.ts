@@ -210,11 +210,19 @@ function makeBytes(tp: Template): boolean {
  * Words naming a data subset, lower case, and the tag their keys get: '=' the word as written,
  * '' none (a training section ends a tag).
  */
-const SUBSET_TAGS = new Map<string, string>([
+export const SUBSET_TAGS = new Map<string, string>([
   ['val', '='], ['valid', '='], ['validation', '='], ['validating', 'validation'],
   ['eval', '='], ['evaluation', '='], ['evaluating', 'eval'], ['test', '='], ['testing', 'test'],
   ['dev', '='], ['train', ''], ['training', ''],
 ]);
+/** The subset tag a key's first word gives (`Eval epoch` -> `Eval`), or null (none, or train). */
+export function subsetTagOf(name: string): string | null {
+  const sp = name.indexOf(' ');
+  const w = sp < 0 ? name : name.slice(0, sp);
+  const tag = SUBSET_TAGS.get(w.toLowerCase());
+  return tag === undefined || tag === '' ? null : tag === '=' ? w : tag;
+}
+
 /** First letters of those words (a cheap test before the look-up). */
 const SUBSET_FIRST = new Uint8Array(128);
 for (const w of SUBSET_TAGS.keys()) {
