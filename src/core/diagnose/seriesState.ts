@@ -57,13 +57,8 @@ function isLossRole(r: Role): boolean {
 export class SeriesState {
   readonly name: string;
   readonly role: Role;
-  /** Index of the next point to consume (global series index). */
-  consumed: number;
-  /**
-   * Set when feeding stopped at a fresh restart (steps jumped back to the start of this
-   * segment): the index where the next segment begins. -1 otherwise.
-   */
-  splitAt = -1;
+  private consumed_: number;
+  private splitAt_ = -1;
   /** For a segment that began at a fresh restart: the step before and after the jump. */
   freshRestart: RestartRecord | undefined;
   private mode = MODE_UNDECIDED;
@@ -81,45 +76,45 @@ export class SeriesState {
   readonly earlyStop: EarlyStopTracker | undefined;
 
   // ---- counts ----
-  valid = 0;
-  nonFinite = 0;
+  private valid_ = 0;
+  private nonFinite_ = 0;
   nonPositive = 0;
-  firstBadIdx = -1;
-  firstBadValue = NaN;
-  lastBadIdx = -1;
+  private firstBadIdx_ = -1;
+  private firstBadValue_ = NaN;
+  private lastBadIdx_ = -1;
   /** Non-finite values that were followed by a finite one (isolated). */
   badRuns = 0;
   private inBad = false;
-  firstStep = NaN;
-  lastStep = NaN;
-  lastValidIdx = -1;
+  private firstStep_ = NaN;
+  private lastStep_ = NaN;
+  private lastValidIdx_ = -1;
 
   // ---- restarts (steps going backwards inside this series) ----
-  restarts: RestartRecord[] = [];
-  restartCount = 0;
+  private readonly restarts_: RestartRecord[] = [];
+  private restartCount_ = 0;
 
   // ---- exact zeros (masked NaN detection), by step ----
-  zeroSteps: Map<number, number> | undefined;
+  readonly zeroSteps: Map<number, number> | undefined;
   /** Steps at which the value was NaN (gradient norms, for masked NaN detection). */
-  nanSteps: Set<number> | undefined;
+  readonly nanSteps: Set<number> | undefined;
   /** Zeros / NaN steps seen since the run state last joined them (cleared by RunState). */
-  freshZeros: number[] = [];
-  freshNans: number[] = [];
+  readonly freshZeros: number[] = [];
+  readonly freshNans: number[] = [];
   /** Masked NaN: loss exactly 0 at a step where a gradient norm is NaN. */
-  maskedCount = 0;
-  maskedFirstIdx = -1;
-  maskedGrad = '';
-  readonly maskedIdx = new Set<number>();
+  private maskedCount_ = 0;
+  private maskedFirstIdx_ = -1;
+  private maskedGrad_ = '';
+  private readonly maskedIdx = new Set<number>();
 
   // ---- initial values ----
   private readonly init = new Float64Array(INIT_POINTS);
   private initN = 0;
 
   // ---- running extrema (y units) ----
-  minY = Infinity;
-  minIdx = -1;
-  maxY = -Infinity;
-  maxIdx = -1;
+  private minY_ = Infinity;
+  private minIdx_ = -1;
+  private maxY_ = -Infinity;
+  private maxIdx_ = -1;
 
   // ---- quantisation: smallest non-zero step between consecutive values (raw units) ----
   private quantum = Infinity;
@@ -142,7 +137,7 @@ export class SeriesState {
     /** Shared reader of new points (one per run state). */
     private readonly reader: RangeReader = new RangeReader(),
   ) {
-    this.consumed = startIdx;
+    this.consumed_ = startIdx;
     this.name = series.name;
     this.role = series.role;
     const r = this.role;
@@ -173,14 +168,14 @@ export class SeriesState {
    * where the next segment begins. A resume (a smaller jump back) continues the segment.
    */
   feed(): void {
-    if (this.splitAt >= 0) return;
+    if (this.splitAt_ >= 0) return;
     const s = this.series;
     const n = s.length;
-    if (n <= this.consumed) return;
+    if (n <= this.consumed_) return;
     const allowSplit = this.allowSplit;
     const rd = this.reader;
-    while (this.consumed < n) {
-      const from = this.consumed;
+    while (this.consumed_ < n) {
+      const from = this.consumed_;
       const to = rd.load(s, from, n);
       // point() reads the window through fields: passing doubles as arguments would box them
       this.vv = rd.vals;
@@ -201,10 +196,10 @@ export class SeriesState {
           i = this.run(i, b);
           if (i >= b) break;
           const step = steps[i - off];
-          if (step < this.lastStep && allowSplit && i > this.startIdx + 1) {
-            if (step <= this.firstStep + 0.05 * (this.lastStep - this.firstStep)) {
-              this.consumed = i;
-              this.splitAt = i;
+          if (step < this.lastStep_ && allowSplit && i > this.startIdx + 1) {
+            if (step <= this.firstStep_ + 0.05 * (this.lastStep_ - this.firstStep_)) {
+              this.consumed_ = i;
+              this.splitAt_ = i;
               return;
             }
           }
@@ -212,13 +207,13 @@ export class SeriesState {
           i++;
         }
       }
-      this.consumed = to;
+      this.consumed_ = to;
     }
   }
 
   /** Points in this segment. */
   get points(): number {
-    return this.consumed - this.startIdx;
+    return this.consumed_ - this.startIdx;
   }
 
   /** Value of y (log or raw) back in raw units. */
@@ -228,6 +223,79 @@ export class SeriesState {
 
   get isLog(): boolean {
     return this.mode === MODE_LOG;
+  }
+
+  // ---- read-only state for the run state and the detectors ----
+
+  /** Index of the next point to consume (global series index). */
+  get consumed(): number {
+    return this.consumed_;
+  }
+  /**
+   * Set when feeding stopped at a fresh restart (steps jumped back to the start of this
+   * segment): the index where the next segment begins. -1 otherwise.
+   */
+  get splitAt(): number {
+    return this.splitAt_;
+  }
+  /** Valid points (finite; positive in log mode). */
+  get valid(): number {
+    return this.valid_;
+  }
+  /** Non-finite values, the first (its index and value) and the last. */
+  get nonFinite(): number {
+    return this.nonFinite_;
+  }
+  get firstBadIdx(): number {
+    return this.firstBadIdx_;
+  }
+  get firstBadValue(): number {
+    return this.firstBadValue_;
+  }
+  get lastBadIdx(): number {
+    return this.lastBadIdx_;
+  }
+  /** Steps of the segment's first and last points. */
+  get firstStep(): number {
+    return this.firstStep_;
+  }
+  get lastStep(): number {
+    return this.lastStep_;
+  }
+  /** Last valid point, -1 before. */
+  get lastValidIdx(): number {
+    return this.lastValidIdx_;
+  }
+  /** Resumes (steps going back, not to the start), the first MAX_RESTARTS_KEPT. */
+  get restarts(): readonly RestartRecord[] {
+    return this.restarts_;
+  }
+  /** Resumes, all of them. */
+  get restartCount(): number {
+    return this.restartCount_;
+  }
+  /** Masked NaN (see addMasked): count, first point, and the gradient series that showed it. */
+  get maskedCount(): number {
+    return this.maskedCount_;
+  }
+  get maskedFirstIdx(): number {
+    return this.maskedFirstIdx_;
+  }
+  get maskedGrad(): string {
+    return this.maskedGrad_;
+  }
+  /** Running extrema (y units) and their first points. */
+  get minY(): number {
+    return this.minY_;
+  }
+  get minIdx(): number {
+    return this.minIdx_;
+  }
+  get maxY(): number {
+    return this.maxY_;
+  }
+  get maxIdx(): number {
+    return this.maxIdx_;
   }
 
   /**
@@ -256,8 +324,8 @@ export class SeriesState {
     const e = this.blockPass(from, to, ys, yOff);
     if (e === from) return from;
     if (this.earlyStop) this.earlyStop.run(this.vv, this.vOff, from, e);
-    this.valid += e - from;
-    this.lastValidIdx = e - 1;
+    this.valid_ += e - from;
+    this.lastValidIdx_ = e - 1;
     let initN = this.initN;
     for (let i = from; initN < INIT_POINTS && i < e; i++) this.init[initN++] = ys[i - yOff];
     this.initN = initN;
@@ -311,7 +379,7 @@ export class SeriesState {
     const end = q | 0;
     const isLog = this.mode === MODE_LOG;
     const zeroMap = this.zeroSteps !== undefined;
-    let lastStep = +this.lastStep;
+    let lastStep = +this.lastStep_;
     let quantum = +this.quantum;
     let xPrev = +this.xPrev;
     let pMin = Infinity;
@@ -339,16 +407,16 @@ export class SeriesState {
         pMaxIdx = i;
       }
     }
-    this.lastStep = lastStep;
+    this.lastStep_ = lastStep;
     this.quantum = quantum;
     this.xPrev = xPrev;
-    if (pMin < this.minY) {
-      this.minY = pMin;
-      this.minIdx = pMinIdx;
+    if (pMin < this.minY_) {
+      this.minY_ = pMin;
+      this.minIdx_ = pMinIdx;
     }
-    if (pMax > this.maxY) {
-      this.maxY = pMax;
-      this.maxIdx = pMaxIdx;
+    if (pMax > this.maxY_) {
+      this.maxY_ = pMax;
+      this.maxIdx_ = pMaxIdx;
     }
     this.blocks.extrema(pMin, pMinIdx, pMax, i - p);
     return i;
@@ -358,25 +426,25 @@ export class SeriesState {
     const step = this.sv[i - this.vOff];
     const x = this.vv[i - this.vOff];
     if (i === this.startIdx) {
-      this.firstStep = step;
-    } else if (step < this.lastStep) {
-      this.restartCount++;
-      if (this.restarts.length < MAX_RESTARTS_KEPT) {
-        this.restarts.push({ idx: i, fromStep: this.lastStep, toStep: step });
+      this.firstStep_ = step;
+    } else if (step < this.lastStep_) {
+      this.restartCount_++;
+      if (this.restarts_.length < MAX_RESTARTS_KEPT) {
+        this.restarts_.push({ idx: i, fromStep: this.lastStep_, toStep: step });
       }
       // a resumed run: an excursion in progress cannot "recover" across the jump
       if (this.spikes) this.spikes.restart(i);
     }
-    this.lastStep = step;
+    this.lastStep_ = step;
 
     let valid = true;
     if (x !== x || x === Infinity || x === -Infinity) {
-      this.nonFinite++;
-      if (this.firstBadIdx < 0) {
-        this.firstBadIdx = i;
-        this.firstBadValue = x;
+      this.nonFinite_++;
+      if (this.firstBadIdx_ < 0) {
+        this.firstBadIdx_ = i;
+        this.firstBadValue_ = x;
       }
-      this.lastBadIdx = i;
+      this.lastBadIdx_ = i;
       this.inBad = true;
       if (x !== x && this.nanSteps && this.nanSteps.size < MAX_ZERO_STEPS && !this.nanSteps.has(step)) {
         this.nanSteps.add(step);
@@ -411,16 +479,16 @@ export class SeriesState {
     const dx = x > this.xPrev ? x - this.xPrev : this.xPrev - x;
     if (dx > 0 && dx < this.quantum) this.quantum = dx;
     this.xPrev = x;
-    this.valid++;
-    this.lastValidIdx = i;
+    this.valid_++;
+    this.lastValidIdx_ = i;
     if (this.initN < INIT_POINTS) this.init[this.initN++] = y;
-    if (y < this.minY) {
-      this.minY = y;
-      this.minIdx = i;
+    if (y < this.minY_) {
+      this.minY_ = y;
+      this.minIdx_ = i;
     }
-    if (y > this.maxY) {
-      this.maxY = y;
-      this.maxIdx = i;
+    if (y > this.maxY_) {
+      this.maxY_ = y;
+      this.maxIdx_ = i;
     }
     const d = blocks.point(i, y);
     if (d >= 0) noise.sample(d);
@@ -459,8 +527,8 @@ export class SeriesState {
   tailValues(k = TAIL): { y: Float64Array } {
     const out: number[] = [];
     const vals = this.series.values;
-    const stop = Math.max(this.startIdx, this.lastValidIdx - 8 * k);
-    for (let i = this.lastValidIdx; i >= stop && out.length < k; i--) {
+    const stop = Math.max(this.startIdx, this.lastValidIdx_ - 8 * k);
+    for (let i = this.lastValidIdx_; i >= stop && out.length < k; i--) {
       const x = vals.get(i);
       if (!(x === x && x !== Infinity && x !== -Infinity)) continue;
       if (this.mode === MODE_LOG) {
@@ -479,17 +547,17 @@ export class SeriesState {
 
   /** Whether the series ends on a non-finite value (ignores trailing non-positive in log mode). */
   endsNonFinite(): boolean {
-    return this.lastBadIdx >= 0 && this.lastBadIdx > this.lastValidIdx;
+    return this.lastBadIdx_ >= 0 && this.lastBadIdx_ > this.lastValidIdx_;
   }
 
   /** Record a masked NaN at point idx (idempotent). */
   addMasked(idx: number, grad: string): void {
     if (this.maskedIdx.has(idx)) return;
     this.maskedIdx.add(idx);
-    this.maskedCount++;
-    if (this.maskedFirstIdx < 0 || idx < this.maskedFirstIdx) {
-      this.maskedFirstIdx = idx;
-      this.maskedGrad = grad;
+    this.maskedCount_++;
+    if (this.maskedFirstIdx_ < 0 || idx < this.maskedFirstIdx_) {
+      this.maskedFirstIdx_ = idx;
+      this.maskedGrad_ = grad;
     }
   }
 }
