@@ -78,12 +78,10 @@ export class SeriesState {
   // ---- counts ----
   private valid_ = 0;
   private nonFinite_ = 0;
-  nonPositive = 0;
   private firstBadIdx_ = -1;
   private firstBadValue_ = NaN;
   private lastBadIdx_ = -1;
-  /** Non-finite values that were followed by a finite one (isolated). */
-  badRuns = 0;
+  /** The last point was non-finite (the next valid one goes through point()). */
   private inBad = false;
   private firstStep_ = NaN;
   private lastStep_ = NaN;
@@ -452,19 +450,13 @@ export class SeriesState {
       }
       valid = false;
     } else {
-      if (this.inBad) {
-        this.badRuns++;
-        this.inBad = false;
-      }
+      this.inBad = false;
       if (x === 0 && this.zeroSteps && this.zeroSteps.size < MAX_ZERO_STEPS && !this.zeroSteps.has(step)) {
         this.zeroSteps.set(step, i);
         this.freshZeros.push(i);
       }
       if (this.mode === MODE_UNDECIDED && x !== 0) this.setMode(x > 0 ? MODE_LOG : MODE_LINEAR);
-      if (this.mode !== MODE_LINEAR && x <= 0) {
-        this.nonPositive++;
-        valid = false;
-      }
+      if (this.mode !== MODE_LINEAR && x <= 0) valid = false;
     }
     if (this.earlyStop) this.earlyStop.update(i, x);
 
