@@ -3,27 +3,34 @@
  *
  * This file holds the spike detector itself (SpikeTracker, fed every valid point of a loss or
  * gradient-norm series by its SeriesState) and the loss-spike finding (detectLossSpikes; the
- * gradient-norm spikes are reported by gradient.ts).
+ * gradient-norm spikes are reported by gradient.ts from the same tracker).
  *
  * SpikeTracker, per point, in log space (raw units for series that are not positive): z = (y -
- * local level) / noise, the local level being a moving average (span `spikeBaselineSpan`, 20)
- * whose upward moves are clipped to `spikeBaselineClip` (3) noise units, the noise the spike
- * scale of NoiseTracker (noise.ts: the larger of the median of the last 9 window medians
- * of 32 sampled |second differences| and the median of the last 32 samples, so that it keeps
- * up when the noise grows, as the log-space noise of a falling loss does). A spike starts when
- * z > max(`spikeZ` (6), sqrt(2 ln n) + 1, `spikeTailFactor` (2.4) x the 99.5th percentile of
- * the series' own upward deviations so far: heavy-tailed noise makes large blips common) (n =
- * points so far in the segment; evidence.effectiveThresholdZ), the value is at least
- * `spikeMinRatio` (1.3x) the level and more than 3 rounding quanta above it (logs rounded to a
- * few decimals), and not within `scheduleGuardPoints` points of a restart. It counts only if the
- * series comes back within `spikeRecoverZ` (3) noise units of the pre-spike level within
- * `spikeRecoveryPoints` (100) points; otherwise it is a level shift (left to the divergence
- * detector). update() is the reference for one point; run() the same arithmetic over a range of
- * ordinary points (the batch fast path), the quiet points in a tight loop.
+ * local level) / noise. The local level is a moving average (span `spikeBaselineSpan`, 20)
+ * whose upward moves are clipped to `spikeBaselineClip` (3) noise units; the noise is the spike
+ * scale of NoiseTracker (noise.ts: the larger of the median of the last 9 window medians of 32
+ * sampled |second differences| and the median of the last 32 samples, so that it keeps up when
+ * the noise grows, as the log-space noise of a falling loss does). A spike starts when
+ *  - z > max(`spikeZ` (6; `gradSpikeZ` for gradient norms), sqrt(2 ln n) + 1, `spikeTailFactor`
+ *    (2.4) x the 99.5th percentile of the series' own upward deviations so far: heavy-tailed
+ *    noise makes large blips common) (n = points so far in the segment; the threshold is kept
+ *    as the spike's thresholdZ, evidence.effectiveThresholdZ),
+ *  - in log space the value is at least `spikeMinRatio` (1.3; `gradSpikeMinRatio`) x the level,
+ *  - the raw value is more than 3 rounding quanta above the level (logs rounded to a few
+ *    decimals), and
+ *  - it is at least `scheduleGuardPoints` (20) points after a resume (steps going back).
+ * It counts only if the series comes back within `spikeRecoverZ` (3) noise units of the
+ * pre-spike level within `spikeRecoveryPoints` (100) points; otherwise it is a level shift
+ * (left to the divergence detector) and the level restarts there. update() is the reference for
+ * one point; run() the same arithmetic over a range of ordinary points (the batch fast path), the
+ * quiet points (no spike in progress, no trigger) in a tight loop of their own.
  *
- * detectLossSpikes: spikes in the warmup or right after an LR jump up are the schedule's and
- * are not reported. One finding per spike, the `spikeMaxFindings` (5) largest per series, each
- * with the series' spike count and all spike steps (up to 200) in its evidence.
+ * detectLossSpikes (losses; not for an LR range test): spikes in the warmup or right after an LR
+ * jump up are the schedule's and are not reported. One finding per spike, the
+ * `spikeMaxFindings` (5) highest per series (all segments of it), each with the series' spike
+ * count and the steps of all its spikes (up to 200) in its evidence; a warning when the spike is
+ * at least `spikeWarnRatio` (2) x its level, when the series has at least `spikeWarnCount` (3)
+ * spikes, or in raw units; info otherwise.
  */
 import { fmtNum, fmtRatio, fmtStep } from '../i18n';
 import { emit, scheduleExplains, type Ctx } from './context';
