@@ -50,13 +50,13 @@ export function convergenceStatus(
 }
 
 export function convergenceOf(s: SeriesState, st: DiagnoseSettings): Convergence {
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   const p = Math.max(2, st.convergencePatience);
   if (idx.length < p) {
     return { status: 'insufficient', improvement: NaN, robustImprovement: NaN, tau: NaN, window: idx.length, points: 0, fromStep: NaN, toStep: NaN };
   }
   const w = idx.slice(idx.length - p);
-  const y = w.map(j => s.bMed[j]);
+  const y = w.map(j => s.blocks.med[j]);
   const raw = y.map(v => s.raw(v));
   const improvement = (raw[0] - raw[p - 1]) / Math.abs(raw[0]);
   const ts = theilSen(y);
@@ -68,7 +68,7 @@ export function convergenceOf(s: SeriesState, st: DiagnoseSettings): Convergence
     robust = (-ts.slope * (p - 1)) / (m / p || 1);
   }
   // change within noise: converged
-  const sc = s.coarseNoise();
+  const sc = s.blocks.coarseNoise();
   const significant = !(Math.abs(ts.slope * (p - 1)) < 2 * sc);
   const eff = significant ? robust : 0;
   const status: ConvergenceStatus = eff < st.convergedThreshold ? 'converged' : eff > st.fastThreshold ? 'fast' : 'slow';
@@ -78,9 +78,9 @@ export function convergenceOf(s: SeriesState, st: DiagnoseSettings): Convergence
     robustImprovement: robust,
     tau: ts.tau,
     window: p,
-    points: s.bEndIdx[w[p - 1]] - s.bStartIdx[w[0]],
-    fromStep: s.bStartStep[w[0]],
-    toStep: s.bEndStep[w[p - 1]],
+    points: s.blocks.endIdx[w[p - 1]] - s.blocks.startIdx[w[0]],
+    fromStep: s.blocks.startStep[w[0]],
+    toStep: s.blocks.endStep[w[p - 1]],
   };
 }
 

@@ -5,11 +5,126 @@
  * and hold for 80 % of the last 32 points. Onset = first point of the final excursion.
  * A rise right after an LR jump up (warm restart), during a cyclic LR's up-phase, or at a
  * restart is the schedule's doing and is not reported; nor is an LR range test.
+ *
+ * The smoothed level and its running best are LevelTracker below, fed every valid point of a
+ * training loss, loss term or gradient norm by its SeriesState: update() per point, run() over
+ * a range of ordinary points (the batch fast path).
  */
 import { fmtNum, fmtRatio, fmtStep } from '../i18n';
 import { emit, stepSpacing, type Ctx } from './context';
+import { EV_IDX, EV_SIGMA } from './noise';
 import type { SeriesState } from './seriesState';
+import type { DiagnoseSettings } from './settings';
 import { confidenceFromRatio } from './stats';
+
+/**
+ * A moving average of the series (span `divergenceSpan`), its running minimum, the last point
+ * where it was within half the divergence threshold of that minimum, and the threshold: max(
+ * `divergenceNoiseZ` noise units of the average, log `divergenceMinRatio` in log space).
+ */
+export class LevelTracker {
+  /** Log space (the series is positive), set by the series state once it knows. */
+  isLog = false;
+  private readonly alpha: number;
+  private readonly emaNoise: number;
+  private readonly divZ: number;
+  private readonly divMinLog: number;
+  private readonly floor: number;
+  private level = NaN;
+  private bestLevel = Infinity;
+  private bestLevelIdx = -1;
+  private lastNear = -1;
+  private divThreshold = NaN;
+
+  constructor(st: DiagnoseSettings) {
+    this.divZ = st.divergenceNoiseZ;
+    this.divMinLog = Math.log(Math.max(1, st.divergenceMinRatio));
+    this.floor = st.noiseFloor;
+    this.alpha = 2 / (Math.max(1, st.divergenceSpan) + 1);
+    this.emaNoise = Math.sqrt(this.alpha / (2 - this.alpha));
+  }
+
+  /** The smoothed level at the last point (y units), NaN before the first. */
+  get value(): number {
+    return this.level;
+  }
+  /** Its lowest value so far, and where. */
+  get best(): number {
+    return this.bestLevel;
+  }
+  get bestIdx(): number {
+    return this.bestLevelIdx;
+  }
+  /** Last point at which the level was within half the threshold of its best (-1: none). */
+  get lastNearIdx(): number {
+    return this.lastNear;
+  }
+  /** Divergence threshold (y units) at the last point. */
+  get threshold(): number {
+    return this.divThreshold;
+  }
+
+  /** Divergence threshold (y units) for a local noise level (NaN: the noise floor). */
+  private thresholdOf(sig: number): number {
+    let thr = this.divZ * (sig === sig ? sig : this.floor) * this.emaNoise;
+    if (thr < this.divMinLog && this.isLog) thr = this.divMinLog;
+    return thr;
+  }
+
+  /** Valid point i of value y (log or raw), with the local noise level `sig` in effect. */
+  update(i: number, y: number, sig: number): void {
+    let level = this.level;
+    level = level === level ? level + this.alpha * (y - level) : y;
+    this.level = level;
+    const thr = this.thresholdOf(sig);
+    this.divThreshold = thr;
+    if (level < this.bestLevel) {
+      this.bestLevel = level;
+      this.bestLevelIdx = i;
+    }
+    if (level <= this.bestLevel + thr / 2) this.lastNear = i;
+  }
+
+  /**
+   * update() for the valid points [from, e) of a run of ordinary points, y = ys[i - yOff]; the
+   * noise level is sig0 at `from` and changes at the nev points of EV_IDX (EV_SIGMA).
+   */
+  run(from: number, e: number, ys: Float64Array, yOff: number, nevents: number, sig0: number): void {
+    const evIdx = EV_IDX;
+    const evSigma = EV_SIGMA;
+    const yo = yOff | 0;
+    const end = e | 0;
+    const nev = nevents | 0;
+    const alpha = +this.alpha;
+    let thr = this.thresholdOf(sig0);
+    let halfThr = thr / 2;
+    let ev = 0;
+    let nextEv = ev < nev ? evIdx[ev] : -1;
+    let level = +this.level;
+    let bestLevel = +this.bestLevel;
+    let bestLevelIdx = this.bestLevelIdx | 0;
+    let lastNear = this.lastNear | 0;
+    for (let i = from | 0; i < end; i++) {
+      if (i === nextEv) {
+        thr = this.thresholdOf(evSigma[ev++]);
+        halfThr = thr / 2;
+        nextEv = ev < nev ? evIdx[ev] : -1;
+      }
+      const y = ys[i - yo];
+      level = level === level ? level + alpha * (y - level) : y;
+      if (level < bestLevel) {
+        bestLevel = level;
+        bestLevelIdx = i;
+      }
+      if (level <= bestLevel + halfThr) lastNear = i;
+    }
+    this.level = level;
+    this.bestLevel = bestLevel;
+    this.bestLevelIdx = bestLevelIdx;
+    this.lastNear = lastNear;
+    this.divThreshold = thr;
+  }
+}
 
 export function detectDivergence(ctx: Ctx): void {
   if (ctx.rangeTest) return;
@@ -26,11 +141,12 @@ export function detectDivergence(ctx: Ctx): void {
 
 function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   const st = ctx.st;
-  if (s.valid < st.divergenceMinPoints || s.lastNearIdx < 0) return;
-  const best = s.bestLevel;
-  const thr = s.divThreshold;
+  const lv = s.level;
+  if (!lv || s.valid < st.divergenceMinPoints || lv.lastNearIdx < 0) return;
+  const best = lv.best;
+  const thr = lv.threshold;
   const last = s.lastValidIdx;
-  if (last - s.lastNearIdx < st.divergenceMinPoints) return;
+  if (last - lv.lastNearIdx < st.divergenceMinPoints) return;
   const tail = s.tailValues();
   if (tail.y.length < 5) return;
   let above = 0;
@@ -39,7 +155,7 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   const level = s.tailMedian();
   const rise = level - best;
   if (!(rise >= thr)) return;
-  const onset = refineOnset(s, best + thr / 4, st.divergenceSpan);
+  const onset = refineOnset(s, lv, best + thr / 4, st.divergenceSpan);
   const onsetStep = s.stepAt(onset);
   // schedule / restart attribution
   const guard = st.scheduleGuardPoints;
@@ -48,7 +164,7 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   if (lr) {
     const g = (guard + st.divergenceSpan) * stepSpacing(s);
     if (lr.jumpUpIn(onsetStep - g, onsetStep + g)) return;
-    const bestStep = s.stepAt(s.bestLevelIdx);
+    const bestStep = s.stepAt(lv.bestIdx);
     if (lr.isCyclic() && lr.lrAt(onsetStep) >= st.lrStepFactor * lr.lrAt(bestStep)) return;
   }
   if (!idSuffix) ctx.diverged.add(s.name);
@@ -65,7 +181,7 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
         'divergence.message',
         {
           best: fmtNum(Math.exp(best)),
-          bestStep: fmtStep(s.stepAt(s.bestLevelIdx)),
+          bestStep: fmtStep(s.stepAt(lv.bestIdx)),
           level: fmtNum(Math.exp(level)),
           ratio: fmtRatio(ratio),
           step: fmtStep(onsetStep),
@@ -74,14 +190,14 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
     ],
     evidence: {
       bestLevel: Math.exp(best),
-      bestStep: s.stepAt(s.bestLevelIdx),
+      bestStep: s.stepAt(lv.bestIdx),
       level: Math.exp(level),
       ratio,
       thresholdRatio: Math.exp(thr),
       onsetStep,
       pointsSinceOnset: last - onset + 1,
       tailShareAbove: above / tail.y.length,
-      noise: s.sigma,
+      noise: s.localNoise.sigma,
     },
     confidence: confidenceFromRatio(rise / thr, 0.6),
     idSuffix: idSuffix || undefined,
@@ -92,10 +208,10 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
  * The moving average lags: find the first raw point after the best level from which the loss
  * stays above the line (bounded scan around the last "near best" index).
  */
-function refineOnset(s: SeriesState, line: number, span: number): number {
+function refineOnset(s: SeriesState, lv: LevelTracker, line: number, span: number): number {
   const vals = s.series.values;
-  const near = s.lastNearIdx;
-  const lo = Math.max(0, s.bestLevelIdx + 1, near - 4 * span);
+  const near = lv.lastNearIdx;
+  const lo = Math.max(0, lv.bestIdx + 1, near - 4 * span);
   const hi = Math.min(s.lastValidIdx, near + 2 * span);
   const y = (i: number): number => {
     const x = vals.get(i);

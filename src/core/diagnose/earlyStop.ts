@@ -8,11 +8,92 @@
  * units (a flat, noisy plateau is not reported). The finding's step is the best-validation step
  * (the checkpoint to keep); the stop step is its endStep and evidence.stopStep. Evidence also
  * has the share of training saved (after the stop) and the share after the best step.
+ *
+ * The monitor itself is EarlyStopTracker below, fed every point of a validation loss by its
+ * SeriesState: update() per point, run() over a range of ordinary points (the batch fast path).
  */
 import { fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
+import type { DiagnoseSettings } from './settings';
 import { median } from './stats';
+
+/**
+ * The seed's LossMonitor over the points of a series, in order (any value: a non-finite one is no
+ * improvement). After the stop it keeps watching whether a later value beats the best.
+ */
+export class EarlyStopTracker {
+  private best = Infinity;
+  private bestIdx_ = -1;
+  private wait = 0;
+  private stopped_ = false;
+  private stopIdx_ = -1;
+  private bestAtStop_ = NaN;
+  private bestIdxAtStop_ = -1;
+  private beatenAfterStop_ = false;
+  private readonly patience: number;
+  private readonly minDelta: number;
+  private readonly relative: boolean;
+
+  constructor(st: DiagnoseSettings) {
+    this.patience = st.earlyStopPatience;
+    this.minDelta = st.earlyStopMinDelta;
+    this.relative = st.earlyStopMinDeltaMode === 'rel';
+  }
+
+  /** The value x of point i. */
+  update(i: number, x: number): void {
+    const finite = x === x && x !== Infinity && x !== -Infinity;
+    if (!this.stopped_) {
+      if (finite && this.improves(x, this.best)) {
+        this.best = x;
+        this.bestIdx_ = i;
+        this.wait = 0;
+      } else {
+        this.wait++;
+      }
+      if (this.wait >= this.patience) {
+        this.stopped_ = true;
+        this.stopIdx_ = i;
+        this.bestAtStop_ = this.best;
+        this.bestIdxAtStop_ = this.bestIdx_;
+      }
+    } else if (finite && !this.beatenAfterStop_ && this.improves(x, this.bestAtStop_)) {
+      this.beatenAfterStop_ = true;
+    }
+  }
+
+  /** update() for the points [from, to), whose values are vals[i - off]. */
+  run(vals: Float64Array, off: number, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.update(i, vals[i - off]);
+  }
+
+  private improves(x: number, best: number): boolean {
+    if (best === Infinity) return true;
+    if (this.relative) return x < best - Math.abs(best) * this.minDelta;
+    return x < best - this.minDelta;
+  }
+
+  /** The monitor stopped (patience evaluations without improvement). */
+  get stopped(): boolean {
+    return this.stopped_;
+  }
+  /** Point where it stopped, -1 before. */
+  get stopIdx(): number {
+    return this.stopIdx_;
+  }
+  /** Best value when it stopped, and its point. */
+  get bestAtStop(): number {
+    return this.bestAtStop_;
+  }
+  get bestIdxAtStop(): number {
+    return this.bestIdxAtStop_;
+  }
+  /** A value after the stop beat the best at the stop. */
+  get beatenAfterStop(): boolean {
+    return this.beatenAfterStop_;
+  }
+}
 
 export interface EarlyStopSim {
   stopStep: number;
@@ -29,24 +110,25 @@ export interface EarlyStopSim {
 }
 
 export function simulateEarlyStop(s: SeriesState): EarlyStopSim | null {
-  if (!s.esStopped || s.esBestIdxAtStop < 0) return null;
+  const es = s.earlyStop;
+  if (!es || !es.stopped || es.bestIdxAtStop < 0) return null;
   const n = s.points;
   const first = s.firstStep;
   const last = s.lastStep;
-  const stopStep = s.stepAt(s.esStopIdx);
-  const bestStep = s.stepAt(s.esBestIdxAtStop);
+  const stopStep = s.stepAt(es.stopIdx);
+  const bestStep = s.stepAt(es.bestIdxAtStop);
   const bySteps = s.restartCount === 0 && last > first;
   const share = (step: number, idx: number): number =>
     bySteps ? (last - step) / (last - first) : (s.consumed - 1 - idx) / Math.max(1, n - 1);
   return {
     stopStep,
-    stopIdx: s.esStopIdx,
+    stopIdx: es.stopIdx,
     bestStep,
-    bestIdx: s.esBestIdxAtStop,
-    best: s.esBestAtStop,
-    saving: share(stopStep, s.esStopIdx),
-    afterBest: share(bestStep, s.esBestIdxAtStop),
-    safe: !s.esBeatenAfterStop,
+    bestIdx: es.bestIdxAtStop,
+    best: es.bestAtStop,
+    saving: share(stopStep, es.stopIdx),
+    afterBest: share(bestStep, es.bestIdxAtStop),
+    safe: !es.beatenAfterStop,
   };
 }
 
@@ -113,12 +195,12 @@ function worseAfterStop(
   minRise: number,
   noiseZ: number,
 ): { medianAfter: number; rise: number; threshold: number } | null {
-  const idx = s.coarseIndices();
-  let after = idx.filter(j => s.bStartIdx[j] > sim.stopIdx);
-  if (after.length === 0) after = idx.filter(j => s.bEndIdx[j] > sim.stopIdx + 1);
+  const idx = s.blocks.coarseIndices();
+  let after = idx.filter(j => s.blocks.startIdx[j] > sim.stopIdx);
+  if (after.length === 0) after = idx.filter(j => s.blocks.endIdx[j] > sim.stopIdx + 1);
   if (after.length === 0) return null;
-  const m = median(after.map(j => s.bMed[j]));
-  const noise = s.noise();
+  const m = median(after.map(j => s.blocks.med[j]));
+  const noise = s.blocks.noise();
   if (s.isLog) {
     if (!(sim.best > 0)) return null;
     const rise = m - Math.log(sim.best);

@@ -33,14 +33,14 @@ export function detectGradients(ctx: Ctx): void {
 
 function growth(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   if (idx.length < 6) return;
   const f = Math.log(Math.max(1, st.gradGrowthFactor));
-  const y = idx.map(j => s.bMed[j]);
+  const y = idx.map(j => s.blocks.med[j]);
   let minK = 0;
   for (let k = 1; k < y.length - 3; k++) if (y[k] < y[minK]) minK = k;
   const min = y[minK];
-  const tail = s.coarseTail(3);
+  const tail = s.blocks.coarseTail(3);
   const typical = median(y);
   if (!(tail - min >= f && tail - typical >= f / 2)) return;
   for (let k = y.length - 3; k < y.length; k++) if (!(y[k] > min + f / 2)) return;
@@ -53,7 +53,7 @@ function growth(ctx: Ctx, s: SeriesState): void {
     kind: 'gradient-explosion',
     severity: lossBroke ? 'error' : 'warning',
     state: s,
-    idx: s.bStartIdx[onsetJ],
+    idx: s.blocks.startIdx[onsetJ],
     endStep: s.lastStep,
     title: ['gradExplosion.title'],
     message: [
@@ -62,8 +62,8 @@ function growth(ctx: Ctx, s: SeriesState): void {
         {
           factor: fmtRatio(factor),
           min: fmtNum(Math.exp(min)),
-          minStep: fmtStep(s.bStartStep[idx[minK]]),
-          step: fmtStep(s.bStartStep[onsetJ]),
+          minStep: fmtStep(s.blocks.startStep[idx[minK]]),
+          step: fmtStep(s.blocks.startStep[onsetJ]),
           level: fmtNum(Math.exp(tail)),
         },
       ],
@@ -71,7 +71,7 @@ function growth(ctx: Ctx, s: SeriesState): void {
     evidence: {
       rule: 'growth',
       minLevel: Math.exp(min),
-      minStep: s.bStartStep[idx[minK]],
+      minStep: s.blocks.startStep[idx[minK]],
       level: Math.exp(tail),
       typical: Math.exp(typical),
       factor,
@@ -93,7 +93,7 @@ function spikes(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
   const kept = keptSpikes(ctx, s);
   if (kept.length === 0) return;
-  const count = kept.length + Math.max(0, s.spikeCount - s.spikes.length);
+  const count = kept.length + Math.max(0, s.spikes!.count - s.spikes!.records.length);
   let top = kept[0];
   for (const sp of kept) if (sp.height > top.height) top = sp;
   const first = kept[0];
@@ -128,19 +128,19 @@ function spikes(ctx: Ctx, s: SeriesState): void {
 
 function vanishing(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   if (idx.length < 6) return;
   const tr = ctx.rs.primary('train_loss');
   if (!tr || !tr.isLog || ctx.diverged.has(tr.name)) return;
   const conv = convergenceOf(tr, st);
   if (conv.status === 'insufficient' || stillImproving(conv, st)) return;
-  const lossEnd = tr.coarseTail(3);
+  const lossEnd = tr.blocks.coarseTail(3);
   const lossInit = tr.initialLevel();
   if (!(lossEnd - lossInit >= Math.log(st.vanishLossMinRemaining))) return;
   let peakK = 0;
-  const y = idx.map(j => s.bMed[j]);
+  const y = idx.map(j => s.blocks.med[j]);
   for (let k = 1; k < y.length; k++) if (y[k] > y[peakK]) peakK = k;
-  const tail = s.coarseTail(3);
+  const tail = s.blocks.coarseTail(3);
   const decay = y[peakK] - tail;
   const tiny = Math.exp(tail) < st.vanishAbsNorm;
   const f = Math.log(Math.max(1, st.vanishFactor));
@@ -153,7 +153,7 @@ function vanishing(ctx: Ctx, s: SeriesState): void {
     kind: 'vanishing-gradient',
     severity: 'warning',
     state: s,
-    idx: s.bStartIdx[idx[peakK]],
+    idx: s.blocks.startIdx[idx[peakK]],
     endStep: s.lastStep,
     title: ['vanishing.title'],
     message: [
@@ -162,7 +162,7 @@ function vanishing(ctx: Ctx, s: SeriesState): void {
         {
           factor: fmtRatio(factor),
           peak: fmtNum(Math.exp(y[peakK])),
-          peakStep: fmtStep(s.bStartStep[idx[peakK]]),
+          peakStep: fmtStep(s.blocks.startStep[idx[peakK]]),
           level: fmtNum(Math.exp(tail)),
           loss: fmtNum(Math.exp(lossEnd)),
         },
@@ -170,7 +170,7 @@ function vanishing(ctx: Ctx, s: SeriesState): void {
     ],
     evidence: {
       peak: Math.exp(y[peakK]),
-      peakStep: s.bStartStep[idx[peakK]],
+      peakStep: s.blocks.startStep[idx[peakK]],
       level: Math.exp(tail),
       decayFactor: factor,
       thresholdFactor: st.vanishFactor,

@@ -12,7 +12,7 @@ import { median } from './stats';
 
 export function detectImbalance(ctx: Ctx): void {
   const st = ctx.st;
-  const parts = ctx.rs.byRole('loss_part').filter(p => p.isLog && p.valid >= 5 && p.coarseIndices().length > 0);
+  const parts = ctx.rs.byRole('loss_part').filter(p => p.isLog && p.valid >= 5 && p.blocks.coarseIndices().length > 0);
   if (parts.length < 2) return;
   let a = -Infinity;
   let b = Infinity;
@@ -35,7 +35,7 @@ export function detectImbalance(ctx: Ctx): void {
   let used = 0;
   for (let k = 0; k < K; k++) {
     const step = b > a ? a + ((b - a) * (k + 0.5)) / K : a;
-    const lv = parts.map(p => Math.exp(p.coarseAtStep(step, 0)));
+    const lv = parts.map(p => Math.exp(p.blocks.coarseAtStep(step, 0)));
     if (lv.some(v => !Number.isFinite(v))) continue;
     used++;
     let sum = 0;

@@ -68,13 +68,13 @@ export function detectNoLearning(ctx: Ctx): void {
 function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
   if (s.valid < st.noLearnMinPoints) return;
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   if (idx.length < 3) return;
   const y0 = s.initialLevel();
   let best = Infinity;
-  for (const j of idx) if (s.bMed[j] < best) best = s.bMed[j];
-  const end = s.coarseTail(3);
-  const sc = s.coarseNoise();
+  for (const j of idx) if (s.blocks.med[j] < best) best = s.blocks.med[j];
+  const end = s.blocks.coarseTail(3);
+  const sc = s.blocks.coarseNoise();
   const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), 3 * sc);
   const neverMoved = y0 - best < dThr && end - y0 < dThr;
   const ch = chanceOf(ctx, s);

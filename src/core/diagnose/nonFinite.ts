@@ -100,7 +100,7 @@ function reportNonFinite(ctx: Ctx, s: SeriesState, a: Agg, isGrad: boolean): voi
   } else {
     msg.push(['nonFinite.persistent']);
     const seg = a.lastSeg;
-    const rise = seg.level - seg.bestLevel;
+    const rise = seg.level ? seg.level.value - seg.level.best : NaN;
     if (seg.isLog && Number.isFinite(rise) && rise >= Math.log(2)) {
       msg.push(['nonFinite.risen', { ratio: fmtRatio(Math.exp(rise)) }]);
     }

@@ -40,30 +40,30 @@ export function detectOscillation(ctx: Ctx): void {
 
 function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   const K = idx.length;
-  if (st.oscWindowFraction * K < st.oscMinPoints && s.blockSize === 1 && checkShort(ctx, s, idx)) return;
+  if (st.oscWindowFraction * K < st.oscMinPoints && s.blocks.size === 1 && checkShort(ctx, s, idx)) return;
   if (K < st.oscMinPoints) return;
   const w = Math.min(K, Math.max(st.oscMinPoints, Math.ceil(st.oscWindowFraction * K)));
   const win = idx.slice(K - w);
-  const y = win.map(j => s.bMed[j]);
-  const first = s.bStartIdx[win[0]];
+  const y = win.map(j => s.blocks.med[j]);
+  const first = s.blocks.startIdx[win[0]];
   const lastJ = win[win.length - 1];
-  const points = s.bEndIdx[lastJ] - first;
+  const points = s.blocks.endIdx[lastJ] - first;
   const med = median(y);
   const ampBlk = 1.4826 * median(y.map(v => Math.abs(v - med)));
   const third = Math.max(1, Math.floor(w / 3));
   const progress = median(y.slice(w - third)) - median(y.slice(0, third));
-  const sigPt = Math.max(st.noiseFloor, median(win.map(j => s.bD2[j])) * D2_TO_SIGMA);
+  const sigPt = Math.max(st.noiseFloor, median(win.map(j => s.blocks.d2[j])) * D2_TO_SIGMA);
   let turns = 0;
   let trip = 0;
   for (const j of win) {
-    turns += s.bTurn[j];
-    trip += s.bTrip[j];
+    turns += s.blocks.turns[j];
+    trip += s.blocks.trips[j];
   }
   const z = turningZ(turns, trip);
   const minAmp = Math.log(1 + st.oscMinAmplitude);
-  const B = s.blockSize;
+  const B = s.blocks.size;
   const pingAmp = B === 1 ? ampBlk : sigPt;
   const ping = z >= st.oscTurningZ && pingAmp >= minAmp && Math.abs(progress) < st.oscProgressFraction * pingAmp;
   let slow = false;
@@ -87,8 +87,8 @@ function check(ctx: Ctx, s: SeriesState): void {
       'oscillation.message',
       {
         points,
-        from: fmtStep(s.bStartStep[win[0]]),
-        to: fmtStep(s.bEndStep[lastJ]),
+        from: fmtStep(s.blocks.startStep[win[0]]),
+        to: fmtStep(s.blocks.endStep[lastJ]),
         amp: fmtPct(Math.exp(amp) - 1),
         level: fmtNum(Math.exp(med)),
         progress: fmtChange(Math.exp(progress) - 1),
@@ -102,7 +102,7 @@ function check(ctx: Ctx, s: SeriesState): void {
     severity: 'warning',
     state: s,
     idx: first,
-    endStep: s.bEndStep[lastJ],
+    endStep: s.blocks.endStep[lastJ],
     title: ['oscillation.title'],
     message: msg,
     evidence: {
@@ -125,7 +125,7 @@ function check(ctx: Ctx, s: SeriesState): void {
 /** The amplitude rule for short series (see the header); true when it reported. */
 function checkShort(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
   const st = ctx.st;
-  const all = idx.map(j => s.bMed[j]);
+  const all = idx.map(j => s.blocks.med[j]);
   // the initial descent ends at the first point at or below the median of the rest
   let k0 = 0;
   while (k0 < all.length && all[k0] > median(all.slice(k0))) k0++;
@@ -165,7 +165,7 @@ function checkShort(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
   const init = s.initialLevel();
   const descent = init - med;
   if (!(descent <= st.oscShortMaxDescent * amp)) return false;
-  const first = s.bStartIdx[idx[k0]];
+  const first = s.blocks.startIdx[idx[k0]];
   const lastJ = idx[idx.length - 1];
   ctx.oscillating.add(s.name);
   emit(ctx, {
@@ -173,15 +173,15 @@ function checkShort(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
     severity: 'warning',
     state: s,
     idx: first,
-    endStep: s.bEndStep[lastJ],
+    endStep: s.blocks.endStep[lastJ],
     title: ['oscillation.title'],
     message: [
       [
         'oscillation.message',
         {
           points: n,
-          from: fmtStep(s.bStartStep[idx[k0]]),
-          to: fmtStep(s.bEndStep[lastJ]),
+          from: fmtStep(s.blocks.startStep[idx[k0]]),
+          to: fmtStep(s.blocks.endStep[lastJ]),
           amp: fmtPct(Math.exp(amp) - 1),
           level: fmtNum(Math.exp(med)),
           progress: fmtChange(Math.exp(progress) - 1),

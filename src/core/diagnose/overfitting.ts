@@ -38,11 +38,11 @@ export function valTrend(s: SeriesState, n: number): number {
 
 function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   const K = idx.length;
   if (K < st.overfitMinPoints + 2) return;
   // best level on a running median of 3 (the minimum of single noisy evaluations is biased low)
-  const m = runningMedian3(idx.map(j => s.bMed[j]));
+  const m = runningMedian3(idx.map(j => s.blocks.med[j]));
   let kb = 0;
   for (let q = 1; q < K; q++) if (m[q] < m[kb]) kb = q;
   const b = { k: kb, j: idx[kb] };
@@ -50,9 +50,9 @@ function check(ctx: Ctx, s: SeriesState): void {
   if (after < st.overfitMinPoints) return;
   const best = m[kb];
   const k = Math.min(3, after);
-  const lastK = idx.slice(K - k).map(j => s.bMed[j]);
-  const tail = s.coarseTail(k);
-  const sc = s.coarseNoise();
+  const lastK = idx.slice(K - k).map(j => s.blocks.med[j]);
+  const tail = s.blocks.coarseTail(k);
+  const sc = s.blocks.coarseNoise();
   // noise units, plus the expected depth of the minimum of K smoothed noisy points
   const thr = Math.max(Math.log(1 + st.overfitMinRise), sc * (st.overfitNoiseZ + 0.67 * Math.sqrt(2 * Math.log(K))));
   const rise = tail - best;
@@ -60,17 +60,17 @@ function check(ctx: Ctx, s: SeriesState): void {
   if (lastK.some(v => !(v > best + thr / 2))) return;
   // onset: the lowest evaluation among the coarse points around the smoothed minimum
   let oj = b.j;
-  for (let q = Math.max(0, kb - 1); q <= Math.min(K - 1, kb + 1); q++) if (s.bMin[idx[q]] < s.bMin[oj]) oj = idx[q];
-  const onsetIdx = s.bMinIdx[oj] >= 0 ? s.bMinIdx[oj] : s.bStartIdx[oj];
+  for (let q = Math.max(0, kb - 1); q <= Math.min(K - 1, kb + 1); q++) if (s.blocks.min[idx[q]] < s.blocks.min[oj]) oj = idx[q];
+  const onsetIdx = s.blocks.minIdx[oj] >= 0 ? s.blocks.minIdx[oj] : s.blocks.startIdx[oj];
   const onsetStep = s.stepAt(onsetIdx);
   // training loss around the onset vs at the end
   const tr = ctx.rs.trainFor(s);
   let trainChange = NaN;
   let trend: 'falling' | 'flat' | 'none' = 'none';
-  if (tr && tr.isLog && tr.coarseIndices().length >= 3) {
-    const atBest = tr.coarseAtStep(onsetStep);
-    const end = tr.coarseTail(3);
-    const tol = Math.max(Math.log(1.005), 2 * tr.coarseNoise());
+  if (tr && tr.isLog && tr.blocks.coarseIndices().length >= 3) {
+    const atBest = tr.blocks.coarseAtStep(onsetStep);
+    const end = tr.blocks.coarseTail(3);
+    const tol = Math.max(Math.log(1.005), 2 * tr.blocks.coarseNoise());
     trainChange = end - atBest;
     if (trainChange > tol) return; // both rising: instability, not overfitting
     trend = trainChange < -tol ? 'falling' : 'flat';
@@ -126,7 +126,7 @@ function check(ctx: Ctx, s: SeriesState): void {
 export function accLevel(s: SeriesState | undefined): number {
   if (!s || s.valid === 0) return NaN;
   const scale = s.maxY > 1.5 ? 100 : 1;
-  return s.coarseTail(3) / scale;
+  return s.blocks.coarseTail(3) / scale;
 }
 
 export type Capacity = 'overfit' | 'underfit' | 'ok' | 'unclear';

@@ -38,18 +38,18 @@ interface Stretch {
 
 function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
-  const idx = s.coarseIndices();
+  const idx = s.blocks.coarseIndices();
   const total = s.points;
   if (idx.length < 4 || total < st.plateauMinPoints) return;
-  const sc = s.coarseNoise();
+  const sc = s.blocks.coarseNoise();
   const tol = Math.max(Math.log(1 + st.plateauMinImprovement), st.plateauNoiseZ * sc);
   if (tol > Math.log(1 + st.plateauMaxTolerance)) return;
   const wu = ctx.lr ? ctx.lr.warmupEnd() : NaN;
   let k0 = 0;
-  if (Number.isFinite(wu)) while (k0 < idx.length && s.bStartStep[idx[k0]] <= wu) k0++;
+  if (Number.isFinite(wu)) while (k0 < idx.length && s.blocks.startStep[idx[k0]] <= wu) k0++;
   if (k0 >= idx.length - 2) return;
   // running median of 3 coarse points: a running minimum of single noisy points is biased low
-  const m = runningMedian3(idx.map(j => s.bMed[j]));
+  const m = runningMedian3(idx.map(j => s.blocks.med[j]));
   let bestK = k0;
   let best = m[k0];
   const stretches: Stretch[] = [];
@@ -57,15 +57,15 @@ function check(ctx: Ctx, s: SeriesState): void {
     if (m[k] < best - tol) {
       const bj = idx[bestK];
       // a stretch from the very first coarse point began with training (or the warmup's end)
-      const from = bestK === k0 ? s.bStartIdx[bj] : s.bEndIdx[bj];
-      stretches.push({ bestJ: bj, level: best, endK: k, startIdx: from, endIdx: s.bStartIdx[idx[k]], terminal: false });
+      const from = bestK === k0 ? s.blocks.startIdx[bj] : s.blocks.endIdx[bj];
+      stretches.push({ bestJ: bj, level: best, endK: k, startIdx: from, endIdx: s.blocks.startIdx[idx[k]], terminal: false });
       best = m[k];
       bestK = k;
     }
   }
   const lastJ = idx[idx.length - 1];
   const bj = idx[bestK];
-  stretches.push({ bestJ: bj, level: best, endK: idx.length, startIdx: s.bEndIdx[bj], endIdx: s.bEndIdx[lastJ], terminal: true });
+  stretches.push({ bestJ: bj, level: best, endK: idx.length, startIdx: s.blocks.endIdx[bj], endIdx: s.blocks.endIdx[lastJ], terminal: true });
   const flat = (p: Stretch): boolean => {
     const k0p = idx.indexOf(p.bestJ);
     const all = m.slice(k0p, p.endK);
@@ -81,7 +81,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const resumed = (p: Stretch): boolean => {
     const len = p.endIdx - p.startIdx;
     let low = Infinity;
-    for (let k = p.endK; k < idx.length && s.bStartIdx[idx[k]] < p.endIdx + len; k++) low = Math.min(low, m[k]);
+    for (let k = p.endK; k < idx.length && s.blocks.startIdx[idx[k]] < p.endIdx + len; k++) low = Math.min(low, m[k]);
     return p.level - low >= 3 * tol;
   };
 
@@ -103,7 +103,7 @@ function scheduleEnded(ctx: Ctx, s: SeriesState, p: Stretch, idx: number[]): boo
   if (!lr) return false;
   const a = s.stepAt(p.startIdx);
   // up to the end of the coarse point that ended the stretch (the drop may lie inside it)
-  const b = p.endK < idx.length ? s.bEndStep[idx[p.endK]] : s.stepAt(p.endIdx);
+  const b = p.endK < idx.length ? s.blocks.endStep[idx[p.endK]] : s.stepAt(p.endIdx);
   const g = ctx.st.scheduleGuardPoints * stepSpacing(s);
   if (lr.dropIn(a, b + g)) return true;
   return lr.lrAt(b) <= lr.lrAt(a) / ctx.st.lrStepFactor;
@@ -149,7 +149,7 @@ function report(ctx: Ctx, s: SeriesState, p: Stretch, tol: number, minPts: numbe
       terminal: p.terminal,
       minImprovement: Math.exp(tol) - 1,
       minPoints: minPts,
-      coarseNoise: s.coarseNoise(),
+      coarseNoise: s.blocks.coarseNoise(),
       lrDuring: lrConst,
     },
     confidence: confidenceFromRatio(pts / minPts, p.terminal ? 0.55 : 0.6),

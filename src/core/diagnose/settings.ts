@@ -17,9 +17,9 @@ export interface DiagnoseSettings {
   /**
    * Samples per window of the local noise estimate used by the spike detector (every second
    * point's |second difference| is sampled, so a window spans twice as many points). The local
-   * noise is the larger of the median of the last 9 windows and the median of the last
-   * `noiseWindow` samples (refreshed every 8 points), so that it keeps up when the noise grows
-   * (the log-space noise of a loss grows as the loss falls). Default 32.
+   * noise is the larger of the median of the last 9 window medians and the median of the last
+   * `noiseWindow` samples (refreshed every 16 samples, i.e. 32 points), so that it keeps up when
+   * the noise grows (the log-space noise of a loss grows as the loss falls). Default 32.
    */
   noiseWindow: number;
   /** Lower bound of the noise level in log units (0.002 = 0.2 %), for noise-free logs. */

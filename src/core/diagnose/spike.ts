@@ -1,28 +1,349 @@
 /**
  * loss-spike: a transient jump far above the local noise level that recovers.
- * Per point, in log space: z = (y - local level) / local noise, the local level being a moving
- * average (span 20) whose upward moves are clipped to 3 noise units, the noise the larger of the
- * median of the last 9 windows of 32 sampled |second differences| and the median of the last 32
- * samples (so that it keeps up when the noise grows, as the log-space noise of a falling loss
- * does). A spike starts when z > max(6, sqrt(2 ln n) + 1, 2.4 x the 99.5th percentile of the
- * series' own upward deviations so far: heavy-tailed noise makes large blips common) (n =
- * points so far; evidence.effectiveThresholdZ), the value is at least 1.3x the level and more
- * than 3 rounding quanta above it (logs rounded to a few decimals), and counts only if the loss
- * comes back within 3 noise units of the pre-spike level within 100 points (otherwise it is a
- * level shift, for the divergence detector). Spikes in the warmup, right after an LR jump up or
- * after a restart are the schedule's and are not reported. One finding per spike (largest 20), each with the series'
- * spike count and all spike steps in its evidence.
+ *
+ * This file holds the spike detector itself (SpikeTracker, fed every valid point of a loss or
+ * gradient-norm series by its SeriesState) and the loss-spike finding (detectLossSpikes; the
+ * gradient-norm spikes are reported by gradient.ts from the same tracker).
+ *
+ * SpikeTracker, per point, in log space (raw units for series that are not positive): z = (y -
+ * local level) / noise. The local level is a moving average (span `spikeBaselineSpan`, 20)
+ * whose upward moves are clipped to `spikeBaselineClip` (3) noise units; the noise is the spike
+ * scale of NoiseTracker (noise.ts: the larger of the median of the last 9 window medians of 32
+ * sampled |second differences| and the median of the last 32 samples, so that it keeps up when
+ * the noise grows, as the log-space noise of a falling loss does). A spike starts when
+ *  - z > max(`spikeZ` (6; `gradSpikeZ` for gradient norms), sqrt(2 ln n) + 1, `spikeTailFactor`
+ *    (2.4) x the 99.5th percentile of the series' own upward deviations so far: heavy-tailed
+ *    noise makes large blips common) (n = points so far in the segment; the threshold is kept
+ *    as the spike's thresholdZ, evidence.effectiveThresholdZ),
+ *  - in log space the value is at least `spikeMinRatio` (1.3; `gradSpikeMinRatio`) x the level,
+ *  - the raw value is more than 3 rounding quanta above the level (logs rounded to a few
+ *    decimals), and
+ *  - it is at least `scheduleGuardPoints` (20) points after a resume (steps going back).
+ * It counts only if the series comes back within `spikeRecoverZ` (3) noise units of the
+ * pre-spike level within `spikeRecoveryPoints` (100) points; otherwise it is a level shift
+ * (left to the divergence detector) and the level restarts there. update() is the reference for
+ * one point; run() the same arithmetic over a range of ordinary points (the batch fast path), the
+ * quiet points (no spike in progress, no trigger) in a tight loop of their own.
+ *
+ * detectLossSpikes (losses; not for an LR range test): spikes in the warmup or right after an LR
+ * jump up are the schedule's and are not reported. One finding per spike, the
+ * `spikeMaxFindings` (5) highest per series (all segments of it), each with the series' spike
+ * count and the steps of all its spikes (up to 200) in its evidence; a warning when the spike is
+ * at least `spikeWarnRatio` (2) x its level, when the series has at least `spikeWarnCount` (3)
+ * spikes, or in raw units; info otherwise.
  */
 import { fmtNum, fmtRatio, fmtStep } from '../i18n';
 import { emit, scheduleExplains, type Ctx } from './context';
-import type { SeriesState, SpikeRecord } from './seriesState';
+import { EV_IDX, EV_SPIKE } from './noise';
+import type { SeriesState } from './seriesState';
+import type { DiagnoseSettings } from './settings';
 import { confidenceFromRatio } from './stats';
+
+/** A confirmed, recovered spike (indices into the series). */
+export interface SpikeRecord {
+  start: number;
+  peak: number;
+  end: number;
+  /** Peak height above the pre-spike level, in log units (or raw units in linear mode). */
+  height: number;
+  /** Height in noise units. */
+  z: number;
+  /** Pre-spike local level (y units). */
+  base: number;
+  /** Threshold in noise units in effect at the start (spikeZ, the Gaussian maximum, the tail). */
+  thresholdZ: number;
+}
+
+/** Histogram of upward deviations from the local level, in noise units: bin width and count. */
+const TAIL_BIN = 0.25;
+const TAIL_BINS = 96;
+/** Quantile of the upward deviations that measures the series' own tail. */
+const TAIL_Q = 0.995;
+/** Deviations recorded before the tail guard applies. */
+const TAIL_MIN_POINTS = 128;
+const MAX_SPIKES_KEPT = 1000;
+
+export class SpikeTracker {
+  /** Log space (the series is positive), set by the series state once it knows. */
+  isLog = false;
+  private readonly spikeZ: number;
+  private readonly spikeMinH: number;
+  private readonly tailFactor: number;
+  /**
+   * Upward deviations from the local level in noise units, (y - level) / noise, one per point
+   * outside spikes (negative ones in bin 0): the series' own tail, so that blips which are
+   * common in this series (heavy-tailed minibatch noise) are not called spikes.
+   */
+  private readonly tailHist = new Float64Array(TAIL_BINS + 1);
+  private tailN = 0;
+  private readonly alphaBase: number;
+  private readonly clipZ: number;
+  private readonly recoverZ: number;
+  private readonly recoveryPoints: number;
+  private readonly guard: number;
+  private lastRestartIdx = -1e15;
+  /** The local level (y units), NaN until the first point. */
+  private base = NaN;
+  private pending = false;
+  private pStart = 0;
+  private pPeak = 0;
+  // (doubles from the start: a field that changes representation (an integer first, a double
+  // later) changes the object's hidden class, and the compiled code of the engine is thrown
+  // away and compiled again)
+  private pPeakY = NaN;
+  private pBase = NaN;
+  private pSigma = NaN;
+  private pThr = NaN;
+  private pLen = 0;
+  /** run(): the next noise event and the noise scale in effect. */
+  private lpEv = 0;
+  private lpSig = NaN;
+  private readonly spikes: SpikeRecord[] = [];
+  private spikeCount = 0;
+  /** Upward excursions that did not recover within the recovery window. */
+  private shiftCount = 0;
+
+  constructor(
+    st: DiagnoseSettings,
+    isGrad: boolean,
+    /** First series index of the segment (n in sqrt(2 ln n) counts from here). */
+    private readonly startIdx: number,
+  ) {
+    this.spikeZ = isGrad ? st.gradSpikeZ : st.spikeZ;
+    this.spikeMinH = Math.log(Math.max(1, isGrad ? st.gradSpikeMinRatio : st.spikeMinRatio));
+    this.tailFactor = st.spikeTailFactor;
+    this.alphaBase = 2 / (Math.max(1, st.spikeBaselineSpan) + 1);
+    this.clipZ = st.spikeBaselineClip;
+    this.recoverZ = st.spikeRecoverZ;
+    this.recoveryPoints = st.spikeRecoveryPoints;
+    this.guard = st.scheduleGuardPoints;
+  }
+
+  /** Confirmed spikes, in order (the first MAX_SPIKES_KEPT). */
+  get records(): readonly SpikeRecord[] {
+    return this.spikes;
+  }
+
+  /** Confirmed spikes, all of them. */
+  get count(): number {
+    return this.spikeCount;
+  }
+
+  /** Excursions that did not come back (level shifts). */
+  get shifts(): number {
+    return this.shiftCount;
+  }
+
+  /** Steps went back at point i (a resume): an excursion in progress cannot recover across it. */
+  restart(i: number): void {
+    this.lastRestartIdx = i;
+    if (this.pending) {
+      this.pending = false;
+      this.base = NaN;
+    }
+  }
+
+  /**
+   * Valid point i: y (log or raw), the noise scale `sig` in effect (NaN while unknown), the raw
+   * value x and the smallest step between consecutive values so far (`quantum`, raw units).
+   */
+  update(i: number, y: number, sig: number, x: number, quantum: number): void {
+    if (this.base !== this.base) {
+      this.base = y;
+      return;
+    }
+    if (!this.pending) {
+      if (sig === sig && i - this.lastRestartIdx >= this.guard) {
+        const dev = y - this.base;
+        if (
+          dev > this.spikeZ * sig &&
+          (!this.isLog || dev > this.spikeMinH) &&
+          // long series: at least the expected maximum of Gaussian noise over the points so far
+          dev > (Math.sqrt(2 * Math.log(Math.max(2, i - this.startIdx))) + 1) * sig &&
+          // heavy-tailed series: well beyond the deviations that are common in this series
+          dev > this.tailFactor * this.tailQuantile() * sig &&
+          // rounded logs (e.g. 4 decimals): a jump of a few quanta is rounding, not a spike
+          x - (this.isLog ? Math.exp(this.base) : this.base) > 3 * quantum
+        ) {
+          this.pending = true;
+          this.pStart = i;
+          this.pPeak = i;
+          this.pPeakY = y;
+          this.pBase = this.base;
+          this.pSigma = sig;
+          this.pThr = Math.max(
+            this.spikeZ,
+            Math.sqrt(2 * Math.log(Math.max(2, i - this.startIdx))) + 1,
+            this.tailFactor * this.tailQuantile(),
+          );
+          this.pLen = 1;
+          return;
+        }
+      }
+      // the local level, its upward moves clipped
+      let delta = y - this.base;
+      if (sig === sig) {
+        this.tailRecord(delta / sig);
+        const cap = this.clipZ * sig;
+        if (delta > cap) delta = cap;
+      }
+      this.base += this.alphaBase * delta;
+      return;
+    }
+    this.pLen++;
+    if (y > this.pPeakY) {
+      this.pPeakY = y;
+      this.pPeak = i;
+    }
+    if (y - this.pBase <= this.recoverZ * this.pSigma) {
+      this.spikeCount++;
+      if (this.spikes.length < MAX_SPIKES_KEPT) {
+        const h = this.pPeakY - this.pBase;
+        this.spikes.push({ start: this.pStart, peak: this.pPeak, end: i, height: h, z: h / this.pSigma, base: this.pBase, thresholdZ: this.pThr });
+      }
+      this.pending = false;
+      this.base = this.pBase + this.alphaBase * (y - this.pBase);
+    } else if (this.pLen > this.recoveryPoints) {
+      this.pending = false;
+      this.shiftCount++;
+      this.base = y;
+    }
+  }
+
+  /**
+   * update() for the valid points [from, e) of a run of ordinary points: y = ys[i - yOff], raw
+   * x = vals[i - off]. The noise scale is `sig0` at `from` and changes at the nev points of
+   * EV_IDX (EV_SPIKE); the quantum is `quantum0` before `from` and follows the raw values from
+   * xPrev0 on (advanced only where update() needs it).
+   */
+  run(
+    from: number,
+    e: number,
+    ys: Float64Array,
+    yOff: number,
+    vals: Float64Array,
+    off: number,
+    nev: number,
+    sig0: number,
+    quantum0: number,
+    xPrev0: number,
+  ): void {
+    this.lpSig = sig0;
+    this.lpEv = 0;
+    let qPos = from;
+    let quantum = quantum0;
+    let xPrev = xPrev0;
+    let i = from;
+    while (i < e) {
+      if (!this.pending && this.base === this.base) {
+        i = this.quiet(i, e, ys, yOff, nev);
+        if (i >= e) break;
+      } else if (this.lpEv < nev && EV_IDX[this.lpEv] === i) {
+        this.lpSig = EV_SPIKE[this.lpEv++];
+      }
+      // a trigger, a spike in progress or no local level yet: update() at point i
+      for (; qPos <= i; qPos++) {
+        const x = vals[qPos - off];
+        const dx = Math.abs(x - xPrev);
+        if (dx > 0 && dx < quantum) quantum = dx;
+        xPrev = x;
+      }
+      this.update(i, ys[i - yOff], this.lpSig, vals[i - off], quantum);
+      i++;
+    }
+  }
+
+  // In the loop below, numbers from fields, arguments and module constants are taken into
+  // locals once with + (doubles) or | 0 (indices and counts), and the loop makes no calls: the
+  // compiler then keeps its state in registers.
+
+  /**
+   * The common case of run() from `from` on: no spike in progress, no trigger. Returns where it
+   * stopped: `end`, or a point for update() (its noise event already taken).
+   */
+  private quiet(from: number, end: number, ys: Float64Array, yOff: number, nevents: number): number {
+    const tailHist = this.tailHist;
+    const evIdx = EV_IDX;
+    const evSpike = EV_SPIKE;
+    const yo = yOff | 0;
+    const e = end | 0;
+    const nev = nevents | 0;
+    const alphaBase = +this.alphaBase;
+    const spikeZ = +this.spikeZ;
+    const clipZ = +this.clipZ;
+    // z / TAIL_BIN === z * perBin exactly: TAIL_BIN is a power of two
+    const perBin = +(1 / TAIL_BIN);
+    const lastBin = TAIL_BINS | 0;
+    const zMax = +(2 * TAIL_BINS);
+    let sig = +this.lpSig;
+    let zSig = spikeZ * sig;
+    let capSig = clipZ * sig;
+    let ev = this.lpEv | 0;
+    let nextEv = ev < nev ? evIdx[ev] : -1;
+    let base = +this.base;
+    let tailN = this.tailN;
+    let i = from | 0;
+    for (; i < e; i++) {
+      if (i === nextEv) {
+        sig = evSpike[ev++];
+        zSig = spikeZ * sig;
+        capSig = clipZ * sig;
+        nextEv = ev < nev ? evIdx[ev] : -1;
+      }
+      const y = ys[i - yo];
+      const delta = y - base;
+      if (sig === sig) {
+        if (!(delta <= zSig)) break;
+        // tailRecord(delta / sig) without the unpredictable branch on the sign: the bin
+        // truncated to an integer (floor for positive values; the rare far ones clamped first
+        // so that the truncation is exact), negative ones to bin 0 by a mask
+        let zb = (delta / sig) * perBin;
+        if (zb < -1e9) zb = -1;
+        else if (zb > zMax) zb = zMax;
+        let b = zb | 0;
+        b &= ~(b >> 31);
+        tailHist[b > lastBin ? lastBin : b]++;
+        tailN++;
+        base = base + alphaBase * (delta > capSig ? capSig : delta);
+      } else {
+        base = base + alphaBase * delta;
+      }
+    }
+    this.lpSig = sig;
+    this.lpEv = ev;
+    this.base = base;
+    this.tailN = tailN;
+    return i;
+  }
+
+  private tailRecord(z: number): void {
+    const b = z > 0 ? Math.min(TAIL_BINS, Math.floor(z / TAIL_BIN)) : 0;
+    this.tailHist[b]++;
+    this.tailN++;
+  }
+
+  /**
+   * The TAIL_Q quantile of the recorded upward deviations (noise units; the upper edge of its
+   * bin), 0 until TAIL_MIN_POINTS were recorded. O(TAIL_BINS), only called at a candidate spike.
+   */
+  private tailQuantile(): number {
+    if (this.tailN < TAIL_MIN_POINTS) return 0;
+    const need = Math.ceil(TAIL_Q * this.tailN);
+    let c = 0;
+    for (let b = 0; b <= TAIL_BINS; b++) {
+      c += this.tailHist[b];
+      if (c >= need) return (b + 1) * TAIL_BIN;
+    }
+    return (TAIL_BINS + 1) * TAIL_BIN;
+  }
+}
 
 const MAX_STEPS_IN_EVIDENCE = 200;
 
 /** Spikes of a series that the schedule does not explain. */
 export function keptSpikes(ctx: Ctx, s: SeriesState): SpikeRecord[] {
-  return s.spikes.filter(sp => !scheduleExplains(ctx, s, s.stepAt(sp.start)));
+  if (!s.spikes) return [];
+  return s.spikes.records.filter(sp => !scheduleExplains(ctx, s, s.stepAt(sp.start)));
 }
 
 export function detectLossSpikes(ctx: Ctx): void {
@@ -42,7 +363,7 @@ function report(ctx: Ctx, cur: SeriesState): void {
   for (const seg of segs) {
     const k = keptSpikes(ctx, seg);
     kept = kept.concat(k);
-    count += k.length + Math.max(0, seg.spikeCount - seg.spikes.length);
+    count += k.length + (seg.spikes ? Math.max(0, seg.spikes.count - seg.spikes.records.length) : 0);
     points += seg.points;
   }
   if (kept.length === 0) return;

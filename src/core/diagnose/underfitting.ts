@@ -19,11 +19,11 @@ export function detectUnderfitting(ctx: Ctx): void {
   if (ctx.noLearning.has(tr.name) || ctx.diverged.has(tr.name)) return;
   const conv = convergenceOf(tr, st);
   if (conv.status === 'insufficient' || stillImproving(conv, st)) return;
-  const trainEnd = tr.coarseTail(3);
+  const trainEnd = tr.blocks.coarseTail(3);
   const va = ctx.rs.primary('val_loss');
   let gap = NaN;
-  if (va && va.isLog && va.coarseIndices().length > 0) {
-    gap = va.coarseTail(3) - trainEnd;
+  if (va && va.isLog && va.blocks.coarseIndices().length > 0) {
+    gap = va.blocks.coarseTail(3) - trainEnd;
     if (gap > Math.log(1 + st.underfitMaxGap)) return;
   }
   const tAcc = accLevel(ctx.rs.primary('train_acc'));
