@@ -5,14 +5,17 @@
  * ln k and ln(k+1)). At chance: the final coarse level is within 2 % of ln C (plus 3 coarse noise
  * units) and the loss never went more than 5 % below ln C -> error. Never moved: the best coarse
  * level stayed within max(5 %, 3 coarse noise units) of the initial level (median of the first 5
- * values) and the end did not rise above it either -> warning (not when the loss oscillates:
- * that finding explains it better). At least 10 points.
+ * values) and the end did not rise above it either, and the coarse points do not fall steadily
+ * (Kendall's tau <= -0.3 and 3 standard errors below 0, with a Theil-Sen fall of 1 %: a loss with a high floor
+ * or a capture that starts late learns slowly, but learns) -> warning (not when the loss
+ * oscillates: that finding explains it better). At least 10 points.
  */
 import { fmtNum, fmtPct } from '../i18n';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
+import { kendallZ, theilSen } from './stats';
 
 /** C from an initial cross-entropy loss when exp(loss) is near an integer >= 2. */
 export function inferClasses(initialLoss: number, tolerance = 0.25, maxClasses = 20): number | undefined {
@@ -65,18 +68,51 @@ export function detectNoLearning(ctx: Ctx): void {
   }
 }
 
+/**
+ * The coarse points fall steadily (a monotone trend well beyond the noise): slow learning, not
+ * none. Theil-Sen line and Kendall's tau over every coarse point, in log space.
+ */
+function fallsSteadily(s: SeriesState, idx: readonly number[], st: DiagnoseSettings): boolean {
+  if (idx.length < 5) return false;
+  const ts = theilSen(idx.map(j => s.blocks.med[j]));
+  const fall = -ts.slope * (idx.length - 1);
+  return (
+    ts.tau <= -st.noLearnTrendTau &&
+    kendallZ(ts.tau, idx.length) <= -st.noLearnTrendZ &&
+    fall >= -Math.log(1 - st.noLearnTrendMinDrop)
+  );
+}
+
+/**
+ * The run's real initial level: a segment that starts well below where the one before it
+ * started (a run resumed from a checkpoint after the steps went back) continues that one.
+ */
+function realInitialLevel(ctx: Ctx, s: SeriesState, dThr: number): number {
+  const segs = ctx.rs.segments(s);
+  let y0 = s.initialLevel();
+  for (let k = segs.length - 2; k >= 0; k--) {
+    // (an aborted start of a few points between two restarts says nothing)
+    if (segs[k].valid < ctx.st.noLearnMinPoints) continue;
+    const prev = segs[k].initialLevel();
+    if (!(prev - y0 >= dThr)) break;
+    y0 = prev;
+  }
+  return y0;
+}
+
 function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
   if (s.valid < st.noLearnMinPoints) return;
   const idx = s.blocks.coarseIndices();
   if (idx.length < 3) return;
-  const y0 = s.initialLevel();
+  const sc = s.blocks.coarseNoise();
+  const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), 3 * sc);
+  const y0 = realInitialLevel(ctx, s, dThr);
   let best = Infinity;
   for (const j of idx) if (s.blocks.med[j] < best) best = s.blocks.med[j];
   const end = s.blocks.coarseTail(3);
-  const sc = s.blocks.coarseNoise();
-  const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), 3 * sc);
-  const neverMoved = y0 - best < dThr && end - y0 < dThr;
+  let neverMoved = y0 - best < dThr && end - y0 < dThr;
+  if (neverMoved && fallsSteadily(s, idx, st)) neverMoved = false;
   const ch = chanceOf(ctx, s);
   const lossEnd = Math.exp(end);
   const lossBest = Math.exp(best);

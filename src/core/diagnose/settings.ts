@@ -162,6 +162,17 @@ export interface DiagnoseSettings {
   noLearnMinPoints: number;
   /** "Moved meaningfully" = fell at least this share below the initial loss. Default 0.05. */
   noLearnMinDrop: number;
+  /**
+   * A loss that falls steadily is learning even when it fell less than noLearnMinDrop (a loss
+   * with a high floor, a capture that starts late in training): Kendall's tau of the coarse
+   * points at or below minus this and noLearnTrendZ standard errors below 0, with a Theil-Sen
+   * fall of at least noLearnTrendMinDrop. Default 0.3.
+   */
+  noLearnTrendTau: number;
+  /** See noLearnTrendTau. Default 3. */
+  noLearnTrendZ: number;
+  /** See noLearnTrendTau. Default 0.01. */
+  noLearnTrendMinDrop: number;
   /** "At chance" = within this share of ln C. Default 0.02. */
   chanceBand: number;
   /**
@@ -341,6 +352,9 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   noLearnMinPoints: 10,
   noLearnMinDrop: 0.05,
+  noLearnTrendTau: 0.3,
+  noLearnTrendZ: 3,
+  noLearnTrendMinDrop: 0.01,
   chanceBand: 0.02,
   chanceInferTolerance: 0.25,
   chanceMaxInferredClasses: 20,

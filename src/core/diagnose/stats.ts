@@ -126,6 +126,12 @@ export function theilSen(y: ArrayLike<number>): { slope: number; tau: number } {
   return { slope: medianInPlace(slopes, m), tau: (conc - disc) / m };
 }
 
+/** Standard score of Kendall's tau over n points with no ties (negative: falling). */
+export function kendallZ(tau: number, n: number): number {
+  if (n < 3) return NaN;
+  return (3 * tau * Math.sqrt(n * (n - 1))) / Math.sqrt(2 * (2 * n + 5));
+}
+
 /**
  * Standard score of a turning-point count: for n i.i.d. continuous values the number of
  * turning points has mean 2(n-2)/3 and variance (16n-29)/90. `triples` = n - 2 valid triples.
