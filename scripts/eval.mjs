@@ -1,6 +1,7 @@
 // `npm run eval`: bundles src/eval/cli.ts, scores Loss Lens and the re-implemented baselines
 // (AUTOTRAINER, SageMaker Debugger rules, Keras and Lightning callbacks, UMLAUT) on the labelled
-// scenarios of test/scenarios, prints the markdown tables and writes them to docs/eval.md.
+// scenarios of test/scenarios, scores Loss Lens on the judged real-world corpus
+// (test/fixtures/judged/*/MANIFEST.tsv), prints the markdown tables and writes them to docs/eval.md.
 //
 //   npm run eval
 //   node scripts/eval.mjs --out other.md     # write elsewhere
