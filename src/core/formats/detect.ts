@@ -102,6 +102,11 @@ function looksCsv(s: string, fileName: string): boolean {
   const cells = head.split(sep).map(c => c.trim());
   if (cells.some(c => c.length > 80)) return false;
   if (/[=]|:\s/.test(head) && !/\.csv$/i.test(fileName)) return false;
+  // A log line, not a header: `2023-10-05 18:36:15,305 - INFO - ...` (Python logging's
+  // milliseconds after a comma make every line look like two columns).
+  if (/^\[?\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:\d\d|\b(?:INFO|WARNING|DEBUG|ERROR)\b/.test(head) && !/\.(csv|tsv)$/i.test(fileName)) {
+    return false;
+  }
   if (lines.length === 1) return /\.(csv|tsv)$/i.test(fileName);
   const rows = lines.slice(1, -1).length ? lines.slice(1, Math.max(2, lines.length - 1)) : lines.slice(1);
   // Rows of about the header's width (ragged rows are reported by the CSV reader itself).

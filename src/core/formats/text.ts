@@ -98,6 +98,8 @@ export class TextParser implements LogParser, SplitReader {
   private curEpoch = NaN;
   /** The last value put in the `epoch` series (see epochPoint()). */
   private epochShown = NaN;
+  /** Keys of the current group of records without a step (see groupStep()). */
+  private readonly groupKeys: KeyInfo[] = [];
   /** Subset of the block a header opened (`Eval epoch: 3`, then `  mean_loss: 2.1`): the keys
    * of the lines after it without a step of their own get it as a prefix. */
   private blockTag: string | null = null;
@@ -158,6 +160,7 @@ export class TextParser implements LogParser, SplitReader {
       numKey(this.ctxStep),
       // A record without any step takes the record count: not carried.
       Number.isNaN(this.ctxStep) ? this.records : 0,
+      Number.isNaN(this.ctxStep) ? this.groupKeys.map(k => k.name) : 0,
       rel(this.headerLine),
       numKey(this.fineStep),
       numKey(this.fineRaw),
@@ -484,7 +487,9 @@ export class TextParser implements LogParser, SplitReader {
       step = sc.leadInt;
     } else {
       own = false;
-      step = this.ctxStep === this.ctxStep ? this.ctxStep : this.records;
+      if (this.ctxStep === this.ctxStep) step = this.ctxStep;
+      else if (this.prevLine === lineNo) step = this.prevStep; // a `\r` redraw of the line
+      else step = this.groupStep(sc.keys, np);
     }
 
     let keys = sc.keys;
@@ -526,7 +531,7 @@ export class TextParser implements LogParser, SplitReader {
         this.restart(keys[0].name, step, lineNo);
       }
       this.lastStep = step;
-      this.records++;
+      if (own || this.ctxStep === this.ctxStep) this.records++;
     }
     if (epoch === epoch && epoch !== this.epochShown && !replace) this.epochPoint(step, epoch, lineNo);
     const vals = sc.vals;
@@ -635,6 +640,25 @@ export class TextParser implements LogParser, SplitReader {
       return undefined;
     }
     return seriesOf(this.run, name);
+  }
+
+  /**
+   * The step of a record in a log without any step: records count up, but a record whose keys
+   * are all new since the last count joins it (`Train Loss: 0.8, Train Acc: 0.7` then
+   * `Val Loss: 0.9, Val Acc: 0.6` are one epoch).
+   */
+  private groupStep(keys: KeyInfo[], np: number): number {
+    let fresh = this.groupKeys.length > 0;
+    for (let k = 0; k < np && fresh; k++) if (keys[k].grp === this.records) fresh = false;
+    if (!fresh) {
+      this.records++;
+      this.groupKeys.length = 0;
+    }
+    for (let k = 0; k < np; k++) {
+      keys[k].grp = this.records;
+      this.groupKeys.push(keys[k]);
+    }
+    return this.records - 1;
   }
 
   /** The keys of a line in a block opened by a subset header, prefixed with its subset. */

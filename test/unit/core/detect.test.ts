@@ -58,6 +58,15 @@ describe('detectFormat tells formats by content', () => {
     expect(detectFormat(enc(csv), 'train.log')).toMatchObject({ ok: true, format: 'csv' });
   });
 
+  it('reads Python logging lines (milliseconds after a comma) as text, not as two CSV columns', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const log =
+      '2023-10-05 18:36:15,305 - INFO - ----------start training---------------\n' +
+      '2023-10-05 18:38:31,245 - INFO - epoch: 0 end, loss: 2.166128297422274\n' +
+      '2023-10-05 18:40:31,245 - INFO - epoch: 1 end, loss: 2.1\n';
+    expect(detectFormat(enc(log), 'train.log')).toMatchObject({ ok: true, format: 'text' });
+  });
+
   it('reads the seed template as text and a Python dict line as text, not JSON', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     expect(detectFormat(enc('Epoch 1: Train Loss = 0.5, Val Loss = 0.6, LR = 0.001000\n'))).toMatchObject({ format: 'text' });

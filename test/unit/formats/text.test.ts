@@ -343,6 +343,22 @@ describe('text parser: log styles', () => {
       },
     ],
     [
+      'without any step, a train line and the validation line after it are one epoch; Python logging lines',
+      '2025-09-16 12:11:54,678 - INFO - Train Loss: 1.2181, Train Acc: 0.51\n' +
+        '2025-09-16 12:11:55,678 - INFO - Val Loss: 0.9706, Val Acc: 0.60\n' +
+        '2025-09-16 12:11:56,678 - INFO - Train Loss: 1.1, Train Acc: 0.55\n' +
+        '2025-09-16 12:11:57,678 - INFO - Val Loss: 0.95, Val Acc: 0.61\n' +
+        '2023-10-05 18:38:46,776 - INFO - epoch: 0 validation, acc: 0.6014, loss: 2.1533\n',
+      {
+        'Train Loss': [[0, 1], [1.2181, 1.1]],
+        'Train Acc': [[0, 1], [0.51, 0.55]],
+        'Val Loss': [[0, 1], [0.9706, 0.95]],
+        'Val Acc': [[0, 1], [0.6, 0.61]],
+        'validation acc': [[0], [0.6014]],
+        'validation loss': [[0], [2.1533]],
+      },
+    ],
+    [
       'a step that goes back while the epoch does not is still a restart',
       'epoch 1 step 100 loss 2.0\nepoch 1 step 200 loss 1.8\nepoch 1 step 100 loss 2.0\n',
       { epoch: [[100], [1]], loss: [[100, 200, 100], [2, 1.8, 2]] },

@@ -31,6 +31,8 @@ export interface KeyInfo {
   lastRec: number;
   /** Scan stamp, to keep only the first value of a key repeated on one line. */
   stamp: number;
+  /** Group of records without a step that last had this key (see TextParser.groupStep). */
+  grp: number;
 }
 
 const STEP_WORDS: Record<string, number> = {
@@ -206,5 +208,6 @@ function makeKey(name: string): KeyInfo {
     series: undefined,
     lastRec: -1,
     stamp: -1,
+    grp: -1,
   };
 }

@@ -660,7 +660,7 @@ export class LineScanner {
   /**
    * A word that names a data subset, s[a, b): as the line's first word (`test epoch:8 || ...`,
    * `Evaluating: 100%|...| loss=0.2`) or as a section head (`| val: loss=0.6`, `Test set: ...`,
-   * `[Validation]`) it tags the keys after it; `train` / `training` there ends a tag. Decided on
+   * `[Validation]`, `epoch: 0 validation, loss: 2.1`) it tags the keys after it; `train` / `training` there ends a tag. Decided on
    * the text between numbers only, so a template replays it (its keys are stored tagged).
    */
   private subsetWord(s: string, a: number, b: number, first: number, n: number): void {
@@ -684,7 +684,8 @@ export class LineScanner {
         while (i < n && s.charCodeAt(i) === 32) i++;
         c = at(s, i, n);
       }
-      if (c !== 58 && c !== 93 && c !== 41 && c !== 124) return;
+      // (`epoch: 0 validation, acc: 0.6, loss: 2.15`: a comma ends a head too)
+      if (c !== 58 && c !== 93 && c !== 41 && c !== 124 && c !== 44) return;
     }
     this.tag = tag === '' ? null : tag === '=' ? s.slice(a, b) : tag;
     this.tagEnd = b;
