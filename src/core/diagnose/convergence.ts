@@ -10,8 +10,9 @@
  * not-converged (info): the training loss is still falling at the end — the robust (Theil-Sen)
  * improvement over that window is above 0.1, or above 1 % with Kendall's tau <= -0.5 — and the
  * seed's improvement is above its converged threshold. Not reported when the run diverged,
- * does not learn, oscillates, overfits (training longer would not help), ends in non-finite
- * or zero values, or is an LR range test.
+ * does not learn, oscillates, overfits, its validation loss no longer falls (training longer
+ * would not help), the training loss collapsed below 2 % of its initial level (memorisation),
+ * it ends in non-finite or zero values, or is an LR range test.
  */
 import { fmtPct, fmtStep, t } from '../i18n';
 import { emit, type Ctx } from './context';
@@ -90,12 +91,32 @@ export function stillImproving(c: Convergence, st: DiagnoseSettings): boolean {
   return c.robustImprovement > st.fastThreshold || (c.robustImprovement >= st.notConvergedMinImprovement && c.tau <= -0.5);
 }
 
+/**
+ * The validation loss is no longer improving at its end: its last third (at least 3 coarse
+ * points) shows no significant fall (Kendall's tau above -0.3, or a Theil-Sen fall within 2
+ * coarse noise units). Training longer would not help then: that is a plateau or overfitting.
+ */
+export function valStalled(v: SeriesState, st: DiagnoseSettings): boolean {
+  const idx = v.blocks.coarseIndices();
+  if (idx.length < 4) return false;
+  const k = Math.max(3, Math.ceil(idx.length / 3));
+  const y = idx.slice(idx.length - k).map(j => v.blocks.med[j]);
+  const ts = theilSen(y);
+  const fall = -ts.slope * (k - 1);
+  return !(ts.tau <= -st.notConvergedValTau && fall > 2 * v.blocks.coarseNoise());
+}
+
 export function detectNotConverged(ctx: Ctx): void {
   if (ctx.rangeTest || ctx.overfit.size > 0) return;
+  const val = ctx.rs.primary('val_loss');
+  // Never "train longer" while the validation loss is flat or rising.
+  if (val && val.isLog && valStalled(val, ctx.st)) return;
   for (const s of ctx.rs.byRole('train_loss')) {
     if (ctx.diverged.has(s.name) || ctx.noLearning.has(s.name) || ctx.oscillating.has(s.name)) continue;
     // a series that ends in NaN/Inf, masked NaN or zeros did not end "still improving"
     if (s.lastValidIdx < s.consumed - 1 || s.maskedCount > 0) continue;
+    // nor one that collapsed towards zero (memorising the training set)
+    if (s.isLog && s.blocks.coarseTail(3) - s.initialLevel() < Math.log(ctx.st.notConvergedCollapsedShare)) continue;
     const c = convergenceOf(s, ctx.st);
     if (!stillImproving(c, ctx.st)) continue;
     ctx.notConverged.add(s.name);

@@ -14,6 +14,7 @@
  */
 import { fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
+import { valSumRises } from './overfitting';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
 import { median } from './stats';
@@ -141,6 +142,8 @@ export function detectEarlyStop(ctx: Ctx): void {
     if (evalsAfter < st.earlyStopMinSaving) continue;
     const worse = worseAfterStop(s, sim, st.earlyStopMinRise, st.earlyStopNoiseZ);
     if (!worse || !(worse.rise >= worse.threshold)) continue;
+    // (a part of a validation loss whose sum kept improving: stopping on it loses the rest)
+    if (!valSumRises(ctx, s, sim.bestStep, st.earlyStopMinRise)) continue;
     emit(ctx, {
       kind: 'early-stop',
       severity: 'info',

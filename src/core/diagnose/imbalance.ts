@@ -3,7 +3,8 @@
  * 16 steps spread over their common range, each part's level being its coarse point there.
  * One part above 90 % of the sum of the parts at 75 % of the samples dominates (warning); else
  * the largest part 100x or more above the smallest at 75 % of the samples is reported (info)
- * on the smallest part.
+ * on the smallest part. When the run also logs the total, a part above it was weighted down
+ * before it was added: its contribution is what the total leaves after the other parts.
  */
 import { fmtPct, fmtRatio } from '../i18n';
 import { emit, type Ctx } from './context';
@@ -28,6 +29,10 @@ export function detectImbalance(ctx: Ctx): void {
       b = Math.max(b, p.lastStep);
     }
   }
+  // The total, when the run logs one: parts above it were weighted down before summing
+  // (Caffe's `center_loss = 86.7 (* 0.008 = 0.69 loss)`, a VAE's KL term times beta), so their
+  // share is what the total leaves after the other parts, not their raw value.
+  const total = ctx.rs.primary('train_loss');
   const K = Math.max(4, st.imbalanceSamples);
   const domCount = new Map<SeriesState, number>();
   const domShares = new Map<SeriesState, number[]>();
@@ -37,6 +42,9 @@ export function detectImbalance(ctx: Ctx): void {
     const step = b > a ? a + ((b - a) * (k + 0.5)) / K : a;
     const lv = parts.map(p => Math.exp(p.blocks.coarseAtStep(step, 0)));
     if (lv.some(v => !Number.isFinite(v))) continue;
+    const tot = total && total.isLog && total.valid >= 5 ? Math.exp(total.blocks.coarseAtStep(step, 0)) : NaN;
+    if (tot > 0) weighted(lv, tot, st.imbalanceTotalSlack);
+    if (lv.some(v => !(v > 0))) continue;
     used++;
     let sum = 0;
     let iMax = 0;
@@ -112,4 +120,21 @@ export function detectImbalance(ctx: Ctx): void {
     },
     confidence: Math.min(0.9, 0.45 + 0.4 * (bestPair.n / used)),
   });
+}
+
+/**
+ * Parts' contributions to a logged total: a part above the total (times 1 + slack) was scaled
+ * down before it was added, and contributes what the total leaves after the other parts.
+ */
+function weighted(lv: number[], total: number, slack: number): void {
+  let rest = 0;
+  let n = 0;
+  for (const v of lv) {
+    if (v > total * (1 + slack)) n++;
+    else rest += v;
+  }
+  if (n === 0) return;
+  for (let i = 0; i < lv.length; i++) {
+    if (lv[i] > total * (1 + slack)) lv[i] = Math.max(total - rest, 0) / n;
+  }
 }

@@ -14,12 +14,17 @@
  * (slope of the last 10 validation points, plot_loss_curves).
  * Capacity rule (seed's model_capacity_analysis): training accuracy > 0.9 with validation
  * accuracy < 0.7 is also reported as overfitting when the loss rule did not fire.
+ * A run with several validation losses (a validation loss logged in parts) is judged on their
+ * sum too: one part rising while the sum falls is not overfitting. Validation losses of at most
+ * `coarsePoints` evaluations also get the persistent-rise rule (see persistentRise).
  */
 import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
-import { confidenceFromRatio, olsSlope, runningMedian3 } from './stats';
+import { simulateEarlyStop } from './earlyStop';
+import type { DiagnoseSettings } from './settings';
+import { confidenceFromRatio, kendallZ, median, MEDIAN_SD_FACTOR, olsSlope, runningMedian3, theilSen } from './stats';
 
 export function detectOverfitting(ctx: Ctx): void {
   for (const s of ctx.rs.byRole('val_loss')) {
@@ -55,37 +60,58 @@ function check(ctx: Ctx, s: SeriesState): void {
   const sc = s.blocks.coarseNoise();
   // noise units, plus the expected depth of the minimum of K smoothed noisy points
   const thr = Math.max(Math.log(1 + st.overfitMinRise), sc * (st.overfitNoiseZ + 0.67 * Math.sqrt(2 * Math.log(K))));
-  const rise = tail - best;
-  if (!(rise >= thr)) return;
-  if (lastK.some(v => !(v > best + thr / 2))) return;
   // onset: the lowest evaluation among the coarse points around the smoothed minimum
   let oj = b.j;
   for (let q = Math.max(0, kb - 1); q <= Math.min(K - 1, kb + 1); q++) if (s.blocks.min[idx[q]] < s.blocks.min[oj]) oj = idx[q];
-  const onsetIdx = s.blocks.minIdx[oj] >= 0 ? s.blocks.minIdx[oj] : s.blocks.startIdx[oj];
-  const onsetStep = s.stepAt(onsetIdx);
+  let onsetIdx = s.blocks.minIdx[oj] >= 0 ? s.blocks.minIdx[oj] : s.blocks.startIdx[oj];
   // training loss around the onset vs at the end
   const tr = ctx.rs.trainFor(s);
-  let trainChange = NaN;
-  let trend: 'falling' | 'flat' | 'none' = 'none';
-  if (tr && tr.isLog && tr.blocks.coarseIndices().length >= 3) {
-    const atBest = tr.blocks.coarseAtStep(onsetStep);
-    const end = tr.blocks.coarseTail(3);
+  const trainAt = (step: number): { change: number; trend: 'falling' | 'flat' | 'none' | 'rising' } => {
+    if (!tr || !tr.isLog || tr.blocks.coarseIndices().length < 3) return { change: NaN, trend: 'none' };
+    const change = tr.blocks.coarseTail(3) - tr.blocks.coarseAtStep(step);
     const tol = Math.max(Math.log(1.005), 2 * tr.blocks.coarseNoise());
-    trainChange = end - atBest;
-    if (trainChange > tol) return; // both rising: instability, not overfitting
-    trend = trainChange < -tol ? 'falling' : 'flat';
+    return { change, trend: change > tol ? 'rising' : change < -tol ? 'falling' : 'flat' };
+  };
+  const rise = tail - best;
+  let rule = 'val-rise';
+  let train = trainAt(s.stepAt(onsetIdx));
+  let needed = thr;
+  if (rise >= thr && !lastK.some(v => !(v > best + thr / 2))) {
+    // both rising: instability, not overfitting
+    if (train.trend === 'rising') return;
+    // without a training loss that keeps falling, only a larger rise is overfitting
+    const minRise = train.trend === 'falling' ? st.overfitMinRise : Math.max(st.overfitMinRise, st.overfitFlatTrainMinRise);
+    needed = Math.max(thr, Math.log(1 + minRise));
+    if (!(rise >= needed)) return;
+  } else {
+    // A small but persistent rise while the training loss falls clearly (a noisy validation
+    // loss makes the noise rule above ask for a rise of tens of percent).
+    const p = persistentRise(s, st);
+    if (!p) return;
+    onsetIdx = p.idx;
+    train = trainAt(s.stepAt(onsetIdx));
+    if (!(train.change <= Math.log(1 - st.overfitGapTrainFall))) return;
+    rule = 'persistent-rise';
+    needed = Math.log(1 + st.overfitMinRise);
   }
-  // without a training loss that keeps falling, only a larger rise is overfitting
-  const minRise = trend === 'falling' ? st.overfitMinRise : Math.max(st.overfitMinRise, st.overfitFlatTrainMinRise);
-  const needed = Math.max(thr, Math.log(1 + minRise));
-  if (!(rise >= needed)) return;
+  // The best evaluation is the one early stopping keeps, when it would keep one (the two
+  // findings then name the same step and value).
+  const sim = simulateEarlyStop(s);
+  if (sim && sim.safe && sim.bestIdx <= onsetIdx + (s.consumed - onsetIdx) / 2) onsetIdx = sim.bestIdx;
+  const onsetStep = s.stepAt(onsetIdx);
+  // One part of a validation loss logged in parts (YOLO's val/box, val/obj, val/cls) rising
+  // while their sum still falls is not the model overfitting.
+  if (!valSumRises(ctx, s, onsetStep, st.overfitMinRise)) return;
+  const bestLogged = s.series.values.get(onsetIdx);
+  const trainChange = train.change;
+  const trend = train.trend === 'rising' ? 'flat' : train.trend;
   const slope = valTrend(s, st.overfitTrendPoints);
   const trendUp = slope > 0;
   ctx.overfit.add(s.name);
   const msg: Parameters<typeof emit>[1]['message'] = [
     [
       'overfitting.message',
-      { step: fmtStep(onsetStep), best: fmtNum(Math.exp(best)), rise: fmtPct(Math.exp(rise) - 1), level: fmtNum(Math.exp(tail)) },
+      { step: fmtStep(onsetStep), best: fmtNum(bestLogged), rise: fmtPct(Math.exp(tail) / bestLogged - 1), level: fmtNum(Math.exp(tail)) },
     ],
   ];
   if (trend === 'falling') msg.push(['overfitting.trainFalling', { change: fmtChange(Math.exp(trainChange) - 1) }]);
@@ -104,11 +130,11 @@ function check(ctx: Ctx, s: SeriesState): void {
     title: ['overfitting.title', { step: fmtStep(onsetStep) }],
     message: msg,
     evidence: {
-      rule: 'val-rise',
+      rule,
       bestStep: onsetStep,
-      best: Math.exp(best),
+      best: bestLogged,
       level: Math.exp(tail),
-      rise: Math.exp(rise) - 1,
+      rise: Math.exp(tail) / bestLogged - 1,
       threshold: Math.exp(needed) - 1,
       coarsePointsAfterBest: after,
       trainChange: Number.isFinite(trainChange) ? Math.exp(trainChange) - 1 : null,
@@ -120,6 +146,64 @@ function check(ctx: Ctx, s: SeriesState): void {
     confidence:
       confidenceFromRatio(rise / needed, 0.55) * (trend === 'falling' ? 1 : trend === 'flat' ? 0.85 : 0.8) * (trendUp || !Number.isFinite(slope) ? 1 : 0.85),
   });
+}
+
+/**
+ * With several validation losses (the parts of one, or the same one logged twice), whether
+ * their sum rose by at least `minRise` from `step` to the end (each at its coarse level there
+ * and the median of its last 3 coarse points). True with a single validation loss.
+ */
+export function valSumRises(ctx: Ctx, s: SeriesState, step: number, minRise: number): boolean {
+  const vals = ctx.rs.byRole('val_loss').filter(v => v.isLog && v.valid >= 3);
+  if (vals.length < 2 || !vals.includes(s)) return true;
+  let at = 0;
+  let end = 0;
+  for (const v of vals) {
+    at += Math.exp(v.blocks.coarseAtStep(step, 0));
+    end += Math.exp(v.blocks.coarseTail(3));
+  }
+  return !(end < at * (1 + minRise));
+}
+
+/**
+ * A persistent rise after the lowest evaluation (raw points, so for validation losses logged
+ * at most `coarsePoints` times): at least `overfitPersistPoints` evaluations after it, the last
+ * half of them (at least that many) all above it by `overfitMinRise`, their median by twice
+ * that, and no falling trend among them (Kendall's tau above -0.3); and beyond the noise: their
+ * median above the median of the 5 evaluations centred on the lowest one by overfitPersistZ
+ * standard errors, or a rising trend among them (tau 3 standard errors above 0). Returns the
+ * index of the lowest evaluation.
+ */
+function persistentRise(s: SeriesState, st: DiagnoseSettings): { idx: number } | null {
+  const n = s.consumed - s.startIdx;
+  if (n > st.coarsePoints || n < st.overfitPersistPoints + 2) return null;
+  const v: number[] = [];
+  for (let i = s.startIdx; i < s.consumed; i++) v.push(s.series.values.get(i));
+  if (v.some(x => !(x > 0) || !Number.isFinite(x))) return null;
+  let kb = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] < v[kb]) kb = i;
+  const after = v.slice(kb + 1);
+  if (after.length < st.overfitPersistPoints) return null;
+  const floor = v[kb] * (1 + st.overfitMinRise);
+  const last = after.slice(after.length - Math.max(st.overfitPersistPoints, Math.ceil(after.length / 2)));
+  if (last.some(x => !(x > floor))) return null;
+  if (!(median(after) >= v[kb] * (1 + 2 * st.overfitMinRise))) return null;
+  const ts = theilSen(after);
+  if (ts.tau < -0.3) return null;
+  // Beyond the noise: the evaluations after the best sit above the level around it (the median
+  // of the 5 evaluations centred on it, not the lucky best itself) by overfitPersistZ standard
+  // errors, or they keep rising (Kendall's tau 3 standard errors above 0). A flat, noisy
+  // validation loss has its lowest point somewhere, and everything after it above that point.
+  const y = v.map(Math.log);
+  const ya = y.slice(kb + 1);
+  const mAfter = median(ya);
+  const sigma = Math.max(st.noiseFloor, 1.4826 * median(ya.map(x => Math.abs(x - mAfter))));
+  const around = y.slice(Math.max(0, kb - 2), kb + 3);
+  const se = MEDIAN_SD_FACTOR * sigma * Math.sqrt(1 / around.length + 1 / ya.length);
+  const levelZ = (mAfter - median(around)) / se;
+  const rising = ts.tau >= 0.3 && kendallZ(ts.tau, after.length) >= 3;
+  if (!(levelZ >= st.overfitPersistZ) && !rising) return null;
+  return { idx: s.startIdx + kb };
 }
 
 /** Final accuracy (0..1) of an accuracy series: median of the last coarse points. */

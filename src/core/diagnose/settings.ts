@@ -52,6 +52,12 @@ export interface DiagnoseSettings {
   /** ... and by at least this factor over the local level. Default 1.3. */
   spikeMinRatio: number;
   /**
+   * A spike must also rise by at least this share of how far the series came down over the
+   * run (its initial level minus its lowest level): a jump that is tiny in the run's own terms
+   * (0.003 -> 0.005 on a loss that fell from 0.7) is not a finding. Default 0.05.
+   */
+  spikeMinProgressShare: number;
+  /**
    * ... and by this many times the series' own tail: the 99.5th percentile of its upward
    * deviations from the local level (in noise units, over the points so far, from 128 points
    * on). That percentile is about 2.5 for Gaussian noise, so the default leaves the threshold at
@@ -187,6 +193,13 @@ export interface DiagnoseSettings {
 
   // ---- convergence (seed: convergence_analysis) -----------------------------------------
   /** Window (coarse points) of the convergence analysis. Default 10 (the seed's patience). */
+  /**
+   * not-converged is not reported when the validation loss no longer falls: Kendall's tau of
+   * its last third above minus this. Default 0.3.
+   */
+  notConvergedValTau: number;
+  /** ... nor when the training loss ended below this share of its initial level. Default 0.02. */
+  notConvergedCollapsedShare: number;
   convergencePatience: number;
   /** Relative improvement over the window below this: converged. Default 0.001. */
   convergedThreshold: number;
@@ -209,6 +222,21 @@ export interface DiagnoseSettings {
   /** Validation points required after the best one (persistence). Default 3. */
   overfitMinPoints: number;
   /** Validation points in the seed's trend (slope of the last N points). Default 10. */
+  /**
+   * A persistent rise (validation losses of at most coarsePoints evaluations): at least this
+   * many evaluations after the lowest one, the last half of them (at least this many) above it
+   * by overfitMinRise, the median of all of them by
+   * twice that, no falling trend among them, while the training loss fell by at least
+   * overfitGapTrainFall since the lowest evaluation. Default 5.
+   */
+  overfitPersistPoints: number;
+  /** See overfitPersistPoints. Default 0.2. */
+  overfitGapTrainFall: number;
+  /**
+   * ... and the median of the evaluations after the lowest one is above the median of the 5
+   * evaluations around it by this many standard errors (or they keep rising). Default 2.5.
+   */
+  overfitPersistZ: number;
   overfitTrendPoints: number;
   /** Training accuracy above this with validation accuracy below `capacityLowAcc`: overfit. */
   capacityHighAcc: number;
@@ -228,7 +256,12 @@ export interface DiagnoseSettings {
   earlyStopPatience: number;
   /** Improvement needed to reset the patience. Default 0.001. */
   earlyStopMinDelta: number;
-  /** 'abs': best - min_delta, as the seed; 'rel': best * (1 - min_delta). Default 'abs'. */
+  /**
+   * 'rel': an improvement is below best * (1 - min_delta), the seed's 0.001 read relative to the
+   * series' scale (the same as the seed's for a loss near 1; an absolute 0.001 would be 10 % of
+   * a loss near 0.01, so nothing later could count as an improvement); 'abs': best - min_delta,
+   * as the seed writes it. Default 'rel'.
+   */
   earlyStopMinDeltaMode: 'abs' | 'rel';
   /** Reported when at least this share of the evaluations came after the stop. Default 0.1. */
   earlyStopMinSaving: number;
@@ -269,6 +302,11 @@ export interface DiagnoseSettings {
   imbalanceRatio: number;
   /** Steps sampled across the run to compare parts. Default 16. */
   imbalanceSamples: number;
+  /**
+   * A part above the logged total by more than this share was weighted down before it was
+   * added; its contribution is what the total leaves after the other parts. Default 0.05.
+   */
+  imbalanceTotalSlack: number;
 
   // ---- learning rate -------------------------------------------------------------------
   /** A single-step LR change by this factor is a schedule step (drop or warm restart). */
@@ -315,6 +353,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   spikeZ: 6,
   spikeMinRatio: 1.3,
+  spikeMinProgressShare: 0.05,
   spikeTailFactor: 2.4,
   spikeRecoveryPoints: 100,
   spikeRecoverZ: 3,
@@ -359,6 +398,8 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   chanceInferTolerance: 0.25,
   chanceMaxInferredClasses: 20,
 
+  notConvergedValTau: 0.3,
+  notConvergedCollapsedShare: 0.02,
   convergencePatience: 10,
   convergedThreshold: 0.001,
   fastThreshold: 0.1,
@@ -368,6 +409,9 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   overfitFlatTrainMinRise: 0.05,
   overfitNoiseZ: 3,
   overfitMinPoints: 3,
+  overfitPersistPoints: 5,
+  overfitGapTrainFall: 0.2,
+  overfitPersistZ: 2.5,
   overfitTrendPoints: 10,
   capacityHighAcc: 0.9,
   capacityLowAcc: 0.7,
@@ -378,7 +422,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   earlyStopPatience: 10,
   earlyStopMinDelta: 0.001,
-  earlyStopMinDeltaMode: 'abs',
+  earlyStopMinDeltaMode: 'rel',
   earlyStopMinSaving: 0.1,
   earlyStopMinRise: 0.01,
   earlyStopNoiseZ: 2,
@@ -395,6 +439,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   imbalanceMinFraction: 0.75,
   imbalanceRatio: 100,
   imbalanceSamples: 16,
+  imbalanceTotalSlack: 0.05,
 
   lrStepFactor: 1.5,
   lrRangeMinDecades: 2,

@@ -346,6 +346,21 @@ export function keptSpikes(ctx: Ctx, s: SeriesState): SpikeRecord[] {
   return s.spikes.records.filter(sp => !scheduleExplains(ctx, s, s.stepAt(sp.start)));
 }
 
+/**
+ * How far the series came down over the whole run (raw units): its initial level minus its
+ * lowest coarse level, over every segment. 0 when it never fell.
+ */
+function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
+  let init = -Infinity;
+  let best = Infinity;
+  for (const seg of segs) {
+    if (seg.valid < ctx.st.noLearnMinPoints) continue;
+    init = Math.max(init, seg.raw(seg.initialLevel()));
+    for (const j of seg.blocks.coarseIndices()) best = Math.min(best, seg.raw(seg.blocks.med[j]));
+  }
+  return init > best ? init - best : 0;
+}
+
 export function detectLossSpikes(ctx: Ctx): void {
   if (ctx.rangeTest) return;
   for (const s of ctx.rs.states.values()) {
@@ -375,10 +390,13 @@ function report(ctx: Ctx, cur: SeriesState): void {
     .sort((a, b) => a.start - b.start);
   const log = s.isLog;
   const per1k = (1000 * count) / Math.max(1, points);
+  const progress = learned(ctx, segs);
   for (const sp of chosen) {
     const ratio = log ? Math.exp(sp.height) : NaN;
     const peak = s.raw(sp.base + sp.height);
     const base = s.raw(sp.base);
+    // Tiny in the run's own terms (0.003 -> 0.005 on a loss that fell from 0.7): no finding.
+    if (progress > 0 && peak - base < st.spikeMinProgressShare * progress) continue;
     const warn = (log && ratio >= st.spikeWarnRatio) || count >= st.spikeWarnCount || !log;
     const msg: Parameters<typeof emit>[1]['message'] = [
       [

@@ -376,6 +376,7 @@ export class TextParser implements LogParser, SplitReader {
       if (s === text && !truncated && !this.tagged) this.sc.learn(s);
       return;
     }
+    if (this.yoloRow(s, lineNo)) return;
     // No record: maybe the start of a dump block, or something worth a note.
     if ((lastChar === 40 || lastChar === 123 || lastChar === 91) && first === 0) {
       this.blockOpen = lastChar;
@@ -661,6 +662,33 @@ export class TextParser implements LogParser, SplitReader {
     return this.records - 1;
   }
 
+  /**
+   * A row of YOLOv5 / YOLOv7 `results.txt`, a table without a header: `epoch/last mem box obj
+   * cls total labels img_size P R mAP@.5 mAP@.5:.95 val_box val_obj val_cls` (15 columns, the
+   * names its results.csv successor gives them). Returns true if the line was one.
+   */
+  private yoloRow(s: string, lineNo: number): boolean {
+    const c = s.charCodeAt(0);
+    if (c !== 32 && (c < 48 || c > 57)) return false;
+    const f = s.trim().split(/\s+/);
+    if (f.length !== 15 || !/^\d+\/\d+$/.test(f[0]) || !/^[\d.]+[GM]?$/.test(f[1])) return false;
+    const vals = f.slice(2).map(Number);
+    if (vals.some(v => Number.isNaN(v))) return false;
+    const step = Number(f[0].slice(0, f[0].indexOf('/')));
+    const first = this.seriesFor(YOLO_COLUMNS[0]);
+    if (first && first.length > 0 && step < first.lastStep()) this.restart(YOLO_COLUMNS[0], step, lineNo, first.lastStep());
+    for (let k = 0; k < YOLO_COLUMNS.length; k++) {
+      const name = YOLO_COLUMNS[k];
+      if (name !== '') this.seriesFor(name)?.push(step, vals[k], undefined, lineNo);
+    }
+    this.lastStep = step;
+    this.ctxStep = step;
+    this.headerLine = -1;
+    this.records++;
+    this.prevN = 0;
+    return true;
+  }
+
   /** The keys of a line in a block opened by a subset header, prefixed with its subset. */
   private blockTagged(keys: KeyInfo[], np: number, tag: string): KeyInfo[] {
     let out: KeyInfo[] | undefined;
@@ -707,6 +735,13 @@ export class TextParser implements LogParser, SplitReader {
     });
   }
 }
+
+/** Columns 3 to 15 of a YOLOv5 / v7 results.txt row ('' = not a series: label count, image size). */
+const YOLO_COLUMNS = [
+  'train/box_loss', 'train/obj_loss', 'train/cls_loss', 'train/total_loss', '', '',
+  'metrics/precision', 'metrics/recall', 'metrics/mAP_0.5', 'metrics/mAP_0.5:0.95',
+  'val/box_loss', 'val/obj_loss', 'val/cls_loss',
+];
 
 /** Overwrite the last point of a series (a progress redraw replacing the previous state). */
 function overwriteLast(ser: Series, v: number, lineNo: number): void {

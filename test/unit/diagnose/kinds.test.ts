@@ -314,8 +314,26 @@ describe('not-converged', () => {
 });
 
 describe('early-stop', () => {
-  it('simulates EarlyStopping(patience 10, min_delta 0.001) exactly', () => {
+  it('min_delta is relative by default: an improvement of 0.001 on a loss near 0.5 (0.2 %) counts', () => {
     const e = of(run(S.earlyStopCase()), 'early-stop');
+    expect(e).toHaveLength(1);
+    expect(e[0].evidence.bestStep).toBe(3000);
+    expect(e[0].evidence.best).toBe(0.5);
+    expect(e[0].evidence.stopStep).toBe(4000);
+    // and it agrees with the overfitting finding on the best step and value
+    const o = of(run(S.earlyStopCase()), 'overfitting');
+    expect(o).toHaveLength(1);
+    expect([o[0].evidence.bestStep, o[0].evidence.best]).toEqual([3000, 0.5]);
+    // an absolute 0.001 on a loss near 0.01 is 10 %: relative, later small improvements still count
+    const small = S.earlyStopCase();
+    const v = small.series.get('val_loss')!;
+    for (let i = 0; i < v.length; i++) v.values.set(i, v.values.get(i) / 50);
+    expect(of(diagnose([small], { earlyStopMinDeltaMode: 'abs' }), 'early-stop')[0].evidence.bestStep).toBeLessThan(3000);
+    expect(of(diagnose([small]), 'early-stop')[0].evidence.bestStep).toBe(3000);
+  });
+
+  it('simulates EarlyStopping(patience 10, min_delta 0.001) exactly (absolute min_delta)', () => {
+    const e = of(diagnose([S.earlyStopCase()], { earlyStopMinDeltaMode: 'abs' }), 'early-stop');
     expect(e).toHaveLength(1);
     // best at evaluation 29 (evaluation 30 improves by exactly min_delta, not more); stop 10 later.
     // The finding is at the best step (the checkpoint to keep); the stop step is its end.

@@ -45,9 +45,10 @@ describe('summarize', () => {
     const s = summarize(run, fs);
     expect(s.trainSeries).toBe('loss');
     expect(s.bestVal).toEqual({ series: 'val_loss', step: 3000, value: 0.5 });
-    expect(s.earlyStop).toMatchObject({ stopStep: 3900, bestStep: 2900, patience: 10, safe: true });
-    expect(s.earlyStop!.saving).toBeCloseTo(60 / 99, 3);
-    expect(s.earlyStop!.afterBest).toBeCloseTo(70 / 99, 3);
+    // (min_delta relative: the best evaluation is the lowest one, as in bestVal)
+    expect(s.earlyStop).toMatchObject({ stopStep: 4000, bestStep: 3000, patience: 10, safe: true });
+    expect(s.earlyStop!.saving).toBeCloseTo(59 / 99, 3);
+    expect(s.earlyStop!.afterBest).toBeCloseTo(69 / 99, 3);
     expect(s.valTrend!.rising).toBe(true);
     expect(s.counts.warning).toBe(1);
     expect(s.worst).toBe('warning');

@@ -666,6 +666,13 @@ export class LineScanner {
   private subsetWord(s: string, a: number, b: number, first: number, n: number): void {
     const tag = SUBSET_TAGS.get(s.slice(a, b).toLowerCase());
     if (tag === undefined) return;
+    if (s.startsWith(' net output #', b)) {
+      // Caffe: `Train net output #3: loss = 1.16 (* 1 = 1.16 loss)` is one head of the net,
+      // not the `Iteration N, loss = 1.86` total; `Test net output` is the test phase.
+      this.tag = s.slice(a, b) + ' net';
+      this.tagEnd = b;
+      return;
+    }
     let head = true;
     for (let i = first; i < a; i++) {
       const c = s.charCodeAt(i);
@@ -725,7 +732,7 @@ export class LineScanner {
         } else {
           code = R_KEY;
           br = this.kBracket;
-          if (this.tag !== null && info.kind === KIND_METRIC && !info.subset && this.ks >= this.tagEnd) {
+          if (this.tag !== null && info.kind === KIND_METRIC && (!info.subset || this.tag.endsWith(' net')) && this.ks >= this.tagEnd) {
             // `test epoch:8 || Loss:2.82`, `Test set: Average loss: 0.03`: a validation or
             // test line's keys are its own series, never the training loss.
             info = this.table.get(this.tag + ' ' + info.name);
