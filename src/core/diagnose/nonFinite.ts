@@ -4,7 +4,7 @@
  * (Hugging Face's logging_nan_inf_filter). Isolated, recovered non-finite gradient norms are
  * read as mixed-precision overflow skips (info).
  */
-import { fmtPct, fmtRatio, fmtStep } from '../i18n';
+import { fmtNum, fmtPct, fmtStep, t } from '../i18n';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS, type FixId } from './fixes';
 import type { SeriesState } from './seriesState';
@@ -63,18 +63,76 @@ function aggregate(segs: SeriesState[]): Agg {
   return a;
 }
 
+interface Bad {
+  s: SeriesState;
+  a: Agg;
+  isGrad: boolean;
+  /** An error of its own (not an isolated AMP skip or a range test's end). */
+  blowUp: boolean;
+}
+
+/**
+ * One event, one finding: the series that blow up together (persistent non-finite values in
+ * the loss, the validation loss, the gradient norm, ...) give one finding on the primary one
+ * (the main training loss when it is among them, else the first to go bad) naming the others.
+ */
 export function detectNonFinite(ctx: Ctx): void {
+  const bad: Bad[] = [];
   for (const s of ctx.rs.states.values()) {
     const isLoss = s.role === 'train_loss' || s.role === 'val_loss' || s.role === 'loss_part';
     const isGrad = s.role === 'grad_norm';
     if (!isLoss && !isGrad) continue;
     const a = aggregate(ctx.rs.segments(s));
-    if (a.count > 0) reportNonFinite(ctx, s, a, isGrad);
+    if (a.count > 0) {
+      const ampLike = isGrad && a.recovered && a.count / Math.max(1, a.points) <= ctx.st.nonFiniteGradTolerance;
+      bad.push({ s, a, isGrad, blowUp: !a.recovered && !ampLike && !(ctx.rangeTest && !isGrad) });
+    }
     if (a.masked > 0) reportMasked(ctx, s, a);
+  }
+  const blowUps = bad.filter(b => b.blowUp);
+  let primary: Bad | undefined;
+  if (blowUps.length > 1) {
+    const main = ctx.rs.primary('train_loss');
+    // else the first to go bad (the onset of the event)
+    primary = blowUps.find(b => b.s === main) ?? [...blowUps].sort((x, y) => firstStep(x) - firstStep(y))[0];
+  }
+  for (const b of bad) {
+    if (primary && b.blowUp && b !== primary) continue;
+    reportNonFinite(ctx, b.s, b.a, b.isGrad, b === primary ? blowUps.filter(o => o !== b) : []);
   }
 }
 
-function reportNonFinite(ctx: Ctx, s: SeriesState, a: Agg, isGrad: boolean): void {
+function firstStep(b: Bad): number {
+  return b.s.stepAt(b.a.firstIdx);
+}
+
+/**
+ * How the series rose before its first non-finite value, in logged values: from its lowest
+ * finite value to the last finite one before (looking back at most 4,096 points). Null when it
+ * did not at least double.
+ */
+function riseBefore(s: SeriesState, firstIdx: number): { from: number; fromIdx: number; to: number; toIdx: number } | null {
+  const v = s.series.values;
+  const lo = Math.max(s.startIdx, firstIdx - 4096);
+  let toIdx = -1;
+  for (let i = firstIdx - 1; i >= lo; i--) {
+    if (Number.isFinite(v.get(i))) {
+      toIdx = i;
+      break;
+    }
+  }
+  if (toIdx < 0) return null;
+  let fromIdx = toIdx;
+  for (let i = lo; i < toIdx; i++) {
+    const x = v.get(i);
+    if (Number.isFinite(x) && x < v.get(fromIdx)) fromIdx = i;
+  }
+  const from = v.get(fromIdx);
+  const to = v.get(toIdx);
+  return from > 0 && to >= 2 * from ? { from, fromIdx, to, toIdx } : null;
+}
+
+function reportNonFinite(ctx: Ctx, s: SeriesState, a: Agg, isGrad: boolean, others: readonly Bad[]): void {
   const st = ctx.st;
   const share = a.count / Math.max(1, a.points);
   const recovered = a.recovered;
@@ -100,10 +158,17 @@ function reportNonFinite(ctx: Ctx, s: SeriesState, a: Agg, isGrad: boolean): voi
   } else {
     msg.push(['nonFinite.persistent']);
     const seg = a.lastSeg;
-    const rise = seg.level ? seg.level.value - seg.level.best : NaN;
-    if (seg.isLog && Number.isFinite(rise) && rise >= Math.log(2)) {
-      msg.push(['nonFinite.risen', { ratio: fmtRatio(Math.exp(rise)) }]);
+    const r = seg === s || seg.series === s.series ? riseBefore(seg, seg.firstBadIdx >= 0 ? seg.firstBadIdx : a.firstIdx) : null;
+    if (r) {
+      msg.push([
+        'nonFinite.risen',
+        { from: fmtNum(r.from), fromStep: fmtStep(seg.stepAt(r.fromIdx)), to: fmtNum(r.to), toStep: fmtStep(seg.stepAt(r.toIdx)) },
+      ]);
     }
+  }
+  if (others.length > 0) {
+    const items = others.map(o => t(ctx.lang, 'nonFinite.alsoItem', { series: o.s.name, what: what(o.a.firstValue), step: fmtStep(firstStep(o)) }));
+    msg.push(['nonFinite.also', { others: items.join(ctx.lang === 'zh-cn' ? '，' : ', ') }]);
   }
   emit(ctx, {
     kind: 'non-finite',
@@ -122,6 +187,7 @@ function reportNonFinite(ctx: Ctx, s: SeriesState, a: Agg, isGrad: boolean): voi
       lastStep: s.stepAt(a.lastIdx),
       recovered,
       masked: false,
+      alsoNonFinite: others.map(o => o.s.name).join(', ') || null,
     },
     fixes,
     confidence,

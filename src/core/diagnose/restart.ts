@@ -47,7 +47,13 @@ export function detectRestarts(ctx: Ctx): void {
       line: it.line,
       title: ['restart.title', { step: fmtStep(it.to) }],
       message,
-      evidence: { fromStep: it.from, toStep: it.to, index: k + 1, count: total },
+      evidence: {
+        fromStep: it.from,
+        toStep: it.to,
+        index: k + 1,
+        count: total,
+        restarts: items.slice(0, 20).map(r => `${r.from}>${r.to}`).join(', '),
+      },
       confidence: 0.95,
       idSuffix: `${it.from}>${it.to}`,
     });

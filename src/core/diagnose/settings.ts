@@ -337,7 +337,10 @@ export interface DiagnoseSettings {
   lrSkipEnd: number;
 
   // ---- restarts ------------------------------------------------------------------------
-  /** Restart findings per run; the rest are counted. Default 20. */
+  /**
+   * Restart findings per run; the rest are counted in its message and listed in its evidence
+   * (a log of many appended runs is one thing to know, not many). Default 1.
+   */
   restartMaxFindings: number;
 }
 
@@ -452,7 +455,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   lrSkipStart: 0.1,
   lrSkipEnd: 5,
 
-  restartMaxFindings: 20,
+  restartMaxFindings: 1,
 } satisfies DiagnoseSettings);
 
 /** Defaults overlaid with the given values (undefined values keep the default). */

@@ -30,7 +30,9 @@ export const en = {
   'nonFinite.message': '{subject} became {what} at step {step} (first of {count} non-finite values).',
   'nonFinite.persistent': 'It stayed non-finite to the end of the log.',
   'nonFinite.recovered': 'Later values are finite again, but the weights may already be damaged.',
-  'nonFinite.risen': 'Before that, the loss had risen to {ratio}× its best level.',
+  'nonFinite.risen': 'Before that it rose from {from} at step {fromStep} to {to} at step {toStep}.',
+  'nonFinite.also': 'At the same blow-up: {others}.',
+  'nonFinite.alsoItem': '{series} ({what} from step {step})',
   'nonFinite.amp':
     'Only {count} isolated values ({share} of the points): most likely mixed-precision overflow steps that the gradient scaler skipped.',
   'nonFinite.rangeTest': 'This run is a learning-rate range test: the loss blowing up at the largest learning rates is expected.',
