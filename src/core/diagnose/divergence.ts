@@ -15,7 +15,7 @@ import { emit, stepSpacing, type Ctx } from './context';
 import { EV_IDX, EV_SIGMA } from './noise';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
-import { confidenceFromRatio } from './stats';
+import { confidenceFromRatio, median } from './stats';
 
 /**
  * A moving average of the series (span `divergenceSpan`), its running minimum, the last point
@@ -126,6 +126,16 @@ export class LevelTracker {
   }
 }
 
+/** Median of the finite logged values within k points of idx (raw units). */
+function medianAround(s: SeriesState, idx: number, k: number): number {
+  const v: number[] = [];
+  for (let i = Math.max(s.startIdx, idx - k); i <= Math.min(s.consumed - 1, idx + k); i++) {
+    const x = s.series.values.get(i);
+    if (Number.isFinite(x)) v.push(x);
+  }
+  return v.length > 0 ? median(v) : NaN;
+}
+
 export function detectDivergence(ctx: Ctx): void {
   if (ctx.rangeTest) return;
   // loss terms may legitimately rise while the total falls: judge the total when it is logged
@@ -168,7 +178,11 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
     if (lr.isCyclic() && lr.lrAt(onsetStep) >= st.lrStepFactor * lr.lrAt(bestStep)) return;
   }
   if (!idSuffix) ctx.diverged.add(s.name);
-  const ratio = Math.exp(rise);
+  // Quoted from the logged values: the median of the 5 around the best level's point and of
+  // the tail (the smoothed level only decides).
+  const bestLogged = medianAround(s, lv.bestIdx, 2);
+  const tailLogged = s.raw(level);
+  const ratio = tailLogged / bestLogged;
   emit(ctx, {
     kind: 'divergence',
     severity: 'error',
@@ -180,18 +194,20 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
       [
         'divergence.message',
         {
-          best: fmtNum(Math.exp(best)),
+          best: fmtNum(bestLogged),
           bestStep: fmtStep(s.stepAt(lv.bestIdx)),
-          level: fmtNum(Math.exp(level)),
+          level: fmtNum(tailLogged),
+          points: tail.y.length,
           ratio: fmtRatio(ratio),
           step: fmtStep(onsetStep),
         },
       ],
     ],
     evidence: {
-      bestLevel: Math.exp(best),
+      bestLevel: bestLogged,
+      smoothedBestLevel: Math.exp(best),
       bestStep: s.stepAt(lv.bestIdx),
-      level: Math.exp(level),
+      level: tailLogged,
       ratio,
       thresholdRatio: Math.exp(thr),
       onsetStep,

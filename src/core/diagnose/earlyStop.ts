@@ -32,6 +32,11 @@ export class EarlyStopTracker {
   private bestAtStop_ = NaN;
   private bestIdxAtStop_ = -1;
   private beatenAfterStop_ = false;
+  /** The lowest value before the stop and its point (the checkpoint to keep). */
+  private low = Infinity;
+  private lowIdx = -1;
+  private lowAtStop_ = NaN;
+  private lowIdxAtStop_ = -1;
   private readonly patience: number;
   private readonly minDelta: number;
   private readonly relative: boolean;
@@ -46,6 +51,10 @@ export class EarlyStopTracker {
   update(i: number, x: number): void {
     const finite = x === x && x !== Infinity && x !== -Infinity;
     if (!this.stopped_) {
+      if (finite && x < this.low) {
+        this.low = x;
+        this.lowIdx = i;
+      }
       if (finite && this.improves(x, this.best)) {
         this.best = x;
         this.bestIdx_ = i;
@@ -58,6 +67,8 @@ export class EarlyStopTracker {
         this.stopIdx_ = i;
         this.bestAtStop_ = this.best;
         this.bestIdxAtStop_ = this.bestIdx_;
+        this.lowAtStop_ = this.low;
+        this.lowIdxAtStop_ = this.lowIdx;
       }
     } else if (finite && !this.beatenAfterStop_ && this.improves(x, this.bestAtStop_)) {
       this.beatenAfterStop_ = true;
@@ -90,6 +101,13 @@ export class EarlyStopTracker {
   get bestIdxAtStop(): number {
     return this.bestIdxAtStop_;
   }
+  /** The lowest value before the stop, and its point (within min_delta of bestAtStop). */
+  get lowAtStop(): number {
+    return this.lowAtStop_;
+  }
+  get lowIdxAtStop(): number {
+    return this.lowIdxAtStop_;
+  }
   /** A value after the stop beat the best at the stop. */
   get beatenAfterStop(): boolean {
     return this.beatenAfterStop_;
@@ -102,6 +120,8 @@ export interface EarlyStopSim {
   bestStep: number;
   bestIdx: number;
   best: number;
+  /** The step of the monitor's own best (the last improvement by min_delta: the seed's rule). */
+  monitorBestStep: number;
   /** Share of training after the stop (saved), by steps when they are monotonic. */
   saving: number;
   /** Share of training after the best step. */
@@ -117,7 +137,10 @@ export function simulateEarlyStop(s: SeriesState): EarlyStopSim | null {
   const first = s.firstStep;
   const last = s.lastStep;
   const stopStep = s.stepAt(es.stopIdx);
-  const bestStep = s.stepAt(es.bestIdxAtStop);
+  // The checkpoint to keep is the lowest evaluation before the stop (the monitor's best moves
+  // only by min_delta): the value and step every other place quotes as the best.
+  const bestIdx = es.lowIdxAtStop >= 0 ? es.lowIdxAtStop : es.bestIdxAtStop;
+  const bestStep = s.stepAt(bestIdx);
   const bySteps = s.restartCount === 0 && last > first;
   const share = (step: number, idx: number): number =>
     bySteps ? (last - step) / (last - first) : (s.consumed - 1 - idx) / Math.max(1, n - 1);
@@ -125,10 +148,11 @@ export function simulateEarlyStop(s: SeriesState): EarlyStopSim | null {
     stopStep,
     stopIdx: es.stopIdx,
     bestStep,
-    bestIdx: es.bestIdxAtStop,
-    best: es.bestAtStop,
+    bestIdx,
+    best: es.lowIdxAtStop >= 0 ? es.lowAtStop : es.bestAtStop,
+    monitorBestStep: s.stepAt(es.bestIdxAtStop),
     saving: share(stopStep, es.stopIdx),
-    afterBest: share(bestStep, es.bestIdxAtStop),
+    afterBest: share(bestStep, bestIdx),
     safe: !es.beatenAfterStop,
   };
 }
@@ -169,6 +193,7 @@ export function detectEarlyStop(ctx: Ctx): void {
       evidence: {
         bestStep: sim.bestStep,
         best: sim.best,
+        monitorBestStep: sim.monitorBestStep,
         stopStep: sim.stopStep,
         patience: st.earlyStopPatience,
         minDelta: st.earlyStopMinDelta,

@@ -6,7 +6,7 @@
  * coarse points per series, fixed-size rings, capped event lists), so an update costs O(new
  * points) plus bounded work, and a finished run gives exactly the batch findings.
  */
-import { t } from '../i18n';
+import { fmtStep, t } from '../i18n';
 import type { Run } from '../model';
 import type { Ctx } from './context';
 import { convergenceOf, detectNotConverged, type Convergence } from './convergence';
@@ -61,7 +61,35 @@ export function analyze(rs: RunState, st: DiagnoseSettings, lang: Lang): Finding
   detectEarlyStop(ctx);
   detectGradients(ctx);
   detectImbalance(ctx);
-  return sortFindings(ctx.out);
+  return sortFindings(foldBlowUp(ctx));
+}
+
+/**
+ * One event, one finding: a gradient explosion or a divergence of another loss that follows the
+ * training loss going non-finite for good (error; onset at or after its onset) is named in that
+ * finding instead of being a finding of its own. One that starts earlier is a cause with its own
+ * fixes (clipping) and stays, and so does a finite blow-up's gradient explosion.
+ */
+function foldBlowUp(ctx: Ctx): Finding[] {
+  const out = ctx.out;
+  const main = ctx.rs.primary('train_loss');
+  if (!main) return out;
+  const primary = out
+    .filter(f => f.severity === 'error' && f.series === main.name && f.kind === 'non-finite')
+    .sort((a, b) => a.step - b.step)[0];
+  if (!primary) return out;
+  const folded = out.filter(
+    f =>
+      f !== primary &&
+      f.severity !== 'info' &&
+      f.step >= primary.step &&
+      (f.kind === 'gradient-explosion' || (f.kind === 'divergence' && f.series !== main.name)),
+  );
+  if (folded.length === 0) return out;
+  const items = folded.map(f => t(ctx.lang, 'blowUp.alsoItem', { kind: f.kind, series: f.series, step: fmtStep(f.step) }));
+  primary.message += ' ' + t(ctx.lang, 'blowUp.also', { others: items.join(ctx.lang === 'zh-cn' ? '；' : '; ') });
+  primary.evidence.alsoBlewUp = folded.map(f => `${f.kind}:${f.series}@${f.step}`).join(', ');
+  return out.filter(f => !folded.includes(f));
 }
 
 const KIND_ORDER = new Map(FINDING_KINDS.map((k, i) => [k, i]));

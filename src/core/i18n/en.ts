@@ -32,6 +32,8 @@ export const en = {
   'nonFinite.recovered': 'Later values are finite again, but the weights may already be damaged.',
   'nonFinite.risen': 'Before that it rose from {from} at step {fromStep} to {to} at step {toStep}.',
   'nonFinite.also': 'At the same blow-up: {others}.',
+  'blowUp.also': 'The same blow-up also shows as {others}.',
+  'blowUp.alsoItem': '{kind} in {series} from step {step}',
   'nonFinite.alsoItem': '{series} ({what} from step {step})',
   'nonFinite.amp':
     'Only {count} isolated values ({share} of the points): most likely mixed-precision overflow steps that the gradient scaler skipped.',
@@ -43,7 +45,7 @@ export const en = {
   // ---- divergence ----
   'divergence.title': 'Training diverged ({series})',
   'divergence.message':
-    '{subject} rose from its best level {best} (step {bestStep}) to {level}, {ratio}× higher, from step {step} on and did not come back.',
+    '{subject} rose from {best} around step {bestStep} to {level} over its last {points} values ({ratio}× higher, medians of the logged values), from step {step} on, and did not come back.',
 
   // ---- loss spike ----
   'spike.title': 'Loss spike at step {step} ({series})',

@@ -33,6 +33,8 @@ export const zhCn: Record<MessageKey, string> = {
   'nonFinite.recovered': '之后的数值又恢复为有限值，但模型权重可能已经被破坏。',
   'nonFinite.risen': '在此之前，它从第 {fromStep} 步的 {from} 上升到第 {toStep} 步的 {to}。',
   'nonFinite.also': '同一次发散中还有：{others}。',
+  'blowUp.also': '同一次发散还表现为：{others}。',
+  'blowUp.alsoItem': '{series} 从第 {step} 步起的 {kind}',
   'nonFinite.alsoItem': '{series}（从第 {step} 步起为 {what}）',
   'nonFinite.amp': '只有 {count} 个零星的值（占 {share}）：很可能是混合精度溢出、被梯度缩放器（GradScaler）跳过的步。',
   'nonFinite.rangeTest': '这是一次学习率范围测试：学习率最大时损失爆掉是正常现象。',
@@ -43,7 +45,7 @@ export const zhCn: Record<MessageKey, string> = {
   // ---- 发散 ----
   'divergence.title': '训练发散（{series}）',
   'divergence.message':
-    '{subject}从最佳水平 {best}（第 {bestStep} 步）开始上升，自第 {step} 步起升到 {level}，是最佳值的 {ratio} 倍，且没有回落。',
+    '{subject}从第 {bestStep} 步附近的 {best} 开始上升，自第 {step} 步起升到最后 {points} 个值的 {level}（{ratio} 倍，均为记录值的中位数），且没有回落。',
 
   // ---- 损失尖峰 ----
   'spike.title': '第 {step} 步出现损失尖峰（{series}）',
