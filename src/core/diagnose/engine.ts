@@ -264,7 +264,8 @@ export function summarizeState(rs: RunState, findings: Finding[], lang: Lang): R
   let earlyStop: RunSummary['earlyStop'] = null;
   let trend: RunSummary['valTrend'] = null;
   if (va && va.minIdx >= 0) {
-    bestVal = { series: va.name, step: va.stepAt(va.minIdx), value: va.raw(va.minY) };
+    // the logged value (not exp(log(x)), which can differ in the last digit)
+    bestVal = { series: va.name, step: va.stepAt(va.minIdx), value: va.series.values.get(va.minIdx) };
     const sim = simulateEarlyStop(va);
     if (sim) {
       earlyStop = {
