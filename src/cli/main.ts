@@ -204,7 +204,8 @@ function printHuman(runs: Run[], findings: Finding[], problems: Array<{ source: 
       continue;
     }
     for (const f of rf) {
-      w(`  ${c(sevColor[f.severity], pad(f.severity, 7))} ${c('1', f.kind)}  ${f.series} @ step ${fmt(f.step)}${f.line ? ` (line ${f.line})` : ''}`);
+      const unit = run.meta.stepUnit === 'epoch' ? 'epoch' : 'step';
+      w(`  ${c(sevColor[f.severity], pad(f.severity, 7))} ${c('1', f.kind)}  ${f.series} @ ${unit} ${fmt(f.step)}${f.line ? ` (line ${f.line})` : ''}`);
       w(`          ${f.message}`);
       f.fixes.slice(0, 3).forEach((fx, i) => w(c('2', `          ${i + 1}. ${fx.title}`)));
     }

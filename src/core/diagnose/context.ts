@@ -68,8 +68,9 @@ export function emit(ctx: Ctx, spec: FindingSpec): Finding {
     if (line === undefined) line = s.lineAt(spec.idx);
   }
   const [tk, tp] = spec.title;
-  const title = t(ctx.lang, tk, { ...base, ...tp });
-  const message = spec.message.map(([k, p]) => t(ctx.lang, k, { ...base, ...p })).join(ctx.lang === 'zh-cn' ? '' : ' ');
+  const unit = inUnit(ctx);
+  const title = unit(t(ctx.lang, tk, { ...base, ...tp }));
+  const message = unit(spec.message.map(([k, p]) => t(ctx.lang, k, { ...base, ...p })).join(ctx.lang === 'zh-cn' ? '' : ' '));
   const f: Finding = {
     kind: spec.kind,
     severity: spec.severity,
@@ -87,6 +88,17 @@ export function emit(ctx: Ctx, spec: FindingSpec): Finding {
   if (line !== undefined) f.line = line;
   ctx.out.push(f);
   return f;
+}
+
+/**
+ * Findings speak in the unit of the run's x axis: where the steps are epochs (run.meta.stepUnit,
+ * set by the reader: a Keras CSVLogger's `epoch` column, a text log with only epoch counters),
+ * "step 22" reads "epoch 22" (第 22 轮).
+ */
+function inUnit(ctx: Ctx): (text: string) => string {
+  if (ctx.run.meta.stepUnit !== 'epoch') return text => text;
+  if (ctx.lang === 'zh-cn') return text => text.replace(/第 (-?[\d.e+]+(?:–-?[\d.e+]+)?) 步/g, '第 $1 轮');
+  return text => text.replace(/\bstep (?=-?\d)/g, 'epoch ').replace(/\bsteps (?=-?\d)/g, 'epochs ');
 }
 
 function cleanEvidence(e: Evidence): Evidence {

@@ -115,7 +115,11 @@ function check(ctx: Ctx, s: SeriesState): void {
     ],
   ];
   if (trend === 'falling') msg.push(['overfitting.trainFalling', { change: fmtChange(Math.exp(trainChange) - 1) }]);
-  else if (trend === 'flat') msg.push(['overfitting.trainFlat', { change: fmtChange(Math.exp(trainChange) - 1) }]);
+  else if (trend === 'flat') {
+    // "flat" only when the change is small; a larger one within the noise is said as such
+    const change = Math.exp(trainChange) - 1;
+    msg.push([Math.abs(change) < 0.02 ? 'overfitting.trainFlat' : 'overfitting.trainNoisy', { change: fmtChange(change) }]);
+  }
   else msg.push(['overfitting.noTrain']);
   if (trendUp) msg.push(['overfitting.trend', { n: st.overfitTrendPoints, slope: fmtNum(slope) }]);
   const total = s.points;

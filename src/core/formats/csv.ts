@@ -753,6 +753,9 @@ export class CsvParser implements LogParser, SplitReader {
       }
     }
     this.stepName = this.stepCol >= 0 ? names[this.stepCol] : '';
+    // The x axis is in epochs (messages say "epoch 22", not "step 22").
+    if (this.stepName.toLowerCase() === 'epoch') this.run.meta.stepUnit = 'epoch';
+    else delete this.run.meta.stepUnit;
     const used = new Set<string>();
     for (let i = 0; i < n; i++) {
       if (i === this.stepCol) {

@@ -203,6 +203,7 @@ export class TextParser implements LogParser, SplitReader {
         lines: this.splitter.currentLine - this.marker.line,
         keysAdded: this.table.size - this.markKeys,
         lastStep: this.lastStep,
+        epochUnit: this.epochUnit() ? 1 : 0,
       },
       false,
     );
@@ -228,6 +229,7 @@ export class TextParser implements LogParser, SplitReader {
     this.ended = true;
     this.splitter.skipLines(part.extra.lines);
     this.lastStep = part.extra.lastStep;
+    this.setUnit(part.extra.epochUnit === 1);
     this.noteMoreRestarts();
     for (const s of this.run.series.values()) s.trim();
     return true;
@@ -251,7 +253,19 @@ export class TextParser implements LogParser, SplitReader {
       this.internalError(e);
     }
     this.noteMoreRestarts();
+    // (a part read on another thread hands it over in splitExport instead: meta must not change)
+    if (!this.marker) this.setUnit(this.epochUnit());
     for (const s of this.run.series.values()) s.trim();
+  }
+
+  /** The steps are epochs: an epoch was read and no finer counter ever (see fineStepOf). */
+  private epochUnit(): boolean {
+    return this.fineStep !== this.fineStep && this.curEpoch === this.curEpoch;
+  }
+
+  private setUnit(epochs: boolean): void {
+    if (epochs) this.run.meta.stepUnit = 'epoch';
+    else delete this.run.meta.stepUnit;
   }
 
   private internalError(e: unknown): void {
@@ -483,7 +497,10 @@ export class TextParser implements LogParser, SplitReader {
       this.curEpoch = sc.stepVal;
     } else if (hasStep) {
       step = sc.stepVal;
-      if (sc.stepRank === 3 && sc.fracN === sc.fracN) step += sc.fracI / sc.fracN;
+      if (sc.stepRank === 3) {
+        this.curEpoch = sc.stepVal;
+        if (sc.fracN === sc.fracN) step += sc.fracI / sc.fracN;
+      }
     } else if (sc.leadInt === sc.leadInt) {
       step = sc.leadInt;
     } else {

@@ -83,6 +83,7 @@ export const en = {
   'overfitting.message': '{subject} was lowest at step {step} ({best}) and has since risen by {rise} to {level}.',
   'overfitting.trainFalling': 'Meanwhile the training loss kept falling ({change}).',
   'overfitting.trainFlat': 'Meanwhile the training loss stayed about flat ({change}).',
+  'overfitting.trainNoisy': 'Meanwhile the training loss moved by {change}, within its own noise.',
   'overfitting.noTrain': 'No training loss was logged to compare with.',
   'overfitting.trend': 'The last {n} validation points trend upwards (slope {slope} per evaluation).',
   'overfitting.capacityTitle': 'Overfitting: large accuracy gap ({series})',

@@ -81,6 +81,7 @@ export const zhCn: Record<MessageKey, string> = {
   'overfitting.message': '{subject}在第 {step} 步达到最低（{best}），之后上升了 {rise}，到 {level}。',
   'overfitting.trainFalling': '与此同时，训练损失仍在下降（{change}）。',
   'overfitting.trainFlat': '与此同时，训练损失基本持平（{change}）。',
+  'overfitting.trainNoisy': '与此同时，训练损失变化了 {change}，仍在其自身噪声范围之内。',
   'overfitting.noTrain': '日志中没有可对比的训练损失。',
   'overfitting.trend': '最近 {n} 个验证点呈上升趋势（每次评估斜率 {slope}）。',
   'overfitting.capacityTitle': '过拟合：准确率差距过大（{series}）',

@@ -105,3 +105,19 @@ describe('findings in Chinese', () => {
     }
   });
 });
+
+describe('findings speak in the unit of the x axis', () => {
+  it('say "epoch" (轮) where the steps are epochs, "step" (步) elsewhere', () => {
+    const run = S.earlyStopCase();
+    const inSteps = diagnose([run]).find(f => f.kind === 'early-stop')!;
+    expect(inSteps.message).toMatch(/at step 3000/);
+    run.meta.stepUnit = 'epoch';
+    const en = diagnose([run]).find(f => f.kind === 'early-stop')!;
+    expect(en.message).toMatch(/at epoch 3000 \(0\.5\)/);
+    expect(en.message).not.toMatch(/\bstep \d/);
+    expect(en.title).toMatch(/epoch 4000/);
+    const zh = diagnose([run], { lang: 'zh-cn' }).find(f => f.kind === 'early-stop')!;
+    expect(zh.message).toContain('第 3000 轮');
+    expect(zh.message).not.toMatch(/第 \d+ 步/);
+  });
+});

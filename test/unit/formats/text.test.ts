@@ -442,6 +442,14 @@ describe('text parser: log styles', () => {
     expect(test.events).toEqual([]);
   });
 
+  it('says when its steps are epochs (only epoch counters, no finer one)', () => {
+    expect(run1('Epoch 1: Train Loss = 0.5\nEpoch 2: Train Loss = 0.4\n').meta.stepUnit).toBe('epoch');
+    expect(run1('Epoch 1/2\n1/1 - 0s - loss: 0.9\nEpoch 2/2\n1/1 - 0s - loss: 0.8\n').meta.stepUnit).toBe('epoch');
+    expect(run1("{'loss': 1.1, 'epoch': 0.5}\n{'loss': 1.0, 'epoch': 1.0}\n").meta.stepUnit).toBe('epoch');
+    expect(run1('epoch 1 step 100 loss 2.0\nepoch 1 step 200 loss 1.8\n').meta.stepUnit).toBeUndefined();
+    expect(run1('iter 100: loss 2.0\niter 200: loss 1.8\n').meta.stepUnit).toBeUndefined();
+  });
+
   it('lists the first 100 restarts and counts the rest in one note', () => {
     let t = '';
     for (let i = 0; i < 150; i++) t += `step=5 loss=0.5\nstep=1 loss=0.4\n`;
