@@ -35,8 +35,8 @@ import {
   isOp,
   sourceOf,
   subtree,
-} from './syntax';
-import type { Stmt } from './tokenize';
+} from './query';
+import type { Stmt } from './reader';
 import type { CheckOptions, ScriptEdit, ScriptIssue, ScriptIssueCode } from './types';
 
 /** Check a Python training script. Issues are sorted by position. */

@@ -18,8 +18,8 @@ import {
   numberValue,
   scopeOf,
   stringValue,
-} from './syntax';
-import { type PyModule, readPython, type Stmt, type Token } from './tokenize';
+} from './query';
+import { type PyModule, readPython, type Stmt, type Token } from './reader';
 
 export const OPTIMIZER_CLASSES = new Set([
   'Adam',
