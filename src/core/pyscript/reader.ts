@@ -87,7 +87,10 @@ export interface PyModule {
   indentUnit: string;
 }
 
-const NAME_RE = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u;
+/** A leaf starting with a letter or '_' is a name or a keyword (no Python operator is non-ASCII). */
+function isNameStart(c: number): boolean {
+  return c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0xaa;
+}
 const BODY = new Set(['Body', 'MatchBody']);
 
 /** Read a Python source text. */
@@ -176,8 +179,7 @@ function leaves(text: string, tree: Tree, lineStarts: number[]): { tokens: Token
     if (descend && c.to > c.from && c.from >= at) {
       // A leaf: a name, a keyword or an operator.
       gap(c.from);
-      const v = text.slice(c.from, c.to);
-      push(NAME_RE.test(v) ? 'name' : 'op', c.from, c.to);
+      push(isNameStart(text.charCodeAt(c.from)) ? 'name' : 'op', c.from, c.to);
     }
     while (!c.nextSibling()) {
       if (!c.parent()) {

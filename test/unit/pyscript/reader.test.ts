@@ -105,6 +105,24 @@ class Net(nn.Module):
     expect(m.indentUnit).toBe('    ');
   });
 
+  it('splits compound statements into clauses and `a; b` lines into statements', () => {
+    const m = readPython('if a:\n    x = 1\nelif b: x = 2\nelse:\n    x = 3; y = 4\ntry:\n    pass\nexcept E as e:\n    raise\n');
+    expect(m.body.map(s => [s.keyword, s.ll.line, s.children.length])).toEqual([
+      ['if', 1, 1],
+      ['elif', 3, 1],
+      ['else', 4, 2],
+      ['try', 6, 1],
+      ['except', 8, 1],
+    ]);
+    expect(m.body[2].children.map(s => s.ll.tokens.map(x => x.value).join(' '))).toEqual(['x = 3', 'y = 4']);
+  });
+
+  it('recovers from syntax errors: the statements after a broken line are still read', () => {
+    const m = readPython('def f(:\n    x = (1,\ny = 2\nclass C:\n    z = 3\n');
+    expect(m.all.some(s => s.keyword === 'class' && defName(s) === 'C')).toBe(true);
+    expect(m.tokens.map(t => t.value)).toContain('z');
+  });
+
   it('finds calls with their dotted callee, receiver and arguments', () => {
     const m = readPython('scaler.scale(loss).backward()\nopt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=wd)\n');
     const [a, b] = m.all.map(s => callsIn(s));
