@@ -7,7 +7,7 @@ import {
   assignmentOf,
   type Assignment,
   type Call,
-  callsIn,
+  collectCalls,
   compact,
   defName,
   descendants,
@@ -113,8 +113,9 @@ export class ScriptFacts {
   constructor(readonly text: string) {
     this.mod = readPython(text);
     this.eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const callsByStmt = collectCalls(this.mod);
     for (const s of this.mod.all) {
-      const cs = callsIn(s);
+      const cs = callsByStmt.get(s) ?? [];
       this.callsByStmt.set(s, cs);
       this.calls.push(...cs);
       const a = assignmentOf(s);

@@ -254,6 +254,26 @@ export function callsIn(stmt: Stmt): Call[] {
   return out.sort((a, b) => a.nameIdx - b.nameIdx);
 }
 
+/** The calls of every statement, in one walk over the tree (calls in decorators are left out). */
+export function collectCalls(mod: PyModule): Map<Stmt, Call[]> {
+  const out = new Map<Stmt, Call[]>();
+  const tokens = mod.tokens;
+  const c = mod.tree.cursor();
+  do {
+    if (c.name !== 'CallExpression') continue;
+    const i = tokenAt(tokens, c.from);
+    const stmt = tokens[i]?.start === c.from ? tokens[i].stmt : undefined;
+    if (!stmt) continue;
+    const call = callOf(stmt, c.node);
+    if (!call) continue;
+    const list = out.get(stmt);
+    if (list) list.push(call);
+    else out.set(stmt, [call]);
+  } while (c.next());
+  for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.nameIdx - b.nameIdx);
+  return out;
+}
+
 function callOf(stmt: Stmt, node: SyntaxNode): Call | undefined {
   const callee = node.firstChild;
   const argList = node.lastChild;
