@@ -261,7 +261,8 @@ function activationSites(facts: ScriptFacts, act: Activation, lossCall: (c: Call
       input !== undefined &&
       /^[\w.]+$/.test(input) &&
       !flow.assign.targets.includes(input.split('.')[0]) &&
-      !reassignedBetween(facts, input.split('.')[0], flow.assign.stmt, lc.stmt)
+      !reassignedBetween(facts, input.split('.')[0], flow.assign.stmt, lc.stmt) &&
+      !updatedBetween(facts, input, flow.assign.stmt, lc.stmt)
         ? [replaceTokens(lc.ll.tokens, a0.start, a0.end, input)]
         : undefined;
     sites.push({ call: flow.call, where: 'variable', edits, variable: flow.variable, lossLine: lc.ll.line, input });
@@ -320,15 +321,17 @@ function activationThroughVariables(
   return undefined;
 }
 
-/** Is `name` changed in place (`probs += 1`, `probs[m] = 0`) between two statements of a scope? */
+/**
+ * Is `name` changed in place (`probs += 1`, `probs[m] = 0`, `probs.clamp_(...)`) between two
+ * statements of a scope?
+ */
 function updatedBetween(facts: ScriptFacts, name: string, from: Stmt, to: Stmt): boolean {
   const scope = facts.scope(from);
-  return facts.assignments.some(
-    a =>
-      a.ll.line > from.ll.line &&
-      a.ll.line < to.ll.line &&
-      facts.scope(a.stmt) === scope &&
-      (a.op !== '=' ? a.targets.includes(name) : (a.target ?? '').startsWith(`${name}[`)),
+  const between = (s: Stmt) => s.ll.line > from.ll.line && s.ll.line < to.ll.line && facts.scope(s) === scope;
+  return (
+    facts.assignments.some(
+      a => between(a.stmt) && (a.op !== '=' ? a.targets.includes(name) : (a.target ?? '').startsWith(`${name}[`)),
+    ) || facts.calls.some(c => c.receiver === name && /^[a-z]\w*[^_]_$/.test(c.name) && between(c.stmt))
   );
 }
 

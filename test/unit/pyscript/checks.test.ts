@@ -603,6 +603,12 @@ probs += 1e-6
 loss = ce(probs, y)
 `;
     expect(check(text)).toEqual([]);
+    expect(check(text.replace('probs += 1e-6', 'probs[mask] = 0'))).toEqual([]);
+    expect(check(text.replace('probs += 1e-6', 'probs.clamp_(min=1e-6)'))).toEqual([]);
+    // Logits changed in place after the softmax: still a double softmax, but no automatic fix.
+    const issues = check(text.replace('probs += 1e-6', 'logits.div_(2)'));
+    expect(where(issues)).toEqual([['softmax-before-cross-entropy', 4]]);
+    expect(issues[0].fix).toBeUndefined();
   });
 });
 
