@@ -1,8 +1,9 @@
 /**
  * Static checks of a PyTorch training script: the bugs that show up as bad loss curves (double
- * softmax, sigmoid + BCELoss, missing zero_grad, loss tensors accumulated with their graphs,
- * validation in training mode or with autograd on, the guide's L1 sample) and the guide's
- * checklist (scheduler, early stopping, Adam learning-rate range) as information.
+ * softmax, softmax + NLLLoss, sigmoid + BCELoss, double sigmoid, also through variables within a
+ * scope; missing zero_grad, loss tensors accumulated with their graphs, validation in training
+ * mode or with autograd on, the guide's L1 sample) and the guide's checklist (scheduler, early
+ * stopping for runs of MANY_EPOCHS or more, Adam learning-rate range) as information.
  *
  * Pure: text in, plain `ScriptIssue`s out. Designed for zero false positives on ordinary clean
  * scripts: a check fires only on a pattern it can see completely.
