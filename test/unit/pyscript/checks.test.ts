@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPythonScript, type ScriptIssue } from '../../../src/core/pyscript';
+import { applyScriptEdits, checkPythonScript, type ScriptIssue } from '../../../src/core/pyscript';
 import { diffLines, fixed, script, where } from './helpers';
 
 const check = (text: string, lang: 'en' | 'zh-cn' = 'en') => checkPythonScript(text, { lang, failFast: true });
@@ -675,5 +675,27 @@ probs = F.softmax(logits, dim=1)
 loss = criterion(probs, y)
 `;
     expect(where(check(text))).toEqual([['softmax-before-cross-entropy', 10]]);
+  });
+});
+
+describe('checkPythonScript(text) positions', () => {
+  it.each([
+    'bug_double_softmax_via_variable.py',
+    'bug_validation.py',
+    'bug_softmax_sequential.py',
+    'bug_missing_zero_grad.py',
+    'checklist_adam_lr.py',
+    'seed_samples.py',
+  ])('gives the same ranges and fixes on %s with CRLF line ends', name => {
+    const lf = script(name);
+    const crlf = lf.replace(/\n/g, '\r\n');
+    const a = check(lf);
+    const b = check(crlf);
+    const ranges = (x: ScriptIssue[]) => x.map(i => [i.code, i.line, i.column, i.endLine, i.endColumn]);
+    expect(ranges(b)).toEqual(ranges(a));
+    a.forEach((i, k) => {
+      if (!i.fix) return;
+      expect(applyScriptEdits(crlf, b[k].fix?.edits ?? [])).toBe(applyScriptEdits(lf, i.fix.edits).replace(/\n/g, '\r\n'));
+    });
   });
 });
