@@ -92,6 +92,18 @@ function isNameStart(c: number): boolean {
   return c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0xaa;
 }
 const BODY = new Set(['Body', 'MatchBody']);
+/** The nodes that hold a body (split into clauses). */
+const COMPOUND = new Set([
+  'IfStatement',
+  'WhileStatement',
+  'ForStatement',
+  'TryStatement',
+  'WithStatement',
+  'FunctionDefinition',
+  'ClassDefinition',
+  'MatchStatement',
+  'MatchClause',
+]);
 
 /** Read a Python source text. */
 export function readPython(text: string): PyModule {
@@ -261,7 +273,7 @@ class StatementBuilder {
       }
       return;
     }
-    if (node.getChild('Body') || node.getChild('MatchBody')) {
+    if (COMPOUND.has(name) && (node.getChild('Body') || node.getChild('MatchBody'))) {
       this.compound(node, parent, decorators);
       return;
     }
