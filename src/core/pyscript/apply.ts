@@ -1,4 +1,4 @@
-import { computeLineStarts } from './tokenize';
+import { computeLineStarts } from './reader';
 import type { ScriptEdit } from './types';
 
 /**

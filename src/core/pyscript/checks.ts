@@ -1,8 +1,9 @@
 /**
  * Static checks of a PyTorch training script: the bugs that show up as bad loss curves (double
- * softmax, sigmoid + BCELoss, missing zero_grad, loss tensors accumulated with their graphs,
- * validation in training mode or with autograd on, the guide's L1 sample) and the guide's
- * checklist (scheduler, early stopping, Adam learning-rate range) as information.
+ * softmax, softmax + NLLLoss, sigmoid + BCELoss, double sigmoid, also through variables within a
+ * scope; missing zero_grad, loss tensors accumulated with their graphs, validation in training
+ * mode or with autograd on, the guide's L1 sample) and the guide's checklist (scheduler, early
+ * stopping for runs of MANY_EPOCHS or more, Adam learning-rate range) as information.
  *
  * Pure: text in, plain `ScriptIssue`s out. Designed for zero false positives on ordinary clean
  * scripts: a check fires only on a pattern it can see completely.
@@ -23,6 +24,7 @@ import { ADAM_FAMILY, isNoGradText, ScriptFacts } from './facts';
 import { issueText, type Params } from './messages';
 import {
   ancestors,
+  type Assignment,
   assignmentOf,
   type Call,
   compact,
@@ -35,8 +37,8 @@ import {
   isOp,
   sourceOf,
   subtree,
-} from './syntax';
-import type { Stmt } from './tokenize';
+} from './query';
+import type { Stmt } from './reader';
 import type { CheckOptions, ScriptEdit, ScriptIssue, ScriptIssueCode } from './types';
 
 /** Check a Python training script. Issues are sorted by position. */
@@ -124,7 +126,11 @@ type Activation = 'softmax' | 'sigmoid';
 
 interface ActivationSite {
   call: Call;
-  where: 'return' | 'assign' | 'sequential' | 'argument';
+  where: 'return' | 'assign' | 'sequential' | 'argument' | 'variable';
+  /** For `variable`: the name the loss is given, the loss call's line and the activation's input. */
+  variable?: string;
+  lossLine?: number;
+  input?: string;
   /** Edits removing the activation, when it can be removed mechanically. */
   edits?: ScriptEdit[];
 }
@@ -243,7 +249,108 @@ function activationSites(facts: ScriptFacts, act: Activation, lossCall: (c: Call
     const edits = found.input !== undefined ? [replaceTokens(lc.ll.tokens, a0.start, a0.end, found.input)] : undefined;
     sites.push({ call: found.call, where: 'argument', edits });
   }
-  return sites;
+  // 4. Through variables: `probs = F.softmax(logits, dim=1)` ... `criterion(probs, y)`.
+  for (const lc of facts.calls) {
+    if (!lossCall(lc)) continue;
+    const a0 = lc.args[0];
+    if (!a0 || a0.keyword || a0.end - a0.start !== 1 || lc.ll.tokens[a0.start].type !== 'name') continue;
+    const flow = activationThroughVariables(facts, lc.stmt, lc.ll.tokens[a0.start].value, act, attrs);
+    if (!flow) continue;
+    // The fix hands the loss the activation's input, when that input still holds the same value.
+    const input = flow.input;
+    const edits =
+      input !== undefined &&
+      /^[\w.]+$/.test(input) &&
+      !flow.assign.targets.includes(input.split('.')[0]) &&
+      !reassignedBetween(facts, input.split('.')[0], flow.assign.stmt, lc.stmt) &&
+      !updatedBetween(facts, input, flow.assign.stmt, lc.stmt)
+        ? [replaceTokens(lc.ll.tokens, a0.start, a0.end, input)]
+        : undefined;
+    sites.push({ call: flow.call, where: 'variable', edits, variable: flow.variable, lossLine: lc.ll.line, input });
+  }
+  return mergeSites(sites);
+}
+
+/**
+ * Message parameters of a value that reaches the loss through a variable: `variable` and the
+ * loss call's `lossLine`; with `withInput`, the `input` (logits) the fix gives the loss.
+ */
+function flowParams(site: ActivationSite, withInput = true): Params {
+  if (site.where !== 'variable' || !site.variable || site.lossLine === undefined) return {};
+  const p: Params = { variable: site.variable, lossLine: String(site.lossLine) };
+  if (withInput && site.edits && site.input) p.input = site.input;
+  return p;
+}
+
+/** One site per activation call; the edits of a call reached by several loss calls are merged. */
+function mergeSites(sites: ActivationSite[]): ActivationSite[] {
+  const byCall = new Map<Call, ActivationSite>();
+  for (const s of sites) {
+    const seen = byCall.get(s.call);
+    if (!seen) {
+      byCall.set(s.call, { ...s, edits: s.edits ? [...s.edits] : undefined });
+    } else if (seen.where === 'variable' && s.where === 'variable') {
+      seen.edits = seen.edits && s.edits ? [...seen.edits, ...s.edits] : undefined;
+    }
+  }
+  return [...byCall.values()];
+}
+
+/**
+ * Follow a name back through plain assignments of the same scope (`p = probs`, at most three
+ * hops) to an activation call: `probs = F.softmax(logits, dim=1)`.
+ */
+function activationThroughVariables(
+  facts: ScriptFacts,
+  at: Stmt,
+  name: string,
+  act: Activation,
+  attrs: Set<string>,
+): { call: Call; input?: string; assign: Assignment; variable: string } | undefined {
+  let stmt = at;
+  let v = name;
+  for (let hop = 0; hop < 4; hop++) {
+    const a = facts.lastAssignmentBefore(v, stmt);
+    if (!a || updatedBetween(facts, v, a.stmt, stmt)) return undefined;
+    const t = a.ll.tokens;
+    const found = activationCall(facts, a.stmt, a.opIdx + 1, t.length, act, attrs);
+    if (found) return { call: found.call, input: found.input, assign: a, variable: name };
+    if (t.length !== a.opIdx + 2 || t[a.opIdx + 1].type !== 'name') return undefined;
+    stmt = a.stmt;
+    v = t[a.opIdx + 1].value;
+  }
+  return undefined;
+}
+
+/**
+ * Is `name` changed in place (`probs += 1`, `probs[m] = 0`, `probs.clamp_(...)`) between two
+ * statements of a scope?
+ */
+function updatedBetween(facts: ScriptFacts, name: string, from: Stmt, to: Stmt): boolean {
+  const scope = facts.scope(from);
+  const between = (s: Stmt) => s.ll.line > from.ll.line && s.ll.line < to.ll.line && facts.scope(s) === scope;
+  return (
+    facts.assignments.some(
+      a => between(a.stmt) && (a.op !== '=' ? a.targets.includes(name) : (a.target ?? '').startsWith(`${name}[`)),
+    ) || facts.calls.some(c => c.receiver === name && /^[a-z]\w*[^_]_$/.test(c.name) && between(c.stmt))
+  );
+}
+
+/** Is `name` assigned (any way) between two statements of the same scope? */
+function reassignedBetween(facts: ScriptFacts, name: string, from: Stmt, to: Stmt): boolean {
+  const scope = facts.scope(from);
+  return facts.assignments.some(
+    a => a.ll.line > from.ll.line && a.ll.line <= to.ll.line && facts.scope(a.stmt) === scope && a.stmt !== to && a.targets.includes(name),
+  ) || forTargetsBetween(facts, name, from, to);
+}
+
+/** Is `name` a loop variable of a `for` header between two statements? */
+function forTargetsBetween(facts: ScriptFacts, name: string, from: Stmt, to: Stmt): boolean {
+  return facts.mod.all.some(s => {
+    if (s.keyword !== 'for' || s.ll.line <= from.ll.line || s.ll.line > to.ll.line) return false;
+    const it = forIterable(s);
+    return s.ll.tokens.slice(1, it ? it[0] - 1 : s.colon).some(x => isName(x, name));
+  });
 }
 
 const MODEL_CLASS_NAME_RE = /(net|model|classifier|cnn|mlp|network|regressor|resnet|transformer|lstm|rnn|gru)\d*$/i;
@@ -312,14 +419,16 @@ function checkActivationBeforeLoss(ctx: Ctx, act: Activation): void {
   if (act === 'softmax') {
     const ceVars = new Set(facts.criteria.filter(c => c.cls === 'CrossEntropyLoss' && c.target).map(c => c.target as string));
     const hasCe = facts.criteria.some(c => c.cls === 'CrossEntropyLoss') || facts.callsNamed('cross_entropy').length > 0;
+    checkSoftmaxBeforeNll(ctx);
     if (!hasCe) return;
     const isCeCall = (c: Call) => ceVars.has(c.callee) || c.name === 'cross_entropy';
     const loss = facts.criteria.some(c => c.cls === 'CrossEntropyLoss') ? 'nn.CrossEntropyLoss' : 'F.cross_entropy';
     for (const site of activationSites(facts, 'softmax', isCeCall)) {
-      ctx.out.push(makeIssue(ctx.lang, 'softmax-before-cross-entropy', 'warning', callRange(site.call), { loss }, site.edits));
+      ctx.out.push(makeIssue(ctx.lang, 'softmax-before-cross-entropy', 'warning', callRange(site.call), { loss, ...flowParams(site) }, site.edits));
     }
     return;
   }
+  checkSigmoidBeforeBceWithLogits(ctx);
   const bceCtors = facts.criteria.filter(c => c.cls === 'BCELoss');
   const bceFns = facts.callsNamed('binary_cross_entropy');
   if (bceCtors.length === 0 && bceFns.length === 0) return;
@@ -331,7 +440,7 @@ function checkActivationBeforeLoss(ctx: Ctx, act: Activation): void {
   const isCtor = bceCtors.length > 0;
   const loss = isCtor ? 'nn.BCELoss' : 'F.binary_cross_entropy';
   const replacement = isCtor ? 'nn.BCEWithLogitsLoss' : 'F.binary_cross_entropy_with_logits';
-  const inModel = sites.some(s => s.where !== 'argument');
+  const inModel = sites.some(s => s.where !== 'argument' && s.where !== 'variable');
   const safe = sites.every(s => s.edits) && !(inModel && thresholdsProbabilities(facts));
   let edits: ScriptEdit[] | undefined;
   if (safe) {
@@ -341,7 +450,55 @@ function checkActivationBeforeLoss(ctx: Ctx, act: Activation): void {
     for (const s of sites) edits.push(...(s.edits ?? []));
   }
   const range = tokenRange(first.ll.tokens, first.startIdx, first.nameIdx + 1);
-  ctx.out.push(makeIssue(ctx.lang, 'sigmoid-before-bce', 'warning', range, { loss, replacement }, edits));
+  const flows = sites.filter(x => x.where === 'variable');
+  const input = flows.length === sites.length ? flows[0].input : undefined;
+  ctx.out.push(makeIssue(ctx.lang, 'sigmoid-before-bce', 'warning', range, { loss, replacement, ...(input ? { input } : {}) }, edits));
+}
+
+/**
+ * Softmax outputs given to NLLLoss / F.nll_loss, which expect log-probabilities: the loss is
+ * then minus a probability (between -1 and 0) instead of a log-likelihood. The fix is
+ * log_softmax.
+ */
+function checkSoftmaxBeforeNll(ctx: Ctx): void {
+  const { facts } = ctx;
+  const nll = facts.criteria.filter(c => c.cls === 'NLLLoss');
+  if (nll.length === 0 && facts.callsNamed('nll_loss').length === 0) return;
+  const nllVars = new Set(nll.filter(c => c.target).map(c => c.target as string));
+  const isNllCall = (c: Call) => nllVars.has(c.callee) || c.name === 'nll_loss';
+  const loss = nll.length > 0 ? 'nn.NLLLoss' : 'F.nll_loss';
+  const attrs = activationAttributes(facts, 'softmax');
+  for (const site of activationSites(facts, 'softmax', isNllCall)) {
+    // A model that returns probabilities may feed `torch.log(model(x))` to the loss: only the
+    // softmax values seen flowing into the loss call are reported.
+    if (site.where !== 'argument' && site.where !== 'variable') continue;
+    const c = site.call;
+    const t = c.ll.tokens;
+    let edits: ScriptEdit[] | undefined;
+    if (c.name === 'softmax' && !attrs.has(c.callee)) edits = [replaceTokens(t, c.nameIdx, c.nameIdx + 1, 'log_softmax')];
+    else if (c.name === 'Softmax') edits = [replaceTokens(t, c.nameIdx, c.nameIdx + 1, 'LogSoftmax')];
+    ctx.out.push(makeIssue(ctx.lang, 'softmax-before-nll-loss', 'warning', callRange(c), { loss, ...flowParams(site, false) }, edits));
+  }
+}
+
+/**
+ * Sigmoid outputs given to BCEWithLogitsLoss / F.binary_cross_entropy_with_logits, which apply
+ * a sigmoid themselves: a double sigmoid, whose loss cannot go below ~0.31 and whose gradients
+ * are squashed. The fix gives the loss the logits.
+ */
+function checkSigmoidBeforeBceWithLogits(ctx: Ctx): void {
+  const { facts } = ctx;
+  const ctors = facts.criteria.filter(c => c.cls === 'BCEWithLogitsLoss');
+  if (ctors.length === 0 && facts.callsNamed('binary_cross_entropy_with_logits').length === 0) return;
+  const vars = new Set(ctors.filter(c => c.target).map(c => c.target as string));
+  const isCall = (c: Call) => vars.has(c.callee) || c.name === 'binary_cross_entropy_with_logits';
+  const loss = ctors.length > 0 ? 'nn.BCEWithLogitsLoss' : 'F.binary_cross_entropy_with_logits';
+  const sites = activationSites(facts, 'sigmoid', isCall);
+  const thresholds = sites.some(s => s.where !== 'argument' && s.where !== 'variable') && thresholdsProbabilities(facts);
+  for (const site of sites) {
+    const edits = thresholds && site.where !== 'argument' && site.where !== 'variable' ? undefined : site.edits;
+    ctx.out.push(makeIssue(ctx.lang, 'sigmoid-before-bce-with-logits', 'warning', callRange(site.call), { loss, ...flowParams(site) }, edits));
+  }
 }
 
 /** Does the script turn model outputs into labels with a 0.5 threshold or rounding? */
@@ -589,12 +746,33 @@ function scopesSettingLr(facts: ScriptFacts): Set<Stmt | undefined> {
   return out;
 }
 
+/**
+ * Below this many epochs the checklist stays quiet: a short run gains little from a schedule
+ * or early stopping, and hints on every small, correct script are noise.
+ */
+export const MANY_EPOCHS = 20;
+
 function checkChecklist(ctx: Ctx): void {
   const { facts } = ctx;
   checkAdamLr(ctx);
   const backward = facts.callsNamed('backward').filter(c => c.receiver);
   const trains = backward.length > 0 && (facts.optimizers.length > 0 || facts.calls.some(c => facts.optimizerStepped(c)));
   if (!trains) return;
+
+  // The scheduler and early-stopping hints only help a long training: the epoch loop must be in
+  // this file and run a known number of epochs, at least MANY_EPOCHS.
+  let epochLoop: Stmt | undefined;
+  for (const b of backward) {
+    const loops = loopsUpToFunction(b.stmt);
+    const outer = loops[loops.length - 1];
+    if (outer && facts.callsUnder(outer).some(c => facts.optimizerStepped(c))) {
+      epochLoop = findEpochLoop(facts, outer, 2);
+      break;
+    }
+  }
+  if (!epochLoop) return;
+  const epochs = epochCount(facts, epochLoop);
+  if (epochs === undefined || epochs < MANY_EPOCHS) return;
   const names = facts.mod.tokens.filter(x => x.type === 'name');
 
   const firstOpt = facts.optimizers[0];
@@ -604,28 +782,49 @@ function checkChecklist(ctx: Ctx): void {
   }
 
   if (!names.some(x => EARLY_STOP_NAME_RE.test(x.value))) {
-    let epochLoop: Stmt | undefined;
-    for (const b of backward) {
-      const loops = loopsUpToFunction(b.stmt);
-      const outer = loops[loops.length - 1];
-      if (outer && facts.callsUnder(outer).some(c => facts.optimizerStepped(c))) {
-        epochLoop = findEpochLoop(facts, outer, 2);
-        break;
-      }
-    }
-    if (epochLoop) {
-      const breaks = subtree(epochLoop).some(s => {
-        if (!hasBreak(s)) return false;
-        const nearest = isLoop(s) && !isName(s.ll.tokens[0], 'break') ? s : ancestors(s).find(isLoop);
-        return nearest === epochLoop;
-      });
-      if (!breaks) {
-        const t = epochLoop.ll.tokens;
-        ctx.out.push(makeIssue(ctx.lang, 'no-early-stopping', 'info', tokenRange(t, 0, epochLoop.colon), {}));
-      }
+    const loop = epochLoop;
+    const breaks = subtree(loop).some(s => {
+      if (!hasBreak(s)) return false;
+      const nearest = isLoop(s) && !isName(s.ll.tokens[0], 'break') ? s : ancestors(s).find(isLoop);
+      return nearest === loop;
+    });
+    if (!breaks) {
+      const t = loop.ll.tokens;
+      ctx.out.push(makeIssue(ctx.lang, 'no-early-stopping', 'info', tokenRange(t, 0, loop.colon), {}));
     }
   }
+}
 
+/**
+ * How many times a `for ... in range(...)` loop runs, when its bounds resolve to numbers
+ * (literals, variables, argparse defaults, `args.epochs + 1`). Undefined otherwise.
+ */
+export function epochCount(facts: ScriptFacts, loop: Stmt): number | undefined {
+  const it = forIterable(loop);
+  if (!it) return undefined;
+  const c = facts.callsOf(loop).find(x => x.name === 'range' && x.callee === 'range' && x.startIdx === it[0] && x.close === it[1] - 1);
+  if (!c) return undefined;
+  const pos = c.args.filter(x => !x.keyword && x.valueStart === x.start);
+  if (pos.length === 0 || pos.length > 3) return undefined;
+  const value = (a: (typeof pos)[number]) => boundValue(facts, loop, a.start, a.end);
+  const start = pos.length > 1 ? value(pos[0]) : 0;
+  const stop = value(pos.length > 1 ? pos[1] : pos[0]);
+  const step = pos.length > 2 ? value(pos[2]) : 1;
+  if (start === undefined || stop === undefined || step === undefined || !(step > 0)) return undefined;
+  return Math.max(0, Math.ceil((stop - start) / step));
+}
+
+/** Value of a range bound: something `facts.resolve` reads, optionally `+ n` / `- n`. */
+function boundValue(facts: ScriptFacts, stmt: Stmt, a: number, b: number): number | undefined {
+  const r = facts.resolve(stmt, a, b);
+  if (r) return r.value;
+  const t = stmt.ll.tokens;
+  if (b - a >= 3 && t[b - 1].type === 'number' && (isOp(t[b - 2], '+') || isOp(t[b - 2], '-'))) {
+    const base = facts.resolve(stmt, a, b - 2);
+    const n = Number(t[b - 1].value.replace(/_/g, ''));
+    if (base && Number.isFinite(n)) return isOp(t[b - 2], '+') ? base.value + n : base.value - n;
+  }
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Building text edits from tokens and lines, and formatting numbers the way a script writes them. */
 import type { ScriptFacts } from './facts';
-import type { Token } from './tokenize';
+import type { Token } from './reader';
 import type { ScriptEdit } from './types';
 
 export interface Range {

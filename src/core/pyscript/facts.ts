@@ -7,7 +7,7 @@ import {
   assignmentOf,
   type Assignment,
   type Call,
-  callsIn,
+  collectCalls,
   compact,
   defName,
   descendants,
@@ -18,8 +18,8 @@ import {
   numberValue,
   scopeOf,
   stringValue,
-} from './syntax';
-import { type PyModule, readPython, type Stmt, type Token } from './tokenize';
+} from './query';
+import { type PyModule, readPython, type Stmt, type Token } from './reader';
 
 export const OPTIMIZER_CLASSES = new Set([
   'Adam',
@@ -113,8 +113,9 @@ export class ScriptFacts {
   constructor(readonly text: string) {
     this.mod = readPython(text);
     this.eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    const callsByStmt = collectCalls(this.mod);
     for (const s of this.mod.all) {
-      const cs = callsIn(s);
+      const cs = callsByStmt.get(s) ?? [];
       this.callsByStmt.set(s, cs);
       this.calls.push(...cs);
       const a = assignmentOf(s);

@@ -8,7 +8,7 @@ import { SEVERITY_RANK } from '../diagnose/types';
 import { finish, makeIssue } from './checks';
 import { formatLike, insertAt, insertLineAfter, lineText, replaceTokens, tokenRange } from './edits';
 import { DEFAULT_LR, type OptimizerCtor, type ResolvedValue, ScriptFacts } from './facts';
-import { type Call, compact, isName, isOp } from './syntax';
+import { type Call, compact, isName, isOp } from './query';
 import type { ScriptEdit, ScriptIssue } from './types';
 
 const LR_KINDS: ReadonlySet<FindingKind> = new Set(['non-finite', 'divergence', 'oscillation']);

@@ -1,9 +1,11 @@
 /**
  * Python training-script analysis (pure: no vscode, no Node APIs).
  *
- * - `checkPythonScript(text, opts)`: static checks (double softmax, sigmoid + BCELoss, missing
- *   zero_grad, loss accumulated as a tensor, validation without eval()/no_grad(), the guide's L1
- *   sample) and the guide's checklist as information.
+ * - `checkPythonScript(text, opts)`: static checks on the @lezer/python syntax tree (double
+ *   softmax, softmax + NLLLoss, sigmoid + BCELoss, double sigmoid with BCEWithLogitsLoss, also
+ *   when the value flows through variables; missing zero_grad, loss accumulated as a tensor,
+ *   validation without eval()/no_grad(), the guide's L1 sample) and the guide's checklist as
+ *   information (only for long runs).
  * - `hyperparameterEdits(findings, text, opts)`: issues with edits on the lines that set the
  *   hyperparameters a run's findings implicate.
  * - `looksLikeTrainingScript(text)`: cheap test used before running either.

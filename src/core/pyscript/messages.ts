@@ -12,23 +12,46 @@ interface Entry {
 
 type Catalogue = Record<ScriptIssueCode, Entry>;
 
+/** " (through `probs`, line 22)" when the value reaches the loss through a variable. */
+function viaEn(p: Params): string {
+  return p.variable ? ` (through \`${p.variable}\`, line ${p.lossLine})` : '';
+}
+
+function viaZh(p: Params): string {
+  return p.variable ? `（经由变量 \`${p.variable}\`，第 ${p.lossLine} 行）` : '';
+}
+
 const CHECKLIST_EN = 'Checklist of the Loss tuning guide (§7.2)';
 const CHECKLIST_ZH = 'Loss 调优指南的调优检查清单（7.2 节）';
 
 const EN: Catalogue = {
   'softmax-before-cross-entropy': {
     message: p =>
-      `Softmax applied before ${p.loss}, which already applies log-softmax: the model is trained through a double softmax.`,
+      `Softmax applied before ${p.loss}${viaEn(p)}, which already applies log-softmax: the model is trained through a double softmax.`,
     explanation: () =>
       'CrossEntropyLoss expects raw logits. Feeding it probabilities squashes the gradients: the loss falls slowly and stalls above its real minimum. Return the logits from the model and apply softmax only where probabilities are needed (at inference).',
-    fix: () => 'Remove the softmax (return logits)',
+    fix: p => (p.input ? `Give the loss \`${p.input}\` instead of \`${p.variable}\`` : 'Remove the softmax (return logits)'),
+  },
+  'softmax-before-nll-loss': {
+    message: p =>
+      `Softmax output given to ${p.loss}${viaEn(p)}, which expects log-probabilities: the loss becomes minus a probability instead of a log-likelihood.`,
+    explanation: () =>
+      'NLLLoss only picks the value of the true class and negates it, so it must get log_softmax outputs. With softmax outputs the loss stays between -1 and 0, its gradients are weak and it does not measure the log-likelihood: training stalls. Use log_softmax (or return logits and use CrossEntropyLoss).',
+    fix: () => 'Use log_softmax instead of softmax',
   },
   'sigmoid-before-bce': {
     message: p =>
       `Sigmoid followed by ${p.loss}: use ${p.replacement} on the logits instead (numerically stable).`,
     explanation: () =>
       'BCELoss on sigmoid outputs saturates: for large logits the sigmoid rounds to exactly 0 or 1, the log is clamped, gradients vanish and the loss can turn into inf/NaN. BCEWithLogitsLoss fuses the sigmoid and the cross-entropy with the log-sum-exp trick. Apply torch.sigmoid only where probabilities are needed.',
-    fix: p => `Use ${p.replacement} and remove the sigmoid`,
+    fix: p => (p.input ? `Use ${p.replacement} on \`${p.input}\`` : `Use ${p.replacement} and remove the sigmoid`),
+  },
+  'sigmoid-before-bce-with-logits': {
+    message: p =>
+      `Sigmoid output given to ${p.loss}${viaEn(p)}, which applies a sigmoid itself: the model is trained through a double sigmoid.`,
+    explanation: () =>
+      'BCEWithLogitsLoss expects raw logits. A sigmoid before it squeezes its input into (0, 1), so the loss cannot fall below about 0.31 for positive labels (0.69 for negative ones) and the gradients shrink: the loss curve flattens early. Give the loss the logits and apply torch.sigmoid only where probabilities are needed.',
+    fix: p => (p.input ? `Give the loss \`${p.input}\` instead of \`${p.variable}\`` : 'Give the loss the logits (remove the sigmoid)'),
   },
   'missing-zero-grad': {
     message: p =>
@@ -120,16 +143,28 @@ const EN: Catalogue = {
 const ZH: Catalogue = {
   'softmax-before-cross-entropy': {
     message: p =>
-      `在 ${p.loss} 之前做了 softmax，而它内部已经包含 log-softmax：模型相当于经过了两次 softmax。`,
+      `在 ${p.loss}${viaZh(p) || ' '}之前做了 softmax，而它内部已经包含 log-softmax：模型相当于经过了两次 softmax。`,
     explanation: () =>
       'CrossEntropyLoss 期望输入未归一化的 logits。先做 softmax 会把梯度压得很小：loss 下降缓慢，并停在高于真实最小值的位置。让模型直接输出 logits，只在需要概率的地方（推理时）再做 softmax。',
-    fix: () => '去掉 softmax（直接输出 logits）',
+    fix: p => (p.input ? `把 \`${p.variable}\` 换成 \`${p.input}\` 传给 loss` : '去掉 softmax（直接输出 logits）'),
+  },
+  'softmax-before-nll-loss': {
+    message: p => `softmax 的输出${viaZh(p)}被传给了 ${p.loss}，而它期望的是对数概率：loss 变成了负的概率，而不是对数似然。`,
+    explanation: () =>
+      'NLLLoss 只是取出真实类别对应的值并取负，所以输入必须是 log_softmax 的输出。传入 softmax 概率时，loss 只在 -1 到 0 之间，梯度很弱，也不再衡量对数似然：训练会停滞。请改用 log_softmax（或让模型输出 logits 并使用 CrossEntropyLoss）。',
+    fix: () => '用 log_softmax 代替 softmax',
   },
   'sigmoid-before-bce': {
     message: p => `先做 sigmoid 再用 ${p.loss}：建议改用 ${p.replacement} 直接处理 logits（数值更稳定）。`,
     explanation: () =>
       'BCELoss 作用在 sigmoid 输出上容易饱和：logits 很大时 sigmoid 恰好变成 0 或 1，log 被截断，梯度消失，loss 可能变成 inf/NaN。BCEWithLogitsLoss 把 sigmoid 和交叉熵合并，用 log-sum-exp 技巧保证数值稳定。只在需要概率的地方再调用 torch.sigmoid。',
-    fix: p => `改用 ${p.replacement} 并去掉 sigmoid`,
+    fix: p => (p.input ? `改用 ${p.replacement}，并把 \`${p.input}\` 传给它` : `改用 ${p.replacement} 并去掉 sigmoid`),
+  },
+  'sigmoid-before-bce-with-logits': {
+    message: p => `sigmoid 的输出${viaZh(p)}被传给了 ${p.loss}，而它内部已经包含 sigmoid：模型相当于经过了两次 sigmoid。`,
+    explanation: () =>
+      'BCEWithLogitsLoss 期望输入未经 sigmoid 的 logits。先做 sigmoid 会把输入压到 (0, 1) 之间，正样本的 loss 无法低于约 0.31（负样本约 0.69），梯度也被压小：loss 曲线会过早变平。请把 logits 直接传给 loss，只在需要概率的地方再调用 torch.sigmoid。',
+    fix: p => (p.input ? `把 \`${p.variable}\` 换成 \`${p.input}\` 传给 loss` : '把 logits 直接传给 loss（去掉 sigmoid）'),
   },
   'missing-zero-grad': {
     message: p =>

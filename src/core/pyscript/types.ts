@@ -4,7 +4,9 @@ import type { FindingKind, Lang, Severity } from '../diagnose/types';
 export type ScriptIssueCode =
   // Static checks of a training script.
   | 'softmax-before-cross-entropy'
+  | 'softmax-before-nll-loss'
   | 'sigmoid-before-bce'
+  | 'sigmoid-before-bce-with-logits'
   | 'missing-zero-grad'
   | 'loss-accumulated-with-graph'
   | 'validation-without-eval'
@@ -23,7 +25,9 @@ export type ScriptIssueCode =
 
 export const SCRIPT_ISSUE_CODES: readonly ScriptIssueCode[] = [
   'softmax-before-cross-entropy',
+  'softmax-before-nll-loss',
   'sigmoid-before-bce',
+  'sigmoid-before-bce-with-logits',
   'missing-zero-grad',
   'loss-accumulated-with-graph',
   'validation-without-eval',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPythonScript, type ScriptIssue } from '../../../src/core/pyscript';
+import { applyScriptEdits, checkPythonScript, type ScriptIssue } from '../../../src/core/pyscript';
 import { diffLines, fixed, script, where } from './helpers';
 
 const check = (text: string, lang: 'en' | 'zh-cn' = 'en') => checkPythonScript(text, { lang, failFast: true });
@@ -502,5 +502,200 @@ optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5)
       '没有使用学习率调度器：调优检查清单建议使用（如 CosineAnnealingLR、ReduceLROnPlateau、warmup）。',
       '没有早停机制：验证 loss 不再改善时，训练循环也不会提前结束。',
     ]);
+  });
+});
+
+describe('checkPythonScript(text) follows values through assignments', () => {
+  it('flags `probs = F.softmax(logits, dim=1)` then `criterion(probs, y)` (line 21); the fix gives the loss the logits', () => {
+    const text = script('bug_double_softmax_via_variable.py');
+    const issues = check(text);
+    expect(where(issues)).toEqual([['softmax-before-cross-entropy', 21]]);
+    const i = issues[0];
+    expect(text.split('\n')[20].slice(i.column, i.endColumn)).toBe('F.softmax(logits, dim=1)');
+    expect(i.message).toBe(
+      'Softmax applied before nn.CrossEntropyLoss (through `probs`, line 22), which already applies log-softmax: the model is trained through a double softmax.',
+    );
+    expect(i.fix?.title).toBe('Give the loss `logits` instead of `probs`');
+    expect(diffLines(text, fixed(text, i))).toEqual({ removed: ['        loss = criterion(probs, y)'], added: ['        loss = criterion(logits, y)'] });
+    expect(check(fixed(text, i))).toEqual([]);
+    const zh = check(text, 'zh-cn')[0];
+    expect(zh.message).toBe(
+      '在 nn.CrossEntropyLoss（经由变量 `probs`，第 22 行）之前做了 softmax，而它内部已经包含 log-softmax：模型相当于经过了两次 softmax。',
+    );
+    expect(zh.fix?.title).toBe('把 `probs` 换成 `logits` 传给 loss');
+  });
+
+  it('flags torch.softmax output given to F.nll_loss (line 11); the fix uses log_softmax', () => {
+    const text = script('bug_softmax_nll_via_variable.py');
+    const issues = check(text);
+    expect(where(issues)).toEqual([['softmax-before-nll-loss', 11]]);
+    expect(issues[0].message).toContain('F.nll_loss (through `p`, line 12), which expects log-probabilities');
+    expect(diffLines(text, fixed(text, issues[0]))).toEqual({
+      removed: ['    p = torch.softmax(out, dim=-1)'],
+      added: ['    p = torch.log_softmax(out, dim=-1)'],
+    });
+    expect(check(fixed(text, issues[0]))).toEqual([]);
+    expect(check(text, 'zh-cn')[0].message).toContain('对数概率');
+  });
+
+  it('flags a sigmoid copied to another name and given to BCEWithLogitsLoss (line 11); the fix passes the logits', () => {
+    const text = script('bug_double_sigmoid_via_variable.py');
+    const issues = check(text);
+    expect(where(issues)).toEqual([['sigmoid-before-bce-with-logits', 11]]);
+    expect(issues[0].message).toContain('double sigmoid');
+    expect(diffLines(text, fixed(text, issues[0]))).toEqual({ removed: ['    loss = criterion(pred, y)'], added: ['    loss = criterion(scores, y)'] });
+    expect(check(fixed(text, issues[0]))).toEqual([]);
+    expect(check(text, 'zh-cn')[0].message).toContain('两次 sigmoid');
+  });
+
+  it('flags sigmoid through a variable into nn.BCELoss (line 5); the fix switches the loss and passes the logits, keeping the thresholded probabilities', () => {
+    const text = script('bug_sigmoid_bce_via_variable.py');
+    const issues = check(text);
+    expect(where(issues)).toEqual([['sigmoid-before-bce', 5]]);
+    expect(issues[0].fix?.title).toBe('Use nn.BCEWithLogitsLoss on `logits`');
+    const out = fixed(text, issues[0]);
+    expect(out).toContain('criterion = nn.BCEWithLogitsLoss()\n');
+    expect(out).toContain('    probs = torch.sigmoid(logits)\n    loss = criterion(logits, y)\n');
+    expect(check(out)).toEqual([]);
+  });
+
+  it('reports nothing when the softmax / sigmoid value never reaches the loss (reassigned, used after, other scope, log_softmax)', () => {
+    expect(check(script('clean_variables.py'))).toEqual([]);
+  });
+
+  it('offers no fix when the logits were overwritten between the softmax and the loss, and follows `a = b` copies', () => {
+    const text = `import torch.nn as nn
+import torch.nn.functional as F
+criterion = nn.CrossEntropyLoss()
+
+def step(model, x, y):
+    out = model(x)
+    probs = F.softmax(out, dim=1)
+    out = None
+    p = probs
+    return criterion(p, y)
+`;
+    const issues = check(text);
+    expect(where(issues)).toEqual([['softmax-before-cross-entropy', 7]]);
+    expect(issues[0].message).toContain('(through `p`, line 10)');
+    expect(issues[0].fix).toBeUndefined();
+  });
+
+  it('reports one issue for a softmax value given to two loss calls, with both fixes', () => {
+    const text = `import torch.nn as nn
+import torch.nn.functional as F
+ce = nn.CrossEntropyLoss()
+probs = F.softmax(logits, dim=1)
+a = ce(probs, y)
+b = F.cross_entropy(probs, y2)
+`;
+    const issues = check(text);
+    expect(where(issues)).toEqual([['softmax-before-cross-entropy', 4]]);
+    expect(fixed(text, issues[0])).toContain('a = ce(logits, y)\nb = F.cross_entropy(logits, y2)\n');
+  });
+
+  it('does not follow a value changed in place before the loss (`probs[mask] = 0`, `probs += eps`)', () => {
+    const text = `import torch.nn as nn
+import torch.nn.functional as F
+ce = nn.CrossEntropyLoss()
+probs = F.softmax(logits, dim=1)
+probs += 1e-6
+loss = ce(probs, y)
+`;
+    expect(check(text)).toEqual([]);
+    expect(check(text.replace('probs += 1e-6', 'probs[mask] = 0'))).toEqual([]);
+    expect(check(text.replace('probs += 1e-6', 'probs.clamp_(min=1e-6)'))).toEqual([]);
+    // Logits changed in place after the softmax: still a double softmax, but no automatic fix.
+    const issues = check(text.replace('probs += 1e-6', 'logits.div_(2)'));
+    expect(where(issues)).toEqual([['softmax-before-cross-entropy', 4]]);
+    expect(issues[0].fix).toBeUndefined();
+  });
+});
+
+describe('checkPythonScript(text): checklist hints only where they help', () => {
+  it('gives a clean, typical short script no hint at all (no scheduler and no early stopping over 10 epochs is fine)', () => {
+    expect(check(script('clean_typical_train.py'))).toEqual([]);
+  });
+
+  const training = (loop: string, pre = '') => `import torch
+import torch.nn as nn
+${pre}model = nn.Linear(4, 2)
+criterion = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+${loop}
+    for x, y in loader:
+        optimizer.zero_grad()
+        criterion(model(x), y).backward()
+        optimizer.step()
+`;
+
+  it.each([
+    ['range(5)', 'for epoch in range(5):', '', []],
+    ['range(19)', 'for epoch in range(19):', '', []],
+    ['an unknown epoch count', 'for epoch in range(args.epochs):', '', []],
+    ['a while loop', 'while True:', '', []],
+    ['range(20)', 'for epoch in range(20):', '', ['no-lr-scheduler', 'no-early-stopping']],
+    ['a variable', 'for epoch in range(EPOCHS):', 'EPOCHS = 50\n', ['no-lr-scheduler', 'no-early-stopping']],
+    ['an argparse default + 1', 'for epoch in range(1, args.epochs + 1):', 'parser.add_argument("--epochs", type=int, default=30)\n', ['no-lr-scheduler', 'no-early-stopping']],
+    ['range(1, 10)', 'for epoch in range(1, 10):', '', []],
+  ])('epoch loop %s', (_name, loop, pre, codes) => {
+    expect(check(training(loop, pre)).map(i => i.code)).toEqual(codes);
+  });
+});
+
+describe('checkPythonScript(text) speed', () => {
+  it('checks a 2,000-line script without blowing up (the time is logged)', () => {
+    const block = script('clean_train.py');
+    const lines = block.split('\n');
+    const copies = Math.ceil(2000 / lines.length);
+    const text = Array.from({ length: copies }, () => block).join('\n').split('\n').slice(0, 2000).join('\n');
+    check(text); // warm up
+    const runs = 5;
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) check(text);
+    const ms = (performance.now() - t0) / runs;
+    console.log(`[pyscript timing] checkPythonScript on ${text.split('\n').length} lines: ${ms.toFixed(1)} ms`);
+    // The bound only catches a blow-up (quadratic work); shared CI machines vary a lot.
+    expect(ms).toBeLessThan(2000);
+  });
+});
+
+describe('checkPythonScript(text) on broken scripts', () => {
+  it('still finds the bugs of a script with a syntax error elsewhere, without throwing', () => {
+    const text = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+def broken(:
+    return 1 +
+x = = 2
+
+criterion = nn.CrossEntropyLoss()
+probs = F.softmax(logits, dim=1)
+loss = criterion(probs, y)
+`;
+    expect(where(check(text))).toEqual([['softmax-before-cross-entropy', 10]]);
+  });
+});
+
+describe('checkPythonScript(text) positions', () => {
+  it.each([
+    'bug_double_softmax_via_variable.py',
+    'bug_validation.py',
+    'bug_softmax_sequential.py',
+    'bug_missing_zero_grad.py',
+    'checklist_adam_lr.py',
+    'seed_samples.py',
+  ])('gives the same ranges and fixes on %s with CRLF line ends', name => {
+    const lf = script(name);
+    const crlf = lf.replace(/\n/g, '\r\n');
+    const a = check(lf);
+    const b = check(crlf);
+    const ranges = (x: ScriptIssue[]) => x.map(i => [i.code, i.line, i.column, i.endLine, i.endColumn]);
+    expect(ranges(b)).toEqual(ranges(a));
+    a.forEach((i, k) => {
+      if (!i.fix) return;
+      expect(applyScriptEdits(crlf, b[k].fix?.edits ?? [])).toBe(applyScriptEdits(lf, i.fix.edits).replace(/\n/g, '\r\n'));
+    });
   });
 });

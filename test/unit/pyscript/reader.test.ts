@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callsIn, defName } from '../../../src/core/pyscript/syntax';
-import { readPython } from '../../../src/core/pyscript/tokenize';
+import { callsIn, defName } from '../../../src/core/pyscript/query';
+import { readPython } from '../../../src/core/pyscript/reader';
 import { applyScriptEdits, looksLikeTrainingScript } from '../../../src/core/pyscript';
 
 const values = (src: string) => readPython(src).tokens.map(t => t.value);
@@ -36,8 +36,10 @@ describe('readPython(text): tokens', () => {
   });
 
   it('reads numbers in every form and multi-character operators', () => {
-    expect(values('x = 1e-3 + .5 + 0x1F + 1_000 + 3j\ny **= 2 // 3\nz := w -> v\n')).toEqual(
-      ['x', '=', '1e-3', '+', '.5', '+', '0x1F', '+', '1_000', '+', '3j', 'y', '**=', '2', '//', '3', 'z', ':=', 'w', '->', 'v'],
+    expect(values('x = 1e-3 + .5 + 0x1F + 1_000 + 3j\ny **= 2 // 3\nif (z := w): pass\ndef f() -> v: pass\n')).toEqual(
+      ['x', '=', '1e-3', '+', '.5', '+', '0x1F', '+', '1_000', '+', '3j', 'y', '**=', '2', '//', '3'].concat(
+        ['if', '(', 'z', ':=', 'w', ')', ':', 'pass', 'def', 'f', '(', ')', '->', 'v', ':', 'pass'],
+      ),
     );
   });
 
@@ -98,8 +100,27 @@ class Net(nn.Module):
       ['if', 7],
     ]);
     expect(loop.children[0].children.map(s => s.ll.line)).toEqual([6]);
-    expect(loop.children[1].children).toEqual([]); // one-line body
+    // A one-line body is the clause's child, like an indented one.
+    expect(loop.children[1].children.map(s => [s.ll.line, s.ll.tokens.map(x => x.value).join(' ')])).toEqual([[7, 'continue']]);
     expect(m.indentUnit).toBe('    ');
+  });
+
+  it('splits compound statements into clauses and `a; b` lines into statements', () => {
+    const m = readPython('if a:\n    x = 1\nelif b: x = 2\nelse:\n    x = 3; y = 4\ntry:\n    pass\nexcept E as e:\n    raise\n');
+    expect(m.body.map(s => [s.keyword, s.ll.line, s.children.length])).toEqual([
+      ['if', 1, 1],
+      ['elif', 3, 1],
+      ['else', 4, 2],
+      ['try', 6, 1],
+      ['except', 8, 1],
+    ]);
+    expect(m.body[2].children.map(s => s.ll.tokens.map(x => x.value).join(' '))).toEqual(['x = 3', 'y = 4']);
+  });
+
+  it('recovers from syntax errors: the statements after a broken line are still read', () => {
+    const m = readPython('def f(:\n    x = (1,\ny = 2\nclass C:\n    z = 3\n');
+    expect(m.all.some(s => s.keyword === 'class' && defName(s) === 'C')).toBe(true);
+    expect(m.tokens.map(t => t.value)).toContain('z');
   });
 
   it('finds calls with their dotted callee, receiver and arguments', () => {

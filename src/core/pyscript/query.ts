@@ -1,46 +1,10 @@
 /**
- * Token-pattern helpers over the Python reader's logical lines: calls with their arguments,
- * assignments, dotted "primaries" (`scaler.scale(loss).backward`), scopes and blocks.
+ * Queries over the parsed script: calls with their arguments and assignments (read from the
+ * lezer syntax tree), scopes and blocks, and small token-level helpers (compact text, literal
+ * values). Token indices are indices into a statement's `ll.tokens`.
  */
-import type { LogicalLine, PyModule, Stmt, Token } from './tokenize';
-
-export const KEYWORDS = new Set([
-  'False',
-  'None',
-  'True',
-  'and',
-  'as',
-  'assert',
-  'async',
-  'await',
-  'break',
-  'class',
-  'continue',
-  'def',
-  'del',
-  'elif',
-  'else',
-  'except',
-  'finally',
-  'for',
-  'from',
-  'global',
-  'if',
-  'import',
-  'in',
-  'is',
-  'lambda',
-  'nonlocal',
-  'not',
-  'or',
-  'pass',
-  'raise',
-  'return',
-  'try',
-  'while',
-  'with',
-  'yield',
-]);
+import type { SyntaxNode } from '@lezer/common';
+import type { LogicalLine, PyModule, Stmt, Token } from './reader';
 
 export interface Arg {
   /** Keyword name for `name=value` arguments. */
@@ -89,50 +53,6 @@ export function isOp(t: Token | undefined, v: string): boolean {
 
 export function isName(t: Token | undefined, v?: string): boolean {
   return !!t && t.type === 'name' && (v === undefined || t.value === v);
-}
-
-/** Index of the bracket closing the one at `open` (or the last token when unbalanced). */
-export function matchClose(tokens: Token[], open: number): number {
-  const d = tokens[open].depth;
-  for (let j = open + 1; j < tokens.length; j++) {
-    const t = tokens[j];
-    if (t.type === 'op' && (t.value === ')' || t.value === ']' || t.value === '}') && t.depth === d) return j;
-  }
-  return tokens.length - 1;
-}
-
-/** Index of the bracket opening the one at `close` (or -1). */
-export function matchOpen(tokens: Token[], close: number): number {
-  const d = tokens[close].depth;
-  for (let j = close - 1; j >= 0; j--) {
-    const t = tokens[j];
-    if (t.type === 'op' && (t.value === '(' || t.value === '[' || t.value === '{') && t.depth === d) return j;
-  }
-  return -1;
-}
-
-/** First token of the dotted primary that ends with the name token at `k`. */
-export function primaryStart(tokens: Token[], k: number): number {
-  let s = k;
-  for (;;) {
-    if (!isOp(tokens[s - 1], '.')) return s;
-    const before = tokens[s - 2];
-    if (!before) return s;
-    if (before.type === 'name' && !KEYWORDS.has(before.value)) {
-      s -= 2;
-      continue;
-    }
-    if (before.type === 'string') return s - 2;
-    if (before.type === 'op' && (before.value === ')' || before.value === ']')) {
-      const j = matchOpen(tokens, s - 2);
-      if (j < 0) return s;
-      s = j;
-      const b2 = tokens[s - 1];
-      if (b2 && b2.type === 'name' && !KEYWORDS.has(b2.value)) s -= 1;
-      continue;
-    }
-    return s;
-  }
 }
 
 /** Compact text of tokens [a, b): no whitespace except between two words. */
@@ -185,71 +105,6 @@ export function splitArgs(tokens: Token[], open: number, close: number): Arg[] {
   }
   finish(close);
   return args;
-}
-
-/** Every call in a logical line. */
-export function callsIn(stmt: Stmt): Call[] {
-  const ll = stmt.ll;
-  const t = ll.tokens;
-  const out: Call[] = [];
-  for (let k = 0; k < t.length - 1; k++) {
-    if (t[k].type !== 'name' || KEYWORDS.has(t[k].value) || !isOp(t[k + 1], '(')) continue;
-    const startIdx = primaryStart(t, k);
-    const open = k + 1;
-    const close = matchClose(t, open);
-    out.push({
-      stmt,
-      ll,
-      name: t[k].value,
-      nameIdx: k,
-      callee: compact(t, startIdx, k + 1),
-      receiver: k - startIdx >= 2 ? compact(t, startIdx, k - 1) : undefined,
-      startIdx,
-      open,
-      close,
-      args: splitArgs(t, open, close),
-    });
-  }
-  return out;
-}
-
-const AUG = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '**=', '@=', '&=', '|=', '^=', '>>=', '<<=']);
-
-/** The assignment made by a statement, if it is one. */
-export function assignmentOf(stmt: Stmt): Assignment | undefined {
-  if (stmt.keyword) return undefined;
-  const t = stmt.ll.tokens;
-  const base = t[0].depth;
-  for (let j = 0; j < t.length; j++) {
-    const tok = t[j];
-    if (tok.type !== 'op' || tok.depth !== base) continue;
-    if (tok.value === '=' || AUG.has(tok.value)) {
-      if (j === 0) return undefined;
-      let end = j;
-      for (let m = 0; m < j; m++) {
-        if (isOp(t[m], ':') && t[m].depth === base) {
-          end = m;
-          break;
-        }
-      }
-      const names: string[] = [];
-      let simple = true;
-      for (let m = 0; m < end; m++) {
-        if (isOp(t[m], ',') && t[m].depth === base) simple = false;
-        if (t[m].type === 'name' && !isOp(t[m - 1], '.')) names.push(t[m].value);
-      }
-      return {
-        stmt,
-        ll: stmt.ll,
-        target: simple ? compact(t, 0, end) : undefined,
-        targets: simple ? [compact(t, 0, end)] : names,
-        op: tok.value,
-        opIdx: j,
-      };
-    }
-    if (tok.value === 'lambda') return undefined;
-  }
-  return undefined;
 }
 
 /** Statements of a subtree, in source order (the root excluded). */
@@ -349,4 +204,125 @@ export function stringValue(t: Token | undefined): string | undefined {
   const m = /^([rRbBuU]{0,2})('''|"""|'|")([\s\S]*)\2$/.exec(t.value);
   if (!m) return undefined;
   return m[3];
+}
+
+/** Token of a statement starting at `offset` (binary search in its tokens). */
+function tokenAt(t: Token[], offset: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Last token of a statement ending at or before `offset`. */
+function tokenBefore(t: Token[], offset: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t[mid].end <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Every call of a statement (a clause: of its header), in the order of the callee names. */
+export function callsIn(stmt: Stmt): Call[] {
+  const t = stmt.ll.tokens;
+  const from = t[0].start;
+  const to = t[t.length - 1].end;
+  const out: Call[] = [];
+  const c = stmt.node.cursor();
+  const visit = (): void => {
+    do {
+      if (c.to <= from || c.from >= to || c.name === 'Body' || c.name === 'MatchBody') continue;
+      if (c.name === 'CallExpression') {
+        const call = callOf(stmt, c.node);
+        if (call) out.push(call);
+      }
+      if (c.firstChild()) {
+        visit();
+        c.parent();
+      }
+    } while (c.nextSibling());
+  };
+  if (c.firstChild()) visit();
+  return out.sort((a, b) => a.nameIdx - b.nameIdx);
+}
+
+/** The calls of every statement, in one walk over the tree (calls in decorators are left out). */
+export function collectCalls(mod: PyModule): Map<Stmt, Call[]> {
+  const out = new Map<Stmt, Call[]>();
+  const tokens = mod.tokens;
+  const c = mod.tree.cursor();
+  do {
+    if (c.name !== 'CallExpression') continue;
+    const i = tokenAt(tokens, c.from);
+    const stmt = tokens[i]?.start === c.from ? tokens[i].stmt : undefined;
+    if (!stmt) continue;
+    const call = callOf(stmt, c.node);
+    if (!call) continue;
+    const list = out.get(stmt);
+    if (list) list.push(call);
+    else out.set(stmt, [call]);
+  } while (c.next());
+  for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.nameIdx - b.nameIdx);
+  return out;
+}
+
+function callOf(stmt: Stmt, node: SyntaxNode): Call | undefined {
+  const callee = node.firstChild;
+  const argList = node.lastChild;
+  if (!callee || !argList || argList.name !== 'ArgList' || callee === argList) return undefined;
+  let nameNode: SyntaxNode | null = null;
+  if (callee.name === 'VariableName') nameNode = callee;
+  else if (callee.name === 'MemberExpression' && callee.lastChild?.name === 'PropertyName') nameNode = callee.lastChild;
+  if (!nameNode) return undefined;
+  const t = stmt.ll.tokens;
+  const startIdx = tokenAt(t, callee.from);
+  const nameIdx = tokenAt(t, nameNode.from);
+  const open = tokenAt(t, argList.from);
+  const close = tokenBefore(t, argList.to);
+  if (t[nameIdx]?.start !== nameNode.from || t[open]?.start !== argList.from || close < open) return undefined;
+  return {
+    stmt,
+    ll: stmt.ll,
+    name: t[nameIdx].value,
+    nameIdx,
+    callee: compact(t, startIdx, nameIdx + 1),
+    receiver: nameIdx - startIdx >= 2 ? compact(t, startIdx, nameIdx - 1) : undefined,
+    startIdx,
+    open,
+    close,
+    args: isOp(t[close], ')') ? splitArgs(t, open, close) : splitArgs(t, open, close + 1),
+  };
+}
+
+/** The assignment made by a statement (`x = ...`, `x: T = ...`, `x += ...`), if it is one. */
+export function assignmentOf(stmt: Stmt): Assignment | undefined {
+  const node = stmt.node;
+  if (stmt.keyword || (node.name !== 'AssignStatement' && node.name !== 'UpdateStatement')) return undefined;
+  const t = stmt.ll.tokens;
+  let first: SyntaxNode | undefined;
+  let last: SyntaxNode | undefined;
+  let targetEnd: number | undefined;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.name === 'TypeDef' && targetEnd === undefined) targetEnd = c.from;
+    if (c.name === 'AssignOp' || c.name === 'UpdateOp') {
+      first ??= c;
+      last = c;
+    }
+  }
+  if (!first || !last) return undefined;
+  const end = tokenAt(t, targetEnd ?? first.from);
+  const opIdx = tokenAt(t, last.from);
+  if (end === 0) return undefined;
+  const simple = !t.slice(0, end).some(x => isOp(x, ',') && x.depth === 0);
+  const names = t.slice(0, end).filter((x, m) => x.type === 'name' && !isOp(t[m - 1], '.')).map(x => x.value);
+  const target = simple ? compact(t, 0, end) : undefined;
+  return { stmt, ll: stmt.ll, target, targets: target ? [target] : names, op: t[opIdx].value, opIdx };
 }
