@@ -34,6 +34,7 @@ export function detectOscillation(ctx: Ctx): void {
     if (s.role !== 'train_loss' && s.role !== 'val_loss') continue;
     if (!s.isLog || ctx.diverged.has(s.name)) continue;
     if (s.role === 'train_loss' && ctx.lr?.isCyclic()) continue;
+    if (ctx.oscillating.has(s.name)) continue; // (its bursts were reported: see spike.ts)
     check(ctx, s);
   }
 }

@@ -98,6 +98,13 @@ export interface DiagnoseSettings {
    * alternation is not 3 standard errors away from noise).
    */
   oscMinPoints: number;
+  /**
+   * A loss that keeps jumping between its floor and several times it is oscillating: at least
+   * this many bursts (spikes), the last 30 % of the points holding 3 of them. Default 8.
+   */
+  oscBurstCount: number;
+  /** ... their median height at least this many times the local level. Default 2. */
+  oscBurstRatio: number;
   /** Minimum swing around the level, relative (0.1 = +-10 %). Default 0.1. */
   oscMinAmplitude: number;
   /**
@@ -192,7 +199,6 @@ export interface DiagnoseSettings {
   chanceMaxInferredClasses: number;
 
   // ---- convergence (seed: convergence_analysis) -----------------------------------------
-  /** Window (coarse points) of the convergence analysis. Default 10 (the seed's patience). */
   /**
    * not-converged is not reported when the validation loss no longer falls: Kendall's tau of
    * its last third above minus this. Default 0.3.
@@ -200,6 +206,7 @@ export interface DiagnoseSettings {
   notConvergedValTau: number;
   /** ... nor when the training loss ended below this share of its initial level. Default 0.02. */
   notConvergedCollapsedShare: number;
+  /** Window (coarse points) of the convergence analysis. Default 10 (the seed's patience). */
   convergencePatience: number;
   /** Relative improvement over the window below this: converged. Default 0.001. */
   convergedThreshold: number;
@@ -373,6 +380,8 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   oscWindowFraction: 0.3,
   oscMinPoints: 20,
+  oscBurstCount: 8,
+  oscBurstRatio: 2,
   oscMinAmplitude: 0.1,
   oscTurningZ: 3,
   oscNoiseRatio: 3,

@@ -37,7 +37,7 @@ import { emit, scheduleExplains, type Ctx } from './context';
 import { EV_IDX, EV_SPIKE } from './noise';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
-import { confidenceFromRatio } from './stats';
+import { confidenceFromRatio, median } from './stats';
 
 /** A confirmed, recovered spike (indices into the series). */
 export interface SpikeRecord {
@@ -361,6 +361,58 @@ function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
   return init > best ? init - best : 0;
 }
 
+/**
+ * A loss that keeps jumping between its floor and several times its floor to its end is
+ * oscillating (a learning rate far too high), not spiking now and then: at least
+ * `oscBurstCount` bursts, their median height at least `oscBurstRatio` times the local level,
+ * and at least 3 of them in the last 30 % of the points. Reported as one oscillation finding
+ * (this series is then not checked for oscillation again nor for not-converged).
+ */
+function burstsOscillate(ctx: Ctx, s: SeriesState, kept: readonly SpikeRecord[], count: number, points: number): boolean {
+  const st = ctx.st;
+  if (!s.isLog || s.role === 'loss_part' || count < st.oscBurstCount) return false;
+  const ratios = kept.map(sp => Math.exp(sp.height));
+  const ratio = median(ratios);
+  if (!(ratio >= st.oscBurstRatio)) return false;
+  const tailFrom = s.startIdx + Math.floor(0.7 * (s.consumed - s.startIdx));
+  const late = kept.filter(sp => sp.start >= tailFrom);
+  if (late.length < 3) return false;
+  const last = late[late.length - 1];
+  const floor = s.raw(median(late.map(sp => sp.base)));
+  ctx.oscillating.add(s.name);
+  emit(ctx, {
+    kind: 'oscillation',
+    severity: 'warning',
+    state: s,
+    idx: kept[0].start,
+    endStep: s.stepAt(last.end),
+    title: ['oscillation.title'],
+    message: [
+      [
+        'oscillation.bursts',
+        {
+          floor: fmtNum(floor),
+          ratio: fmtRatio(ratio),
+          count,
+          step: fmtStep(s.stepAt(last.peak)),
+        },
+      ],
+    ],
+    evidence: {
+      rule: 'bursts',
+      bursts: count,
+      lateBursts: late.length,
+      medianRatio: ratio,
+      threshold: st.oscBurstRatio,
+      floor,
+      points,
+      lastBurstStep: s.stepAt(last.peak),
+    },
+    confidence: confidenceFromRatio(ratio / st.oscBurstRatio, 0.6),
+  });
+  return true;
+}
+
 export function detectLossSpikes(ctx: Ctx): void {
   if (ctx.rangeTest) return;
   for (const s of ctx.rs.states.values()) {
@@ -383,6 +435,7 @@ function report(ctx: Ctx, cur: SeriesState): void {
   }
   if (kept.length === 0) return;
   const s = cur;
+  if (burstsOscillate(ctx, s, kept, count, points)) return;
   const steps = kept.slice(0, MAX_STEPS_IN_EVIDENCE).map(sp => s.stepAt(sp.start));
   const chosen = [...kept]
     .sort((a, b) => b.height - a.height || a.start - b.start)

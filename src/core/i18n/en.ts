@@ -57,8 +57,10 @@ export const en = {
 
   // ---- oscillation ----
   'oscillation.title': 'Loss oscillates ({series})',
+  'oscillation.bursts':
+    '{subject} keeps jumping from its floor (about {floor}) to {ratio}× that level and back: {count} bursts, the last at step {step}.',
   'oscillation.message':
-    '{subject} swings by about ±{amp} around {level} over its last {points} points (steps {from}–{to}), with no net progress ({progress}).',
+    '{subject} swings by about ±{amp} around {level} over steps {from}–{to} ({points} values), with no net progress ({progress}).',
   'oscillation.turning':
     'It changes direction {rate} of the time, against 67% for pure noise ({z} standard errors above).',
   'oscillation.swings': 'Its smoothed level varies {ratio}× more than minibatch noise explains.',
@@ -66,7 +68,7 @@ export const en = {
   // ---- plateau ----
   'plateau.title': 'Loss plateau ({series})',
   'plateau.mid':
-    '{subject} was stuck near {level} from step {step} to step {endStep} ({points} points, {share} of the run) before it started falling again.',
+    '{subject} was stuck near {level} from step {step} to step {endStep} ({points} values, {share} of the run) before it started falling again.',
   'plateau.terminal':
     '{subject} has not improved by more than {tol} since step {step} ({share} of the run): it is flat near {level}.',
   'plateau.lrConstant': 'The learning rate stayed at about {lr} meanwhile.',
@@ -76,7 +78,7 @@ export const en = {
   'noLearning.chance':
     '{subject} stays at {level}, the chance level ln({classes}) = {chance}: the model does no better than guessing among {classes} classes.',
   'noLearning.inferred': 'The number of classes was inferred from the initial loss {initial} ≈ ln({classes}).',
-  'noLearning.flat': '{subject} never fell more than {drop} below its initial level {initial} over {points} points (now {level}).',
+  'noLearning.flat': '{subject} never fell more than {drop} below its initial level {initial} over {points} values (now {level}).',
 
   // ---- overfitting ----
   'overfitting.title': 'Overfitting from step {step} ({series})',
@@ -101,7 +103,7 @@ export const en = {
   // ---- not converged ----
   'notConverged.title': 'Still improving at the end ({series})',
   'notConverged.message':
-    '{subject} fell by {improvement} over its last {points} points (steps {from}–{to}); convergence status: {status}. Training longer should lower it further.',
+    '{subject} fell by {improvement} over steps {from}–{to} ({points} values); convergence status: {status}. Training longer should lower it further.',
 
   // ---- early stop ----
   'earlyStop.title': 'Early stopping would stop at step {step} ({series})',

@@ -62,7 +62,9 @@ export function fmtPct(frac: number): string {
   if (!Number.isFinite(frac)) return fmtNum(frac);
   const p = frac * 100;
   const a = Math.abs(p);
-  const s = a >= 10 ? p.toFixed(0) : a >= 1 ? p.toFixed(1) : p.toFixed(2);
+  let s = a >= 10 ? p.toFixed(0) : a >= 1 ? p.toFixed(1) : p.toFixed(2);
+  // Never "fell by 100%" for what did not reach zero: 99.96% is "99.9%".
+  if (a >= 99.5 && a < 100) s = (Math.sign(p) * Math.floor(a * 10) / 10).toFixed(1);
   return `${trimZeros(s)}%`;
 }
 

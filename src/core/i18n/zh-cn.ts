@@ -56,16 +56,17 @@ export const zhCn: Record<MessageKey, string> = {
   'spike.count': '该序列共有 {count} 个这样的尖峰。',
 
   // ---- 震荡 ----
+  'oscillation.bursts': '{subject}不断从其底部水平（约 {floor}）跳到该水平的 {ratio} 倍再回落：共 {count} 次，最后一次在第 {step} 步。',
   'oscillation.title': '损失震荡（{series}）',
   'oscillation.message':
-    '在最后 {points} 个点（第 {from}–{to} 步）中，{subject}在 {level} 附近上下摆动约 ±{amp}，没有净下降（{progress}）。',
+    '在第 {from}–{to} 步（{points} 个值）中，{subject}在 {level} 附近上下摆动约 ±{amp}，没有净下降（{progress}）。',
   'oscillation.turning': '它有 {rate} 的时间在改变方向，而纯随机噪声约为 67%（高出 {z} 个标准误差）。',
   'oscillation.swings': '其平滑后的水平波动是小批量噪声所能解释的 {ratio} 倍。',
 
   // ---- 平台期 ----
   'plateau.title': '损失进入平台期（{series}）',
   'plateau.mid':
-    '{subject}从第 {step} 步到第 {endStep} 步一直停在 {level} 附近（{points} 个点，占训练的 {share}），之后才重新下降。',
+    '{subject}从第 {step} 步到第 {endStep} 步一直停在 {level} 附近（{points} 个值，占训练的 {share}），之后才重新下降。',
   'plateau.terminal': '{subject}自第 {step} 步以来下降不到 {tol}（占训练的 {share}），基本停在 {level} 附近。',
   'plateau.lrConstant': '在此期间学习率一直保持在约 {lr}。',
 
@@ -74,7 +75,7 @@ export const zhCn: Record<MessageKey, string> = {
   'noLearning.chance':
     '{subject}停在 {level}，正好是随机猜测水平 ln({classes}) = {chance}：模型的表现并不比在 {classes} 个类别中随机猜测更好。',
   'noLearning.inferred': '类别数是根据初始损失 {initial} ≈ ln({classes}) 推断出来的。',
-  'noLearning.flat': '在 {points} 个点中，{subject}从未比初始水平 {initial} 低过 {drop}（当前为 {level}）。',
+  'noLearning.flat': '在 {points} 个值中，{subject}从未比初始水平 {initial} 低过 {drop}（当前为 {level}）。',
 
   // ---- 过拟合 ----
   'overfitting.title': '从第 {step} 步开始过拟合（{series}）',
@@ -99,7 +100,7 @@ export const zhCn: Record<MessageKey, string> = {
   // ---- 尚未收敛 ----
   'notConverged.title': '训练结束时仍在下降（{series}）',
   'notConverged.message':
-    '{subject}在最后 {points} 个点（第 {from}–{to} 步）中下降了 {improvement}，收敛状态：{status}。继续训练应该还能进一步降低。',
+    '{subject}在第 {from}–{to} 步（{points} 个值）中下降了 {improvement}，收敛状态：{status}。继续训练应该还能进一步降低。',
 
   // ---- 早停 ----
   'earlyStop.title': '早停会在第 {step} 步停止（{series}）',

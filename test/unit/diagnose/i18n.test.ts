@@ -106,6 +106,15 @@ describe('findings in Chinese', () => {
   });
 });
 
+describe('shares', () => {
+  it('never round a change short of 100 % to "100%"', () => {
+    expect(fmtPct(0.9996)).toBe('99.9%');
+    expect(fmtPct(-0.9999)).toBe('-99.9%');
+    expect(fmtPct(1)).toBe('100%');
+    expect(fmtPct(0.994)).toBe('99%');
+  });
+});
+
 describe('findings speak in the unit of the x axis', () => {
   it('say "epoch" (轮) where the steps are epochs, "step" (步) elsewhere', () => {
     const run = S.earlyStopCase();

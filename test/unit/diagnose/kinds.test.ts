@@ -364,6 +364,29 @@ describe('early-stop', () => {
   });
 });
 
+describe('oscillation from bursts', () => {
+  it('a loss that keeps jumping between its floor and ~3.5x it to the end oscillates, even while its median falls', () => {
+    const r = makeRun(
+      [{ name: 'loss', f: i => (0.3 + 0.8 * Math.exp(-i / 400)) * (i % 17 < 4 ? 3.5 : 1), n: 300, start: 1, noise: 0.02 }],
+      7,
+    );
+    const fs = run(r);
+    const o = of(fs, 'oscillation');
+    expect(o).toHaveLength(1);
+    expect(o[0].evidence.rule).toBe('bursts');
+    expect(of(fs, 'loss-spike')).toEqual([]);
+    expect(of(fs, 'not-converged')).toEqual([]);
+  });
+
+  it('a few bursts early in the run are spikes, not oscillation', () => {
+    const r = makeRun(
+      [{ name: 'loss', f: i => (0.3 + 0.8 * Math.exp(-i / 400)) * (i < 150 && i % 17 < 4 ? 3.5 : 1), n: 300, start: 1, noise: 0.02 }],
+      7,
+    );
+    expect(of(run(r), 'oscillation')).toEqual([]);
+  });
+});
+
 describe('gradients', () => {
   it('a gradient norm that grows 50x and stays is gradient-explosion', () => {
     const g = of(run(S.gradGrowth()), 'gradient-explosion');
