@@ -228,13 +228,12 @@ export interface DiagnoseSettings {
   overfitNoiseZ: number;
   /** Validation points required after the best one (persistence). Default 3. */
   overfitMinPoints: number;
-  /** Validation points in the seed's trend (slope of the last N points). Default 10. */
   /**
    * A persistent rise (validation losses of at most coarsePoints evaluations): at least this
    * many evaluations after the lowest one, the last half of them (at least this many) above it
-   * by overfitMinRise, the median of all of them by
-   * twice that, no falling trend among them, while the training loss fell by at least
-   * overfitGapTrainFall since the lowest evaluation. Default 5.
+   * by overfitMinRise, the median of all of them by twice that, no falling trend among them,
+   * while the training loss fell by at least overfitGapTrainFall since the lowest evaluation.
+   * Default 5.
    */
   overfitPersistPoints: number;
   /** See overfitPersistPoints. Default 0.2. */
@@ -244,6 +243,7 @@ export interface DiagnoseSettings {
    * evaluations around it by this many standard errors (or they keep rising). Default 2.5.
    */
   overfitPersistZ: number;
+  /** Validation points in the seed's trend (slope of the last N points). Default 10. */
   overfitTrendPoints: number;
   /** Training accuracy above this with validation accuracy below `capacityLowAcc`: overfit. */
   capacityHighAcc: number;
