@@ -149,9 +149,63 @@ export function detectDivergence(ctx: Ctx): void {
   }
 }
 
+/**
+ * A short series (fewer than 2 x divergenceMinPoints values, too few for the smoothed level):
+ * its last divergenceShortPoints values (at least a third of it) are all at least
+ * divergenceShortRatio times its lowest value before them, and it never came back below that.
+ * Quoted in logged values.
+ */
+function checkShort(ctx: Ctx, s: SeriesState, idSuffix: string): void {
+  const st = ctx.st;
+  const v: number[] = [];
+  const at: number[] = [];
+  for (let i = s.startIdx; i < s.consumed; i++) {
+    const x = s.series.values.get(i);
+    if (Number.isFinite(x)) {
+      v.push(x);
+      at.push(i);
+    }
+  }
+  const k = Math.max(st.divergenceShortPoints, Math.ceil(v.length / 3));
+  if (v.length < k + 2) return;
+  let lo = 0;
+  for (let i = 1; i < v.length - k; i++) if (v[i] < v[lo]) lo = i;
+  if (!(v[lo] > 0)) return;
+  const tail = v.slice(v.length - k);
+  if (tail.some(x => !(x >= st.divergenceShortRatio * v[lo]))) return;
+  // onset: the first value after the lowest from which it stayed that high
+  let on = v.length - k;
+  while (on - 1 > lo && v[on - 1] >= st.divergenceShortRatio * v[lo]) on--;
+  if (!idSuffix) ctx.diverged.add(s.name);
+  const level = median(tail);
+  emit(ctx, {
+    kind: 'divergence',
+    severity: 'error',
+    state: s,
+    idx: at[on],
+    endStep: s.stepAt(at[at.length - 1]),
+    title: ['divergence.title'],
+    message: [
+      [
+        'divergence.short',
+        { best: fmtNum(v[lo]), bestStep: fmtStep(s.stepAt(at[lo])), level: fmtNum(level), points: k, ratio: fmtRatio(level / v[lo]), step: fmtStep(s.stepAt(at[on])) },
+      ],
+    ],
+    evidence: { rule: 'short', bestLevel: v[lo], bestStep: s.stepAt(at[lo]), level, ratio: level / v[lo], onsetStep: s.stepAt(at[on]), points: v.length },
+    confidence: 0.7,
+    idSuffix: idSuffix || undefined,
+  });
+}
+
 function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   const st = ctx.st;
   const lv = s.level;
+  if (s.valid < 2 * st.divergenceMinPoints) {
+    if (s.valid < st.divergenceMinPoints) {
+      checkShort(ctx, s, idSuffix);
+      return;
+    }
+  }
   if (!lv || s.valid < st.divergenceMinPoints || lv.lastNearIdx < 0) return;
   const best = lv.best;
   const thr = lv.threshold;

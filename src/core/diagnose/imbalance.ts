@@ -13,7 +13,10 @@ import { median } from './stats';
 
 export function detectImbalance(ctx: Ctx): void {
   const st = ctx.st;
-  const parts = ctx.rs.byRole('loss_part').filter(p => p.isLog && p.valid >= 5 && p.blocks.coarseIndices().length > 0);
+  const parts = ctx.rs
+    .byRole('loss_part')
+    .map(p => ctx.rs.judged(p, 5))
+    .filter(p => p.isLog && p.valid >= 5 && p.blocks.coarseIndices().length > 0);
   if (parts.length < 2) return;
   let a = -Infinity;
   let b = Infinity;
@@ -32,7 +35,8 @@ export function detectImbalance(ctx: Ctx): void {
   // The total, when the run logs one: parts above it were weighted down before summing
   // (Caffe's `center_loss = 86.7 (* 0.008 = 0.69 loss)`, a VAE's KL term times beta), so their
   // share is what the total leaves after the other parts, not their raw value.
-  const total = ctx.rs.primary('train_loss');
+  const main = ctx.rs.primary('train_loss');
+  const total = main ? ctx.rs.judged(main, 5) : undefined;
   const K = Math.max(4, st.imbalanceSamples);
   const domCount = new Map<SeriesState, number>();
   const domShares = new Map<SeriesState, number[]>();

@@ -62,7 +62,8 @@ export function detectNoLearning(ctx: Ctx): void {
   if (ctx.rangeTest) return;
   let targets = ctx.rs.byRole('train_loss');
   if (targets.length === 0) targets = ctx.rs.byRole('val_loss');
-  for (const s of targets) {
+  for (const cur of targets) {
+    const s = ctx.rs.judged(cur, ctx.st.noLearnMinPoints);
     if (!s.isLog || ctx.diverged.has(s.name)) continue;
     check(ctx, s);
   }

@@ -117,6 +117,18 @@ export class RunState {
     return out;
   }
 
+  /**
+   * The segment of a series to judge a whole-run property on (no learning, balance of parts):
+   * the current one, unless it has fewer than `minValid` valid points (a log that ends with a
+   * short aborted restart); then the one with the most.
+   */
+  judged(s: SeriesState, minValid: number): SeriesState {
+    if (s.valid >= minValid) return s;
+    let best = s;
+    for (const seg of this.segments(s)) if (seg.valid > best.valid) best = seg;
+    return best;
+  }
+
   /** Series states with a role, in the run's series order. */
   byRole(role: string): SeriesState[] {
     const out: SeriesState[] = [];

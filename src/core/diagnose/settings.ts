@@ -85,6 +85,14 @@ export interface DiagnoseSettings {
   divergenceMinRatio: number;
   /** ... and the excursion must last at least this many points, to the end. Default 20. */
   divergenceMinPoints: number;
+  /**
+   * A series of fewer than divergenceMinPoints values diverged when its last this many values
+   * (at least a third of it) all stay divergenceShortRatio times above its lowest value before
+   * them. Default 3.
+   */
+  divergenceShortPoints: number;
+  /** See divergenceShortPoints. Default 3. */
+  divergenceShortRatio: number;
   /** Span (points) of the moving average whose minimum is the "best" level. Default 30. */
   divergenceSpan: number;
   /** The rise must also exceed this many noise units of that average. Default 6. */
@@ -375,6 +383,8 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   divergenceMinRatio: 2,
   divergenceMinPoints: 20,
+  divergenceShortPoints: 3,
+  divergenceShortRatio: 3,
   divergenceSpan: 30,
   divergenceNoiseZ: 6,
 

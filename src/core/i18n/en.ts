@@ -44,6 +44,8 @@ export const en = {
 
   // ---- divergence ----
   'divergence.title': 'Training diverged ({series})',
+  'divergence.short':
+    '{subject} went from {best} at step {bestStep} to {level} (the median of its last {points} values, {ratio}× higher) from step {step} on, and did not come back.',
   'divergence.message':
     '{subject} rose from {best} around step {bestStep} to {level} over its last {points} values ({ratio}× higher, medians of the logged values), from step {step} on, and did not come back.',
 
