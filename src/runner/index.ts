@@ -5,7 +5,7 @@
  */
 export { TrainingRun, defaultRunName, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_RUNS_FOLDER } from './trainingRun';
 export type { FindingEvent, LineEvent, OutputSummary, RunEventInfo, RunResult, RunStatus, TrainingRunOptions } from './trainingRun';
-export { LogWatcher, FileTailer, isLogFileName } from './tail';
+export { LogWatcher, FileTailer } from './tail';
 export type { RunReason, TailOptions, WatchEvent, WatcherOptions } from './tail';
 export { LiveDiagnosis } from './liveDiagnosis';
 export type { LiveDiagnosisOptions } from './liveDiagnosis';
