@@ -5,9 +5,8 @@
  */
 import type { Finding } from '../src/core/diagnose/types';
 import type { FormatId, Role, RunEvent } from '../src/core/model';
-import type { SmoothingMode } from '../src/core/smooth';
+import { smooth, type SmoothingMode } from '../src/core/smooth';
 import type { RunPayload, RunSummary, SeriesPayload } from '../src/shared/protocol';
-import { smoothFast } from './smoothFast';
 import { isSortedX, lowerBound, MinMaxPyramid, nonFiniteIndices } from './viewport';
 
 export type XAxisMode = 'step' | 'epoch' | 'relative' | 'wall';
@@ -262,7 +261,7 @@ export class SeriesModel {
     let v = d.smoothed.get(key);
     if (!v) {
       const param = s.mode === 'window' ? s.window : s.weight;
-      v = smoothFast(s.mode, t.steps, t.values, t.n, param);
+      v = smooth(s.mode, t.steps, t.values, param, t.n);
       d.smoothed.set(key, v);
     }
     return v;
