@@ -32,7 +32,7 @@
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
 import { ByteCarry } from './byteCarry';
 import { NUM_OUT, scanDecimal } from './bytenum';
-import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
+import { DECIMAL_OUT, decimalToDouble, POW10 } from './fastfloat';
 import { parseNumber } from './numbers';
 import { absorbPart, numKey, replayEvents, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
@@ -40,11 +40,6 @@ import { Utf8Stream } from './utf8';
 
 /** Step column names, best first (compared lower-cased and trimmed). */
 const STEP_NAMES = ['step', 'global_step', '_step', 'iteration', 'iter', 'epoch'];
-
-const POW10 = [
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-  1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /** Longest record kept (longer ones are reported and skipped). */
 const MAX_RECORD_CHARS = 4 << 20;
@@ -969,17 +964,8 @@ export class CsvParser implements LogParser, SplitReader {
     }
     while (c === 32 || c === 9) c = t.charCodeAt(++i);
     if (c !== d && i < n) return this.slowCell(t, p, n, col);
-    let v: number;
-    if (loDigits === 0) {
-      if (hi === 0) v = 0;
-      else if (exp10 === 0) v = hi;
-      else if (exp10 > 0 && exp10 <= 22) v = hi * POW10[exp10];
-      else if (exp10 < 0 && exp10 >= -22) v = hi / POW10[-exp10];
-      else return this.slowCell(t, p, n, col);
-    } else {
-      if (!decimalToDouble(hi, lo, loDigits, exp10)) return this.slowCell(t, p, n, col);
-      v = DECIMAL_OUT[0];
-    }
+    if (!decimalToDouble(hi, lo, loDigits, exp10)) return this.slowCell(t, p, n, col);
+    const v = DECIMAL_OUT[0];
     this.vals[col] = neg ? -v : v;
     this.has[col] = this.hasId;
     return i;
