@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScalarEvents } from '../../../src/core/formats/tfevents';
 import { loadPaths } from '../../../src/core/load';
 import { isLogFileName, walkLogs } from '../../../src/core/walk';
 import { LogWatcher } from '../../../src/runner';
+import { writeScalarEvents } from '../../writers/tfevents';
 
 let root: string;
 
