@@ -10,7 +10,6 @@ import type { RunPayload, RunSummary, SeriesPayload } from '../src/shared/protoc
 import { isSortedX, lowerBound, MinMaxPyramid, nonFiniteIndices } from './viewport';
 
 export type XAxisMode = 'step' | 'epoch' | 'relative' | 'wall';
-export const X_AXIS_MODES: readonly XAxisMode[] = ['step', 'epoch', 'relative', 'wall'];
 
 export type ChartGroup = 'loss' | 'lr' | 'grad' | 'acc' | 'other';
 
@@ -360,7 +359,7 @@ function gather(
   return { src, steps: st, values: va, n: count };
 }
 
-export function groupOf(role: Role): ChartGroup {
+function groupOf(role: Role): ChartGroup {
   switch (role) {
     case 'train_loss':
     case 'val_loss':
@@ -380,7 +379,7 @@ export function groupOf(role: Role): ChartGroup {
 
 const EPOCH_NAME_RE = /^(epoch|epochs|train[/_.]epoch|trainer\/epoch)$/i;
 
-export class RunModel {
+class RunModel {
   readonly series = new Map<string, SeriesModel>();
   events: RunEvent[];
   live: boolean;

@@ -157,7 +157,7 @@ function isConstant(values: ArrayLike<number>, n: number): boolean {
 }
 
 /** Median gap between consecutive x values among the first `n` (sampled on long series). */
-export function typicalGap(xs: ArrayLike<number>, n = xs.length): number {
+function typicalGap(xs: ArrayLike<number>, n = xs.length): number {
   if (n < 2) return 1;
   const stride = Math.max(1, Math.floor(n / 2048));
   const gaps: number[] = [];

@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMlflowStore } from './formats/mlflow';
 
-export const DEFAULT_MAX_DEPTH = 8;
+const DEFAULT_MAX_DEPTH = 8;
 
 const SKIP_DIRS = new Set([
   'node_modules',

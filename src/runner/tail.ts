@@ -45,7 +45,7 @@ export interface TailOptions {
 
 const CHUNK = 1 << 20;
 
-export class FileTailer {
+class FileTailer {
   private fd: number | undefined;
   private ino = 0;
   private dev = 0;

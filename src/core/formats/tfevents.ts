@@ -31,7 +31,7 @@ import { decodeUtf8, ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } fr
 import type { LogParser, ParserOptions } from './types';
 
 /** Records longer than this are skipped as they stream by instead of being buffered. */
-export const MAX_BUFFERED_RECORD = 64 * 1024 * 1024;
+const MAX_BUFFERED_RECORD = 64 * 1024 * 1024;
 
 const HEADER = 12;
 const FOOTER = 4;
