@@ -29,23 +29,17 @@ export function minMaxDecimate(
   buckets: number,
   maxNonFinite = 10_000,
 ): Decimated {
-  const d = minMaxBuckets(xs, ys, x0, x1, buckets);
   const nonFinite: Decimated['nonFinite'] = [];
-  const n = Math.min(xs.length, ys.length);
-  for (let i = 0; i < n && nonFinite.length < maxNonFinite; i++) {
-    const x = xs[i];
-    if (!(x >= x0 && x <= x1)) continue;
-    const y = ys[i];
-    if (y - y !== 0) nonFinite.push({ x, value: y, index: i });
-  }
+  const d = minMaxBuckets(xs, ys, x0, x1, buckets, undefined, maxNonFinite > 0 ? { list: nonFinite, max: maxNonFinite } : undefined);
   return { x: d.x, y: d.y, index: d.index, nonFinite };
 }
 
 /**
- * The decimation without the non-finite list: x in [x0, x1], returned whole when at most 4
- * points per bucket, else the first, minimum, maximum and last finite point of each bucket in
- * index order, a new bucket run whenever x goes back (restarts). `inRange`, when the caller
- * knows every x is in range, saves the counting pass. Written for speed (typed registers, no
+ * The decimation itself: x in [x0, x1], returned whole when at most 4 points per bucket, else
+ * the first, minimum, maximum and last finite point of each bucket in index order, a new bucket
+ * run whenever x goes back (restarts). `inRange`, when the caller
+ * knows every x is in range, saves the counting pass; `nonFinite`, when given, receives the
+ * non-finite points in range (at most `max`). Written for speed (typed registers, no
  * per-bucket allocation): the webview calls it on every zoom step. The results are views into
  * buffers a little longer than the result.
  */
@@ -56,6 +50,7 @@ export function minMaxBuckets(
   x1: number,
   buckets: number,
   inRange?: number,
+  nonFinite?: { list: Decimated['nonFinite']; max: number },
 ): { x: Float64Array; y: Float64Array; index: Uint32Array } {
   const n = Math.min(xs.length, ys.length);
   const nb = Math.max(1, Math.floor(buckets));
@@ -97,7 +92,11 @@ export function minMaxBuckets(
       const x = xs[i];
       if (!(x >= x0 && x <= x1)) continue;
       const y = ys[i];
-      if (y - y !== 0) continue; // NaN or +-Infinity
+      if (y - y !== 0) {
+        // NaN or +-Infinity
+        if (nonFinite && nonFinite.list.length < nonFinite.max) nonFinite.list.push({ x, value: y, index: i });
+        continue;
+      }
       emit(i);
     }
     return { x: ox.subarray(0, k), y: oy.subarray(0, k), index: oi.subarray(0, k) };
@@ -125,7 +124,10 @@ export function minMaxBuckets(
     const x = xs[i];
     if (!(x >= x0 && x <= x1)) continue;
     const y = ys[i];
-    if (y - y !== 0) continue;
+    if (y - y !== 0) {
+      if (nonFinite && nonFinite.list.length < nonFinite.max) nonFinite.list.push({ x, value: y, index: i });
+      continue;
+    }
     let bk = Math.floor(((x - x0) / span) * nb);
     if (bk >= nb) bk = nb - 1;
     if (bk !== cur || x < prevX) {
