@@ -35,7 +35,7 @@ const DASHES: number[][] = [[], [7, 3], [2, 2], [10, 3, 2, 3], [4, 4], [1, 3]];
 const SPLIT_RE = /^(train|training|val|valid|validation|eval|test)[/_.-]+(.+)$/i;
 
 /** train/box_loss and val/box_loss share a colour key ('box_loss'); train_loss and val_loss do not. */
-export function colourKey(s: SeriesModel): string {
+function colourKey(s: SeriesModel): string {
   const m = SPLIT_RE.exec(s.name);
   if (!m || /^(total[_ ]?)?loss$/i.test(m[2])) return s.name;
   return `${s.group}:${m[2]}`;

@@ -27,7 +27,7 @@ import type { ChartContent, DatasetSpec, MarkerGroup } from './render';
 import { type Theme, withAlpha } from './theme';
 
 let registered = false;
-export function registerChartJs(): void {
+function registerChartJs(): void {
   if (registered) return;
   Chart.register(
     LineController,

@@ -24,7 +24,7 @@ function trimExp(s: string): string {
 }
 
 /** Seconds as h:mm:ss (or m:ss). */
-export function duration(sec: number): string {
+function duration(sec: number): string {
   if (!Number.isFinite(sec)) return exact(sec);
   const sign = sec < 0 ? '-' : '';
   let s = Math.abs(sec);
@@ -37,7 +37,7 @@ export function duration(sec: number): string {
 }
 
 /** Seconds since the epoch as local "YYYY-MM-DD HH:MM:SS" (date dropped when `short`). */
-export function wallClock(sec: number, short = false): string {
+function wallClock(sec: number, short = false): string {
   if (!Number.isFinite(sec)) return exact(sec);
   const d = new Date(sec * 1000);
   const p = (n: number) => String(n).padStart(2, '0');

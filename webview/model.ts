@@ -5,13 +5,11 @@
  */
 import type { Finding } from '../src/core/diagnose/types';
 import type { FormatId, Role, RunEvent } from '../src/core/model';
-import type { SmoothingMode } from '../src/core/smooth';
+import { smooth, type SmoothingMode } from '../src/core/smooth';
 import type { RunPayload, RunSummary, SeriesPayload } from '../src/shared/protocol';
-import { smoothFast } from './smoothFast';
 import { isSortedX, lowerBound, MinMaxPyramid, nonFiniteIndices } from './viewport';
 
 export type XAxisMode = 'step' | 'epoch' | 'relative' | 'wall';
-export const X_AXIS_MODES: readonly XAxisMode[] = ['step', 'epoch', 'relative', 'wall'];
 
 export type ChartGroup = 'loss' | 'lr' | 'grad' | 'acc' | 'other';
 
@@ -262,7 +260,7 @@ export class SeriesModel {
     let v = d.smoothed.get(key);
     if (!v) {
       const param = s.mode === 'window' ? s.window : s.weight;
-      v = smoothFast(s.mode, t.steps, t.values, t.n, param);
+      v = smooth(s.mode, t.steps, t.values, param, t.n);
       d.smoothed.set(key, v);
     }
     return v;
@@ -361,7 +359,7 @@ function gather(
   return { src, steps: st, values: va, n: count };
 }
 
-export function groupOf(role: Role): ChartGroup {
+function groupOf(role: Role): ChartGroup {
   switch (role) {
     case 'train_loss':
     case 'val_loss':
@@ -381,7 +379,7 @@ export function groupOf(role: Role): ChartGroup {
 
 const EPOCH_NAME_RE = /^(epoch|epochs|train[/_.]epoch|trainer\/epoch)$/i;
 
-export class RunModel {
+class RunModel {
   readonly series = new Map<string, SeriesModel>();
   events: RunEvent[];
   live: boolean;

@@ -35,7 +35,7 @@ const SEVERITY_KEY: Record<Severity, MessageKey> = {
 };
 
 /** Findings in display order: most severe first, then by step. Indices into `findings`. */
-export function findingOrder(findings: Finding[]): number[] {
+function findingOrder(findings: Finding[]): number[] {
   return findings
     .map((_, i) => i)
     .sort((a, b) => {

@@ -346,7 +346,7 @@ function findingMarks(
 }
 
 /** The raw value of a series at (or nearest after) a step. */
-export function valueAtStep(s: SeriesModel, step: number): number {
+function valueAtStep(s: SeriesModel, step: number): number {
   const t = s.tracks().main;
   let best = NaN;
   let bestD = Infinity;

@@ -29,7 +29,7 @@ export interface ViewState {
   zoom: [number, number] | null;
 }
 
-export const DEFAULT_STATE: ViewState = {
+const DEFAULT_STATE: ViewState = {
   smoothing: 'ema',
   weight: 0.6,
   window: 9,
@@ -58,7 +58,7 @@ export function saveState(api: VsCodeApi, state: ViewState): void {
   api.setState({ ...base, [KEY]: state });
 }
 
-export function sanitize(raw: unknown): ViewState {
+function sanitize(raw: unknown): ViewState {
   const s: ViewState = { ...DEFAULT_STATE, hidden: [], shown: [] };
   if (!raw || typeof raw !== 'object') return s;
   const r = raw as Record<string, unknown>;

@@ -47,7 +47,7 @@ const FALLBACK_LIGHT = {
   purple: '#652d90',
 };
 
-export function themeKind(body: HTMLElement): ThemeKind {
+function themeKind(body: HTMLElement): ThemeKind {
   const c = body.classList;
   if (c.contains('vscode-high-contrast-light')) return 'high-contrast-light';
   if (c.contains('vscode-high-contrast')) return 'high-contrast';
@@ -134,7 +134,7 @@ function mix(a: string, b: string, t: number): string {
 }
 
 /** #rgb, #rrggbb, #rrggbbaa, rgb()/rgba() -> [r, g, b, a]. */
-export function parseColor(s: string): [number, number, number, number] | undefined {
+function parseColor(s: string): [number, number, number, number] | undefined {
   const c = s.trim();
   let m = /^#([0-9a-f]{3,8})$/i.exec(c);
   if (m) {

@@ -1,10 +1,9 @@
 /**
  * Decimation of the visible x range, fast enough to redraw 10 M points on every zoom step.
  *
- * The buckets are the core's spike-preserving `minMaxDecimate` (first/min/max/last of each
- * bucket, a bucket per pixel); `minMaxBuckets` below is the same algorithm written for speed
- * (typed registers, no per-bucket allocation; a test checks it returns exactly what the core
- * returns), and it is not handed millions of points:
+ * The buckets are the core's spike-preserving decimation (`minMaxBuckets`, src/core/decimate.ts:
+ * first/min/max/last of each bucket, a bucket per pixel), and it is not handed millions of
+ * points:
  *
  * - when x is sorted, the visible index range is found by binary search, and
  * - a min/max pyramid (built once per series and setting) stands in for the full points when
@@ -15,6 +14,7 @@
  *
  * Non-finite values are never drawn as points; `nonFiniteIn` lists them for markers.
  */
+import { minMaxBuckets } from '../src/core/decimate';
 
 /** Block sizes of the pyramid levels (points per block). */
 const BASE = 16;
@@ -209,116 +209,6 @@ export function decimateRange(
     oi[k] = after;
   }
   return { x: ox, y: oy, index: oi, lo, hi };
-}
-
-/**
- * Exactly the core's minMaxDecimate (src/core/decimate.ts) without the non-finite list: x in
- * [x0, x1], returned whole when at most 4 points per bucket, else the first, minimum, maximum
- * and last finite point of each bucket in index order, a new bucket run whenever x goes back.
- * `inRange`, when the caller knows every x is in range, saves the counting pass.
- */
-export function minMaxBuckets(
-  xs: Float64Array,
-  ys: Float64Array,
-  x0: number,
-  x1: number,
-  buckets: number,
-  inRange?: number,
-): { x: Float64Array; y: Float64Array; index: Uint32Array } {
-  const n = Math.min(xs.length, ys.length);
-  const nb = Math.max(1, Math.floor(buckets));
-  const span = x1 - x0;
-  let count = inRange ?? -1;
-  if (count < 0) {
-    count = 0;
-    for (let i = 0; i < n; i++) {
-      const x = xs[i];
-      if (x >= x0 && x <= x1) count++;
-    }
-  }
-  const whole = count <= nb * 4 || !(span > 0);
-  let cap = Math.max(16, whole ? count : Math.min(count, nb * 4 + 16));
-  let ox = new Float64Array(cap);
-  let oy = new Float64Array(cap);
-  let oi = new Uint32Array(cap);
-  let k = 0;
-  const grow = () => {
-    cap *= 2;
-    const nx = new Float64Array(cap);
-    nx.set(ox);
-    ox = nx;
-    const ny = new Float64Array(cap);
-    ny.set(oy);
-    oy = ny;
-    const ni = new Uint32Array(cap);
-    ni.set(oi);
-    oi = ni;
-  };
-  const emit = (i: number) => {
-    if (k >= cap) grow();
-    ox[k] = xs[i];
-    oy[k] = ys[i];
-    oi[k++] = i;
-  };
-  if (whole) {
-    for (let i = 0; i < n; i++) {
-      const x = xs[i];
-      if (!(x >= x0 && x <= x1)) continue;
-      const y = ys[i];
-      if (y - y !== 0) continue; // NaN or +-Infinity
-      emit(i);
-    }
-    return { x: ox.subarray(0, k), y: oy.subarray(0, k), index: oi.subarray(0, k) };
-  }
-  let cur = -1;
-  let firstI = -1;
-  let minI = -1;
-  let maxI = -1;
-  let lastI = -1;
-  let minV = 0;
-  let maxV = 0;
-  const flush = () => {
-    if (firstI < 0) return;
-    // Unique picks in index order (first <= min, max <= last).
-    const a = minI < maxI ? minI : maxI;
-    const b = minI < maxI ? maxI : minI;
-    emit(firstI);
-    if (a !== firstI) emit(a);
-    if (b !== a && b !== firstI) emit(b);
-    if (lastI !== b && lastI !== a && lastI !== firstI) emit(lastI);
-    firstI = minI = maxI = lastI = -1;
-  };
-  let prevX = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i];
-    if (!(x >= x0 && x <= x1)) continue;
-    const y = ys[i];
-    if (y - y !== 0) continue;
-    // The core's bucket formula, to the last rounding.
-    let bk = Math.floor(((x - x0) / span) * nb);
-    if (bk >= nb) bk = nb - 1;
-    if (bk !== cur || x < prevX) {
-      flush();
-      cur = bk;
-    }
-    prevX = x;
-    if (firstI < 0) {
-      firstI = minI = maxI = lastI = i;
-      minV = maxV = y;
-    } else {
-      if (y < minV) {
-        minV = y;
-        minI = i;
-      }
-      if (y > maxV) {
-        maxV = y;
-        maxI = i;
-      }
-      lastI = i;
-    }
-  }
-  flush();
-  return { x: ox.subarray(0, k), y: oy.subarray(0, k), index: oi.subarray(0, k) };
 }
 
 function finiteNear(y: Float64Array, start: number, dir: 1 | -1, limit: number): number {

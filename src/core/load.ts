@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createParser, type StreamFormat } from './formats';
 import { detectFormat, SNIFF_BYTES } from './formats/detect';
-import { findMlflowRuns, isMlflowStore, readMlflowRun } from './formats/mlflow';
+import { findMlflowRuns, readMlflowRun } from './formats/mlflow';
 import { isSplitReader } from './formats/split';
 import { createRun, type Run, seriesOf } from './model';
 import {
@@ -21,6 +21,7 @@ import {
   type PartRead,
   type ThreadOptions,
 } from './parallel';
+import { walkLogs } from './walk';
 
 export interface LoadProblem {
   source: string;
@@ -38,7 +39,7 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number, file: string) => void;
   /** Chunk size for streaming reads. */
   chunkSize?: number;
-  /** Maximum directory depth to walk. */
+  /** Maximum directory depth to walk (walk.ts; default 8). */
   maxDepth?: number;
   /**
    * Reading large CSV / JSON-lines / text logs on two threads (on by default where the worker script
@@ -48,11 +49,6 @@ export interface LoadOptions {
 }
 
 const CHUNK = 1 << 20;
-const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', '.trash', 'artifacts']);
-const LOG_NAME_RE =
-  /(^events\.out\.tfevents\.)|(\.(csv|tsv|jsonl|json|log|txt|wandb)$)|(^trainer_state\.json$)/i;
-const NOT_LOG_RE =
-  /^(package(-lock)?\.json|tsconfig.*\.json|requirements.*\.txt|config\.json|tokenizer.*\.json|special_tokens_map\.json|vocab\.json|merges\.txt|generation_config\.json|adapter_config\.json|preprocessor_config\.json|hparams\.yaml|README.*|LICENSE.*|wandb-metadata\.json|wandb-summary\.json|wandb-events\.jsonl|.*\.ipynb)$/i;
 
 export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const result: LoadResult = { runs: [], problems: [] };
@@ -68,7 +64,7 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
     }
     if (st.isDirectory()) {
       const before = plan.length;
-      planDirectory(p, plan, opts.maxDepth ?? 8);
+      for (const e of walkLogs(p, { maxDepth: opts.maxDepth })) plan.push(e.kind === 'file' ? { ...e, explicit: false } : e);
       if (plan.length === before) {
         result.problems.push({ source: p, message: 'no training log found in this directory' });
       }
@@ -292,42 +288,6 @@ type PlanItem =
   | { kind: 'file'; file: string; explicit: boolean }
   | { kind: 'tb'; dir: string; files: string[]; explicit?: boolean }
   | { kind: 'mlflow'; dir: string };
-
-function planDirectory(root: string, plan: PlanItem[], maxDepth: number): void {
-  if (isMlflowStore(root)) {
-    plan.push({ kind: 'mlflow', dir: root });
-    return;
-  }
-  const walk = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const events: string[] = [];
-    const names = new Set(entries.map(e => e.name));
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || depth >= maxDepth) continue;
-        // A Hugging Face checkpoint copy of trainer_state.json is a prefix of the final one.
-        if (/^checkpoint-\d+$/.test(e.name) && names.has('trainer_state.json')) continue;
-        if (isMlflowStore(full)) plan.push({ kind: 'mlflow', dir: full });
-        else walk(full, depth + 1);
-      } else if (e.isFile()) {
-        if (e.name.startsWith('events.out.tfevents.')) {
-          if (!e.name.endsWith('.profile-empty')) events.push(full);
-        } else if (LOG_NAME_RE.test(e.name) && !NOT_LOG_RE.test(e.name)) {
-          plan.push({ kind: 'file', file: full, explicit: false });
-        }
-      }
-    }
-    if (events.length) plan.push({ kind: 'tb', dir, files: events });
-  };
-  walk(root, 0);
-}
 
 function runName(p: string): string {
   const base = path.basename(p);

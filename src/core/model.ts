@@ -503,7 +503,7 @@ export function baseName(p: string): string {
 }
 
 /** Maximum number of malformed-record events kept per run; the rest are counted in the last one. */
-export const MAX_MALFORMED_EVENTS = 50;
+const MAX_MALFORMED_EVENTS = 50;
 
 /** Record a malformed record without letting a garbage file grow the event list without bound. */
 export function reportMalformed(

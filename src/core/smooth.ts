@@ -1,31 +1,55 @@
 /**
- * Smoothing, applied to a full series before anything is decimated for drawing.
- * Non-finite values pass through unchanged and do not disturb the running average, as in
- * TensorBoard.
+ * Smoothing, applied to a full series before anything is decimated for drawing (the curves view
+ * and the HTML report). Non-finite values pass through unchanged and do not disturb the running
+ * average, as in TensorBoard.
+ *
+ * Every function reads the first `n` values (default: all), so the webview can hand it its
+ * growable buffers. The per-point Math.pow of the textbook formulas is taken out of the loops;
+ * the results are bit for bit those of the plain versions kept in test/reference/smooth.ts (a
+ * test compares them):
+ *
+ * - debiased EMA: once w^k < 2^-60, 1 - w^k rounds to 1 for every later k, so the debias
+ *   division is skipped from then on instead of calling Math.pow ten million times;
+ * - x-aware EMA: the decay w^(dx/typical) is recomputed only when dx changes (steps are
+ *   usually evenly spaced).
  */
+
+export type SmoothingMode = 'off' | 'ema' | 'ema-x' | 'window';
+
+const TINY = Math.pow(2, -60);
 
 /**
  * TensorBoard's debiased exponential moving average (the "Smoothing" slider): with weight w,
  * last = w*last + (1-w)*v, shown as last / (1 - w^k) after k finite values. w = 0 is the raw
  * series. Matches tensorboard/webapp/widgets/line_chart_v2/lib/... `classicSmoothing`.
  */
-export function emaDebiased(values: ArrayLike<number>, weight: number): Float64Array {
-  const n = values.length;
+export function emaDebiased(values: ArrayLike<number>, weight: number, n = values.length): Float64Array {
   const out = new Float64Array(n);
   const w = clampWeight(weight);
+  if (isConstant(values, n)) {
+    for (let i = 0; i < n; i++) out[i] = values[i];
+    return out;
+  }
+  const a = 1 - w;
   let last = 0;
   let k = 0;
-  const allConstant = isConstant(values);
+  // clampWeight keeps w < 1, so w^k falls below TINY eventually.
+  let settled = false;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (!Number.isFinite(v) || allConstant) {
+    if (v - v !== 0) {
       out[i] = v;
       continue;
     }
-    last = last * w + (1 - w) * v;
+    last = last * w + a * v;
     k++;
-    const debias = w === 1 ? 1 : 1 - Math.pow(w, k);
-    out[i] = last / debias;
+    if (settled) {
+      out[i] = last; // last / (1 - w^k) with 1 - w^k === 1
+      continue;
+    }
+    const p = Math.pow(w, k);
+    if (p < TINY) settled = true;
+    out[i] = last / (1 - p);
   }
   return out;
 }
@@ -34,14 +58,15 @@ export function emaDebiased(values: ArrayLike<number>, weight: number): Float64A
  * EMA that respects uneven steps: the weight per point is w^(dx / dxTypical), so a gap of ten
  * typical steps decays the history as much as ten points would. Debiased like emaDebiased.
  */
-export function emaXAware(xs: ArrayLike<number>, values: ArrayLike<number>, weight: number): Float64Array {
-  const n = values.length;
+export function emaXAware(xs: ArrayLike<number>, values: ArrayLike<number>, weight: number, n = values.length): Float64Array {
   const out = new Float64Array(n);
   const w = clampWeight(weight);
-  const typical = typicalGap(xs);
+  const typical = typicalGap(xs, n);
   let last = 0;
   let norm = 0;
   let prevX = NaN;
+  let lastDx = NaN;
+  let lastA = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
@@ -49,7 +74,14 @@ export function emaXAware(xs: ArrayLike<number>, values: ArrayLike<number>, weig
       continue;
     }
     const dx = Number.isFinite(prevX) ? Math.max(0, xs[i] - prevX) : typical;
-    const a = typical > 0 ? Math.pow(w, dx / typical) : w;
+    let a: number;
+    if (typical > 0) {
+      if (dx !== lastDx) {
+        lastDx = dx;
+        lastA = Math.pow(w, dx / typical);
+      }
+      a = lastA;
+    } else a = w;
     last = last * a + (1 - a) * v;
     norm = norm * a + (1 - a);
     out[i] = norm > 0 ? last / norm : v;
@@ -59,8 +91,7 @@ export function emaXAware(xs: ArrayLike<number>, values: ArrayLike<number>, weig
 }
 
 /** Centred moving average over `window` points (odd windows are symmetric). O(n). */
-export function centredMean(values: ArrayLike<number>, window: number): Float64Array {
-  const n = values.length;
+export function centredMean(values: ArrayLike<number>, window: number, n = values.length): Float64Array {
   const out = new Float64Array(n);
   const half = Math.max(0, Math.floor(window / 2));
   // Prefix sums over finite values only.
@@ -86,23 +117,26 @@ export function centredMean(values: ArrayLike<number>, window: number): Float64A
   return out;
 }
 
-export type SmoothingMode = 'off' | 'ema' | 'ema-x' | 'window';
-
+/** The first `n` values smoothed by `mode` (`param`: the EMA weight, or the window in points). */
 export function smooth(
   mode: SmoothingMode,
   xs: ArrayLike<number>,
   values: ArrayLike<number>,
   param: number,
+  n = values.length,
 ): Float64Array {
   switch (mode) {
-    case 'off':
-      return Float64Array.from(values as ArrayLike<number>);
+    case 'off': {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = values[i];
+      return out;
+    }
     case 'ema':
-      return emaDebiased(values, param);
+      return emaDebiased(values, param, n);
     case 'ema-x':
-      return emaXAware(xs, values, param);
+      return emaXAware(xs, values, param, n);
     case 'window':
-      return centredMean(values, Math.max(1, Math.round(param)));
+      return centredMean(values, Math.max(1, Math.round(param)), n);
   }
 }
 
@@ -111,9 +145,9 @@ function clampWeight(w: number): number {
   return Math.min(0.999, Math.max(0, w));
 }
 
-function isConstant(values: ArrayLike<number>): boolean {
+function isConstant(values: ArrayLike<number>, n: number): boolean {
   let first = NaN;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) continue;
     if (Number.isNaN(first)) first = v;
@@ -122,9 +156,8 @@ function isConstant(values: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Median gap between consecutive x values (sampled on long series). */
-export function typicalGap(xs: ArrayLike<number>): number {
-  const n = xs.length;
+/** Median gap between consecutive x values among the first `n` (sampled on long series). */
+function typicalGap(xs: ArrayLike<number>, n = xs.length): number {
   if (n < 2) return 1;
   const stride = Math.max(1, Math.floor(n / 2048));
   const gaps: number[] = [];

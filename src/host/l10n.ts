@@ -8,7 +8,7 @@ import { type DiagnoseSettings, parseSettingOverrides } from '../core/diagnose/s
 import type { Lang } from '../core/diagnose/types';
 
 /** A VS Code display language (`vscode.env.language`) -> the language of Loss Lens's text. */
-export function langOf(language: string | undefined): Lang {
+function langOf(language: string | undefined): Lang {
   return (language ?? '').toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
 }
 

@@ -63,7 +63,7 @@ function extensionVersion(context: vscode.ExtensionContext): string {
  * Copy the bundled examples into global storage (files missing there, or all of them when the
  * extension changed version) and return that folder.
  */
-export async function copyExamples(context: vscode.ExtensionContext): Promise<vscode.Uri> {
+async function copyExamples(context: vscode.ExtensionContext): Promise<vscode.Uri> {
   const from = vscode.Uri.joinPath(context.extensionUri, EXAMPLES);
   const to = vscode.Uri.joinPath(context.globalStorageUri, EXAMPLES);
   const version = extensionVersion(context);

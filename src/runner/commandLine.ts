@@ -49,7 +49,7 @@ export function splitCommandLine(line: string): string[] {
 }
 
 /** Quote one word for display (and for pasting into a POSIX shell). */
-export function quoteArg(a: string): string {
+function quoteArg(a: string): string {
   if (a.length > 0 && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a)) return a;
   return "'" + a.replace(/'/g, `'\\''`) + "'";
 }

@@ -30,7 +30,7 @@ export interface LiveDiagnosisOptions {
 }
 
 /** Kinds about an event: announced (and acted on) as soon as they appear. */
-export const EVENT_KINDS: ReadonlySet<string> = new Set(['non-finite', 'divergence', 'loss-spike', 'gradient-explosion', 'restart']);
+const EVENT_KINDS: ReadonlySet<string> = new Set(['non-finite', 'divergence', 'loss-spike', 'gradient-explosion', 'restart']);
 
 interface Entry {
   run: Run;
@@ -47,7 +47,7 @@ interface Entry {
   absorbed: Set<string>;
 }
 
-export function findingId(f: Finding): string {
+function findingId(f: Finding): string {
   return f.id ?? `${f.kind}:${f.series}:${f.step}`;
 }
 

@@ -86,7 +86,7 @@ function childrenOf(pid: number): number[] | undefined {
 }
 
 /** Live descendants of `pid` (children, grandchildren, ...), Linux only (empty elsewhere). */
-export function descendants(pid: number): number[] {
+function descendants(pid: number): number[] {
   if (!HAVE_PROC) return [];
   // Fast path: walk the tree through the children files (no full /proc scan).
   const out: number[] = [];
@@ -147,7 +147,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Signal a whole group; false when the group no longer exists. Never throws. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   if (process.platform === 'win32') {
     const args = ['/pid', String(pgid), '/T'];
     if (signal === 'SIGKILL' || signal === 'SIGTERM') args.push('/F');
@@ -237,6 +237,6 @@ export async function stopProcessTree(pgid: number, opts: StopTreeOptions = {}):
   return { signal: last, survivors, ms: Date.now() - t0 };
 }
 
-export function delay(ms: number): Promise<void> {
+function delay(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }

@@ -82,7 +82,7 @@ export function writeRunRecord(dir: string, rec: RunRecord): void {
   fs.renameSync(tmp, file);
 }
 
-export function readRunRecord(dir: string): RunRecord | undefined {
+function readRunRecord(dir: string): RunRecord | undefined {
   try {
     const rec = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')) as RunRecord;
     return rec && typeof rec === 'object' && typeof rec.command === 'string' ? rec : undefined;

@@ -76,7 +76,7 @@ export class StopPolicy {
 }
 
 /** Validation loss: how many evaluations since its best. */
-export class PatienceTracker {
+class PatienceTracker {
   private seen = 0;
   private best = Infinity;
   private bestStep = NaN;

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { createParser, type LogParser } from '../core/formats';
 import { detectFormat, SNIFF_BYTES } from '../core/formats/detect';
 import type { FormatId, Run } from '../core/model';
+import { walkLogs } from '../core/walk';
 
 export type RunReason = 'opened' | 'new-file' | 'truncated' | 'rotated' | 'replaced';
 
@@ -43,17 +44,8 @@ export interface TailOptions {
 }
 
 const CHUNK = 1 << 20;
-const NAME_RE = /(^events\.out\.tfevents\.)|(\.(csv|tsv|jsonl|json|log|txt|wandb)$)|(^trainer_state\.json$)/i;
-const NOT_LOG_RE =
-  /^(run\.json|package(-lock)?\.json|tsconfig.*\.json|requirements.*\.txt|config\.json|tokenizer.*\.json|special_tokens_map\.json|vocab\.json|merges\.txt|generation_config\.json|adapter_config\.json|preprocessor_config\.json|README.*|LICENSE.*|wandb-metadata\.json|wandb-summary\.json|.*\.ipynb|.*\.profile-empty)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', 'checkpoints', 'artifacts', 'wandb-artifacts']);
 
-/** Is this file name one the watcher follows inside a directory? */
-export function isLogFileName(name: string): boolean {
-  return NAME_RE.test(name) && !NOT_LOG_RE.test(name);
-}
-
-export class FileTailer {
+class FileTailer {
   private fd: number | undefined;
   private ino = 0;
   private dev = 0;
@@ -347,6 +339,7 @@ export interface WatcherOptions extends TailOptions {
   pollMs?: number;
   /** Use fs.watch as a wake-up (default true); polling always runs. */
   useFsWatch?: boolean;
+  /** Folder depth to walk (core/walk.ts, as `analyze`; default 8). */
   maxDepth?: number;
 }
 
@@ -416,28 +409,16 @@ export class LogWatcher {
     this.lastScan = Date.now();
     const first = !this.scanned;
     this.scanned = true;
-    const walk = (dir: string, depth: number) => {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of entries) {
-        const full = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!SKIP_DIRS.has(e.name) && !/^checkpoint-\d+$/.test(e.name) && depth < (this.opts.maxDepth ?? 4)) {
-            this.watchDir(full);
-            walk(full, depth + 1);
-          }
-        } else if (e.isFile() && isLogFileName(e.name) && !this.tailers.has(full)) {
-          if (!first) this.opts.onEvent({ type: 'note', file: full, message: `new file picked up: ${path.relative(this.target, full)}` });
-          this.add(full, first ? 'opened' : 'new-file');
-        }
-      }
+    const take = (full: string) => {
+      if (this.tailers.has(full)) return;
+      if (!first) this.opts.onEvent({ type: 'note', file: full, message: `new file picked up: ${path.relative(this.target, full)}` });
+      this.add(full, first ? 'opened' : 'new-file');
     };
-    walk(this.target, 0);
+    // The folder walker of `analyze` (core/walk.ts): the same files. MLflow stores are not followed.
+    for (const e of walkLogs(this.target, { maxDepth: this.opts.maxDepth, onDir: d => this.watchDir(d) })) {
+      if (e.kind === 'file') take(e.file);
+      else if (e.kind === 'tb') for (const f of e.files) take(f);
+    }
   }
 
   private watchDir(dir: string): void {

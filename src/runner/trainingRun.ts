@@ -27,13 +27,13 @@ import { LiveLineParser } from './liveParser';
 import { fmtStep, msg } from './messages';
 import { BoundedOutputLog, type OutputStats } from './outputLog';
 import { groupMembers, stopProcessTree, type StopTreeResult } from './processGroup';
-import { createRunFolder, redactEnv, writeRunRecord, type RunRecord, type StopRecord } from './runFolder';
+import { createRunFolder, redactEnv, RUN_RECORD_VERSION, writeRunRecord, type RunRecord, type StopRecord } from './runFolder';
 import { DEFAULT_PATIENCE, DEFAULT_STOP_ON, StopPolicy, type StopKind } from './stopPolicy';
 import { LogWatcher, type RunReason, type WatchEvent } from './tail';
 
 export const DEFAULT_RUNS_FOLDER = '.loss-lens/runs';
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 
 export interface TrainingRunOptions {
   command: string;
@@ -595,7 +595,7 @@ export class TrainingRun implements Disposable {
     if (!this._runDir) return;
     this.lastRecordWrite = Date.now();
     const rec: RunRecord = {
-      version: 1,
+      version: RUN_RECORD_VERSION,
       name: this.name,
       command: this.opts.command,
       args: [...(this.opts.args ?? [])],

@@ -215,6 +215,16 @@ describe('scoring', () => {
   });
 });
 
+describe('precision and recall', () => {
+  it('are the shares of right alarms and of labelled problems found; undefined when nothing counts', () => {
+    expect(precision({ correct: 3, falsePositives: 1 })).toBe(0.75);
+    expect(precision({ correct: 0, falsePositives: 4 })).toBe(0);
+    expect(precision({ correct: 0, falsePositives: 0 })).toBeUndefined();
+    expect(recall({ found: 1, missed: 3 })).toBe(0.25);
+    expect(recall({ found: 0, missed: 0 })).toBeUndefined();
+  });
+});
+
 describe('on the scenario logs', async () => {
   const scenarios = await loadScenarios(scenariosDir(REPO_ROOT));
   const byName = new Map(scenarios.map(s => [s.name, s.run]));
@@ -235,8 +245,33 @@ describe('on the scenario logs', async () => {
       expect(sc.perScenario.size).toBe(scenarios.length);
       const t = totals(sc);
       expect(t.found + t.missed).toBe(scenarios.reduce((n, s) => n + s.label.expected.length, 0));
-      for (const v of [precision(t), recall(t)]) if (v !== undefined) expect(v).toBeGreaterThanOrEqual(0);
+      const p = precision(t);
+      const r = recall(t);
+      expect(p).toBe(t.correct + t.falsePositives ? t.correct / (t.correct + t.falsePositives) : undefined);
+      expect(r).toBe(t.found / (t.found + t.missed));
+      for (const v of [p, r]) {
+        if (v === undefined) continue;
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
     }
+    // Loss Lens finds (nearly) everything labelled without false alarms, and more than any baseline.
+    const [ours, ...baselines] = ev.scores.map(sc => ({ name: sc.detector.name, ...totals(sc) }));
+    expect(ours.name).toBe('Loss Lens');
+    expect(recall(ours)).toBeGreaterThanOrEqual(0.9);
+    expect(precision(ours)).toBeGreaterThanOrEqual(0.9);
+    for (const b of baselines) expect(recall(b)!, b.name).toBeLessThan(recall(ours)!);
+    // The baselines are fixed published rules: their counts only change with the scenarios.
+    expect(Object.fromEntries(baselines.map(b => [b.name, [b.found, b.missed, b.correct, b.falsePositives]]))).toEqual({
+      AUTOTRAINER: [6, 13, 6, 5],
+      'SMD LossNotDecreasing': [0, 19, 0, 8],
+      'SMD Overfit': [2, 17, 2, 9],
+      'SMD Overtraining': [3, 16, 3, 16],
+      'Keras TerminateOnNaN': [2, 17, 2, 0],
+      'Keras EarlyStopping': [1, 18, 1, 2],
+      'Lightning EarlyStopping': [2, 17, 2, 2],
+      UMLAUT: [4, 15, 4, 4],
+    });
     const md = renderMarkdown(ev);
     expect(md).toContain('| kind | expected | Loss Lens | AUTOTRAINER |');
     expect(md).toContain(`false alarms on the ${ev.healthy.length} healthy runs`);

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { minMaxDecimate } from '../../src/core/decimate';
+import * as core from '../../src/core/decimate';
+import { minMaxBuckets } from '../../src/core/decimate';
 import {
   decimateRange,
   isSortedX,
   lowerBound,
   MinMaxPyramid,
-  minMaxBuckets,
   nonFiniteBuckets,
   nonFiniteIndices,
   percentileRange,
   upperBound,
 } from '../../webview/viewport';
+import { minMaxDecimate } from '../reference/decimate';
 
 function rng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
@@ -40,13 +41,21 @@ describe('minMaxBuckets(xs, ys, x0, x1, buckets)', () => {
     ['restarts and NaN, a sub-range', 30_000, 6, { restarts: 20, nan: 0.01 }, 1_000, 8_000, 123],
     ['an empty range', 1_000, 7, {}, 5_000, 6_000, 50],
   ];
-  it.each(cases)('returns exactly what the core minMaxDecimate returns: %s', (_name, n, seed, o, x0, x1, b) => {
+  it.each(cases)('returns exactly what the reference minMaxDecimate returns: %s', (_name, n, seed, o, x0, x1, b) => {
     const { x, y } = series(n, seed, o);
-    const core = minMaxDecimate(x, y, x0, x1, b, 0);
+    const ref = minMaxDecimate(x, y, x0, x1, b);
     const fast = minMaxBuckets(x, y, x0, x1, b);
-    expect(Array.from(fast.index)).toEqual(Array.from(core.index));
-    expect(Array.from(fast.x)).toEqual(Array.from(core.x));
-    expect(Array.from(fast.y)).toEqual(Array.from(core.y));
+    expect(Array.from(fast.index)).toEqual(Array.from(ref.index));
+    expect(Array.from(fast.x)).toEqual(Array.from(ref.x));
+    expect(Array.from(fast.y)).toEqual(Array.from(ref.y));
+    // The core's minMaxDecimate (the report) adds the non-finite markers, as the reference does.
+    for (const max of [10_000, 3]) {
+      const c = core.minMaxDecimate(Array.from(x), Array.from(y), x0, x1, b, max);
+      const r = minMaxDecimate(x, y, x0, x1, b, max);
+      expect(Array.from(c.index)).toEqual(Array.from(r.index));
+      expect(Array.from(c.y)).toEqual(Array.from(r.y));
+      expect(c.nonFinite).toEqual(r.nonFinite);
+    }
   });
 });
 

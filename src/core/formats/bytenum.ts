@@ -11,14 +11,9 @@
  * digit run and one correctly rounded multiplication or division (Clinger's fast path); up to
  * 19 significant digits go through `decimalToDouble` (fastfloat.ts).
  */
-import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
+import { DECIMAL_OUT, decimalToDouble, POW10 } from './fastfloat';
 
 export const NUM_OUT = new Float64Array(1);
-
-const POW10 = [
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-  1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /**
  * Read a decimal at b[i]. The byte after the number must exist in `b` (callers keep a
@@ -128,17 +123,8 @@ function careful(b: Uint8Array, i: number, end: number): boolean {
     }
     exp10 += eneg ? -e : e;
   }
-  let v: number;
-  if (loDigits === 0) {
-    if (hi === 0) v = 0;
-    else if (exp10 === 0) v = hi;
-    else if (exp10 > 0 && exp10 <= 22) v = hi * POW10[exp10];
-    else if (exp10 < 0 && exp10 >= -22) v = hi / POW10[-exp10];
-    else return false;
-  } else {
-    if (!decimalToDouble(hi, lo, loDigits, exp10)) return false;
-    v = DECIMAL_OUT[0];
-  }
+  if (!decimalToDouble(hi, lo, loDigits, exp10)) return false;
+  const v = DECIMAL_OUT[0];
   NUM_OUT[0] = neg ? -v : v;
   return true;
 }

@@ -30,8 +30,9 @@
  * A test checks that both paths give the same runs on every real CSV.
  */
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
+import { ByteCarry } from './byteCarry';
 import { NUM_OUT, scanDecimal } from './bytenum';
-import { DECIMAL_OUT, decimalToDouble } from './fastfloat';
+import { DECIMAL_OUT, decimalToDouble, POW10 } from './fastfloat';
 import { parseNumber } from './numbers';
 import { absorbPart, numKey, replayEvents, SplitMarker, type SplitPart, type SplitReader } from './split';
 import type { LogParser, ParserOptions } from './types';
@@ -39,11 +40,6 @@ import { Utf8Stream } from './utf8';
 
 /** Step column names, best first (compared lower-cased and trimmed). */
 const STEP_NAMES = ['step', 'global_step', '_step', 'iteration', 'iter', 'epoch'];
-
-const POW10 = [
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-  1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /** Longest record kept (longer ones are reported and skipped). */
 const MAX_RECORD_CHARS = 4 << 20;
@@ -114,10 +110,7 @@ export class CsvParser implements LogParser, SplitReader {
   // the chunk to the text path above, which hands back at the next chunk when it is idle.
   private byteMode = false;
   /** Bytes of an incomplete record carried over to the next chunk (byte mode). */
-  private bcarry = new Uint8Array(0);
-  private bcarryLen = 0;
-  /** Scratch for carry + chunk. */
-  private work = new Uint8Array(0);
+  private readonly bcarry = new ByteCarry();
   private readonly cellDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
   // Points read but not yet handed to their series: per column, bCap slots from col * bCap.
@@ -146,7 +139,7 @@ export class CsvParser implements LogParser, SplitReader {
 
   splitKey(): string | null {
     if (this.ended || !this.names || this.headerPending || this.quoted || this.skipping) return null;
-    if (this.byteMode ? this.bcarryLen !== 0 : this.carry.length !== 0) return null;
+    if (this.byteMode ? this.bcarry.length !== 0 : this.carry.length !== 0) return null;
     if (this.decoder.pending()) return null;
     // Steps from the row index are shifted on joining; a step column not seen yet is not.
     if (this.stepCol >= 0 && !this.haveStep) return null;
@@ -226,8 +219,7 @@ export class CsvParser implements LogParser, SplitReader {
       if (this.byteMode) {
         // The last record has no terminator: the text path reads it.
         this.byteMode = false;
-        s = this.bcarryLen ? this.decoder.decode(this.bcarry.subarray(0, this.bcarryLen)) : '';
-        this.bcarryLen = 0;
+        s = this.bcarry.length ? this.decoder.decode(this.bcarry.take()) : '';
         s += this.decoder.end();
       } else {
         s = this.decoder.end();
@@ -252,32 +244,14 @@ export class CsvParser implements LogParser, SplitReader {
     const bytes = new TextEncoder().encode(this.carry);
     this.carry = '';
     this.resume = 0;
-    this.setCarry(bytes, 0, bytes.length);
+    this.bcarry.keep(bytes, 0, bytes.length);
     this.byteMode = true;
-  }
-
-  private setCarry(b: Uint8Array, p: number, n: number): void {
-    const len = n - p;
-    if (this.bcarry.length < len) this.bcarry = new Uint8Array(Math.max(len, 256) * 2);
-    this.bcarry.set(b.subarray(p, n), 0);
-    this.bcarryLen = len;
   }
 
   private pushBytes(chunk: Uint8Array): void {
     // carry + chunk + a sentinel '\n', so that every scan below stops inside the buffer.
-    const c0 = this.bcarryLen;
-    const n = c0 + chunk.length;
-    if (this.work.length < n + 1) {
-      const w = new Uint8Array(n + 1 + (n >> 2));
-      w.set(this.bcarry.subarray(0, c0), 0);
-      this.work = w;
-    } else if (c0) {
-      this.work.set(this.bcarry.subarray(0, c0), 0);
-    }
-    const b = this.work;
-    b.set(chunk, c0);
-    b[n] = 10;
-    this.bcarryLen = 0;
+    const n = this.bcarry.length + chunk.length;
+    const b = this.bcarry.join(chunk);
     let p = this.rows(b, n);
     if (p < 0) {
       // Not a plain row: the text path reads the rest of this chunk.
@@ -296,7 +270,7 @@ export class CsvParser implements LogParser, SplitReader {
       if (s.length) this.feed(s, false);
       return;
     }
-    this.setCarry(b, p, n);
+    this.bcarry.keep(b, p, n);
   }
 
   /**
@@ -993,17 +967,8 @@ export class CsvParser implements LogParser, SplitReader {
     }
     while (c === 32 || c === 9) c = t.charCodeAt(++i);
     if (c !== d && i < n) return this.slowCell(t, p, n, col);
-    let v: number;
-    if (loDigits === 0) {
-      if (hi === 0) v = 0;
-      else if (exp10 === 0) v = hi;
-      else if (exp10 > 0 && exp10 <= 22) v = hi * POW10[exp10];
-      else if (exp10 < 0 && exp10 >= -22) v = hi / POW10[-exp10];
-      else return this.slowCell(t, p, n, col);
-    } else {
-      if (!decimalToDouble(hi, lo, loDigits, exp10)) return this.slowCell(t, p, n, col);
-      v = DECIMAL_OUT[0];
-    }
+    if (!decimalToDouble(hi, lo, loDigits, exp10)) return this.slowCell(t, p, n, col);
+    const v = DECIMAL_OUT[0];
     this.vals[col] = neg ? -v : v;
     this.has[col] = this.hasId;
     return i;

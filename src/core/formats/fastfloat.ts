@@ -12,7 +12,12 @@
  *   q0 or its neighbour; a remainder too close to a half-way point returns false.
  */
 
-const POW10 = [
+/**
+ * The powers of ten that are exact doubles, 10^0 ... 10^22 (Clinger's fast path: a product or
+ * quotient of an integer below 2^53 and one of these is correctly rounded). The one table of the
+ * number readers (bytenum.ts, csv.ts, text/scan.ts).
+ */
+export const POW10: readonly number[] = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
   1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];

@@ -34,6 +34,7 @@
  * `KeyInfo` (series, step/wall rank).
  */
 import { createRun, reportMalformed, seriesOf, type Run, type RunEvent, type Series } from '../model';
+import { ByteCarry } from './byteCarry';
 import { NUM_OUT, scanJsonNumber } from './bytenum';
 import { parseJsonTolerant, stringNumber } from './json5ish';
 import { absorbPart, numKey, replayEvents, SplitMarker, type SplitPart, type SplitReader } from './split';
@@ -116,9 +117,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
   // objects of numbers — read straight from the bytes; any other line is decoded and read by
   // the text path (slowLine), so results are the same.
   private byteMode = false;
-  private bcarry = new Uint8Array(0);
-  private bcarryLen = 0;
-  private work = new Uint8Array(0);
+  private readonly bcarry = new ByteCarry();
   private readonly lineDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   /** The keys of the last line read from bytes, in order: the next line is matched to them. */
   private readonly shape: KeyInfo[] = [];
@@ -147,7 +146,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
 
   splitKey(): string | null {
     if (this.ended || !this.sawContent || this.doc || this.dropping || this.decoder.pending()) return null;
-    if (this.byteMode ? this.bcarryLen !== 0 : this.pending.length !== 0) return null;
+    if (this.byteMode ? this.bcarry.length !== 0 : this.pending.length !== 0) return null;
     // Steps from the record index, and MMEngine's epoch map, are more than a key can carry.
     if (!this.stepKeySeen || this.mmEpochBased) return null;
     return JSON.stringify([this.haveStep, numKey(this.lastStep), this.prefixNote]);
@@ -204,9 +203,8 @@ export class JsonLinesParser implements LogParser, SplitReader {
     try {
       if (this.byteMode) {
         this.byteMode = false;
-        if (this.bcarryLen) {
-          const t = this.lineDecoder.decode(this.bcarry.subarray(0, this.bcarryLen));
-          this.bcarryLen = 0;
+        if (this.bcarry.length) {
+          const t = this.lineDecoder.decode(this.bcarry.take());
           this.onLine(t, 0, t.length, this.lineNo);
         }
       }
@@ -233,33 +231,15 @@ export class JsonLinesParser implements LogParser, SplitReader {
     const carry = new TextEncoder().encode(this.pending.join(''));
     this.pending = [];
     this.pendingChars = 0;
-    this.setCarry(carry, 0, carry.length);
+    this.bcarry.keep(carry, 0, carry.length);
     this.byteMode = true;
-  }
-
-  private setCarry(b: Uint8Array, p: number, n: number): void {
-    const len = n - p;
-    if (this.bcarry.length < len) this.bcarry = new Uint8Array(Math.max(len, 256) * 2);
-    this.bcarry.set(b.subarray(p, n), 0);
-    this.bcarryLen = len;
   }
 
   private pushBytes(chunk: Uint8Array): void {
     // carry + chunk + a sentinel '\n', so that every scan stops inside the buffer.
-    const c0 = this.bcarryLen;
-    const n = c0 + chunk.length;
-    if (this.work.length < n + 1) {
-      const w = new Uint8Array(n + 1 + (n >> 2));
-      w.set(this.bcarry.subarray(0, c0), 0);
-      this.work = w;
-    } else if (c0) {
-      this.work.set(this.bcarry.subarray(0, c0), 0);
-    }
-    const b = this.work;
-    b.set(chunk, c0);
-    b[n] = 10;
+    const n = this.bcarry.length + chunk.length;
+    const b = this.bcarry.join(chunk);
     this.bEnd = n;
-    this.bcarryLen = 0;
     const p = this.linesBytes(b, n);
     if (n - p > MAX_BYTE_CARRY) {
       // A long line still open: the text path carries it on (and drops it when over-long);
@@ -269,7 +249,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
       if (s.length) this.feed(s);
       return;
     }
-    this.setCarry(b, p, n);
+    this.bcarry.keep(b, p, n);
   }
 
   /** Read the complete lines of b[0, n); returns where the incomplete one left starts. */

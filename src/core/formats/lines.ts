@@ -54,7 +54,7 @@ export interface FastLine {
   ): number;
 }
 
-export const DEFAULT_MAX_LINE = 1 << 20; // 1 Mi characters
+const DEFAULT_MAX_LINE = 1 << 20; // 1 Mi characters
 
 export interface LineSplitterOptions {
   splitOnCR?: boolean;

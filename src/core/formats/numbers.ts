@@ -35,9 +35,3 @@ export function parseNumber(raw: string): number | undefined {
       return undefined;
   }
 }
-
-/** True when the string is a missing-value marker rather than a number. */
-export function isMissing(raw: string): boolean {
-  const s = raw.trim();
-  return s === '' || s === 'NA' || s === 'N/A' || s === 'None' || s === 'null' || s === '-';
-}

@@ -31,7 +31,7 @@ const MIDDLE = 3;
 const LAST = 4;
 
 /** Logical records larger than this are dropped as their fragments stream by. */
-export const MAX_WANDB_RECORD = 64 * 1024 * 1024;
+const MAX_WANDB_RECORD = 64 * 1024 * 1024;
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 

@@ -23,8 +23,6 @@ import { ScriptDiagnostics } from './scriptDiagnostics';
 import { ScriptLinks } from './scriptLinks';
 import { type DiagnosticsSettings, readDiagnosticsSettings, SETTINGS_SECTION } from './settings';
 
-export { DiagnosticsCommandId } from './commands';
-
 /** The registered instance (set by `register`, cleared on dispose) behind the exported functions. */
 let current: EditorDiagnostics | undefined;
 
@@ -153,20 +151,6 @@ export class EditorDiagnostics extends Disposable {
     });
     return chosen?.[0];
   }
-}
-
-/**
- * Read a log from disk (TensorBoard event files and other files not open as text), analyse it
- * and publish its findings in the Problems panel against the file (on its first line). Returns
- * the findings ([] when diagnostics are off or not registered).
- */
-export function publishForFile(uri: vscode.Uri): Promise<Finding[]> {
-  return current ? current.logs.publishForFile(uri) : Promise.resolve([]);
-}
-
-/** Remove what `publishForFile` / `publishRun` put in the Problems panel for a file. */
-export function clearForFile(uri: vscode.Uri): void {
-  current?.logs.forget(uri);
 }
 
 /**

@@ -24,7 +24,7 @@ export interface DiagnosticsSettings {
   linkScripts: boolean;
 }
 
-export const DEFAULT_SETTINGS: DiagnosticsSettings = {
+const DEFAULT_SETTINGS: DiagnosticsSettings = {
   enabled: true,
   debounceMs: 500,
   minimumSeverity: 'info',

@@ -9,18 +9,6 @@ import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_PATIENCE, DEFAULT_RUNS_FOLDER, DEFAUL
 
 export const RUNNER_SECTION = 'lossLens.runner';
 
-/** Every runner setting, as restricted in untrusted workspaces. */
-export const RUNNER_SETTING_KEYS = [
-  'command',
-  'args',
-  'cwd',
-  'env',
-  'stopOn',
-  'earlyStopPatience',
-  'runsFolder',
-  'maxOutputBytes',
-] as const;
-
 export interface RunnerSettings {
   /** Program (or, with no `args`, a whole command line) to run; empty: the active Python file. */
   command: string;

@@ -74,7 +74,7 @@ export class RunStatusBar implements vscode.Disposable {
 }
 
 /** The training loss to show: the train_loss series with the most points. */
-export function mainLoss(run: Run): Series | undefined {
+function mainLoss(run: Run): Series | undefined {
   let best: Series | undefined;
   for (const s of run.series.values()) {
     if (s.role !== 'train_loss') continue;
@@ -83,7 +83,7 @@ export function mainLoss(run: Run): Series | undefined {
   return best;
 }
 
-export function worstFinding(findings: readonly Finding[]): Finding | undefined {
+function worstFinding(findings: readonly Finding[]): Finding | undefined {
   let w: Finding | undefined;
   for (const f of findings) if (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w.severity]) w = f;
   return w;

@@ -22,7 +22,7 @@ export const ViewerCommandId = {
 /** File names the viewer reads (as load.ts recognises them in directories). */
 const LOG_FILE_RE = /(^events\.out\.tfevents\.)|(\.(csv|tsv|jsonl|json|log|txt|wandb)$)|(^trainer_state\.json$)/i;
 
-export function looksLikeLog(fsPath: string): boolean {
+function looksLikeLog(fsPath: string): boolean {
   return LOG_FILE_RE.test(path.basename(fsPath));
 }
 

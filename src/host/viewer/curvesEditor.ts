@@ -11,7 +11,7 @@ import { type LossLensViewers, loadViewerData } from './viewers';
 
 const RELOAD_DELAY_MS = 750;
 
-export class LossCurvesDocument extends Disposable implements vscode.CustomDocument {
+class LossCurvesDocument extends Disposable implements vscode.CustomDocument {
   private readonly _onDidChangeData = this._register(new vscode.EventEmitter<ViewerData>());
   readonly onDidChangeData = this._onDidChangeData.event;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;

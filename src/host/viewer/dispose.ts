@@ -7,7 +7,7 @@ export interface IDisposable {
   dispose(): unknown;
 }
 
-export function disposeAll(disposables: IDisposable[]): void {
+function disposeAll(disposables: IDisposable[]): void {
   while (disposables.length) {
     const d = disposables.pop();
     try {

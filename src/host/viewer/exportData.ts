@@ -7,7 +7,7 @@
 import type { Finding } from '../../core/diagnose/types';
 import type { Run } from '../../core/model';
 
-export const CSV_HEADER = 'run,series,step,value,wall_time';
+const CSV_HEADER = 'run,series,step,value,wall_time';
 
 /** Full precision, shortest round-trip form. */
 export function numText(v: number): string {
@@ -23,7 +23,7 @@ export function csvField(s: string): string {
 }
 
 /** Display names that tell runs apart (the source path when two runs share a name). */
-export function runLabels(runs: Run[]): string[] {
+function runLabels(runs: Run[]): string[] {
   const count = new Map<string, number>();
   for (const r of runs) count.set(r.name, (count.get(r.name) ?? 0) + 1);
   return runs.map(r => ((count.get(r.name) ?? 0) > 1 ? r.source : r.name));
@@ -84,7 +84,7 @@ function jsonNum(v: number): number | string {
   return Number.isFinite(v) ? v : numText(v);
 }
 
-export function toJsonExport(runs: Run[], findings?: Finding[]): JsonExport {
+function toJsonExport(runs: Run[], findings?: Finding[]): JsonExport {
   const labels = runLabels(runs);
   return {
     format: 'loss-lens-series',

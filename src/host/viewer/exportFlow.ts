@@ -34,7 +34,7 @@ export function exportChoices(): Array<{ format: ExportFormat; label: string; de
 }
 
 /** A file name for the export, next to the (first) source. */
-export function defaultExportUri(data: ViewerData, format: ExportFormat): vscode.Uri | undefined {
+function defaultExportUri(data: ViewerData, format: ExportFormat): vscode.Uri | undefined {
   const first = data.runs[0];
   if (!first) return undefined;
   const base = data.runs.length === 1 ? first.name.replace(/\.[a-z0-9]+$/i, '') : 'runs';

@@ -29,7 +29,7 @@ export function viewerLocale(language: string | undefined): ViewerLocale {
   return 'en';
 }
 
-export function runId(index: number): string {
+function runId(index: number): string {
   return `r${index}`;
 }
 
@@ -50,7 +50,7 @@ function tailOf<T extends Float64Array | Uint32Array>(
 }
 
 /** A series whole (snapshot) or its points from `from` on (append). */
-export function seriesPayload(s: Series, from = 0): SeriesPayload {
+function seriesPayload(s: Series, from = 0): SeriesPayload {
   const f64 = (n: number) => new Float64Array(n);
   const u32 = (n: number) => new Uint32Array(n);
   const whole = from === 0;
@@ -65,7 +65,7 @@ export function seriesPayload(s: Series, from = 0): SeriesPayload {
   return p;
 }
 
-export function runPayload(run: Run, index: number, live = false): RunPayload {
+function runPayload(run: Run, index: number, live = false): RunPayload {
   const series: SeriesPayload[] = [];
   for (const s of run.series.values()) series.push(seriesPayload(s));
   return {

@@ -4,17 +4,12 @@ import CRC32 from 'crc-32';
 import CRC32C from 'crc-32/crc32c';
 import { describe, expect, it } from 'vitest';
 import { crc32, crc32c, crc32cUpdate, crc32cView, maskedCrc32c, maskedCrc32cOfLength } from '../../../src/core/formats/crc32c';
-import { ProtoReader, ProtoWriter, WIRE_I32, WIRE_LEN } from '../../../src/core/formats/proto';
-import {
-  encodeEvent,
-  encodeEventRecord,
-  frameRecord,
-  TfEventsParser,
-  writeScalarEvents,
-  type ScalarPoint,
-} from '../../../src/core/formats/tfevents';
+import { ProtoReader, WIRE_I32, WIRE_LEN } from '../../../src/core/formats/proto';
+import { TfEventsParser } from '../../../src/core/formats/tfevents';
 import type { Run } from '../../../src/core/model';
 import { counts, REAL, steps, values } from '../../helpers';
+import { ProtoWriter } from '../../writers/proto';
+import { encodeEvent, encodeEventRecord, frameRecord, writeScalarEvents, type ScalarPoint } from '../../writers/tfevents';
 
 const TF = path.join(REAL, 'tfevents');
 

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../../src/core/formats/crc32c';
-import { ProtoWriter } from '../../../src/core/formats/proto';
 import { jsonNumber, WandbParser } from '../../../src/core/formats/wandb';
 import type { Run } from '../../../src/core/model';
 import { counts, REAL, steps, values } from '../../helpers';
+import { ProtoWriter } from '../../writers/proto';
 
 const OFFLINE = path.join(REAL, 'wandb/offline-run-20210906_092904-2chc5x75/run-2chc5x75.wandb');
 const NO_HISTORY = path.join(REAL, 'wandb/run-20210905_101956-t6lkqcux/run-t6lkqcux.wandb');

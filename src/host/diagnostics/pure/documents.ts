@@ -8,7 +8,7 @@ const NOT_LOG_RE =
   /^(package(-lock)?\.json|tsconfig.*\.json|jsconfig.*\.json|requirements.*\.txt|config\.json|tokenizer.*\.json|special_tokens_map\.json|vocab\.json|merges\.txt|generation_config\.json|adapter_config\.json|preprocessor_config\.json|settings\.json|launch\.json|tasks\.json|extensions\.json|CMakeLists\.txt|LICENSE.*|README.*|wandb-metadata\.json|wandb-summary\.json|.*\.ipynb)$/i;
 const LOG_LANGUAGES = new Set(['log', 'plaintext', 'csv', 'tsv', 'jsonl', 'json', 'jsonc']);
 
-export function baseNameOf(p: string): string {
+function baseNameOf(p: string): string {
   const parts = p.split(/[\\/]+/).filter(Boolean);
   return parts.length ? parts[parts.length - 1] : p;
 }

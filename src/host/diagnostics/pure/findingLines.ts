@@ -40,7 +40,7 @@ export function lineOfStep(series: Series, step: number): { line: number; exact:
 }
 
 /** The series a finding is about, preferring the run it came from. */
-export function seriesOfFinding(f: Finding, runs: readonly Run[]): Series | undefined {
+function seriesOfFinding(f: Finding, runs: readonly Run[]): Series | undefined {
   const own = f.source ? runs.filter(r => r.source === f.source) : [];
   for (const r of [...own, ...runs]) {
     const s = r.series.get(f.series);

@@ -74,7 +74,7 @@ function formatValue(v: Evidence[string], lang: Lang): string {
 }
 
 /** Escape markdown punctuation in plain text (inline code in backticks is kept). */
-export function escapeMarkdown(s: string): string {
+function escapeMarkdown(s: string): string {
   return s.replace(/[\\*_[\]<>|#]/g, m => `\\${m}`);
 }
 
