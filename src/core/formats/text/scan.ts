@@ -21,6 +21,7 @@
  * finds the same match on the raw bytes, comparing literals four bytes at a time; the line
  * splitter then need not even look for the line's end or decode it (see FastLine in lines.ts).
  */
+import { POW10 } from '../fastfloat';
 import { KIND_DROP, KIND_METRIC, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
 
 // Character classes of ASCII (beyond ASCII, letters are part of keys: see uniLetter).
@@ -47,8 +48,6 @@ const CC = new Uint8Array(128);
   for (let c = 0; c < 32; c++) CC[c] |= END | STOP;
 })();
 
-const POW10 = new Float64Array(23);
-for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
 
 const MAX_PAIRS = 1024;
 /** Most keyed values looked at on one line (real lines have tens; a 1 MB garbage line, many). */
