@@ -150,7 +150,7 @@ export function detectDivergence(ctx: Ctx): void {
 }
 
 /**
- * A short series (fewer than 2 x divergenceMinPoints values, too few for the smoothed level):
+ * A short series (fewer than divergenceMinPoints values, too few for the smoothed level):
  * its last divergenceShortPoints values (at least a third of it) are all at least
  * divergenceShortRatio times its lowest value before them, and it never came back below that.
  * Quoted in logged values.
@@ -200,11 +200,9 @@ function checkShort(ctx: Ctx, s: SeriesState, idSuffix: string): void {
 function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   const st = ctx.st;
   const lv = s.level;
-  if (s.valid < 2 * st.divergenceMinPoints) {
-    if (s.valid < st.divergenceMinPoints) {
-      checkShort(ctx, s, idSuffix);
-      return;
-    }
+  if (s.valid < st.divergenceMinPoints) {
+    checkShort(ctx, s, idSuffix);
+    return;
   }
   if (!lv || s.valid < st.divergenceMinPoints || lv.lastNearIdx < 0) return;
   const best = lv.best;
@@ -215,7 +213,7 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   if (tail.y.length < 5) return;
   let above = 0;
   for (const y of tail.y) if (y > best + thr / 2) above++;
-  if (above < 0.8 * tail.y.length) return;
+  if (above < st.divergenceTailShare * tail.y.length) return;
   const level = s.tailMedian();
   const rise = level - best;
   if (!(rise >= thr)) return;

@@ -12,8 +12,9 @@
  * within 2 of its coarse noise units, or not logged) the rise must also reach 5 %, since a
  * converged model's validation loss drifts by a few percent. Evidence includes the seed's trend
  * (slope of the last 10 validation points, plot_loss_curves).
- * Capacity rule (seed's model_capacity_analysis): training accuracy > 0.9 with validation
- * accuracy < 0.7 is also reported as overfitting when the loss rule did not fire.
+ * Capacity rule (seed's model_capacity_analysis): training accuracy > capacityHighAcc (0.9) with
+ * validation accuracy < capacityLowAcc (0.7) is also reported as overfitting when the loss rule
+ * did not fire.
  * A run with several validation losses (a validation loss logged in parts) is judged on their
  * sum too: one part rising while the sum falls is not overfitting. Validation losses of at most
  * `coarsePoints` evaluations also get the persistent-rise rule (see persistentRise).
@@ -23,7 +24,7 @@ import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
 import { simulateEarlyStop } from './earlyStop';
-import type { DiagnoseSettings } from './settings';
+import { DEFAULT_SETTINGS, type DiagnoseSettings } from './settings';
 import { confidenceFromRatio, kendallZ, median, MEDIAN_SD_FACTOR, olsSlope, runningMedian3, theilSen } from './stats';
 
 export function detectOverfitting(ctx: Ctx): void {
@@ -220,7 +221,13 @@ export function accLevel(s: SeriesState | undefined): number {
 export type Capacity = 'overfit' | 'underfit' | 'ok' | 'unclear';
 
 /** The seed's model_capacity_analysis. */
-export function capacity(trainAcc: number, valAcc: number, high = 0.9, low = 0.7, gap = 0.05): Capacity {
+export function capacity(
+  trainAcc: number,
+  valAcc: number,
+  high = DEFAULT_SETTINGS.capacityHighAcc,
+  low = DEFAULT_SETTINGS.capacityLowAcc,
+  gap = DEFAULT_SETTINGS.capacityGap,
+): Capacity {
   if (trainAcc > high && valAcc < low) return 'overfit';
   if (trainAcc < low && valAcc < low) return 'underfit';
   if (Math.abs(trainAcc - valAcc) < gap) return 'ok';

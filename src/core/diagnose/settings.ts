@@ -86,6 +86,11 @@ export interface DiagnoseSettings {
   /** ... and the excursion must last at least this many points, to the end. Default 20. */
   divergenceMinPoints: number;
   /**
+   * ... and at least this share of the last 32 values must be above the best level by half the
+   * divergence threshold (a single burst at the end is not a divergence). Default 0.8.
+   */
+  divergenceTailShare: number;
+  /**
    * A series of fewer than divergenceMinPoints values diverged when its last this many values
    * (at least a third of it) all stay divergenceShortRatio times above its lowest value before
    * them. Default 3.
@@ -383,6 +388,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   divergenceMinRatio: 2,
   divergenceMinPoints: 20,
+  divergenceTailShare: 0.8,
   divergenceShortPoints: 3,
   divergenceShortRatio: 3,
   divergenceSpan: 30,

@@ -364,6 +364,20 @@ describe('early-stop', () => {
   });
 });
 
+describe('divergence near misses', () => {
+  // After a fall to ~0.1 the loss sits at 1.0; in its last 32 values, `dips` of them are back
+  // near the best. 4 dips (87.5 % above) is a divergence at the default share (0.8); 9 dips
+  // (72 % above) is not.
+  const withDips = (dips: number) =>
+    makeRun([{ name: 'loss', f: i => (i < 100 ? 0.1 + Math.exp(-i / 10) : i >= 168 && (i - 168) % Math.floor(32 / dips) === 0 && i - 168 < dips * Math.floor(32 / dips) ? 0.1 : 1), n: 200, start: 1 }], 3);
+  it('a loss that stays 10x above its best in 87.5 % of its last values diverged', () => {
+    expect(of(run(withDips(4)), 'divergence')).toHaveLength(1);
+  });
+  it('one back near its best in more than a quarter of its last values did not', () => {
+    expect(of(run(withDips(9)), 'divergence')).toEqual([]);
+  });
+});
+
 describe('oscillation from bursts', () => {
   it('a loss that keeps jumping between its floor and ~3.5x it to the end oscillates, even while its median falls', () => {
     const r = makeRun(
