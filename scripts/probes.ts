@@ -305,7 +305,6 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'watch-fail-on',
-    todo: true,
     item: 10,
     build: dir => {
       const f = write(dir, 'nan.jsonl', lossLines(40, (i, l) => `{"step": ${i}, "loss": ${i > 30 ? 'NaN' : l}}\n`));

@@ -28,7 +28,7 @@ const USAGE = `Usage:
                             [--set THRESHOLD=VALUE]...
   loss-lens report PATH... --out report.html [--lang en|zh-cn] [--set THRESHOLD=VALUE]...
   loss-lens run [--stop-on KINDS] [--log FILE] [--lang en|zh-cn] -- COMMAND...   (run --help)
-  loss-lens watch PATH [--stop-after-idle SECONDS] [--lang en|zh-cn]             (watch --help)
+  loss-lens watch PATH [--stop-after-idle SECONDS] [--fail-on LEVEL] [--lang en|zh-cn] (watch --help)
 
 PATH is a log file (text, CSV, JSON lines, trainer_state.json, TensorBoard event file, W&B .wandb)
 or a run directory (TensorBoard run dir, Lightning logs, MLflow mlruns, a folder of logs).
