@@ -84,7 +84,6 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'wide-csv',
-    todo: true,
     item: 3,
     build: dir => {
       const cols = 100_000;
