@@ -104,7 +104,6 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'mlflow-dedupe-100k',
-    todo: true,
     item: 4,
     build: dir => {
       const store = path.join(dir, 'mlruns');
@@ -129,7 +128,6 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'mlflow-big-metric-file',
-    todo: true,
     item: 4,
     build: dir => {
       const store = path.join(dir, 'mlruns');
@@ -154,7 +152,6 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'mlflow-run-without-meta',
-    todo: true,
     item: 4,
     build: dir => {
       const store = path.join(dir, 'mlruns');
