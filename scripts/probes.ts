@@ -282,7 +282,6 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'runs-folder-under-proc',
-    todo: true,
     item: 9,
     posixOnly: true,
     build: () => ({ args: ['run', '--runs-folder', '/proc/self', '--', process.execPath, '-e', '0'] }),

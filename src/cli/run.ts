@@ -7,6 +7,7 @@
  * (after saying why and what to change), 2 when it could not start or on bad usage.
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Finding, Lang, Severity } from '../core/diagnose/types';
 import {
   DEFAULT_STOP_ON,
@@ -14,6 +15,7 @@ import {
   formatFixes,
   msg,
   parseStopKinds,
+  pseudoFileSystem,
   TrainingRun,
   type RunResult,
   type StopKind,
@@ -194,6 +196,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const { opts, lang } = parsed;
   const t = msg(lang);
+  if (typeof opts.runsFolder === 'string') {
+    const pseudo = pseudoFileSystem(path.resolve(opts.runsFolder));
+    if (pseudo) {
+      process.stderr.write(`loss-lens run: ${termSafe(t.pseudoRunsFolder(opts.runsFolder, pseudo))}\n`);
+      return 2;
+    }
+  }
   const rep = new Reporter(process.stderr);
   const sameTerminal = !!process.stdout.isTTY && !!process.stderr.isTTY;
   process.stdout.on('error', () => {}); // a closed pipe (| head) must not kill the runner

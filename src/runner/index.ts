@@ -17,7 +17,7 @@ export type { StopKind } from './stopPolicy';
 export { BoundedOutputLog, fmtBytes } from './outputLog';
 export type { OutputStats } from './outputLog';
 export { ThrottledLineSink } from './throttledSink';
-export { createRunFolder, listRuns, readRunRecord, writeRunRecord, redactEnv } from './runFolder';
+export { createRunFolder, listRuns, pseudoFileSystem, readRunRecord, writeRunRecord, redactEnv } from './runFolder';
 export type { PastRun, RunRecord, StopRecord } from './runFolder';
 export { groupMembers, descendants, isAlive, signalGroup, stopProcessTree } from './processGroup';
 export { splitCommandLine, formatCommandLine, quoteArg, expandVariables, resolveProgram } from './commandLine';
