@@ -18,6 +18,7 @@ import { pointCount, type Run } from '../core/model';
 import { describeEvent, fmt, renderReport } from '../core/report';
 import { summarizeRun, toJson, type AnalyzeJson } from '../core/summary';
 import { runCommand } from './run';
+import { ignoreClosedPipes, termSafe, termSafeLines } from './terminal';
 import { watchCommand } from './watch';
 
 const VERSION = '0.1.0';
@@ -27,7 +28,7 @@ const USAGE = `Usage:
                             [--set THRESHOLD=VALUE]...
   loss-lens report PATH... --out report.html [--lang en|zh-cn] [--set THRESHOLD=VALUE]...
   loss-lens run [--stop-on KINDS] [--log FILE] [--lang en|zh-cn] -- COMMAND...   (run --help)
-  loss-lens watch PATH [--stop-after-idle SECONDS] [--lang en|zh-cn]             (watch --help)
+  loss-lens watch PATH [--stop-after-idle SECONDS] [--fail-on LEVEL] [--lang en|zh-cn] (watch --help)
 
 PATH is a log file (text, CSV, JSON lines, trainer_state.json, TensorBoard event file, W&B .wandb)
 or a run directory (TensorBoard run dir, Lightning logs, MLflow mlruns, a folder of logs).
@@ -48,6 +49,9 @@ interface Args {
 
 class UsageError extends Error {}
 
+/** `analyze --help` / `report -h`: the usage on stdout, exit 0. */
+class HelpRequest extends Error {}
+
 function parseArgs(argv: string[]): Args {
   const a: Args = { command: '', paths: [], json: false, failOn: 'error', lang: 'en', thresholds: {} };
   const rest = [...argv];
@@ -61,6 +65,9 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     switch (flag) {
+      case '--help':
+      case '-h':
+        throw new HelpRequest();
       case '--json':
         a.json = true;
         break;
@@ -104,6 +111,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedPipes();
   if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(USAGE + '\n');
     return argv.length ? 0 : 2;
@@ -118,8 +126,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (e) {
+    if (e instanceof HelpRequest) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
     if (e instanceof UsageError) {
-      process.stderr.write(`loss-lens: ${e.message}\n\n${USAGE}\n`);
+      process.stderr.write(`loss-lens: ${termSafe(e.message)}\n\n${USAGE}\n`);
       return 2;
     }
     throw e;
@@ -134,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return analyzeCommand({ ...args, report: args.out, json: false }, true);
     default:
-      process.stderr.write(`loss-lens: unknown command '${args.command}'\n\n${USAGE}\n`);
+      process.stderr.write(`loss-lens: unknown command '${termSafe(args.command)}'\n\n${USAGE}\n`);
       return 2;
   }
 }
@@ -168,7 +180,7 @@ async function analyzeCommand(args: Args, reportOnly = false): Promise<number> {
   if (args.report) process.stderr.write(`Report written to ${args.report}\n`);
 
   for (const p of loaded.problems) {
-    if (args.json) process.stderr.write(`loss-lens: ${p.source}: ${p.message}\n`);
+    if (args.json) process.stderr.write(`loss-lens: ${termSafe(p.source)}: ${termSafe(p.message)}\n`);
   }
   const unreadable = loaded.problems.length > 0;
   if (unreadable) return 2;
@@ -184,19 +196,21 @@ function printHuman(runs: Run[], findings: Finding[], problems: Array<{ source: 
   const color = process.stdout.isTTY && !process.env.NO_COLOR;
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sevColor: Record<Severity, string> = { error: '31;1', warning: '33;1', info: '36' };
-  for (const p of problems) w(c('31', `✗ ${p.source}: ${p.message}`));
+  // Names, tags, paths and messages come from the logs: never let them act on the terminal.
+  const safe = termSafe;
+  for (const p of problems) w(c('31', `✗ ${safe(p.source)}: ${safe(p.message)}`));
   for (const run of runs) {
     w('');
-    w(c('1', `${run.name}`) + `  (${run.format}, ${run.series.size} series, ${pointCount(run).toLocaleString('en-US')} points)  ${run.source}`);
-    const nameW = Math.min(40, Math.max(6, ...[...run.series.keys()].map(k => k.length)));
+    w(c('1', safe(run.name)) + `  (${run.format}, ${run.series.size} series, ${pointCount(run).toLocaleString('en-US')} points)  ${safe(run.source)}`);
+    const nameW = Math.min(40, Math.max(6, ...[...run.series.keys()].map(k => safe(k).length)));
     for (const s of run.series.values()) {
       const nf = s.nonFinite ? c('31', `  ${s.nonFinite} non-finite`) : '';
-      w(`  ${pad(s.name, nameW)}  ${pad(s.role, 10)}  ${String(s.length).padStart(8)} pts  steps ${fmt(s.firstStep())}…${fmt(s.lastStep())}${nf}`);
+      w(`  ${pad(safe(s.name), nameW)}  ${pad(s.role, 10)}  ${String(s.length).padStart(8)} pts  steps ${fmt(s.firstStep())}…${fmt(s.lastStep())}${nf}`);
     }
     const restarts = run.events.filter(e => e.type === 'restart').length;
     const others = run.events.filter(e => e.type !== 'restart');
     if (restarts) w(`  ${restarts} restart${restarts > 1 ? 's' : ''} (steps went backwards)`);
-    for (const e of others.slice(0, 10)) w(c('2', `  · ${describeEvent(e)}`));
+    for (const e of others.slice(0, 10)) w(c('2', `  · ${safe(describeEvent(e))}`));
     if (others.length > 10) w(c('2', `  · … ${others.length - 10} more events`));
     const rf = findings.filter(f => f.source === run.source);
     if (!rf.length) {
@@ -205,9 +219,9 @@ function printHuman(runs: Run[], findings: Finding[], problems: Array<{ source: 
     }
     for (const f of rf) {
       const unit = run.meta.stepUnit === 'epoch' ? 'epoch' : 'step';
-      w(`  ${c(sevColor[f.severity], pad(f.severity, 7))} ${c('1', f.kind)}  ${f.series} @ ${unit} ${fmt(f.step)}${f.line ? ` (line ${f.line})` : ''}`);
-      w(`          ${f.message}`);
-      f.fixes.slice(0, 3).forEach((fx, i) => w(c('2', `          ${i + 1}. ${fx.title}`)));
+      w(`  ${c(sevColor[f.severity], pad(f.severity, 7))} ${c('1', f.kind)}  ${safe(f.series)} @ ${unit} ${fmt(f.step)}${f.line ? ` (line ${f.line})` : ''}`);
+      w(`          ${termSafeLines(f.message)}`);
+      f.fixes.slice(0, 3).forEach((fx, i) => w(c('2', `          ${i + 1}. ${safe(fx.title)}`)));
     }
   }
   const by = (s: Severity) => findings.filter(f => f.severity === s).length;
@@ -233,7 +247,7 @@ class Progress {
     this.shown = true;
     const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
     const mb = (done / 1e6).toFixed(0);
-    const name = file.length > 50 ? '…' + file.slice(-49) : file;
+    const name = termSafe(file.length > 50 ? '…' + file.slice(-49) : file);
     process.stderr.write(`\r\x1b[Kreading ${pct}% (${mb} MB) ${name}`);
   }
   done(): void {

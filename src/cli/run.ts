@@ -7,6 +7,7 @@
  * (after saying why and what to change), 2 when it could not start or on bad usage.
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Finding, Lang, Severity } from '../core/diagnose/types';
 import {
   DEFAULT_STOP_ON,
@@ -14,11 +15,13 @@ import {
   formatFixes,
   msg,
   parseStopKinds,
+  pseudoFileSystem,
   TrainingRun,
   type RunResult,
   type StopKind,
   type TrainingRunOptions,
 } from '../runner';
+import { termSafe } from './terminal';
 
 export const RUN_USAGE = `Usage:
   loss-lens run [--stop-on KINDS] [--log FILE]... [--lang en|zh-cn] [--patience N]
@@ -166,12 +169,13 @@ export class Reporter {
   /** A finding: its header line (severity, kind, title, where); with its message unless brief. */
   finding(f: Finding, fixes = 0, brief = false): void {
     const sev: Record<Severity, string> = { error: '31;1', warning: '33;1', info: '36' };
-    const [head, ...body] = formatFinding(f, { fixes });
+    // Series names and messages come from the logs: never let them act on the terminal.
+    const [head, ...body] = formatFinding(f, { fixes }).map(termSafe);
     this.line(`${this.tag()} ${this.c(sev[f.severity], head)}`);
     if (!brief) for (const b of body) this.line(`${this.tag()} ${b}`);
   }
   note(s: string): void {
-    this.line(`${this.tag()} ${this.c('2', s)}`);
+    this.line(`${this.tag()} ${this.c('2', termSafe(s))}`);
   }
 }
 
@@ -192,6 +196,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const { opts, lang } = parsed;
   const t = msg(lang);
+  if (typeof opts.runsFolder === 'string') {
+    const pseudo = pseudoFileSystem(path.resolve(opts.runsFolder));
+    if (pseudo) {
+      process.stderr.write(`loss-lens run: ${termSafe(t.pseudoRunsFolder(opts.runsFolder, pseudo))}\n`);
+      return 2;
+    }
+  }
   const rep = new Reporter(process.stderr);
   const sameTerminal = !!process.stdout.isTTY && !!process.stderr.isTTY;
   process.stdout.on('error', () => {}); // a closed pipe (| head) must not kill the runner
@@ -222,12 +233,12 @@ export async function runCommand(argv: string[]): Promise<number> {
       rep.note(rec.reason);
       return;
     }
-    rep.line(`${rep.tag()} ${rep.c('31;1', t.stopped(rec.reason))}`);
+    rep.line(`${rep.tag()} ${rep.c('31;1', termSafe(t.stopped(rec.reason)))}`);
     const f = rec.finding;
     if (f) {
-      rep.line(`${rep.tag()}   ${f.message}`);
+      for (const l of f.message.split('\n')) rep.line(`${rep.tag()}   ${termSafe(l)}`);
       if (f.fixes.length) rep.line(`${rep.tag()}   ${t.whatToChange}`);
-      for (const l of formatFixes(f.fixes, 3, '    ')) rep.line(`${rep.tag()} ${l}`);
+      for (const l of formatFixes(f.fixes, 3, '    ')) rep.line(`${rep.tag()} ${termSafe(l)}`);
     }
   });
 
@@ -252,7 +263,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 function reportExit(r: RunResult, rep: Reporter): number {
   if (r.status === 'failed') {
-    rep.line(`${rep.tag()} ${rep.c('31;1', r.error ?? 'the command could not start')}`);
+    rep.line(`${rep.tag()} ${rep.c('31;1', termSafe(r.error ?? 'the command could not start'))}`);
     return 2;
   }
   const n = r.findings.length;

@@ -1,21 +1,25 @@
 /**
- * `loss-lens watch PATH [--stop-after-idle SECONDS] [--lang en|zh-cn] [--poll MS]`: follow a
+ * `loss-lens watch PATH [--stop-after-idle SECONDS] [--fail-on LEVEL] [--lang en|zh-cn] [--poll MS]`: follow a
  * growing log file or run directory (new files, truncation and rotation included), diagnose it
  * live and print findings as they appear. Ends on Ctrl-C, or after SECONDS without new data.
  *
- * Exit code: 0; 2 when nothing could be read from PATH (it never appeared, or holds no log).
+ * Exit code (as analyze): 0 ok; 1 a finding at or above --fail-on (default: error) was reported;
+ * 2 when nothing could be read from PATH (it never appeared, or holds no log).
  */
-import type { Lang } from '../core/diagnose/types';
+import type { Lang, Severity } from '../core/diagnose/types';
+import { SEVERITY_RANK } from '../core/diagnose/types';
 import { pointCount, type Run } from '../core/model';
 import { LiveDiagnosis, LogWatcher, fmtStep } from '../runner';
 import { Reporter } from './run';
 
 export const WATCH_USAGE = `Usage:
-  loss-lens watch PATH [--stop-after-idle SECONDS] [--lang en|zh-cn] [--poll MS]
+  loss-lens watch PATH [--stop-after-idle SECONDS] [--fail-on error|warning|info|never] [--lang en|zh-cn] [--poll MS]
 
 Follows a growing log file or run directory (TensorBoard event files, CSV, JSON lines, text;
 new files, truncation and rotation included) and prints findings as they appear.
-Ends on Ctrl-C, or after SECONDS without new data (--stop-after-idle).`;
+Ends on Ctrl-C, or after SECONDS without new data (--stop-after-idle).
+
+Exit codes: 0 ok; 1 a finding at or above --fail-on (default error) was reported; 2 nothing could be read.`;
 
 class UsageError extends Error {}
 
@@ -28,6 +32,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
   let idle: number | undefined;
   let lang: Lang = 'en';
   let pollMs = 250;
+  let failOn: Severity | 'never' = 'error';
   try {
     const rest = [...argv];
     while (rest.length) {
@@ -46,6 +51,10 @@ export async function watchCommand(argv: string[]): Promise<number> {
         const v = value().toLowerCase();
         if (v !== 'en' && v !== 'zh-cn' && v !== 'zh') throw new UsageError(`--lang must be en or zh-cn (got ${v})`);
         lang = v === 'en' ? 'en' : 'zh-cn';
+      } else if (flag === '--fail-on') {
+        const v = value();
+        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info or never (got ${v})`);
+        failOn = v as Severity | 'never';
       } else if (flag === '--poll') {
         pollMs = Number(value());
         if (!(pollMs >= 10)) throw new UsageError('--poll must be a number of milliseconds >= 10');
@@ -131,7 +140,9 @@ export async function watchCommand(argv: string[]): Promise<number> {
   for (const run of runs) rep.note(summary(run));
   const n = diagnosis.reported.length;
   rep.note(`${runs.length} run${runs.length === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes read, ${n} finding${n === 1 ? '' : 's'}`);
-  return bytes === 0 && runs.every(r => r.series.size === 0) ? 2 : 0;
+  if (bytes === 0 && runs.every(r => r.series.size === 0)) return 2;
+  if (failOn !== 'never' && diagnosis.reported.some(f => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity])) return 1;
+  return 0;
 }
 
 function summary(run: Run): string {

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createParser, type StreamFormat } from './formats';
-import { detectFormat, SNIFF_BYTES } from './formats/detect';
+import { detectFormat, isTfRecord, SNIFF_BYTES } from './formats/detect';
 import { findMlflowRuns, readMlflowRun } from './formats/mlflow';
 import { isSplitReader } from './formats/split';
 import { createRun, type Run, seriesOf } from './model';
@@ -54,7 +54,10 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
   const result: LoadResult = { runs: [], problems: [] };
   const plan: PlanItem[] = [];
 
-  for (const p of paths) {
+  // Per directory given: how many runs were read from it, and why its files could not be read.
+  const dirs = new Map<number, { path: string; runs: number; tried: number; reasons: string[] }>();
+  for (let root = 0; root < paths.length; root++) {
+    const p = paths[root];
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
@@ -64,18 +67,28 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
     }
     if (st.isDirectory()) {
       const before = plan.length;
-      for (const e of walkLogs(p, { maxDepth: opts.maxDepth })) plan.push(e.kind === 'file' ? { ...e, explicit: false } : e);
+      for (const e of walkLogs(p, { maxDepth: opts.maxDepth })) plan.push(e.kind === 'file' ? { ...e, explicit: false, root } : { ...e, root });
       if (plan.length === before) {
         result.problems.push({ source: p, message: 'no training log found in this directory' });
-      }
+      } else dirs.set(root, { path: p, runs: 0, tried: 0, reasons: [] });
+    } else if (!st.isFile()) {
+      // A FIFO, socket or device would block the read (or never end): refuse it at once.
+      result.problems.push({ source: p, message: `not a regular file (${fileKind(st)}): cannot read it as a log` });
     } else {
       if (path.basename(p).startsWith('events.out.tfevents.')) {
-        plan.push({ kind: 'tb', dir: path.dirname(p), files: [p], explicit: true });
+        plan.push({ kind: 'tb', dir: path.dirname(p), files: [p], explicit: true, root });
       } else {
-        plan.push({ kind: 'file', file: p, explicit: true });
+        plan.push({ kind: 'file', file: p, explicit: true, root });
       }
     }
   }
+  const readFrom = (item: PlanItem, runs: number, tried: number, reason?: string) => {
+    const d = dirs.get(item.root);
+    if (!d) return;
+    d.runs += runs;
+    d.tried += tried;
+    if (reason && d.reasons.length < 3) d.reasons.push(reason);
+  };
 
   const sizeOf = (f: string) => {
     try {
@@ -97,14 +110,20 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
 
   for (const item of plan) {
     if (item.kind === 'mlflow') {
-      for (const runDir of findMlflowRuns(item.dir)) {
+      const runDirs = findMlflowRuns(item.dir);
+      let read = 0;
+      for (const runDir of runDirs) {
         try {
           const run = readMlflowRun(runDir);
-          if (run.series.size > 0) result.runs.push(run);
+          if (run.series.size > 0) {
+            result.runs.push(run);
+            read++;
+          }
         } catch (e) {
           result.problems.push({ source: runDir, message: `cannot read MLflow run: ${errText(e)}` });
         }
       }
+      readFrom(item, read, 1, read ? undefined : `MLflow store ${path.relative(dirs.get(item.root)?.path ?? '', item.dir) || '.'}: ${runDirs.length ? `${runDirs.length} run(s), none with metrics` : 'no runs'}`);
       continue;
     }
     if (item.kind === 'tb') {
@@ -114,21 +133,45 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
       else if (item.explicit && result.problems.length === before) {
         result.problems.push({ source: item.files[0], message: 'no training metrics found in this file' });
       }
+      readFrom(item, run ? 1 : 0, item.files.length, run ? undefined : `${path.basename(item.dir)}: no training metrics in its event files`);
       continue;
     }
     const r = await readLogFile(item.file, opts, progress);
     if (r.problem) {
       if (item.explicit) result.problems.push({ source: item.file, message: r.problem });
+      readFrom(item, 0, 1, `${path.basename(item.file)}: ${r.problem}`);
       continue;
     }
+    let read = 0;
     for (const run of r.runs) {
-      if (run.series.size > 0) result.runs.push(run);
-      else if (item.explicit) {
+      if (run.series.size > 0) {
+        result.runs.push(run);
+        read++;
+      } else if (item.explicit) {
         result.problems.push({ source: item.file, message: 'no training metrics found in this file' });
       }
     }
+    readFrom(item, read, 1, read ? undefined : `${path.basename(item.file)}: no training metrics found`);
+  }
+  // A directory from which nothing at all could be read is a problem, not "0 runs".
+  for (const d of dirs.values()) {
+    if (d.runs > 0) continue;
+    const why = d.reasons.length ? ` (${d.reasons.join('; ')}${d.tried > d.reasons.length ? '; …' : ''})` : '';
+    result.problems.push({
+      source: d.path,
+      message: `nothing could be read from this directory: ${d.tried} log source(s) found, none with training metrics${why}`,
+    });
   }
   return result;
+}
+
+/** What a non-regular file is, in words. */
+function fileKind(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a file';
 }
 
 /** Read one file by content-detected format. Returns the runs or the reason nothing was read. */
@@ -140,6 +183,9 @@ export async function readLogFile(
   let fd: number;
   let part: ReturnType<typeof startSplit>;
   try {
+    // Opening a FIFO blocks until a writer comes, and a device never ends: look first.
+    const st = fs.statSync(file);
+    if (!st.isFile()) return { runs: [], problem: `not a regular file (${fileKind(st)}): cannot read it as a log` };
     fd = fs.openSync(file, 'r');
   } catch (e) {
     return { runs: [], problem: `cannot open: ${errText(e)}` };
@@ -147,10 +193,12 @@ export async function readLogFile(
   try {
     const head = new Uint8Array(SNIFF_BYTES);
     const n = fs.readSync(fd, head, 0, SNIFF_BYTES, 0);
-    const det = detectFormat(head.subarray(0, n), path.basename(file));
+    // UTF-16 with a byte-order mark (what PowerShell's `>` writes): read as UTF-8 text.
+    const utf16 = utf16Of(head.subarray(0, n));
+    const det = detectFormat(utf16 ? utf16.sniff(head.subarray(0, n)) : head.subarray(0, n), path.basename(file));
     if (!det.ok) return { runs: [], problem: det.message };
     const parser = createParser(det.format, { source: file, name: runName(file) });
-    part = startSplit(fd, file, det.format, parser, opts);
+    part = utf16 ? undefined : startSplit(fd, file, det.format, parser, opts);
     const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
     let pos = 0;
     let stopAt = part ? part.job.split : Infinity;
@@ -173,12 +221,13 @@ export async function readLogFile(
         }
         break;
       }
-      parser.push(buf.subarray(0, got));
+      parser.push(utf16 ? utf16.push(buf.subarray(0, got)) : buf.subarray(0, got));
       pos += got;
       progress(got, file);
       // Let a progress display and other work breathe on very large files.
       if ((pos & ((64 << 20) - 1)) < got) await yieldToLoop();
     }
+    if (utf16) parser.push(utf16.end());
     parser.end();
     for (const r of parser.runs) for (const s of r.series.values()) s.trim();
     return { runs: parser.runs };
@@ -188,6 +237,26 @@ export async function readLogFile(
     part?.stop();
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A transcoder from UTF-16 (LE or BE, told by the byte-order mark at the start) to UTF-8, for
+ * chunks in file order (a character split between chunks is kept for the next); undefined when
+ * the file does not start with a UTF-16 byte-order mark (or is a TensorBoard record).
+ */
+function utf16Of(head: Uint8Array):
+  | { sniff(head: Uint8Array): Uint8Array; push(chunk: Uint8Array): Uint8Array; end(): Uint8Array }
+  | undefined {
+  if (head.length < 2 || isTfRecord(head)) return undefined;
+  const enc = head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : undefined;
+  if (!enc) return undefined;
+  const decoder = new TextDecoder(enc);
+  const encoder = new TextEncoder();
+  return {
+    sniff: h => encoder.encode(new TextDecoder(enc).decode(h.subarray(0, h.length & ~1))),
+    push: chunk => encoder.encode(decoder.decode(chunk, { stream: true })),
+    end: () => encoder.encode(decoder.decode()),
+  };
 }
 
 /** Start reading the second part of a large CSV / JSON-lines / text log on a worker thread. */
@@ -284,10 +353,11 @@ function eventTime(f: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** `root`: the index of the path given that the item was found from. */
 type PlanItem =
-  | { kind: 'file'; file: string; explicit: boolean }
-  | { kind: 'tb'; dir: string; files: string[]; explicit?: boolean }
-  | { kind: 'mlflow'; dir: string };
+  | { kind: 'file'; file: string; explicit: boolean; root: number }
+  | { kind: 'tb'; dir: string; files: string[]; explicit?: boolean; root: number }
+  | { kind: 'mlflow'; dir: string; root: number };
 
 function runName(p: string): string {
   const base = path.basename(p);

@@ -13,8 +13,8 @@ export { StopPolicy, parseStopKinds, DEFAULT_STOP_ON, DEFAULT_PATIENCE } from '.
 export type { StopKind } from './stopPolicy';
 export { BoundedOutputLog } from './outputLog';
 export { ThrottledLineSink } from './throttledSink';
-export { createRunFolder, listRuns, writeRunRecord, redactEnv } from './runFolder';
-export type { RunRecord, StopRecord } from './runFolder';
-export { groupMembers, isAlive } from './processGroup';
-export { splitCommandLine, formatCommandLine, expandVariables } from './commandLine';
+export { createRunFolder, listRuns, pseudoFileSystem, writeRunRecord, redactEnv } from './runFolder';
+export type { PastRun, RunRecord, StopRecord } from './runFolder';
+export { groupMembers, isAlive, stopProcessTree } from './processGroup';
+export { splitCommandLine, formatCommandLine, expandVariables, resolveProgram } from './commandLine';
 export { formatFinding, formatFixes, fmtStep, msg } from './messages';

@@ -24,6 +24,7 @@ const EN = {
   signalSent: (sig: string, outside: number) =>
     `sent ${sig} to the run's process group${outside ? ` and to ${outside} process${outside === 1 ? '' : 'es'} that left it` : ''}`,
   survivors: (pids: number[]) => `could not stop processes ${pids.join(', ')}`,
+  pseudoRunsFolder: (dir: string, fsRoot: string) => `--runs-folder ${dir} is on ${fsRoot}, a kernel pseudo file system: choose another folder`,
 };
 
 const ZH: typeof EN = {
@@ -39,6 +40,7 @@ const ZH: typeof EN = {
   leftovers: n => `训练退出后仍有 ${n} 个进程在运行，已将其停止`,
   signalSent: (sig, outside) => `已向训练进程组发送 ${sig}${outside ? `（另有 ${outside} 个已脱离进程组的进程）` : ''}`,
   survivors: pids => `无法停止进程 ${pids.join(', ')}`,
+  pseudoRunsFolder: (dir, fsRoot) => `--runs-folder ${dir} 位于内核伪文件系统 ${fsRoot} 中，请选择其他文件夹`,
 };
 
 export function msg(lang: Lang | undefined): typeof EN {

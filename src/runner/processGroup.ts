@@ -3,7 +3,8 @@
  * (`detached: true` = setsid), so one signal reaches the whole tree (data-loader workers,
  * multiprocessing children, shells). Stopping escalates SIGINT -> SIGTERM -> SIGKILL and only
  * reports success once no live member of the group is left. Linux reads /proc to tell live
- * members from zombies and to find descendants that moved to another group; other POSIX
+ * members from zombies, to find descendants that moved to another group, and (through the
+ * LOSS_LENS_RUN marker in their environment) those that double-forked away; other POSIX
  * systems fall back to `kill(-pgid, 0)`. Windows uses `taskkill /T`.
  */
 import { spawnSync } from 'node:child_process';
@@ -122,6 +123,43 @@ function descendants(pid: number): number[] {
   return all;
 }
 
+/**
+ * The environment variable set on every command the runner starts (inherited by its whole
+ * tree unless a process clears its environment): `LOSS_LENS_RUN=<token>`. A descendant that
+ * double-forked into its own session has neither a parent link nor the group left; this finds it.
+ */
+export const RUN_MARKER_VAR = 'LOSS_LENS_RUN';
+
+/** Live processes (other than this one) whose environment holds `marker` (`NAME=value`), Linux only. */
+export function markedProcesses(marker: string): number[] {
+  if (!HAVE_PROC || !marker) return [];
+  const needle = Buffer.from(marker + '\0', 'latin1');
+  const out: number[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const c = n.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const pid = Number(n);
+    if (pid === process.pid) continue;
+    let env: Buffer;
+    try {
+      env = fs.readFileSync(`/proc/${n}/environ`);
+    } catch {
+      continue; // another user's process, or gone
+    }
+    const at = env.indexOf(needle);
+    // The variable starts the environment or follows a NUL (not the tail of another one).
+    if (at < 0 || (at > 0 && env[at - 1] !== 0)) continue;
+    if (isAlive(pid)) out.push(pid);
+  }
+  return out;
+}
+
 /** Does any process (zombies included) belong to the group? One cheap syscall. */
 function groupExists(pgid: number): boolean {
   if (process.platform === 'win32') return isAlive(pgid);
@@ -180,6 +218,8 @@ export interface StopTreeOptions {
   hurry?: () => boolean;
   /** Told each time a signal is sent (for the log). */
   onSignal?: (signal: NodeJS.Signals, outsideGroup: number) => void;
+  /** `NAME=value` set in the run's environment: processes that carry it are the run's too. */
+  marker?: string;
 }
 
 export interface StopTreeResult {
@@ -199,7 +239,12 @@ export async function stopProcessTree(pgid: number, opts: StopTreeOptions = {}):
   const t0 = Date.now();
   // Descendants that called setsid/setpgid are not reached by the group signal: find them
   // now, while their parent links still exist (a walk of the children files, a few ms).
-  const strays = () => descendants(pgid).filter(p => readStat(p)?.pgrp !== pgid);
+  // Those that also left the parent chain (double fork + setsid) still carry the run's marker.
+  const strays = () => {
+    const found = descendants(pgid).filter(p => readStat(p)?.pgrp !== pgid);
+    if (opts.marker) for (const p of markedProcesses(opts.marker)) if (!found.includes(p) && readStat(p)?.pgrp !== pgid) found.push(p);
+    return found;
+  };
   let extra = HAVE_PROC ? strays() : [];
   let lastScan = 0;
   const gone = (): boolean => {
@@ -233,7 +278,15 @@ export async function stopProcessTree(pgid: number, opts: StopTreeOptions = {}):
       await delay(20);
     }
   }
-  const survivors = groupMembers(pgid).concat(extra.filter(isAlive));
+  // A last look for marked processes that appeared while stopping (forked late): kill those too.
+  if (opts.marker && last) {
+    const late = markedProcesses(opts.marker).filter(p => !extra.includes(p));
+    for (const p of late) signalPid(p, 'SIGKILL');
+    extra.push(...late);
+    const until = Date.now() + Math.min(1000, opts.killMs ?? 3000);
+    while (late.length && Date.now() < until && late.some(isAlive)) await delay(20);
+  }
+  const survivors = [...new Set(groupMembers(pgid).concat(extra.filter(isAlive)))];
   return { signal: last, survivors, ms: Date.now() - t0 };
 }
 

@@ -55,8 +55,32 @@ export interface RunRecord {
   diagnoser?: string;
 }
 
+/**
+ * Why `root` cannot hold run folders, or undefined: a folder on a kernel pseudo file system
+ * (/proc, /sys, /dev on Linux) is refused, since writing or listing there can hang or do harm.
+ * The nearest existing ancestor is resolved first (symbolic links included).
+ */
+export function pseudoFileSystem(root: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  let p = path.resolve(root);
+  for (;;) {
+    try {
+      p = fs.realpathSync(p);
+      break;
+    } catch {
+      const up = path.dirname(p);
+      if (up === p) return undefined;
+      p = up;
+    }
+  }
+  for (const fsRoot of ['/proc', '/sys', '/dev']) if (p === fsRoot || p.startsWith(fsRoot + '/')) return fsRoot;
+  return undefined;
+}
+
 /** `20250102-153045-train` style folder name (local time), unique inside `root`. */
 export function createRunFolder(root: string, name: string, now = new Date()): string {
+  const pseudo = pseudoFileSystem(root);
+  if (pseudo) throw new Error(`${root} is on ${pseudo}, a kernel pseudo file system: not a place for run folders`);
   const p2 = (n: number) => String(n).padStart(2, '0');
   const ts =
     `${now.getFullYear()}${p2(now.getMonth() + 1)}${p2(now.getDate())}-` +
@@ -100,6 +124,7 @@ export interface PastRun {
 
 /** Past runs in a runs folder, newest first. */
 export function listRuns(root: string): PastRun[] {
+  if (pseudoFileSystem(root)) return [];
   let names: string[];
   try {
     names = fs.readdirSync(root);

@@ -14,6 +14,7 @@
  */
 import type { DiagnoseSettings } from '../core/diagnose/settings';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, Lang } from '../core/diagnose/types';
@@ -26,7 +27,8 @@ import { LiveDiagnosis } from './liveDiagnosis';
 import { LiveLineParser } from './liveParser';
 import { fmtStep, msg } from './messages';
 import { BoundedOutputLog, type OutputStats } from './outputLog';
-import { groupMembers, stopProcessTree, type StopTreeResult } from './processGroup';
+import { startGuard, type RunGuard } from './guard';
+import { groupMembers, markedProcesses, RUN_MARKER_VAR, stopProcessTree, type StopTreeResult } from './processGroup';
 import { createRunFolder, redactEnv, RUN_RECORD_VERSION, writeRunRecord, type RunRecord, type StopRecord } from './runFolder';
 import { DEFAULT_PATIENCE, DEFAULT_STOP_ON, StopPolicy, type StopKind } from './stopPolicy';
 import { LogWatcher, type RunReason, type WatchEvent } from './tail';
@@ -182,6 +184,9 @@ export class TrainingRun implements Disposable {
   private stopPromise: Promise<StopTreeResult> | undefined;
   private hurries = 0;
   private leftovers = 0;
+  private guard: RunGuard | undefined;
+  /** `LOSS_LENS_RUN=<token>`: set in the command's environment, unique to this run. */
+  readonly marker = `${RUN_MARKER_VAR}=${process.pid}-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
   private survivors: number[] = [];
   private readonly notes: string[] = [];
   private readonly formats: Record<string, string> = {};
@@ -302,6 +307,8 @@ export class TrainingRun implements Disposable {
     }
     if (!st.isDirectory()) return this.fail(t.cannotStart(shown, t.notDir(this.cwd)));
     const env: NodeJS.ProcessEnv = { ...(this.opts.baseEnv ?? process.env), PYTHONUNBUFFERED: '1' };
+    // Marks the run's processes, even those that leave its process group and parent chain.
+    env[RUN_MARKER_VAR] = this.marker.slice(RUN_MARKER_VAR.length + 1);
     for (const [k, v] of Object.entries(this.opts.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;
@@ -342,6 +349,8 @@ export class TrainingRun implements Disposable {
     });
     child.on('spawn', () => {
       this._pid = child.pid;
+      // Should loss-lens itself be killed hard, the guard stops the run (POSIX).
+      if (child.pid && process.platform !== 'win32') this.guard = startGuard(child.pid, this.marker);
       if (this._status !== 'starting') return;
       this._status = 'running';
       this.writeRecord(true);
@@ -496,6 +505,7 @@ export class TrainingRun implements Disposable {
     if (!pid || this.stopPromise) return;
     const g = this.opts.grace ?? {};
     this.stopPromise = stopProcessTree(pid, {
+      marker: this.marker,
       interruptMs: g.interruptMs ?? 2000,
       terminateMs: g.terminateMs ?? 2000,
       killMs: g.killMs ?? 3000,
@@ -532,10 +542,10 @@ export class TrainingRun implements Disposable {
       const r = await this.stopPromise;
       this.survivors = r.survivors;
     } else if (pid && process.platform !== 'win32') {
-      const left = groupMembers(pid);
+      const left = [...new Set([...groupMembers(pid), ...markedProcesses(this.marker)])];
       if (left.length > 0) {
         const g = this.opts.grace ?? {};
-        const r = await stopProcessTree(pid, { interruptMs: 0, terminateMs: g.terminateMs ?? 2000, killMs: g.killMs ?? 3000 });
+        const r = await stopProcessTree(pid, { marker: this.marker, interruptMs: 0, terminateMs: g.terminateMs ?? 2000, killMs: g.killMs ?? 3000 });
         this.leftovers = left.length;
         this.survivors = r.survivors;
         this.note(msg(this.lang).leftovers(left.length));
@@ -550,6 +560,8 @@ export class TrainingRun implements Disposable {
   private async finish(error?: string): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    // The runner saw the run to its end (and stopped any leftovers): the guard stands down.
+    this.guard?.release();
     this.splitters.stdout.end();
     this.splitters.stderr.end();
     this.flushLines();

@@ -170,7 +170,7 @@ describe('loss-lens watch (CLI)', () => {
     const code = new Promise<number | null>(r => child.on('exit', c => r(c)));
     await new Promise(r => setTimeout(r, 600));
     fs.appendFileSync(file, 'step 31: loss nan\nstep 32: loss nan\n');
-    expect(await code).toBe(0);
+    expect(await code).toBe(1); // an error finding, as analyze's default --fail-on error
     expect(out).toMatch(/following .*train\.log \(text\)/);
     expect(out).toMatch(/ERROR non-finite: .* loss @ step 31 \(line 31\)/);
     expect(out).toMatch(/train\.log: text, 1 series, 32 points, last step 32/);

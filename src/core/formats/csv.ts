@@ -43,6 +43,8 @@ const STEP_NAMES = ['step', 'global_step', '_step', 'iteration', 'iter', 'epoch'
 
 /** Longest record kept (longer ones are reported and skipped). */
 const MAX_RECORD_CHARS = 4 << 20;
+/** Series kept per file (as the text reader): columns with other new names are not read. */
+const MAX_SERIES = 5000;
 
 /** Longest incomplete record the byte reader carries over between chunks. */
 const MAX_BYTE_CARRY = 1 << 12;
@@ -79,6 +81,10 @@ export class CsvParser implements LogParser, SplitReader {
   private hasId = 0;
   /** Every column name in the order first seen (series are ordered by it at the end). */
   private readonly allNames: string[] = [];
+  private readonly allNameSet = new Set<string>();
+  /** The note on columns not read past MAX_SERIES (one per file, its count kept up to date). */
+  private capNote: { type: 'note'; message: string } | null = null;
+  private capDropped = 0;
 
   private rowIndex = 0;
   private lastStep = 0;
@@ -731,6 +737,9 @@ export class CsvParser implements LogParser, SplitReader {
     if (this.stepName.toLowerCase() === 'epoch') this.run.meta.stepUnit = 'epoch';
     else delete this.run.meta.stepUnit;
     const used = new Set<string>();
+    // Linear in the number of columns, even when they are 100,000 with the same name.
+    const nextDup = new Map<string, number>();
+    let dropped = 0;
     for (let i = 0; i < n; i++) {
       if (i === this.stepCol) {
         this.parse[i] = 1;
@@ -738,12 +747,32 @@ export class CsvParser implements LogParser, SplitReader {
       }
       if (names[i] === '') continue;
       let name = names[i];
-      for (let k = 2; used.has(name); k++) name = `${names[i]} (${k})`;
+      if (used.has(name)) {
+        let k = nextDup.get(names[i]) ?? 2;
+        do name = `${names[i]} (${k++})`;
+        while (used.has(name));
+        nextDup.set(names[i], k);
+      }
+      if (!this.allNameSet.has(name) && this.allNames.length >= MAX_SERIES) {
+        dropped++;
+        continue;
+      }
       used.add(name);
       this.seriesNames[i] = name;
       this.parse[i] = 1;
       this.isData[i] = 1;
-      if (!this.allNames.includes(name)) this.allNames.push(name);
+      if (!this.allNameSet.has(name)) {
+        this.allNameSet.add(name);
+        this.allNames.push(name);
+      }
+    }
+    if (dropped) {
+      this.capDropped += dropped;
+      if (!this.capNote) {
+        this.capNote = { type: 'note', message: '' };
+        this.run.events.push(this.capNote);
+      }
+      this.capNote.message = `more than ${MAX_SERIES} named columns: ${this.capDropped.toLocaleString('en-US')} column(s) after the first ${MAX_SERIES} series were not read`;
     }
     if (replacing) {
       this.run.events.push({ type: 'note', message: `the CSV header changed at line ${line}` });

@@ -185,6 +185,7 @@ export class JsonLinesParser implements LogParser, SplitReader {
   push(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
+      if (this.crMode !== 1) chunk = this.bareCR(chunk);
       if (this.byteMode) {
         this.pushBytes(chunk);
         return;
@@ -220,6 +221,57 @@ export class JsonLinesParser implements LogParser, SplitReader {
     } catch (e) {
       this.internalError(e);
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Bare CR line ends (old Mac style, or a writer that ends lines with '\r' only)
+
+  /** 0: no CR seen yet; 1: the first CR ended a CRLF (nothing to do); 2: bare CRs end lines. */
+  private crMode = 0;
+  /** A CR at the end of the last chunk, waiting to see whether an LF follows. */
+  private crHeld = false;
+
+  /**
+   * A JSON line cannot hold a raw CR (strings escape it), so a CR not followed by LF ends a line:
+   * it becomes '\n'. Decided by the first CR of the file; CRLF files pay nothing after that.
+   */
+  private bareCR(chunk: Uint8Array): Uint8Array {
+    let i = this.crHeld ? 0 : chunk.indexOf(13);
+    if (i < 0) return chunk;
+    if (this.crMode === 0 && !this.crHeld) {
+      if (i === chunk.length - 1) {
+        // Cannot tell yet: hold the CR back.
+        this.crHeld = true;
+        return chunk.subarray(0, i);
+      }
+      this.crMode = chunk[i + 1] === 10 ? 1 : 2;
+      if (this.crMode === 1) return chunk;
+    }
+    let b: Uint8Array;
+    if (this.crHeld) {
+      b = new Uint8Array(chunk.length + 1);
+      b[0] = 13;
+      b.set(chunk, 1);
+      this.crHeld = false;
+      if (this.crMode === 0) {
+        if (chunk.length === 0) {
+          this.crHeld = true;
+          return chunk;
+        }
+        this.crMode = chunk[0] === 10 ? 1 : 2;
+        if (this.crMode === 1) return b;
+      }
+    } else b = chunk.slice();
+    let n = b.length;
+    for (; i >= 0; i = b.indexOf(13, i + 1)) {
+      if (i >= n - 1) {
+        this.crHeld = true;
+        n = i;
+        break;
+      }
+      if (b[i + 1] !== 10) b[i] = 10;
+    }
+    return n === b.length ? b : b.subarray(0, n);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -563,6 +615,12 @@ export class JsonLinesParser implements LogParser, SplitReader {
       }
     }
     let step: number;
+    if (stepIdx >= 0 && !Number.isFinite(vs[stepIdx])) {
+      // `{"step": 1e309}` parses as Infinity: not a place on any axis.
+      this.records++;
+      reportMalformed(this.run, `the step (${ks[stepIdx].name}) is not a finite number; record skipped`, { line });
+      return;
+    }
     if (stepIdx >= 0) {
       step = vs[stepIdx];
       if (stepRank === 2 && !(flags & F_OTHER_STEP)) step = this.mmengine(step, flags, epoch);

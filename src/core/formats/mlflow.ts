@@ -20,8 +20,8 @@ import * as path from 'node:path';
 import { baseName, createRun, reportMalformed, seriesOf, type Run } from '../model';
 import { parseNumber } from './numbers';
 
-/** Don't read metric files larger than this (a file store never holds one this big). */
-const MAX_METRIC_FILE = 512 * 1024 * 1024;
+/** Metric files are read in chunks of this size (never whole: they can be hundreds of MB). */
+const METRIC_CHUNK = 1 << 20;
 /** How many child directories `isMlflowStore` looks at before giving up on a directory. */
 const MAX_CHILDREN_PROBED = 200;
 
@@ -99,6 +99,14 @@ function isExperimentDir(dir: string): boolean {
 }
 
 /**
+ * A run directory that lost its meta.yaml (a partial copy or sync) is still a run when it has
+ * metrics/ (and, where the caller cannot tell otherwise, sits in an experiment directory).
+ */
+function isMetalessRun(dir: string, inExperiment = isExperimentDir(path.dirname(dir))): boolean {
+  return inExperiment && !fs.existsSync(path.join(dir, 'meta.yaml')) && isDir(path.join(dir, 'metrics'));
+}
+
+/**
  * True when `dir` is part of an MLflow file store that `findMlflowRuns` can read: a store
  * root (`mlruns/`, holding experiment directories), an experiment directory, or one run
  * directory. Cheap enough to call on every directory of a walk (reads a few meta.yaml files).
@@ -106,6 +114,7 @@ function isExperimentDir(dir: string): boolean {
 export function isMlflowStore(dir: string): boolean {
   if (!isDir(dir)) return false;
   if (kindOf(metaOf(dir)) !== 'other') return true;
+  if (isMetalessRun(dir)) return true;
   const children = listDirs(dir);
   for (let i = 0; i < children.length && i < MAX_CHILDREN_PROBED; i++) {
     const c = children[i];
@@ -117,12 +126,12 @@ export function isMlflowStore(dir: string): boolean {
 
 /** Run directories of a store root, an experiment directory, or a run directory. */
 export function findMlflowRuns(dir: string): string[] {
-  if (isRunDir(dir)) return [dir];
+  if (isRunDir(dir) || isMetalessRun(dir)) return [dir];
   const runsOf = (exp: string) =>
     listDirs(exp)
       .filter(c => c !== 'models' && c !== '.trash')
       .map(c => path.join(exp, c))
-      .filter(isRunDir);
+      .filter(d => isRunDir(d) || isMetalessRun(d, true));
   if (isExperimentDir(dir)) return runsOf(dir);
   const out: string[] = [];
   for (const c of listDirs(dir)) {
@@ -181,30 +190,95 @@ interface MetricLine {
 export function parseMetricLines(text: string): { points: MetricLine[]; bad: number[] } {
   const points: MetricLine[] = [];
   const bad: number[] = [];
-  let lineNo = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let nl = text.indexOf('\n', start);
-    if (nl < 0) nl = text.length;
-    lineNo++;
-    const line = text.slice(start, nl).trim();
-    start = nl + 1;
-    if (!line) continue;
+  const lines = new MetricLineReader(
+    p => points.push(p),
+    l => bad.push(l),
+  );
+  lines.push(text);
+  lines.end();
+  return { points, bad };
+}
+
+/** Metric lines from text fed in pieces (a line may be cut between two pieces). */
+class MetricLineReader {
+  private carry = '';
+  private lineNo = 0;
+  constructor(
+    private readonly onPoint: (p: MetricLine) => void,
+    private readonly onBad: (line: number) => void,
+  ) {}
+
+  push(text: string): void {
+    let start = 0;
+    const t = text;
+    if (this.carry) {
+      const nl = t.indexOf('\n');
+      if (nl < 0) {
+        this.carry += t;
+        return;
+      }
+      this.line(this.carry + t.slice(0, nl));
+      this.carry = '';
+      start = nl + 1;
+    }
+    for (;;) {
+      const nl = t.indexOf('\n', start);
+      if (nl < 0) break;
+      this.line(t.slice(start, nl));
+      start = nl + 1;
+    }
+    if (start < t.length) this.carry = t.slice(start);
+  }
+
+  end(): void {
+    if (this.carry) this.line(this.carry);
+    this.carry = '';
+  }
+
+  private line(raw: string): void {
+    const lineNo = ++this.lineNo;
+    const line = raw.trim();
+    if (!line) return;
     const f = line.split(/\s+/);
     if (f.length < 2 || f.length > 6) {
-      bad.push(lineNo);
-      continue;
+      this.onBad(lineNo);
+      return;
     }
     const ts = Number(f[0]);
     const value = parseNumber(f[1]);
     const step = f.length >= 3 ? Number(f[2]) : 0;
     if (!Number.isFinite(ts) || value === undefined || !Number.isFinite(step)) {
-      bad.push(lineNo);
-      continue;
+      this.onBad(lineNo);
+      return;
     }
-    points.push({ ts, value, step, runId: f.length >= 4 ? f[3] : undefined, line: lineNo });
+    this.onPoint({ ts, value, step, runId: f.length >= 4 ? f[3] : undefined, line: lineNo });
   }
-  return { points, bad };
+}
+
+/**
+ * Stream a metric file's points (chunk by chunk: memory stays bounded whatever its size).
+ * Throws when the file cannot be opened or read.
+ */
+function readMetricPoints(file: string, onPoint: (p: MetricLine) => void, onBad: (line: number) => void): void {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error('not a regular file');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const reader = new MetricLineReader(onPoint, onBad);
+    const decoder = new TextDecoder('utf-8');
+    const buf = new Uint8Array(METRIC_CHUNK);
+    let pos = 0;
+    for (;;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, pos);
+      if (got <= 0) break;
+      pos += got;
+      reader.push(decoder.decode(buf.subarray(0, got), { stream: true }));
+    }
+    reader.push(decoder.decode());
+    reader.end();
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Read one run directory of a file store into a Run (format 'mlflow'). */
@@ -214,6 +288,9 @@ export function readMlflowRun(runDir: string): Run {
   const tagName = readSmallText(path.join(runDir, 'tags', 'mlflow.runName'))?.trim();
   const name = tagName || meta.run_name || runId;
   const run = createRun(runDir, 'mlflow', name);
+  if (!fs.existsSync(path.join(runDir, 'meta.yaml'))) {
+    run.events.push({ type: 'note', message: 'the run has no meta.yaml: its id is taken from its folder name' });
+  }
   run.meta['mlflow.run_id'] = runId;
   if (meta.experiment_id) run.meta['mlflow.experiment_id'] = meta.experiment_id;
   const exp = experimentMeta(path.dirname(runDir));
@@ -240,27 +317,26 @@ export function readMlflowRun(runDir: string): Run {
 }
 
 function readMetricFile(run: Run, key: string, file: string, onlyRunId: string | undefined): number {
-  let text: string;
+  let n = 0;
   try {
-    const st = fs.statSync(file);
-    if (st.size > MAX_METRIC_FILE) {
-      reportMalformed(run, `metric file for '${key}' is too large to read (${st.size} bytes)`);
-      return 0;
-    }
-    text = fs.readFileSync(file, 'utf8');
+    readMetricPoints(
+      file,
+      p => {
+        if (onlyRunId !== undefined && p.runId !== onlyRunId) return;
+        seriesOf(run, key).push(p.step, p.value, p.ts / 1000, p.line);
+        n++;
+      },
+      line => reportMalformed(run, `metric '${key}': line ${line} is not 'timestamp value [step]'`, { line }),
+    );
   } catch (e) {
     reportMalformed(run, `cannot read metric file for '${key}': ${String(e)}`);
-    return 0;
-  }
-  const { points, bad } = parseMetricLines(text);
-  for (const line of bad) reportMalformed(run, `metric '${key}': line ${line} is not 'timestamp value [step]'`, { line });
-  let n = 0;
-  for (const p of points) {
-    if (onlyRunId !== undefined && p.runId !== onlyRunId) continue;
-    seriesOf(run, key).push(p.step, p.value, p.ts / 1000, p.line);
-    n++;
   }
   return n;
+}
+
+/** The identity of a point for de-duplication: step, value (NaN = NaN, -0 != 0) and wall time. */
+function pointKey(step: number, value: number, wall: number | undefined): string {
+  return `${step} ${Object.is(value, -0) ? '-0' : value} ${wall}`;
 }
 
 /**
@@ -276,6 +352,24 @@ function readModelMetrics(run: Run, runDir: string, runId: string): void {
   let dup = 0;
   let added = 0;
   const usedModels: string[] = [];
+  // Per key, the points the run already has (its own, and those added here): one hash look-up
+  // per logged-model point, not a scan of the series (which was quadratic).
+  const known = new Map<string, Set<string>>();
+  const knownOf = (key: string): Set<string> => {
+    let set = known.get(key);
+    if (!set) {
+      set = new Set<string>();
+      const s = run.series.get(key);
+      if (s) {
+        const st = s.steps.view();
+        const va = s.values.view();
+        const wt = s.wallTimes?.view();
+        for (let i = 0; i < st.length; i++) set.add(pointKey(st[i], va[i], wt ? wt[i] : undefined));
+      }
+      known.set(key, set);
+    }
+    return set;
+  };
   for (const m of models) {
     const dir = path.join(modelsDir, m);
     const mm = readMetaYaml(path.join(dir, 'meta.yaml'));
@@ -283,28 +377,27 @@ function readModelMetrics(run: Run, runDir: string, runId: string): void {
     const metricsDir = path.join(dir, 'metrics');
     let used = false;
     for (const key of listKeys(metricsDir)) {
-      const text = readSmallText(path.join(metricsDir, ...key.split('/')), MAX_METRIC_FILE);
-      if (text === undefined) continue;
-      const { points } = parseMetricLines(text);
-      for (const p of points) {
-        if (p.runId !== runId) continue;
-        used = true;
-        const s = run.series.get(key);
-        let seen = false;
-        if (s) {
-          const wt = s.wallTimes;
-          for (let i = 0; i < s.length && !seen; i++) {
-            seen =
-              s.steps.get(i) === p.step &&
-              Object.is(s.values.get(i), p.value) &&
-              (wt === undefined || wt.get(i) === p.ts / 1000);
-          }
-        }
-        if (seen) dup++;
-        else {
-          seriesOf(run, key).push(p.step, p.value, p.ts / 1000);
-          added++;
-        }
+      try {
+        readMetricPoints(
+          path.join(metricsDir, ...key.split('/')),
+          p => {
+            if (p.runId !== runId) return;
+            used = true;
+            const set = knownOf(key);
+            const s = run.series.get(key);
+            // A series without wall times matches on step and value alone.
+            const id = pointKey(p.step, p.value, s && !s.wallTimes ? undefined : p.ts / 1000);
+            if (set.has(id)) dup++;
+            else {
+              seriesOf(run, key).push(p.step, p.value, p.ts / 1000);
+              set.add(id);
+              added++;
+            }
+          },
+          () => {},
+        );
+      } catch {
+        // An unreadable copy: the run's own metrics stand.
       }
     }
     if (used) usedModels.push(m);

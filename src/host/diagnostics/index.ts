@@ -18,6 +18,7 @@ import { looksLikeTrainingScript } from '../../core/pyscript';
 import { Disposable } from '../viewer/dispose';
 import { LossLensDiagnostics } from './collection';
 import { DiagnosticsCommandId } from './commands';
+import { plainNotice } from './pure/text';
 import { LogDiagnostics } from './logDiagnostics';
 import { ScriptDiagnostics } from './scriptDiagnostics';
 import { ScriptLinks } from './scriptLinks';
@@ -90,7 +91,7 @@ export class EditorDiagnostics extends Disposable {
     if (!script) return;
     await this.links.link(log, script, 'user');
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Loss Lens: linked {0} to the training script {1}.', path.basename(log.path), path.basename(script.path)),
+      vscode.l10n.t('Loss Lens: linked {0} to the training script {1}.', plainNotice(path.basename(log.path)), plainNotice(path.basename(script.path))),
     );
   }
 

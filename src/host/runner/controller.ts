@@ -29,10 +29,12 @@ import {
   type StopRecord,
 } from '../../runner';
 import { linkScript, publishRun } from '../diagnostics';
+import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang, engineThresholds } from '../l10n';
 import { Disposable, toDisposable } from '../viewer/dispose';
 import type { LossLensViewers } from '../viewer/viewers';
 import { RunnerCommandId, RUNNING_CONTEXT } from './commands';
+import { confirmationKey } from './confirmation';
 import { commandFromWorkspace, readRunnerSettings, RUNNER_SECTION } from './config';
 import { ViewerLiveSink, type LiveViewSink } from './liveView';
 import { pythonInterpreter } from './python';
@@ -197,7 +199,8 @@ export class TrainingController extends Disposable {
 
   /** Show a command from workspace settings before its first run; remember the answer. */
   private async confirm(l: Launch): Promise<boolean> {
-    const key = JSON.stringify({ argv: l.argv, cwd: l.cwd, env: l.env });
+    // Everything the workspace's settings decide is in the key: a changed runs folder asks again.
+    const key = confirmationKey(l);
     const confirmed = this.context.workspaceState.get<string[]>(CONFIRMED_KEY, []);
     if (confirmed.includes(key)) return true;
     const envText = Object.keys(l.env).length
@@ -209,7 +212,7 @@ export class TrainingController extends Disposable {
       {
         modal: true,
         detail:
-          `${formatCommandLine(l.argv[0], l.argv.slice(1))}\n\n${vscode.l10n.t('in: {0}', l.cwd)}${envText}\n\n` +
+          `${formatCommandLine(l.argv[0], l.argv.slice(1))}\n\n${vscode.l10n.t('in: {0}', l.cwd)}${envText}\n${vscode.l10n.t('run folders in: {0}', l.runsFolder)}\n\n` +
           vscode.l10n.t(
             "It comes from this workspace's settings (lossLens.runner.*), not from your user settings. Loss Lens asks once per command.",
           ),
@@ -303,7 +306,7 @@ export class TrainingController extends Disposable {
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
     if (r.status === 'failed') {
       const open = vscode.l10n.t('Open Settings');
-      void vscode.window.showErrorMessage(r.error ?? vscode.l10n.t('The training command could not start.'), open).then(c => {
+      void vscode.window.showErrorMessage(plainNotice(r.error ?? vscode.l10n.t('The training command could not start.')), open).then(c => {
         if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', RUNNER_SECTION);
       });
     } else if (!r.stoppedBy && r.exitCode !== 0) {
@@ -322,7 +325,7 @@ export class TrainingController extends Disposable {
     const output = vscode.l10n.t('Show Output');
     const copy = vscode.l10n.t('Copy Fixes');
     const choice = await vscode.window.showWarningMessage(
-      `${t.stopped(rec.reason)}${fixes ? ` — ${t.whatToChange} ${fixes}` : ''}`,
+      plainNotice(`${t.stopped(rec.reason)}${fixes ? ` — ${t.whatToChange} ${fixes}` : ''}`),
       curves,
       output,
       copy,
@@ -388,7 +391,7 @@ export class TrainingController extends Disposable {
     const existing = this.watches.get(p);
     if (existing) {
       const stop = vscode.l10n.t('Stop Watching');
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Already watching {0}', p), stop);
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Already watching {0}', plainNotice(p)), stop);
       if (choice === stop) this.stopWatching(p);
       else for (const r of existing.watcher.runs) this.sink?.reveal(r);
       return;
@@ -440,7 +443,7 @@ export class TrainingController extends Disposable {
     this.channel.show(true);
     watcher.start();
     const stop = vscode.l10n.t('Stop Watching');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Loss Lens is watching {0}', path.basename(p)), stop).then(c => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Loss Lens is watching {0}', plainNotice(path.basename(p))), stop).then(c => {
       if (c === stop) this.stopWatching(p);
     });
   }

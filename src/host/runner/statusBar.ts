@@ -7,6 +7,7 @@ import type { Finding } from '../../core/diagnose/types';
 import { SEVERITY_RANK } from '../../core/diagnose/types';
 import type { Run, Series } from '../../core/model';
 import { fmtStep, type RunResult } from '../../runner';
+import { escapeMarkdown } from '../diagnostics/pure/text';
 import { RunnerCommandId } from './commands';
 
 const SEVERITY_ICON = { error: '$(error)', warning: '$(warning)', info: '$(info)' } as const;
@@ -40,9 +41,9 @@ export class RunStatusBar implements vscode.Disposable {
     if (worst) parts.push(`${SEVERITY_ICON[worst.severity]} ${worst.kind}`);
     this.item.text = parts.join(' · ');
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**Loss Lens** — ${stopping ? vscode.l10n.t('{0} (stopping)', escapeMd(this.name)) : escapeMd(this.name)}\n\n`);
+    md.appendMarkdown(`**Loss Lens** — ${stopping ? vscode.l10n.t('{0} (stopping)', escapeMarkdown(this.name)) : escapeMarkdown(this.name)}\n\n`);
     for (const f of [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, 5)) {
-      md.appendMarkdown(`${SEVERITY_ICON[f.severity]} \`${f.kind}\` ${escapeMd(f.title)}\n\n`);
+      md.appendMarkdown(`${SEVERITY_ICON[f.severity]} \`${f.kind}\` ${escapeMarkdown(f.title)}\n\n`);
     }
     md.appendMarkdown(vscode.l10n.t('Click to show the live curves.'));
     this.item.tooltip = md;
@@ -95,6 +96,3 @@ function fmtValue(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toPrecision(4);
 }
 
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

@@ -36,7 +36,10 @@ export class ViewerCommands {
       vscode.commands.registerCommand(ViewerCommandId.export, () => viewers.exportActive()),
       vscode.commands.registerCommand(
         ViewerCommandId.revealStep,
-        (uriString: string, step: number, series?: string) => {
+        (uriString: unknown, step: unknown, series?: unknown) => {
+          // Reached from hover links too: take only arguments of the expected shape.
+          if (typeof uriString !== 'string' || !Number.isFinite(Number(step))) return undefined;
+          if (series !== undefined && typeof series !== 'string') return undefined;
           const uri = vscode.Uri.parse(uriString);
           return viewers.reveal(uri.scheme === 'file' ? uri.fsPath : uriString, Number(step), { series });
         },

@@ -1,6 +1,7 @@
 /**
  * Full-resolution exports of the runs (never the decimated chart data), pure: CSV in long
- * format (run,series,step,value,wall_time) and JSON with one object per series.
+ * format (run,series,step,value,wall_time; names that look like formulas guarded) and JSON
+ * with one object per series.
  * NaN and +-Infinity are written as NaN / Infinity / -Infinity (Python's float() and pandas
  * read them back); a point without a wall time has an empty wall_time.
  */
@@ -17,8 +18,13 @@ export function numText(v: number): string {
   return String(v);
 }
 
-/** RFC 4180 quoting when needed. */
+/**
+ * A text cell (run or series name, from the logs): RFC 4180 quoting when needed, and a cell that
+ * a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first) is written as text:
+ * a leading `'`, quoted.
+ */
 export function csvField(s: string): string {
+  if (/^[=+\-@\t\r]/.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -291,3 +291,13 @@ export function lineForStep(run: Run, seriesName: string | undefined, step: numb
   }
   return bestLine;
 }
+
+/**
+ * The run on display whose source a webview asks to open (`revealSource`), or undefined: the
+ * webview can only open the logs of the runs it shows, never any other path it names.
+ */
+export function displayedRun(runs: readonly Run[], source: unknown, resolve: (p: string) => string = p => p): Run | undefined {
+  if (typeof source !== 'string' || !source) return undefined;
+  const want = resolve(source);
+  return runs.find(r => resolve(r.source) === want);
+}

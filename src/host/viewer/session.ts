@@ -19,8 +19,9 @@ import {
 import { Disposable } from './dispose';
 import { exportViewerData } from './exportFlow';
 import { buildViewerHtml, makeNonce } from './html';
+import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang } from '../l10n';
-import { AppendCursor, buildSnapshot, buildSummary, findingsOf, lineForStep } from './payload';
+import { AppendCursor, buildSnapshot, buildSummary, displayedRun, findingsOf, lineForStep } from './payload';
 
 /** What a view shows. The runs are the host's own objects (live runs keep growing). */
 export interface ViewerData {
@@ -170,7 +171,7 @@ export class ViewerSession extends Disposable {
     p.then(undefined, (e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       this.ctx.log(text);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', text));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', plainNotice(text)));
     });
   }
 
@@ -260,11 +261,13 @@ export class ViewerSession extends Disposable {
 
   /** Open the log at the line of a finding (looked up from series + step when not given). */
   async revealSource(source: string, line?: number, series?: string, step?: number): Promise<void> {
-    const run = this.data.runs.find(r => normalizePath(r.source) === normalizePath(source));
-    if (run && BINARY_FORMATS.has(run.format)) return;
-    if (line === undefined && run && step !== undefined) line = lineForStep(run, series, step);
+    // Only the logs of the runs on display, whatever path the webview names.
+    const run = displayedRun(this.data.runs, source, normalizePath);
+    if (!run || BINARY_FORMATS.has(run.format)) return;
+    if (line !== undefined && !(Number.isInteger(line) && line >= 1)) return;
+    if (line === undefined && step !== undefined) line = lineForStep(run, typeof series === 'string' ? series : undefined, Number(step));
     if (line === undefined || line < 1) return;
-    const uri = vscode.Uri.file(source);
+    const uri = vscode.Uri.file(run.source);
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.type & vscode.FileType.Directory) return;

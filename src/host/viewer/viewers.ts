@@ -18,6 +18,7 @@ import { loadPaths } from '../../core/load';
 import { hostLoadOptions } from '../loadOptions';
 import type { Run } from '../../core/model';
 import type { ExportFormat } from '../../shared/protocol';
+import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang, engineThresholds } from '../l10n';
 import { Disposable } from './dispose';
 import { exportChoices, exportViewerData } from './exportFlow';
@@ -122,7 +123,7 @@ export class LossLensViewers extends Disposable {
       () => loadViewerData(paths, opts.title),
     );
     if (!data.runs.length) {
-      const why = data.problems.map(p => `${path.basename(p.source)}: ${p.message}`).join('; ');
+      const why = plainNotice(data.problems.map(p => `${path.basename(p.source)}: ${p.message}`).join('; '));
       void vscode.window.showErrorMessage(
         why ? vscode.l10n.t('Loss Lens: no training metrics found ({0}).', why) : vscode.l10n.t('Loss Lens: no training metrics found.'),
       );

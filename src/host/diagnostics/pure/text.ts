@@ -73,15 +73,38 @@ function formatValue(v: Evidence[string], lang: Lang): string {
   return String(v);
 }
 
-/** Escape markdown punctuation in plain text (inline code in backticks is kept). */
-function escapeMarkdown(s: string): string {
-  return s.replace(/[\\*_[\]<>|#]/g, m => `\\${m}`);
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+
+/**
+ * Plain text (log-derived: series names, tags, messages that quote them) for markdown: control
+ * characters and line breaks become spaces and every ASCII punctuation character is
+ * backslash-escaped, so nothing in it can make a link, an image, a command link, HTML, an
+ * autolink, a heading, a list or a theme icon. It renders as the same text.
+ */
+export function escapeMarkdown(s: string): string {
+  return s.replace(CONTROL, ' ').replace(/[!-/:-@[-`{-~]/g, m => `\\${m}`);
+}
+
+/** Log-derived text as an inline code span (nothing inside is markdown). */
+export function markdownCode(s: string): string {
+  return `\`${s.replace(CONTROL, ' ').replace(/`/g, "'")}\``;
+}
+
+/**
+ * Log-derived text for a notification: VS Code makes `[label](command:…)` in a notification's
+ * message a clickable link, so `](` is broken up (and control characters become spaces).
+ */
+export function plainNotice(s: string): string {
+  return s.replace(CONTROL, ' ').replace(/\]\(/g, '] (');
 }
 
 function fence(code: string): string {
   let ticks = '```';
   while (code.includes(ticks)) ticks += '`';
-  return `${ticks}python\n${code.replace(/\s+$/, '')}\n${ticks}`;
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+  const body = code.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, ' ');
+  return `${ticks}python\n${body.replace(/\s+$/, '')}\n${ticks}`;
 }
 
 export interface HoverOptions {
@@ -106,25 +129,30 @@ export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions):
         ? L.steps(formatNumber(f.step), formatNumber(f.endStep))
         : L.step(formatNumber(f.step));
     lines.push(
-      `\`${f.kind}\` · ${SEVERITY_LABEL[opts.lang][f.severity]} · ${where} · ${L.series} \`${f.series.replace(/`/g, "'")}\` · ${L.confidence} ${Math.round(f.confidence * 100)}%`,
+      `${markdownCode(f.kind)} · ${SEVERITY_LABEL[opts.lang][f.severity]} · ${where} · ${L.series} ${markdownCode(f.series)} · ${L.confidence} ${Math.round(f.confidence * 100)}%`,
     );
-    if (f.message.trim()) lines.push('', f.message.trim());
+    // Every text below may quote series names from the log: all of it is escaped.
+    if (f.message.trim()) lines.push('', escapeMarkdown(f.message.trim()));
     const ev = Object.entries(f.evidence);
     if (ev.length > 0) {
       lines.push('', `**${L.evidence}**`, '');
-      for (const [k, v] of ev) lines.push(`- ${escapeMarkdown(k)}: ${escapeMarkdown(formatValue(v, opts.lang))}`);
+      for (const [k, v] of ev) {
+        const text = formatValue(v, opts.lang);
+        lines.push(`- ${escapeMarkdown(k)}: ${typeof v === 'string' ? escapeMarkdown(text) : text}`);
+      }
     }
     if (f.fixes.length > 0) {
       lines.push('', `**${L.fixes}**`, '');
       f.fixes.forEach((fix, i) => {
-        lines.push(`${i + 1}. **${escapeMarkdown(fix.title)}** — ${fix.detail}`);
+        lines.push(`${i + 1}. **${escapeMarkdown(fix.title)}** — ${escapeMarkdown(fix.detail)}`);
         if (fix.code && fix.code.trim()) {
           lines.push('', ...fence(fix.code).split('\n').map(l => `   ${l}`), '');
         }
       });
     }
     if (opts.revealUri) {
-      const args = encodeURIComponent(JSON.stringify([opts.revealUri, f.step, f.series]));
+      // Arguments built here, fully encoded: a ')' in a series name cannot end the link early.
+      const args = encodeURIComponent(JSON.stringify([opts.revealUri, f.step, f.series])).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
       lines.push('', `[${L.show}](command:${opts.revealCommand ?? 'lossLens.revealStep'}?${args})`);
     }
     parts.push(lines.join('\n'));
