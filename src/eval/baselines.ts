@@ -1,6 +1,6 @@
 /**
  * Baseline detectors, re-implemented from their published descriptions and source
- * (../shared/research/diagnostics.md, sections 1 and 2), each mapped onto Loss Lens' kinds.
+ * (docs/research/diagnostics.md, sections 1 and 2), each mapped onto Loss Lens' kinds.
  *
  * What every baseline sees is what a log holds: the curves, never weights, per-layer gradients
  * or inputs. Rules that need those (AUTOTRAINER's gradient ratios, UMLAUT's input checks, ...)

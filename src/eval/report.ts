@@ -117,7 +117,7 @@ export function renderMarkdown(ev: Evaluation, opts: { generatedBy?: string } = 
     `${ev.scenarios.length} real PyTorch fault scenarios (\`test/scenarios\`, labels in \`labels.json\`), ` +
       `${ev.healthy.length} of them healthy runs (hard negatives: ${ev.healthy.map(n => `\`${n}\``).join(', ')}). ` +
       'Every detector reads the same committed logs. The baselines are re-implemented from their published rules ' +
-      'and defaults (see `../shared/research/diagnostics.md` and Method below), mapped onto our kinds.',
+      'and defaults (see [research/diagnostics.md](research/diagnostics.md) and Method below), mapped onto our kinds.',
   );
   out.push('');
   out.push('## Per kind');

@@ -6,7 +6,7 @@
  * Orderings follow the seed's diagnosis table (NaN -> lower LR + gradient clipping; loss not
  * falling -> raise LR, check initialisation; validation rising -> regularisation, early
  * stopping; oscillation -> larger batch, lower LR) and the repair orders of AUTOTRAINER,
- * DeepDiagnosis and large-model training practice (see shared/research/diagnostics.md).
+ * DeepDiagnosis and large-model training practice (see docs/research/diagnostics.md).
  */
 import { t, type MessageKey, type Params } from '../i18n';
 import type { FindingKind, Fix, Lang } from './types';
