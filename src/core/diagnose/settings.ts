@@ -58,6 +58,12 @@ export interface DiagnoseSettings {
    */
   spikeMinProgressShare: number;
   /**
+   * A series of fewer values than this (a per-epoch loss, too short for the local noise level)
+   * has a spike where one value is at least spikeWarnRatio times the values on both sides of
+   * it. Default 128.
+   */
+  spikeShortMaxPoints: number;
+  /**
    * ... and by this many times the series' own tail: the 99.5th percentile of its upward
    * deviations from the local level (in noise units, over the points so far, from 128 points
    * on). That percentile is about 2.5 for Gaussian noise, so the default leaves the threshold at
@@ -377,6 +383,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   spikeZ: 6,
   spikeMinRatio: 1.3,
   spikeMinProgressShare: 0.05,
+  spikeShortMaxPoints: 128,
   spikeTailFactor: 2.4,
   spikeRecoveryPoints: 100,
   spikeRecoverZ: 3,

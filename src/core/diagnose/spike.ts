@@ -37,7 +37,7 @@ import { emit, scheduleExplains, type Ctx } from './context';
 import { EV_IDX, EV_SPIKE } from './noise';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
-import { confidenceFromRatio, median } from './stats';
+import { confidenceFromRatio, D2_TO_SIGMA, median } from './stats';
 
 /** A confirmed, recovered spike (indices into the series). */
 export interface SpikeRecord {
@@ -362,6 +362,59 @@ function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
 }
 
 /**
+ * Spikes of a short series (fewer than spikeShortMaxPoints values: per-epoch losses, where the
+ * local noise level is not known yet): a single value at least spikeWarnRatio times both the
+ * value before it and the one after it and spikeZ noise units above them (the noise from the
+ * series' own second differences), rising by spikeMinProgressShare of the run's progress.
+ * Quoted in logged values.
+ */
+function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
+  const st = ctx.st;
+  const v: number[] = [];
+  const at: number[] = [];
+  for (let i = s.startIdx; i < s.consumed; i++) {
+    const x = s.series.values.get(i);
+    if (Number.isFinite(x) && x > 0) {
+      v.push(x);
+      at.push(i);
+    }
+  }
+  // The series' own noise, from the second differences of its log values (robust: a median).
+  const d2: number[] = [];
+  for (let k = 1; k + 1 < v.length; k++) d2.push(Math.abs(Math.log(v[k - 1]) - 2 * Math.log(v[k]) + Math.log(v[k + 1])));
+  const sigma = Math.max(st.noiseFloor, (median(d2) * D2_TO_SIGMA) || 0);
+  const found: number[] = [];
+  for (let k = 1; k + 1 < v.length; k++) {
+    const base = Math.max(v[k - 1], v[k + 1]);
+    if (
+      v[k] >= st.spikeWarnRatio * base &&
+      Math.log(v[k] / base) >= st.spikeZ * sigma &&
+      !(progress > 0 && v[k] - base < st.spikeMinProgressShare * progress)
+    ) {
+      found.push(k);
+    }
+  }
+  if (found.length === 0 || found.length > Math.max(2, v.length / 10)) return; // (then it is noise)
+  for (const k of found) {
+    const base = Math.max(v[k - 1], v[k + 1]);
+    emit(ctx, {
+      kind: 'loss-spike',
+      severity: 'warning',
+      state: s,
+      idx: at[k],
+      endStep: s.stepAt(at[k + 1]),
+      title: ['spike.title', { step: fmtStep(s.stepAt(at[k])) }],
+      message: [
+        ['spike.short', { peak: fmtNum(v[k]), peakStep: fmtStep(s.stepAt(at[k])), ratio: fmtRatio(v[k] / base), before: fmtNum(v[k - 1]), after: fmtNum(v[k + 1]) }],
+      ],
+      evidence: { rule: 'short', peakStep: s.stepAt(at[k]), peak: v[k], before: v[k - 1], after: v[k + 1], ratio: v[k] / base, count: found.length },
+      confidence: 0.7,
+      idSuffix: `${at[k]}`,
+    });
+  }
+}
+
+/**
  * A loss that keeps jumping between its floor and several times its floor to its end is
  * oscillating (a learning rate far too high), not spiking now and then: at least
  * `oscBurstCount` bursts, their median height at least `oscBurstRatio` times the local level,
@@ -433,7 +486,10 @@ function report(ctx: Ctx, cur: SeriesState): void {
     count += k.length + (seg.spikes ? Math.max(0, seg.spikes.count - seg.spikes.records.length) : 0);
     points += seg.points;
   }
-  if (kept.length === 0) return;
+  if (kept.length === 0) {
+    if (cur.valid < st.spikeShortMaxPoints && cur.isLog) shortSpikes(ctx, cur, learned(ctx, segs));
+    return;
+  }
   const s = cur;
   if (burstsOscillate(ctx, s, kept, count, points)) return;
   const steps = kept.slice(0, MAX_STEPS_IN_EVIDENCE).map(sp => s.stepAt(sp.start));

@@ -364,6 +364,27 @@ describe('early-stop', () => {
   });
 });
 
+describe('spikes of short (per-epoch) series', () => {
+  it('one value 5x the values around it in a 17-point validation loss is a spike, quoted in logged values', () => {
+    const r = makeRun(
+      [
+        { name: 'loss', f: i => 1.7 - 0.04 * i, n: 17, start: 0 },
+        { name: 'val_loss', f: i => (i === 1 ? 7.4 : 1.44 - 0.025 * i), n: 17, start: 0 },
+      ],
+      5,
+    );
+    const sp = of(run(r), 'loss-spike');
+    expect(sp).toHaveLength(1);
+    expect(sp[0].series).toBe('val_loss');
+    expect(sp[0].evidence.peakStep).toBe(1);
+    expect(sp[0].evidence.peak).toBe(7.4);
+  });
+  it('a jumpy short series (values 3x apart all the time) has no spike', () => {
+    const r = makeRun([{ name: 'loss', f: i => (i % 2 ? 0.06 : 0.02) * (i % 3 ? 1 : 0.4), n: 30, start: 0 }], 5);
+    expect(of(run(r), 'loss-spike')).toEqual([]);
+  });
+});
+
 describe('divergence near misses', () => {
   // After a fall to ~0.1 the loss sits at 1.0; in its last 32 values, `dips` of them are back
   // near the best. 4 dips (87.5 % above) is a divergence at the default share (0.8); 9 dips
