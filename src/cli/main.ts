@@ -17,6 +17,7 @@ import { loadPaths } from '../core/load';
 import { pointCount, type Run } from '../core/model';
 import { describeEvent, fmt, renderReport } from '../core/report';
 import { summarizeRun, toJson, type AnalyzeJson } from '../core/summary';
+import { failOnOption, langOption, parseOptions, UsageError, type OptionSpecs } from './options';
 import { runCommand } from './run';
 import { ignoreClosedPipes, termSafe, termSafeLines } from './terminal';
 import { watchCommand } from './watch';
@@ -47,65 +48,39 @@ interface Args {
   thresholds: Partial<DiagnoseSettings>;
 }
 
-class UsageError extends Error {}
-
 /** `analyze --help` / `report -h`: the usage on stdout, exit 0. */
 class HelpRequest extends Error {}
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { command: '', paths: [], json: false, failOn: 'error', lang: 'en', thresholds: {} };
-  const rest = [...argv];
-  a.command = rest.shift() ?? '';
-  while (rest.length) {
-    const t = rest.shift()!;
-    const [flag, inline] = t.startsWith('--') && t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
-    const value = () => {
-      const v = inline ?? rest.shift();
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        throw new HelpRequest();
-      case '--json':
-        a.json = true;
-        break;
-      case '--fail-on': {
-        const v = value();
-        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info or never (got ${v})`);
-        a.failOn = v as Args['failOn'];
-        break;
-      }
-      case '--lang': {
-        const v = value().toLowerCase();
-        if (v !== 'en' && v !== 'zh-cn' && v !== 'zh') throw new UsageError(`--lang must be en or zh-cn (got ${v})`);
-        a.lang = v === 'en' ? 'en' : 'zh-cn';
-        break;
-      }
-      case '--out':
-      case '-o':
-        a.out = value();
-        break;
-      case '--report':
-        a.report = value();
-        break;
-      case '--set': {
-        const v = value();
-        const eq = v.indexOf('=');
-        if (eq <= 0) throw new UsageError(`--set needs THRESHOLD=VALUE (got ${v})`);
-        const { settings, errors } = parseSettingOverrides({ [v.slice(0, eq)]: v.slice(eq + 1) });
-        if (errors.length) throw new UsageError(`--set: ${errors.join('; ')}`);
-        Object.assign(a.thresholds, settings);
-        break;
-      }
-      case '--':
-        a.paths.push(...rest.splice(0));
-        break;
-      default:
-        if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
-        a.paths.push(t);
-    }
+const OPTIONS: OptionSpecs = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  'fail-on': { type: 'string' },
+  lang: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  report: { type: 'string' },
+  set: { type: 'string', multiple: true },
+};
+
+function parseCommandArgs(argv: string[]): Args {
+  const [command = '', ...rest] = argv;
+  const { values: v, positionals } = parseOptions(rest, OPTIONS);
+  if (v.help) throw new HelpRequest();
+  const a: Args = {
+    command,
+    paths: positionals,
+    json: v.json === true,
+    failOn: failOnOption(v['fail-on'] as string | undefined),
+    lang: langOption(v.lang as string | undefined),
+    out: v.out as string | undefined,
+    report: v.report as string | undefined,
+    thresholds: {},
+  };
+  for (const kv of (v.set as string[] | undefined) ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set needs THRESHOLD=VALUE (got ${kv})`);
+    const { settings, errors } = parseSettingOverrides({ [kv.slice(0, eq)]: kv.slice(eq + 1) });
+    if (errors.length) throw new UsageError(`--set: ${errors.join('; ')}`);
+    Object.assign(a.thresholds, settings);
   }
   return a;
 }
@@ -124,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'watch') return watchCommand(argv.slice(1));
   let args: Args;
   try {
-    args = parseArgs(argv);
+    args = parseCommandArgs(argv);
   } catch (e) {
     if (e instanceof HelpRequest) {
       process.stdout.write(USAGE + '\n');

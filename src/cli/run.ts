@@ -21,6 +21,7 @@ import {
   type StopKind,
   type TrainingRunOptions,
 } from '../runner';
+import { langOption, parseOptions, UsageError, type OptionSpecs } from './options';
 import { termSafe } from './terminal';
 
 export const RUN_USAGE = `Usage:
@@ -41,85 +42,55 @@ process group) when a finding of one of KINDS appears.
 
 Exit code: the command's own; 1 when Loss Lens stopped it; 2 when it could not start.`;
 
-class UsageError extends Error {}
 
 interface RunArgs {
   opts: TrainingRunOptions;
   lang: Lang;
 }
 
+const RUN_OPTIONS: OptionSpecs = {
+  'stop-on': { type: 'string' },
+  log: { type: 'string', multiple: true },
+  lang: { type: 'string' },
+  patience: { type: 'string' },
+  'runs-folder': { type: 'string' },
+  'no-save': { type: 'boolean' },
+  'max-output': { type: 'string' },
+  grace: { type: 'string' },
+};
+
 function parseRunArgs(argv: string[]): RunArgs {
-  const rest = [...argv];
-  let lang: Lang = 'en';
+  const { values: v, positionals, rest } = parseOptions(argv, RUN_OPTIONS, true);
+  if (positionals.length) throw new UsageError(`unexpected ${positionals[0]}`);
+  const str = (k: string) => v[k] as string | undefined;
+  const lang = langOption(str('lang'));
   let stopOn: StopKind[] = [...DEFAULT_STOP_ON];
-  const logs: string[] = [];
-  let patience: number | undefined;
-  let runsFolder: string | false | undefined;
-  let maxOutput: number | undefined;
-  let grace: number | undefined;
-  let command: string[] = [];
-  while (rest.length) {
-    const t = rest.shift()!;
-    if (t === '--') {
-      command = rest.splice(0);
-      break;
-    }
-    if (!t.startsWith('-') || t === '-') {
-      command = [t, ...rest.splice(0)];
-      break;
-    }
-    const eq = t.startsWith('--') ? t.indexOf('=') : -1;
-    const flag = eq > 0 ? t.slice(0, eq) : t;
-    const inline = eq > 0 ? t.slice(eq + 1) : undefined;
-    const value = () => {
-      const v = inline ?? rest.shift();
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--stop-on': {
-        const { kinds, unknown } = parseStopKinds(value());
-        if (unknown.length) throw new UsageError(`--stop-on: unknown finding kind ${unknown.join(', ')}`);
-        stopOn = kinds;
-        break;
-      }
-      case '--log':
-        logs.push(value());
-        break;
-      case '--lang': {
-        const v = value().toLowerCase();
-        if (v !== 'en' && v !== 'zh-cn' && v !== 'zh') throw new UsageError(`--lang must be en or zh-cn (got ${v})`);
-        lang = v === 'en' ? 'en' : 'zh-cn';
-        break;
-      }
-      case '--patience': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) throw new UsageError('--patience must be a whole number >= 1');
-        patience = n;
-        break;
-      }
-      case '--runs-folder':
-        runsFolder = value();
-        break;
-      case '--no-save':
-        runsFolder = false;
-        break;
-      case '--max-output': {
-        const n = Number(value());
-        if (!(n > 0)) throw new UsageError('--max-output must be a number of megabytes > 0');
-        maxOutput = Math.round(n * 1024 * 1024);
-        break;
-      }
-      case '--grace': {
-        const n = Number(value());
-        if (!(n >= 0)) throw new UsageError('--grace must be a number of seconds >= 0');
-        grace = Math.round(n * 1000);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${flag}`);
-    }
+  if (str('stop-on') !== undefined) {
+    const { kinds, unknown } = parseStopKinds(str('stop-on')!);
+    if (unknown.length) throw new UsageError(`--stop-on: unknown finding kind ${unknown.join(', ')}`);
+    stopOn = kinds;
   }
+  const logs = (v.log as string[] | undefined) ?? [];
+  let patience: number | undefined;
+  if (str('patience') !== undefined) {
+    patience = Number(str('patience'));
+    if (!Number.isInteger(patience) || patience < 1) throw new UsageError('--patience must be a whole number >= 1');
+  }
+  let runsFolder: string | false | undefined = str('runs-folder');
+  if (v['no-save'] === true) runsFolder = false;
+  let maxOutput: number | undefined;
+  if (str('max-output') !== undefined) {
+    const n = Number(str('max-output'));
+    if (!(n > 0)) throw new UsageError('--max-output must be a number of megabytes > 0');
+    maxOutput = Math.round(n * 1024 * 1024);
+  }
+  let grace: number | undefined;
+  if (str('grace') !== undefined) {
+    const n = Number(str('grace'));
+    if (!(n >= 0)) throw new UsageError('--grace must be a number of seconds >= 0');
+    grace = Math.round(n * 1000);
+  }
+  const command = rest;
   if (!command.length) throw new UsageError('no COMMAND given (put it after --)');
   return {
     lang,

@@ -10,6 +10,7 @@ import type { Lang, Severity } from '../core/diagnose/types';
 import { SEVERITY_RANK } from '../core/diagnose/types';
 import { pointCount, type Run } from '../core/model';
 import { LiveDiagnosis, LogWatcher, fmtStep } from '../runner';
+import { failOnOption, langOption, parseOptions, UsageError, type OptionSpecs } from './options';
 import { Reporter } from './run';
 
 export const WATCH_USAGE = `Usage:
@@ -21,7 +22,13 @@ Ends on Ctrl-C, or after SECONDS without new data (--stop-after-idle).
 
 Exit codes: 0 ok; 1 a finding at or above --fail-on (default error) was reported; 2 nothing could be read.`;
 
-class UsageError extends Error {}
+
+const WATCH_OPTIONS: OptionSpecs = {
+  'stop-after-idle': { type: 'string' },
+  lang: { type: 'string' },
+  'fail-on': { type: 'string' },
+  poll: { type: 'string' },
+};
 
 export async function watchCommand(argv: string[]): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') {
@@ -34,40 +41,20 @@ export async function watchCommand(argv: string[]): Promise<number> {
   let pollMs = 250;
   let failOn: Severity | 'never' = 'error';
   try {
-    const rest = [...argv];
-    while (rest.length) {
-      const t = rest.shift()!;
-      const eq = t.startsWith('--') ? t.indexOf('=') : -1;
-      const flag = eq > 0 ? t.slice(0, eq) : t;
-      const value = () => {
-        const v = eq > 0 ? t.slice(eq + 1) : rest.shift();
-        if (v === undefined) throw new UsageError(`${flag} needs a value`);
-        return v;
-      };
-      if (flag === '--stop-after-idle') {
-        idle = Number(value());
-        if (!(idle > 0)) throw new UsageError('--stop-after-idle must be a number of seconds > 0');
-      } else if (flag === '--lang') {
-        const v = value().toLowerCase();
-        if (v !== 'en' && v !== 'zh-cn' && v !== 'zh') throw new UsageError(`--lang must be en or zh-cn (got ${v})`);
-        lang = v === 'en' ? 'en' : 'zh-cn';
-      } else if (flag === '--fail-on') {
-        const v = value();
-        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info or never (got ${v})`);
-        failOn = v as Severity | 'never';
-      } else if (flag === '--poll') {
-        pollMs = Number(value());
-        if (!(pollMs >= 10)) throw new UsageError('--poll must be a number of milliseconds >= 10');
-      } else if (flag === '--') {
-        if (rest.length) target = rest.shift();
-      } else if (flag.startsWith('-') && flag !== '-') {
-        throw new UsageError(`unknown option ${flag}`);
-      } else if (target === undefined) {
-        target = t;
-      } else {
-        throw new UsageError(`only one PATH can be watched (got ${target} and ${t})`);
-      }
+    const { values: v, positionals } = parseOptions(argv, WATCH_OPTIONS);
+    const str = (k: string) => v[k] as string | undefined;
+    if (str('stop-after-idle') !== undefined) {
+      idle = Number(str('stop-after-idle'));
+      if (!(idle > 0)) throw new UsageError('--stop-after-idle must be a number of seconds > 0');
     }
+    lang = langOption(str('lang'));
+    failOn = failOnOption(str('fail-on'));
+    if (str('poll') !== undefined) {
+      pollMs = Number(str('poll'));
+      if (!(pollMs >= 10)) throw new UsageError('--poll must be a number of milliseconds >= 10');
+    }
+    if (positionals.length > 1) throw new UsageError(`only one PATH can be watched (got ${positionals[0]} and ${positionals[1]})`);
+    target = positionals[0];
     if (!target) throw new UsageError('no PATH given');
   } catch (e) {
     if (e instanceof UsageError) {
