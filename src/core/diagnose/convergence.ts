@@ -18,7 +18,7 @@ import { fmtPct, fmtStep, t } from '../i18n';
 import { emit, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
-import { theilSen } from './stats';
+import { kendallZ, theilSen } from './stats';
 
 export type ConvergenceStatus = 'converged' | 'fast' | 'slow' | 'insufficient';
 
@@ -106,35 +106,67 @@ export function valStalled(v: SeriesState, st: DiagnoseSettings): boolean {
   return !(ts.tau <= -st.notConvergedValTau && fall > 2 * v.blocks.coarseNoise());
 }
 
+/**
+ * The fall over the last third of the coarse points (at least convergencePatience of them): a
+ * Theil-Sen line in log space, significant when Kendall's tau is 3 standard errors below 0. The
+ * seed's window (the last 10 coarse points) is a sliver of a long run; this sees its tail.
+ */
+export function tailFall(s: SeriesState, st: DiagnoseSettings): { improvement: number; z: number; fromStep: number; toStep: number; points: number } | null {
+  const idx = s.blocks.coarseIndices();
+  const k = Math.max(st.convergencePatience, Math.ceil(idx.length / 3));
+  if (!s.isLog || idx.length < k) return null;
+  const w = idx.slice(idx.length - k);
+  const ts = theilSen(w.map(j => s.blocks.med[j]));
+  return {
+    improvement: 1 - Math.exp(ts.slope * (k - 1)),
+    z: kendallZ(ts.tau, k),
+    fromStep: s.blocks.startStep[w[0]],
+    toStep: s.blocks.endStep[w[k - 1]],
+    points: s.blocks.endIdx[w[k - 1]] - s.blocks.startIdx[w[0]],
+  };
+}
+
 export function detectNotConverged(ctx: Ctx): void {
   if (ctx.rangeTest || ctx.overfit.size > 0) return;
+  const st = ctx.st;
   const val = ctx.rs.primary('val_loss');
   // Never "train longer" while the validation loss is flat or rising.
-  if (val && val.isLog && valStalled(val, ctx.st)) return;
-  for (const s of ctx.rs.byRole('train_loss')) {
+  if (val && val.isLog && valStalled(val, st)) return;
+  // The training loss, else the parts of one (YOLO logs box, seg, cls, dfl and no total), else
+  // the validation loss when the training loss was logged too rarely to tell.
+  let targets = ctx.rs.byRole('train_loss');
+  if (targets.length === 0) targets = ctx.rs.byRole('loss_part');
+  if (val && val.isLog && targets.every(s => s.blocks.coarseIndices().length < st.convergencePatience)) targets = [val];
+  let reported = false;
+  for (const s of targets) {
+    if (reported && s.role === 'loss_part') break; // one finding for the parts of a loss
     if (ctx.diverged.has(s.name) || ctx.noLearning.has(s.name) || ctx.oscillating.has(s.name)) continue;
     // a series that ends in NaN/Inf, masked NaN or zeros did not end "still improving"
     if (s.lastValidIdx < s.consumed - 1 || s.maskedCount > 0) continue;
     // nor one that collapsed towards zero (memorising the training set)
-    if (s.isLog && s.blocks.coarseTail(3) - s.initialLevel() < Math.log(ctx.st.notConvergedCollapsedShare)) continue;
-    const c = convergenceOf(s, ctx.st);
-    if (!stillImproving(c, ctx.st)) continue;
+    if (s.isLog && s.blocks.coarseTail(3) - s.initialLevel() < Math.log(st.notConvergedCollapsedShare)) continue;
+    const c = convergenceOf(s, st);
+    const tf = tailFall(s, st);
+    const byTail = !!tf && tf.improvement >= st.notConvergedTailFall && tf.z <= -3;
+    if (!stillImproving(c, st) && !byTail) continue;
+    reported = true;
     ctx.notConverged.add(s.name);
+    const w = stillImproving(c, st) ? { improvement: c.robustImprovement, fromStep: c.fromStep, toStep: c.toStep, points: c.points } : tf!;
     emit(ctx, {
       kind: 'not-converged',
       severity: 'info',
       state: s,
-      step: c.fromStep,
-      endStep: c.toStep,
+      step: w.fromStep,
+      endStep: w.toStep,
       title: ['notConverged.title'],
       message: [
         [
           'notConverged.message',
           {
-            improvement: fmtPct(c.robustImprovement),
-            points: c.points,
-            from: fmtStep(c.fromStep),
-            to: fmtStep(c.toStep),
+            improvement: fmtPct(w.improvement),
+            points: w.points,
+            from: fmtStep(w.fromStep),
+            to: fmtStep(w.toStep),
             status: t(ctx.lang, `status.${c.status}`),
           },
         ],
@@ -146,10 +178,12 @@ export function detectNotConverged(ctx: Ctx): void {
         kendallTau: c.tau,
         windowCoarsePoints: c.window,
         windowPoints: c.points,
-        convergedThreshold: ctx.st.convergedThreshold,
-        fastThreshold: ctx.st.fastThreshold,
+        tailImprovement: tf ? tf.improvement : null,
+        tailKendallZ: tf ? tf.z : null,
+        convergedThreshold: st.convergedThreshold,
+        fastThreshold: st.fastThreshold,
       },
-      confidence: c.robustImprovement > ctx.st.fastThreshold ? 0.8 : 0.6,
+      confidence: w.improvement > st.fastThreshold ? 0.8 : 0.6,
     });
   }
 }

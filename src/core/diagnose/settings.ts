@@ -225,6 +225,12 @@ export interface DiagnoseSettings {
   notConvergedValTau: number;
   /** ... nor when the training loss ended below this share of its initial level. Default 0.02. */
   notConvergedCollapsedShare: number;
+  /**
+   * not-converged also when the last third of the coarse points falls by at least this share
+   * (Theil-Sen, Kendall's tau 3 standard errors below 0): the seed's 10-point window is a sliver
+   * of a long run. Default 0.05.
+   */
+  notConvergedTailFall: number;
   /** Window (coarse points) of the convergence analysis. Default 10 (the seed's patience). */
   convergencePatience: number;
   /** Relative improvement over the window below this: converged. Default 0.001. */
@@ -435,6 +441,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   notConvergedValTau: 0.3,
   notConvergedCollapsedShare: 0.02,
+  notConvergedTailFall: 0.05,
   convergencePatience: 10,
   convergedThreshold: 0.001,
   fastThreshold: 0.1,

@@ -364,6 +364,25 @@ describe('early-stop', () => {
   });
 });
 
+describe('not-converged beyond the seed\'s 10-point window', () => {
+  it('a long noisy run whose last third still falls 8 % is not converged', () => {
+    const r = makeRun([{ name: 'loss', f: i => 3.6 + 20 * Math.exp(-i / 150) + 1.0 * (1 - i / 2000), n: 2000, start: 1, stride: 20, noise: 0.05 }], 11);
+    const nc = of(run(r), 'not-converged');
+    expect(nc).toHaveLength(1);
+    expect(nc[0].evidence.tailImprovement as number).toBeGreaterThan(0.05);
+  });
+  it('a loss logged only in parts (YOLO) still falling gets one finding', () => {
+    const r = makeRun(
+      [
+        { name: 'train/box_loss', f: i => 1.8 * Math.exp(-i / 12), n: 10, start: 0 },
+        { name: 'train/cls_loss', f: i => 3.9 * Math.exp(-i / 10), n: 10, start: 0 },
+      ],
+      2,
+    );
+    expect(of(run(r), 'not-converged')).toHaveLength(1);
+  });
+});
+
 describe('spikes of short (per-epoch) series', () => {
   it('one value 5x the values around it in a 17-point validation loss is a spike, quoted in logged values', () => {
     const r = makeRun(
