@@ -545,6 +545,8 @@ const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)(
 const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1)([^a-z]|$)|accuracy/i;
 const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)|损失/i;
 const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
+/** A capital L as a word is the loss of many papers' notation (`train_L_vae`, `L_kl`). */
+const L_LOSS_RE = /(^|[^A-Za-z])L(_|$)/;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss. */
 const TOTAL_LOSS_RE =
   /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((total|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
@@ -561,7 +563,7 @@ export function inferRole(name: string): Role {
   if (lower === 'val' || lower === 'valid' || lower === 'validation') return 'val_loss';
   // camelCase words apart for the subset test (`ValLoss`, `bestValLoss`).
   const isVal = VAL_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'));
-  if (LOSS_RE.test(n) && !NOT_LOSS_RE.test(n)) {
+  if ((LOSS_RE.test(n) || L_LOSS_RE.test(n)) && !NOT_LOSS_RE.test(n)) {
     if (isVal) return 'val_loss';
     if (TOTAL_LOSS_RE.test(n)) return 'train_loss';
     return 'loss_part';

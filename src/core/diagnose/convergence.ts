@@ -127,7 +127,8 @@ export function tailFall(s: SeriesState, st: DiagnoseSettings): { improvement: n
 }
 
 export function detectNotConverged(ctx: Ctx): void {
-  if (ctx.rangeTest || ctx.overfit.size > 0) return;
+  // (a run with a diverged loss or that overfits is not one to train longer)
+  if (ctx.rangeTest || ctx.overfit.size > 0 || ctx.diverged.size > 0) return;
   const st = ctx.st;
   const val = ctx.rs.primary('val_loss');
   // Never "train longer" while the validation loss is flat or rising.
