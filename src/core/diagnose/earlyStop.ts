@@ -183,7 +183,8 @@ export function detectEarlyStop(ctx: Ctx): void {
             bestStep: fmtStep(sim.bestStep),
             best: fmtNum(sim.best),
             patience: st.earlyStopPatience,
-            minDelta: fmtNum(st.earlyStopMinDelta),
+            // (relative: said as a share of the loss, 0.1 %)
+            minDelta: st.earlyStopMinDeltaMode === 'rel' ? fmtPct(st.earlyStopMinDelta) : fmtNum(st.earlyStopMinDelta),
             step: fmtStep(sim.stopStep),
             saving: fmtPct(sim.saving),
             afterBest: fmtPct(sim.afterBest),
