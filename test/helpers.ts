@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createParser, type StreamFormat } from '../src/core/formats';
 import type { Run } from '../src/core/model';
 
@@ -51,4 +53,28 @@ export function values(run: Run, name: string): number[] {
 export function steps(run: Run, name: string): number[] {
   const s = run.series.get(name);
   return s ? Array.from(s.steps.view()) : [];
+}
+
+/**
+ * A temporary folder for the test file that calls this at its top level (made before its tests,
+ * removed after them): `path()` is the folder, `write(name, data)` writes a file in it (creating
+ * subfolders) and returns its path.
+ */
+export function scratchDir(prefix: string): { path: () => string; write: (name: string, data: string | Uint8Array) => string } {
+  let dir = '';
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    path: () => dir,
+    write: (name, data) => {
+      const f = path.join(dir, name);
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, data);
+      return f;
+    },
+  };
 }

@@ -3,28 +3,16 @@
  * answer; each problem reported once with its file and line or byte offset.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPaths } from '../../src/core/load';
-import { real } from '../helpers';
+import { real, scratchDir } from '../helpers';
 
-let dir: string;
 const CAMELS = real('tfevents/lightning_camels/events.out.tfevents.1740927185.2e70dc9cc425.45742.0');
 
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-bad-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchDir('loss-lens-bad-');
+const write = tmp.write;
 
-function write(name: string, data: string | Uint8Array): string {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, data);
-  return f;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
@@ -114,8 +102,8 @@ describe('bad input', () => {
 
   it('a missing path is a clear error and the other inputs are still read', async () => {
     const good = write('good.csv', 'step,loss\n1,0.5\n2,0.4\n');
-    const r = await loadPaths([path.join(dir, 'nope.log'), good]);
-    expect(r.problems).toEqual([{ source: path.join(dir, 'nope.log'), message: 'cannot read: no such file or directory' }]);
+    const r = await loadPaths([path.join(tmp.path(), 'nope.log'), good]);
+    expect(r.problems).toEqual([{ source: path.join(tmp.path(), 'nope.log'), message: 'cannot read: no such file or directory' }]);
     expect(r.runs).toHaveLength(1);
   });
 

@@ -3,28 +3,15 @@
  * which nothing can be read, UTF-16 logs, bare-CR JSON lines, non-finite steps, radix literals.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseNumber } from '../../src/core/formats/numbers';
 import { loadPaths } from '../../src/core/load';
-import { counts, parseText } from '../helpers';
+import { counts, parseText, scratchDir } from '../helpers';
 
-let dir: string;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-harden-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchDir('loss-lens-harden-');
+const write = tmp.write;
 
-function write(name: string, data: string | Uint8Array): string {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, data);
-  return f;
-}
 
 function losses(n: number, line: (i: number, v: number) => string): string {
   let s = '';
@@ -36,7 +23,7 @@ const posix = process.platform !== 'win32';
 
 describe('non-regular files (#14.6)', () => {
   it.runIf(posix)('a FIFO given as PATH is refused at once, not read for ever', async () => {
-    const fifo = path.join(dir, 'pipe.log');
+    const fifo = path.join(tmp.path(), 'pipe.log');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const t0 = Date.now();
     const r = await loadPaths([fifo]);
@@ -56,16 +43,16 @@ describe('nothing readable is a problem (#14.5)', () => {
     const bytes = new Uint8Array(2048).map((_, i) => (i * 131 + 7) & 0xff);
     write('garbage/a.log', bytes);
     write('garbage/b.csv', 'hello\nworld\n');
-    const r = await loadPaths([path.join(dir, 'garbage')]);
+    const r = await loadPaths([path.join(tmp.path(), 'garbage')]);
     expect(r.runs).toEqual([]);
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0].source).toBe(path.join(dir, 'garbage'));
+    expect(r.problems[0].source).toBe(path.join(tmp.path(), 'garbage'));
     expect(r.problems[0].message).toMatch(/nothing could be read from this directory: 2 log source\(s\) found/);
     expect(r.problems[0].message).toContain('a.log: binary data');
   });
 
   it('an MLflow store whose runs have no metrics is a problem', async () => {
-    const store = path.join(dir, 'mlruns-empty');
+    const store = path.join(tmp.path(), 'mlruns-empty');
     write('mlruns-empty/1/meta.yaml', 'experiment_id: "1"\nname: e\n');
     write('mlruns-empty/1/r1/meta.yaml', 'run_id: r1\nexperiment_id: "1"\n');
     write('mlruns-empty/1/r1/params/lr', '0.1');
@@ -78,7 +65,7 @@ describe('nothing readable is a problem (#14.5)', () => {
   it('a directory with one good log and one bad one is fine (the bad one is not explicit)', async () => {
     write('mixed/a.log', new Uint8Array(100).fill(1));
     write('mixed/b.jsonl', losses(20, (i, v) => JSON.stringify({ step: i, loss: v }) + '\n'));
-    const r = await loadPaths([path.join(dir, 'mixed')]);
+    const r = await loadPaths([path.join(tmp.path(), 'mixed')]);
     expect(r.runs).toHaveLength(1);
     expect(r.problems).toEqual([]);
   });

@@ -3,32 +3,22 @@
  * on the terminal, a closed pipe ends quietly, nothing readable exits 2, `analyze --help`.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { termSafe } from '../../../src/cli/terminal';
 import { ensureCliBuilt } from '../../runner/cliBuild';
+import { scratchDir } from '../../helpers';
 
 let CLI: string;
-let dir: string;
 beforeAll(() => {
   CLI = ensureCliBuilt();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-cli-harden-'));
 });
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratchDir('loss-lens-cli-harden-');
+const write = tmp.write;
 
-function write(name: string, data: string | Uint8Array): string {
-  const f = path.join(dir, name);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, data);
-  return f;
-}
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: tmp.path(), encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
 }
 
 function jsonl(n: number, key = 'loss', nanFrom = Infinity): string {
@@ -70,13 +60,13 @@ describe('exit codes (#14.5, #14.6, #14.10)', () => {
   it('a directory from which nothing can be read exits 2 with a reason, even with --fail-on never', () => {
     write('junk/a.log', new Uint8Array(512).map((_, i) => (i * 37) & 0xff));
     write('junk/b.csv', 'just,a,header\n');
-    const r = cli('analyze', '--fail-on', 'never', path.join(dir, 'junk'));
+    const r = cli('analyze', '--fail-on', 'never', path.join(tmp.path(), 'junk'));
     expect(r.status).toBe(2);
     expect(r.stdout).toContain('nothing could be read from this directory');
   });
 
   it.runIf(process.platform !== 'win32')('a FIFO as PATH exits 2 at once', () => {
-    const fifo = path.join(dir, 'fifo.log');
+    const fifo = path.join(tmp.path(), 'fifo.log');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const t0 = Date.now();
     const r = cli('analyze', fifo);
@@ -103,7 +93,7 @@ describe('closed pipe (#14.7)', () => {
       ['error', 1],
     ] as const) {
       const r = spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} analyze --fail-on ${failOn} many | head -1 >/dev/null; exit \${PIPESTATUS[0]}`], {
-        cwd: dir,
+        cwd: tmp.path(),
         encoding: 'utf8',
         timeout: 60_000,
       });
