@@ -20,6 +20,7 @@ import { type MessageKey, normalizeLocale, type Translate, translator } from './
 import { type ChartGroup, type SeriesModel, type SmoothingSetting, ViewModel, type XAxisMode } from './model';
 import { el, renderFindings, renderSeriesPane, renderSummary } from './panes';
 import { buildChartContent, type ChartContent, fullExtent, groupOfFinding } from './render';
+import { type AutoScale, autoScale } from './scale';
 import { loadState, saveState, type ViewState, type VsCodeApi } from './state';
 import { readTheme, type Theme, watchTheme } from './theme';
 
@@ -56,6 +57,7 @@ export class App implements ChartHost {
   private selected: number | undefined;
   private reveal: { x: number; label: string } | undefined;
   private extentCache: [number, number] | null = null;
+  private autoScaleCache: { version: number; value: AutoScale } | null = null;
   private hasData = false;
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private frameRequested = false;
@@ -87,6 +89,8 @@ export class App implements ChartHost {
     weightLabel: HTMLElement;
     xAxis: HTMLSelectElement;
     logY: HTMLInputElement;
+    /** "(auto: values span 20 decades)" beside the log scale box while the default is automatic. */
+    logNote: HTMLElement;
     outliers: HTMLInputElement;
     reset: HTMLButtonElement;
     exportSel: HTMLSelectElement;
@@ -128,6 +132,8 @@ export class App implements ChartHost {
     const logY = d.createElement('input');
     logY.type = 'checkbox';
     logY.className = 'ctl-logy';
+    const logNote = el(d, 'span', 'ctl-note ctl-logy-note');
+    logNote.hidden = true;
     const outliers = d.createElement('input');
     outliers.type = 'checkbox';
     outliers.className = 'ctl-outliers';
@@ -138,7 +144,7 @@ export class App implements ChartHost {
     const exportSel = d.createElement('select');
     exportSel.className = 'ctl-export';
     exportSel.setAttribute('aria-label', this.t('export'));
-    this.controls = { smoothing, weight, weightOut, weightLabel, xAxis, logY, outliers, reset, exportSel, labels };
+    this.controls = { smoothing, weight, weightOut, weightLabel, xAxis, logY, logNote, outliers, reset, exportSel, labels };
 
     this.toolbar = el(
       d,
@@ -147,7 +153,7 @@ export class App implements ChartHost {
       el(d, 'label', 'ctl', label('smoothing'), smoothing),
       el(d, 'label', 'ctl ctl-weight-box', weightLabel, weight, weightOut),
       el(d, 'label', 'ctl', label('xAxis'), xAxis),
-      el(d, 'label', 'ctl ctl-check', logY, label('logScale')),
+      el(d, 'label', 'ctl ctl-check', logY, label('logScale'), logNote),
       el(d, 'label', 'ctl ctl-check', outliers, label('ignoreOutliers')),
       reset,
       exportSel,
@@ -310,7 +316,7 @@ export class App implements ChartHost {
     opt(c.exportSel, 'html', 'exportHtml');
     c.exportSel.value = '';
 
-    c.logY.checked = this.state.logY;
+    this.syncLogY();
     c.outliers.checked = this.state.ignoreOutliers;
     this.syncWeight();
   }
@@ -373,9 +379,36 @@ export class App implements ChartHost {
 
   setLogY(on: boolean): void {
     this.state.logY = on;
-    this.controls.logY.checked = on;
+    this.state.logYChosen = true;
+    this.syncLogY();
     this.persist();
     this.redrawNow();
+  }
+
+  /** The automatic y scale for the series shown (cached per data version). */
+  autoScale(): AutoScale {
+    const series = this.visibleSeries();
+    let version = series.length;
+    for (const s of series) version = version * 31 + s.version + s.length + s.run.index;
+    if (!this.autoScaleCache || this.autoScaleCache.version !== version) {
+      this.autoScaleCache = { version, value: autoScale(series) };
+    }
+    return this.autoScaleCache.value;
+  }
+
+  /** Log y scale: the user's choice where they made one, otherwise the automatic default. */
+  logYOn(): boolean {
+    return this.state.logYChosen ? this.state.logY : this.hasData && this.autoScale().log;
+  }
+
+  /** The checkbox and its "(auto: …)" note follow the effective scale. */
+  private syncLogY(): void {
+    const c = this.controls;
+    const on = this.logYOn();
+    c.logY.checked = on;
+    const auto = !this.state.logYChosen && on;
+    c.logNote.hidden = !auto;
+    c.logNote.textContent = auto ? this.t('logAuto', { n: Math.round(this.autoScale().decades) }) : '';
   }
 
   setIgnoreOutliers(on: boolean): void {
@@ -585,7 +618,7 @@ export class App implements ChartHost {
         {
           xMode: this.state.xAxis,
           smoothing,
-          logY: this.state.logY,
+          logY: this.logYOn(),
           ignoreOutliers: this.state.ignoreOutliers,
           x0,
           x1,
@@ -600,6 +633,7 @@ export class App implements ChartHost {
       tb = this.now();
     }
     this.lastTimings = timings;
+    if (!this.state.logYChosen) this.syncLogY();
     this.lastRedraw = this.now();
     this.lastRedrawMs = this.lastRedraw - t0;
     this.redrawCount++;

@@ -20,7 +20,7 @@ import {
 } from 'chart.js';
 import annotationPlugin, { type AnnotationOptions } from 'chartjs-plugin-annotation';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { exact, xExact, xTick } from './format';
+import { exact, sig, xExact, xTick } from './format';
 import type { Translate } from './i18n';
 import type { ChartGroup, SeriesModel, SmoothingSetting, XAxisMode } from './model';
 import type { ChartContent, DatasetSpec, MarkerGroup } from './render';
@@ -144,6 +144,8 @@ export class ChartView {
     const xs = o.scales!.x!;
     xs.min = x0;
     xs.max = x1;
+    // Steps are whole numbers: no tick at 12.5.
+    (xs.ticks as { precision?: number }).precision = this.host.xMode() === 'step' ? 0 : undefined;
     const ys = o.scales!.y!;
     ys.type = content.logY ? 'logarithmic' : 'linear';
     if (content.y) {
@@ -513,13 +515,13 @@ export class ChartView {
     const name = this.host.labelOf(s);
     const sm = this.host.smoothing();
     if (spec.kind === 'superseded') {
-      lines.push(`${name}: ${exact(raw)} (${this.host.t('restart')})`);
+      lines.push(`${name}: ${sig(raw)} (${this.host.t('restart')})`);
     } else if (sm.mode !== 'off') {
       const smoothed = s.smoothedValues('main', sm)[local];
-      lines.push(`${name}: ${exact(raw)}`);
-      lines.push(`  ${this.host.t('smoothed')}: ${exact(smoothed)}`);
+      lines.push(`${name}: ${sig(raw)}`);
+      lines.push(`  ${this.host.t('smoothed')}: ${sig(smoothed)}`);
     } else {
-      lines.push(`${name}: ${exact(raw)}`);
+      lines.push(`${name}: ${sig(raw)}`);
     }
     const line = s.lineAt(src);
     if (line !== undefined) lines.push(`  ${this.host.t('line')} ${line}`);

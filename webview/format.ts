@@ -9,14 +9,52 @@ export function exact(v: number): string {
   return String(v);
 }
 
-/** Compact form for ticks and summaries. */
+/** Compact form for ticks and summaries: 500 k, 23.9 M, 1.2e15, 0.4879. */
 export function compact(v: number): string {
   if (!Number.isFinite(v)) return exact(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (Number.isInteger(v) && a < 1e7) return String(v);
-  if (a >= 1e5 || a < 1e-3) return trimExp(v.toExponential(2));
+  if (Number.isInteger(v) && a < 1e4) return String(v);
+  if (a >= 1e4 && a < 1e12) return si(v);
+  if (a >= 1e4 || a < 1e-3) return trimExp(v.toExponential(2));
   return String(Number(v.toPrecision(4)));
+}
+
+const SI: ReadonlyArray<[number, string]> = [
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
+/** 500000 → "500 k", 23912345 → "23.9 M" (three significant digits). */
+function si(v: number): string {
+  const a = Math.abs(v);
+  for (const [scale, unit] of SI) {
+    if (a >= scale * 0.9995) {
+      const n = Number((v / scale).toPrecision(3));
+      // 999.6 k rounds to 1000 k: say 1 M instead.
+      if (Math.abs(n) >= 1000 && unit !== 'G') continue;
+      return `${n} ${unit}`;
+    }
+  }
+  return String(Number(v.toPrecision(3)));
+}
+
+/** A count: 330, 12 k, 23.9 M. */
+export function count(n: number): string {
+  return Number.isFinite(n) && Math.abs(n) >= 1e4 ? si(n) : exact(n);
+}
+
+/**
+ * A measured value for tooltips: six significant digits (0.487968, 2.3, 5e+19 → 5e19), NaN
+ * and Infinity spelt out.
+ */
+export function sig(v: number): string {
+  if (!Number.isFinite(v)) return exact(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e7 || a < 1e-4) return trimExp(v.toExponential(5));
+  return String(Number(v.toPrecision(6)));
 }
 
 function trimExp(s: string): string {

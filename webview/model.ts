@@ -383,6 +383,8 @@ class RunModel {
   readonly series = new Map<string, SeriesModel>();
   events: RunEvent[];
   live: boolean;
+  /** The run's steps are epochs (run.meta.stepUnit === 'epoch'). */
+  readonly stepsAreEpochs: boolean;
   private epochMap: { version: number; steps: Float64Array; epochs: Float64Array } | undefined;
   private t0: { version: number; value: number } | undefined;
 
@@ -396,6 +398,7 @@ class RunModel {
   ) {
     this.events = [...p.events];
     this.live = p.live === true;
+    this.stepsAreEpochs = p.stepUnit === 'epoch';
     for (const s of p.series) this.series.set(s.name, new SeriesModel(this, s.name, s.role, s));
   }
 
@@ -436,6 +439,10 @@ class RunModel {
    */
   epochOf(steps: Float64Array, n: number): Float64Array {
     const out = new Float64Array(n);
+    if (this.stepsAreEpochs && !this.epochSeries()) {
+      out.set(steps.subarray(0, n));
+      return out;
+    }
     const map = this.epochTable();
     if (!map || map.steps.length === 0) {
       out.fill(NaN);
@@ -537,7 +544,7 @@ export class ViewModel {
   /** The x-axis modes the data allows. */
   availableXModes(): XAxisMode[] {
     const modes: XAxisMode[] = ['step'];
-    if (this.runs.some(r => r.epochSeries() !== undefined)) modes.push('epoch');
+    if (this.runs.some(r => r.epochSeries() !== undefined || r.stepsAreEpochs)) modes.push('epoch');
     if (this.runs.some(r => r.hasWallTimes())) modes.push('relative', 'wall');
     return modes;
   }

@@ -6,7 +6,7 @@
 import type { Finding, Severity } from '../src/core/diagnose/types';
 import { SEVERITY_RANK } from '../src/core/diagnose/types';
 import type { RunSummary } from '../src/shared/protocol';
-import { compact, exact, percent } from './format';
+import { compact, count, exact, percent } from './format';
 import type { MessageKey, Translate } from './i18n';
 import type { SeriesModel } from './model';
 
@@ -98,8 +98,16 @@ export function renderFindings(list: HTMLElement, findings: Finding[], o: Findin
     );
     head.type = 'button';
     head.title = o.t('openSource');
-    head.addEventListener('click', () => o.onSelect(i));
     li.appendChild(head);
+    // The whole card selects the finding (the button keeps it reachable by keyboard), except
+    // the fixes toggle and a click that ends a text selection (copying a snippet).
+    li.addEventListener('click', e => {
+      const target = e.target as Element | null;
+      if (target?.closest?.('summary')) return;
+      const sel = doc.defaultView?.getSelection?.();
+      if (sel && !sel.isCollapsed && target?.closest?.('.finding-details, .finding-message')) return;
+      o.onSelect(i);
+    });
     li.appendChild(el(doc, 'p', 'finding-message', f.message));
 
     if (f.fixes.length) {
@@ -149,7 +157,7 @@ export function renderSeriesPane(list: HTMLElement, series: SeriesModel[], o: Se
     const swatch = el(doc, 'span', o.dashed(s) ? 'swatch dashed' : 'swatch');
     // CSSOM, not a style attribute: allowed by the CSP.
     swatch.style.color = o.colorOf(s);
-    const meta = [`${s.length} ${o.t('points')}`];
+    const meta = [`${count(s.length)} ${o.t('points')}`];
     if (s.nonFinite) meta.push(o.t('nonFiniteCount', { n: s.nonFinite }));
     const restarts = s.tracks().restarts.length;
     if (restarts) meta.push(`${restarts} ${o.t('restarts')}`);
@@ -177,7 +185,7 @@ export function renderSummary(box: HTMLElement, summaries: RunSummary[], t: Tran
     const line = el(doc, 'div', 'summary-line');
     // The page title already names a lone run.
     if (summaries.length > 1) line.appendChild(el(doc, 'span', 'summary-name', s.name));
-    const facts: string[] = [s.format, `${s.points} ${t('points')}`];
+    const facts: string[] = [s.format, `${count(s.points)} ${t('points')}`];
     if (s.lastStep !== undefined && Number.isFinite(s.lastStep)) {
       facts.push(`${compact(s.firstStep ?? 0)}–${compact(s.lastStep)} ${t('steps')}`);
     }

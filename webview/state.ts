@@ -18,7 +18,10 @@ export interface ViewState {
   weight: number;
   /** Centred window size (points). */
   window: number;
+  /** Log y scale, where the user chose it (logYChosen); otherwise the automatic default is used. */
   logY: boolean;
+  /** The user set the log scale checkbox: their choice wins over the automatic default. */
+  logYChosen: boolean;
   ignoreOutliers: boolean;
   xAxis: XAxisMode;
   /** Hidden series, by `source|name`. */
@@ -34,6 +37,7 @@ const DEFAULT_STATE: ViewState = {
   weight: 0.6,
   window: 9,
   logY: false,
+  logYChosen: false,
   ignoreOutliers: false,
   xAxis: 'step',
   hidden: [],
@@ -68,6 +72,9 @@ function sanitize(raw: unknown): ViewState {
   if (typeof r.weight === 'number' && r.weight >= 0 && r.weight <= 0.999) s.weight = r.weight;
   if (typeof r.window === 'number' && r.window >= 1 && r.window <= 10001) s.window = Math.round(r.window);
   if (typeof r.logY === 'boolean') s.logY = r.logY;
+  if (typeof r.logYChosen === 'boolean') s.logYChosen = r.logYChosen;
+  // A state saved before the automatic default had logY only when the box was ticked.
+  else if (r.logY === true) s.logYChosen = true;
   if (typeof r.ignoreOutliers === 'boolean') s.ignoreOutliers = r.ignoreOutliers;
   if (typeof r.xAxis === 'string' && (XMODES as readonly string[]).includes(r.xAxis)) s.xAxis = r.xAxis as XAxisMode;
   if (Array.isArray(r.hidden)) s.hidden = r.hidden.filter((x): x is string => typeof x === 'string');

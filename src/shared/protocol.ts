@@ -49,6 +49,8 @@ export interface RunPayload {
   events: RunEvent[];
   /** True while the run is still being written (a live run). */
   live?: boolean;
+  /** 'epoch' where the run's steps are epochs (run.meta.stepUnit): the Epoch axis is the step. */
+  stepUnit?: 'epoch';
 }
 
 export type ConvergenceStatus =

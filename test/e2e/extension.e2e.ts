@@ -44,6 +44,21 @@ function bigCsv(): string {
   return file;
 }
 
+/** The Loss Lens webview frame whose title contains `title` (hidden tabs keep their frames). */
+async function viewerTitled(page: Session['page'], title: string, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if ((await f.locator('.ll-title').count().catch(() => 0)) === 0) continue;
+      if ((await f.locator('.chart-box.main canvas').count().catch(() => 0)) === 0) continue;
+      const t = await f.locator('.ll-title').first().textContent().catch(() => '');
+      if (t && t.includes(title)) return f;
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`no Loss Lens viewer titled ${title}`);
+}
+
 describe('Loss Lens in code-server (English, trusted workspace)', () => {
   let s: Session;
   beforeAll(async () => {
@@ -76,7 +91,10 @@ describe('Loss Lens in code-server (English, trusted workspace)', () => {
     // Problems panel
     await runCommand(s.page, 'View: Focus Problems');
     const problems = s.page.locator('.markers-panel .monaco-list-row');
-    await expect.poll(async () => (await problems.allTextContents()).join('\n'), { timeout: 30_000 }).toMatch(/NaN/);
+    // The script's diagnostics (train_example.py, linked to this log) can arrive first: wait for the log's own.
+    await expect
+      .poll(async () => (await problems.allTextContents()).join('\n'), { timeout: 30_000 })
+      .toMatch(/NaN in loss[^\n]*Ln 4/);
     const text = (await problems.allTextContents()).join('\n');
     expect(text).toMatch(/\[Ln 4, Col 1\]|Ln 4/);
     await shot(s.page, 'e2e-problems-panel');
@@ -99,6 +117,32 @@ describe('Loss Lens in code-server (English, trusted workspace)', () => {
     const frame = await webviewFrame(s.page);
     expect(await frame.locator('.findings-list li.finding').count()).toBeGreaterThan(0);
     await shot(s.page, 'e2e-show-in-loss-lens');
+  });
+
+  it('opens the blown-up example (loss 3e6 … 5e19, then NaN) in log scale and says why (issue #13, 1)', async () => {
+    await openFile(s.page, 'logs/nan_run.log');
+    await s.page.locator('.monaco-editor .view-lines').first().waitFor();
+    await runCommand(s.page, 'Loss Lens: Open Loss Curves');
+    const frame = await viewerTitled(s.page, 'nan_run.log');
+    await expect.poll(() => frame.locator('.ctl-logy').isChecked(), { timeout: 15_000 }).toBe(true);
+    const note = (await frame.locator('.ctl-logy-note').textContent()) ?? '';
+    expect(note).toMatch(/auto: values span \d+ decades/);
+    await shot(s.page, 'e2e-diverging-log-scale');
+  });
+
+  it("plots healthy_run.log's epoch-level series at their steps and offers an Epoch axis (issue #13, 2)", async () => {
+    await openFile(s.page, 'logs/healthy_run.log');
+    await s.page.locator('.monaco-editor .view-lines').first().waitFor();
+    await runCommand(s.page, 'Loss Lens: Open Loss Curves');
+    const frame = await viewerTitled(s.page, 'healthy_run.log');
+    const sel = frame.locator('.ctl-xaxis');
+    await expect.poll(async () => (await sel.locator('option').allTextContents()).join(','), { timeout: 15_000 }).toMatch(/Epoch/);
+    expect(await sel.isDisabled()).toBe(false);
+    // Not in log scale: its losses span less than a decade.
+    expect(await frame.locator('.ctl-logy').isChecked()).toBe(false);
+    await sel.selectOption('epoch');
+    expect(await sel.inputValue()).toBe('epoch');
+    await shot(s.page, 'e2e-epoch-axis');
   });
 
   it('runs "Loss Lens: Open Loss Curves" and "Loss Lens: Compare Runs…" from the command palette', async () => {
