@@ -58,6 +58,13 @@ describe('buildSnapshot(runs, findings)', () => {
     expect(snap.title).toBe('a.log');
   });
 
+  it('says when a run\'s steps are epochs (the viewer then offers the Epoch axis)', () => {
+    const r = run();
+    expect(buildSnapshot({ runs: [r], findings: [], locale: 'en' }).runs[0].stepUnit).toBeUndefined();
+    r.meta.stepUnit = 'epoch';
+    expect(buildSnapshot({ runs: [r], findings: [], locale: 'en' }).runs[0].stepUnit).toBe('epoch');
+  });
+
   it('gives the findings of a lone run its source, and summarises each run', () => {
     const r = run();
     const snap = buildSnapshot({ runs: [r], findings: [finding({})], locale: 'zh-cn' });

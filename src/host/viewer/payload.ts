@@ -75,6 +75,7 @@ function runPayload(run: Run, index: number, live = false): RunPayload {
     format: run.format,
     series,
     events: [...run.events],
+    ...(run.meta.stepUnit === 'epoch' ? { stepUnit: 'epoch' as const } : {}),
     ...(live ? { live: true } : {}),
   };
 }
