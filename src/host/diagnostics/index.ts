@@ -17,7 +17,7 @@ import type { Run } from '../../core/model';
 import { looksLikeTrainingScript } from '../../core/pyscript';
 import { Disposable } from '../viewer/dispose';
 import { LossLensDiagnostics } from './collection';
-import { DiagnosticsCommandId } from './commands';
+import { CommandId } from '../commands';
 import { plainNotice } from './pure/text';
 import { LogDiagnostics } from './logDiagnostics';
 import { ScriptDiagnostics } from './scriptDiagnostics';
@@ -48,12 +48,12 @@ export class EditorDiagnostics extends Disposable {
     this.scripts = this._register(new ScriptDiagnostics(diagnostics, this.logs, this.links, settings));
 
     this._register(
-      vscode.commands.registerCommand(DiagnosticsCommandId.linkTrainingScript, (log?: vscode.Uri, script?: vscode.Uri) =>
+      vscode.commands.registerCommand(CommandId.linkTrainingScript, (log?: vscode.Uri, script?: vscode.Uri) =>
         this.linkTrainingScriptCommand(log, script),
       ),
     );
     this._register(
-      vscode.commands.registerCommand(DiagnosticsCommandId.copySuggestedFix, async (text: string) => {
+      vscode.commands.registerCommand(CommandId.copySuggestedFix, async (text: string) => {
         await vscode.env.clipboard.writeText(String(text ?? ''));
         vscode.window.setStatusBarMessage(vscode.l10n.t('Loss Lens: suggested fix copied'), 3000);
       }),

@@ -3,6 +3,7 @@
  * Simplified Chinese. Pure: no vscode.
  */
 import type { Evidence, Finding, Lang, Severity } from '../../../core/diagnose/types';
+import { CommandId } from '../../commands';
 
 const SEVERITY_LABEL: Record<Lang, Record<Severity, string>> = {
   en: { error: 'error', warning: 'warning', info: 'info' },
@@ -153,7 +154,7 @@ export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions):
     if (opts.revealUri) {
       // Arguments built here, fully encoded: a ')' in a series name cannot end the link early.
       const args = encodeURIComponent(JSON.stringify([opts.revealUri, f.step, f.series])).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-      lines.push('', `[${L.show}](command:${opts.revealCommand ?? 'lossLens.revealStep'}?${args})`);
+      lines.push('', `[${L.show}](command:${opts.revealCommand ?? CommandId.revealStep}?${args})`);
     }
     parts.push(lines.join('\n'));
   }
