@@ -29,7 +29,7 @@ import {
   showActionTitle,
 } from './pure/text';
 import { displayLang, engineThresholds } from '../l10n';
-import type { DiagnosticsSettings } from './settings';
+import type { DiagnosticsSettings } from '../config';
 
 /** What Loss Lens knows about one analysed log. */
 export interface LogState {

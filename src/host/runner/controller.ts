@@ -28,14 +28,14 @@ import {
   type RunResult,
   type StopRecord,
 } from '../../runner';
+import { CommandId, ContextKey } from '../commands';
+import { readRunnerSettings, RUNNER_SECTION, runnerCommandFromWorkspace } from '../config';
 import { linkScript, publishRun } from '../diagnostics';
 import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang, engineThresholds } from '../l10n';
 import { Disposable, toDisposable } from '../viewer/dispose';
 import type { LossLensViewers } from '../viewer/viewers';
-import { CommandId, ContextKey } from '../commands';
 import { confirmationKey } from './confirmation';
-import { commandFromWorkspace, readRunnerSettings, RUNNER_SECTION } from './config';
 import { ViewerLiveSink, type LiveViewSink } from './liveView';
 import { pythonInterpreter } from './python';
 import { RunStatusBar } from './statusBar';
@@ -194,7 +194,7 @@ export class TrainingController extends Disposable {
     }
     const env = Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, expandVariables(v, vars)]));
     const runsFolder = path.isAbsolute(s.runsFolder) ? s.runsFolder : path.join(folder?.uri.fsPath ?? cwd, s.runsFolder);
-    return { argv, cwd, env, runsFolder, script, fromWorkspace: commandFromWorkspace(scope), settingsScope: scope };
+    return { argv, cwd, env, runsFolder, script, fromWorkspace: runnerCommandFromWorkspace(scope), settingsScope: scope };
   }
 
   /** Show a command from workspace settings before its first run; remember the answer. */
