@@ -222,6 +222,25 @@ export const en = {
   'fix.resumeState.detail': 'When resuming, restore the optimizer, LR scheduler, scaler and step counter, not only the model weights.',
   'fix.separateRuns.title': 'Log each run separately',
   'fix.separateRuns.detail': 'Write each run to its own log file or directory so restarts do not mix with earlier attempts.',
+  // ---- the training runner (src/runner/messages.ts; counts come formatted) ----
+  'runner.stopped': 'Loss Lens stopped the run: {what}',
+  'runner.userStopped': 'the run was stopped by the user',
+  'runner.atStep': 'in {series} at step {step}',
+  'runner.atStep.line': 'in {series} at step {step} (line {line})',
+  'runner.whatToChange': 'What to change:',
+  'runner.cannotStart': 'Cannot start {command}: {why}',
+  'runner.badCwd': 'the working directory does not exist: {cwd}',
+  'runner.notDir': 'the working directory is not a directory: {cwd}',
+  'runner.dropped': '{lines} lines ({bytes}) of output were dropped from the middle of output.log to keep it bounded',
+  'runner.cutLines.one': '{count} line was longer than {max} characters and cut ({bytes} dropped)',
+  'runner.cutLines.many': '{count} lines were longer than {max} characters and cut ({bytes} dropped)',
+  'runner.leftovers.one': '{count} process of the run was still running after it exited; stopped it',
+  'runner.leftovers.many': '{count} processes of the run were still running after it exited; stopped them',
+  'runner.signalSent': "sent {signal} to the run's process group",
+  'runner.signalSent.outside.one': "sent {signal} to the run's process group and to {count} process that left it",
+  'runner.signalSent.outside.many': "sent {signal} to the run's process group and to {count} processes that left it",
+  'runner.survivors': 'could not stop processes {pids}',
+  'runner.pseudoRunsFolder': '--runs-folder {dir} is on {fsRoot}, a kernel pseudo file system: choose another folder',
 } as const;
 
 export type MessageKey = keyof typeof en;
