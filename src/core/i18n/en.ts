@@ -241,6 +241,30 @@ export const en = {
   'runner.signalSent.outside.many': "sent {signal} to the run's process group and to {count} processes that left it",
   'runner.survivors': 'could not stop processes {pids}',
   'runner.pseudoRunsFolder': '--runs-folder {dir} is on {fsRoot}, a kernel pseudo file system: choose another folder',
+
+  // ---- the editor integration (src/host/diagnostics/pure/text.ts: hovers, code lens, actions) ----
+  'editor.severity.error': 'error',
+  'editor.severity.warning': 'warning',
+  'editor.severity.info': 'info',
+  'editor.evidence': 'Evidence',
+  'editor.fixes': 'Fixes to try',
+  'editor.confidence': 'confidence',
+  'editor.step': 'step {step}',
+  'editor.steps': 'steps {from}–{to}',
+  'editor.series': 'series',
+  'editor.show': 'Show in Loss Lens',
+  'editor.open': 'Open curves',
+  'editor.none': 'No problems found',
+  'editor.yes': 'yes',
+  'editor.no': 'no',
+  'editor.count.error.one': '{count} error',
+  'editor.count.error.many': '{count} errors',
+  'editor.count.warning.one': '{count} warning',
+  'editor.count.warning.many': '{count} warnings',
+  'editor.count.info.one': '{count} note',
+  'editor.count.info.many': '{count} notes',
+  'editor.listSeparator': ', ',
+  'editor.copyFix': 'Copy suggested fix',
 } as const;
 
 export type MessageKey = keyof typeof en;
