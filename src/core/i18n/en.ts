@@ -265,6 +265,25 @@ export const en = {
   'editor.count.info.many': '{count} notes',
   'editor.listSeparator': ', ',
   'editor.copyFix': 'Copy suggested fix',
+
+  // ---- the HTML report (src/core/report.ts) ----
+  'report.title': 'Loss Lens report',
+  'report.findings': 'Findings',
+  'report.none': 'No problems found.',
+  'report.series': 'Series',
+  'report.events': 'Events',
+  'report.fixes': 'What to try, in order',
+  'report.points': 'points',
+  'report.nonFinite': 'non-finite',
+  'report.steps': 'steps',
+  'report.loss': 'Loss',
+  'report.lr': 'Learning rate',
+  'report.grad': 'Gradient norm',
+  'report.acc': 'Accuracy',
+  'report.other': 'Other metrics',
+  'report.generated': 'Generated',
+  'report.problems': 'Inputs that could not be read',
+  'report.logScale': 'log scale',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -255,4 +255,23 @@ export const zhCn: Record<MessageKey, string> = {
   'editor.count.info.many': '{count} 条提示',
   'editor.listSeparator': '，',
   'editor.copyFix': '复制建议的修复',
+
+  // ---- HTML 报告（src/core/report.ts） ----
+  'report.title': 'Loss Lens 报告',
+  'report.findings': '诊断结果',
+  'report.none': '未发现问题。',
+  'report.series': '序列',
+  'report.events': '事件',
+  'report.fixes': '建议按顺序尝试',
+  'report.points': '个点',
+  'report.nonFinite': '非有限值',
+  'report.steps': '步',
+  'report.loss': '损失',
+  'report.lr': '学习率',
+  'report.grad': '梯度范数',
+  'report.acc': '准确率',
+  'report.other': '其他指标',
+  'report.generated': '生成时间',
+  'report.problems': '无法读取的输入',
+  'report.logScale': '对数坐标',
 };
