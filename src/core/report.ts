@@ -5,7 +5,8 @@
  * escaped.
  */
 import { minMaxDecimate, xExtent } from './decimate';
-import type { Finding } from './diagnose/types';
+import type { Finding, Lang } from './diagnose/types';
+import { t } from './i18n';
 import { LOSS_ROLES, type Role, type Run, type Series } from './model';
 import { emaDebiased } from './smooth';
 
@@ -19,46 +20,29 @@ export interface ReportOptions {
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
-const T = {
-  en: {
-    title: 'Loss Lens report',
-    findings: 'Findings',
-    none: 'No problems found.',
-    series: 'Series',
-    events: 'Events',
-    fixes: 'What to try, in order',
-    points: 'points',
-    nonFinite: 'non-finite',
-    steps: 'steps',
-    loss: 'Loss',
-    lr: 'Learning rate',
-    grad: 'Gradient norm',
-    acc: 'Accuracy',
-    other: 'Other metrics',
-    generated: 'Generated',
-    problems: 'Inputs that could not be read',
-    logScale: 'log scale',
-  },
-  'zh-cn': {
-    title: 'Loss Lens 报告',
-    findings: '诊断结果',
-    none: '未发现问题。',
-    series: '序列',
-    events: '事件',
-    fixes: '建议按顺序尝试',
-    points: '个点',
-    nonFinite: '非有限值',
-    steps: '步',
-    loss: '损失',
-    lr: '学习率',
-    grad: '梯度范数',
-    acc: '准确率',
-    other: '其他指标',
-    generated: '生成时间',
-    problems: '无法读取的输入',
-    logScale: '对数坐标',
-  },
-};
+/** The report's labels (the `report.*` section of the core catalogue). */
+function labels(lang: Lang) {
+  return {
+    title: t(lang, 'report.title'),
+    findings: t(lang, 'report.findings'),
+    none: t(lang, 'report.none'),
+    series: t(lang, 'report.series'),
+    events: t(lang, 'report.events'),
+    fixes: t(lang, 'report.fixes'),
+    points: t(lang, 'report.points'),
+    nonFinite: t(lang, 'report.nonFinite'),
+    steps: t(lang, 'report.steps'),
+    loss: t(lang, 'report.loss'),
+    lr: t(lang, 'report.lr'),
+    grad: t(lang, 'report.grad'),
+    acc: t(lang, 'report.acc'),
+    other: t(lang, 'report.other'),
+    generated: t(lang, 'report.generated'),
+    problems: t(lang, 'report.problems'),
+    logScale: t(lang, 'report.logScale'),
+  };
+}
+type Labels = ReturnType<typeof labels>;
 
 export function renderReport(
   runs: Run[],
@@ -66,7 +50,7 @@ export function renderReport(
   problems: Array<{ source: string; message: string }> = [],
   opts: ReportOptions = {},
 ): string {
-  const t = T[opts.lang ?? 'en'];
+  const t = labels(opts.lang ?? 'en');
   const title = opts.title ?? t.title;
   const parts: string[] = [];
   parts.push(`<!doctype html><html lang="${opts.lang === 'zh-cn' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">`);
@@ -88,7 +72,7 @@ export function renderReport(
   return parts.join('\n');
 }
 
-function renderRun(run: Run, findings: Finding[], opts: ReportOptions, t: (typeof T)['en']): string {
+function renderRun(run: Run, findings: Finding[], opts: ReportOptions, t: Labels): string {
   const out: string[] = [];
   out.push(`<section class="run"><h2>${esc(run.name)} <span class="muted">(${esc(run.format)})</span></h2>`);
   out.push(`<p class="muted"><code>${esc(run.source)}</code></p>`);

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { type DiagnoseSettings, parseSettingOverrides } from '../core/diagnose/settings';
 import type { Lang } from '../core/diagnose/types';
+import { readSetting } from './config';
 
 /** A VS Code display language (`vscode.env.language`) -> the language of Loss Lens's text. */
 function langOf(language: string | undefined): Lang {
@@ -23,8 +24,7 @@ export function displayLang(): Lang {
  */
 let warned = '';
 export function engineThresholds(): Partial<DiagnoseSettings> {
-  const raw = vscode.workspace.getConfiguration('lossLens').get<Record<string, unknown>>('thresholds') ?? {};
-  const { settings, errors } = parseSettingOverrides(raw && typeof raw === 'object' ? raw : {});
+  const { settings, errors } = parseSettingOverrides(readSetting('thresholds'));
   const key = errors.join('; ');
   if (errors.length && key !== warned) {
     warned = key;

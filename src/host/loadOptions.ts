@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadOptions } from '../core/load';
+import { readSetting } from './config';
 
 let log: ((message: string) => void) | undefined;
 
@@ -13,7 +14,7 @@ export function setLoadLog(f: ((message: string) => void) | undefined): void {
 }
 
 export function hostLoadOptions(): LoadOptions {
-  if (!vscode.workspace.getConfiguration('lossLens').get<boolean>('readOnTwoThreads', true)) return { threads: false };
+  if (!readSetting('readOnTwoThreads')) return { threads: false };
   return {
     threads: {
       onSplit: (file, outcome) =>

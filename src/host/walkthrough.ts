@@ -9,15 +9,7 @@
  * when there is one, so that its runs land in the workspace's `.loss-lens/runs` like any other.
  */
 import * as vscode from 'vscode';
-import { RunnerCommandId } from './runner/commands';
-import { ViewerCommandId } from './viewer/commands';
-
-export const WalkthroughCommandId = {
-  /** Open a writable copy of examples/diverging_run.log as text and as curves. */
-  openExample: 'lossLens.openExample',
-  /** Copy examples/train_example.py where it can run and run it with "Run Training". */
-  runExampleTraining: 'lossLens.runExampleTraining',
-} as const;
+import { CommandId } from './commands';
 
 const EXAMPLES = 'examples';
 const EXAMPLE_LOG = 'diverging_run.log';
@@ -30,8 +22,8 @@ const COPIED_VERSION_KEY = 'lossLens.walkthrough.examplesVersion';
 export class Walkthrough {
   static register(context: vscode.ExtensionContext): vscode.Disposable {
     return vscode.Disposable.from(
-      vscode.commands.registerCommand(WalkthroughCommandId.openExample, () => guard(openExample(context))),
-      vscode.commands.registerCommand(WalkthroughCommandId.runExampleTraining, () => guard(runExampleTraining(context))),
+      vscode.commands.registerCommand(CommandId.openExample, () => guard(openExample(context))),
+      vscode.commands.registerCommand(CommandId.runExampleTraining, () => guard(runExampleTraining(context))),
     );
   }
 }
@@ -85,7 +77,7 @@ async function openExample(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.Uri.joinPath(await copyExamples(context), EXAMPLE_LOG);
   const doc = await vscode.workspace.openTextDocument(log);
   await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
-  await vscode.commands.executeCommand(ViewerCommandId.openCurves, log);
+  await vscode.commands.executeCommand(CommandId.openCurves, log);
 }
 
 /**
@@ -96,7 +88,7 @@ async function openExample(context: vscode.ExtensionContext): Promise<void> {
 async function runExampleTraining(context: vscode.ExtensionContext): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     // Write nothing into an untrusted workspace: "Run Training" says why it will not run.
-    await vscode.commands.executeCommand(RunnerCommandId.runTraining);
+    await vscode.commands.executeCommand(CommandId.runTraining);
     return;
   }
   const folder = vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
@@ -113,5 +105,5 @@ async function runExampleTraining(context: vscode.ExtensionContext): Promise<voi
   }
   const doc = await vscode.workspace.openTextDocument(script);
   await vscode.window.showTextDocument(doc, { preview: false });
-  await vscode.commands.executeCommand(RunnerCommandId.runTraining, script);
+  await vscode.commands.executeCommand(CommandId.runTraining, script);
 }

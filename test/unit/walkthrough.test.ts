@@ -93,7 +93,8 @@ vi.mock('vscode', () => {
 });
 
 import * as vscode from 'vscode';
-import { Walkthrough, WalkthroughCommandId } from '../../src/host/walkthrough';
+import { CommandId } from '../../src/host/commands';
+import { Walkthrough } from '../../src/host/walkthrough';
 
 const REPO = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-walkthrough-'));
@@ -131,7 +132,7 @@ describe('walkthrough commands', () => {
   });
 
   it('Open Example copies the examples into global storage and opens the log as text and as curves', async () => {
-    await run(WalkthroughCommandId.openExample);
+    await run(CommandId.openExample);
     const copied = path.join(tmp, 'global', 'examples');
     expect(fs.readdirSync(copied).sort()).toEqual(fs.readdirSync(path.join(REPO, 'examples')).sort());
     const log = path.join(copied, 'diverging_run.log');
@@ -143,19 +144,19 @@ describe('walkthrough commands', () => {
   });
 
   it('keeps an edited copy, and refreshes the copies when the extension version changes', async () => {
-    await run(WalkthroughCommandId.openExample);
+    await run(CommandId.openExample);
     const log = path.join(tmp, 'global', 'examples', 'diverging_run.log');
     fs.writeFileSync(log, 'edited');
-    await run(WalkthroughCommandId.openExample);
+    await run(CommandId.openExample);
     expect(fs.readFileSync(log, 'utf8')).toBe('edited');
-    await run(WalkthroughCommandId.openExample, context('0.2.0'));
+    await run(CommandId.openExample, context('0.2.0'));
     expect(fs.readFileSync(log, 'utf8')).toBe(fs.readFileSync(path.join(REPO, 'examples/diverging_run.log'), 'utf8'));
   });
 
   it('Run Example Training copies the script into the workspace folder (once) and runs it with Run Training', async () => {
     const ws = fs.mkdtempSync(path.join(tmp, 'ws-'));
     h.state.folders = [ws];
-    await run(WalkthroughCommandId.runExampleTraining);
+    await run(CommandId.runExampleTraining);
     const script = path.join(ws, 'loss-lens-example', 'train_example.py');
     expect(fs.readFileSync(script, 'utf8')).toBe(fs.readFileSync(path.join(REPO, 'examples/train_example.py'), 'utf8'));
     expect(h.state.opened).toEqual([script]);
@@ -163,12 +164,12 @@ describe('walkthrough commands', () => {
     expect((h.state.executed[0].args[0] as vscode.Uri).fsPath).toBe(script);
 
     fs.writeFileSync(script, '# my edits\n');
-    await run(WalkthroughCommandId.runExampleTraining);
+    await run(CommandId.runExampleTraining);
     expect(fs.readFileSync(script, 'utf8')).toBe('# my edits\n');
   });
 
   it('without a workspace folder the script runs from global storage', async () => {
-    await run(WalkthroughCommandId.runExampleTraining);
+    await run(CommandId.runExampleTraining);
     const script = path.join(tmp, 'global', 'examples', 'train_example.py');
     expect(fs.existsSync(script)).toBe(true);
     expect((h.state.executed[0].args[0] as vscode.Uri).fsPath).toBe(script);
@@ -178,13 +179,13 @@ describe('walkthrough commands', () => {
     const ws = fs.mkdtempSync(path.join(tmp, 'ws-'));
     h.state.folders = [ws];
     h.state.trusted = false;
-    await run(WalkthroughCommandId.runExampleTraining);
+    await run(CommandId.runExampleTraining);
     expect(fs.readdirSync(ws)).toEqual([]);
     expect(h.state.executed).toEqual([{ id: 'lossLens.runTraining', args: [] }]);
   });
 
   it('a failure is reported, not thrown', async () => {
-    await run(WalkthroughCommandId.openExample, {
+    await run(CommandId.openExample, {
       ...context(),
       extensionUri: vscode.Uri.file(path.join(tmp, 'no-such-extension')),
     } as unknown as vscode.ExtensionContext);

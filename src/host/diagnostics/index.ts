@@ -15,14 +15,14 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../core/diagnose/types';
 import type { Run } from '../../core/model';
 import { looksLikeTrainingScript } from '../../core/pyscript';
+import { CommandId } from '../commands';
+import { DIAGNOSTICS_SECTION, type DiagnosticsSettings, readDiagnosticsSettings } from '../config';
 import { Disposable } from '../viewer/dispose';
 import { LossLensDiagnostics } from './collection';
-import { DiagnosticsCommandId } from './commands';
 import { plainNotice } from './pure/text';
 import { LogDiagnostics } from './logDiagnostics';
 import { ScriptDiagnostics } from './scriptDiagnostics';
 import { ScriptLinks } from './scriptLinks';
-import { type DiagnosticsSettings, readDiagnosticsSettings, SETTINGS_SECTION } from './settings';
 
 /** The registered instance (set by `register`, cleared on dispose) behind the exported functions. */
 let current: EditorDiagnostics | undefined;
@@ -48,19 +48,19 @@ export class EditorDiagnostics extends Disposable {
     this.scripts = this._register(new ScriptDiagnostics(diagnostics, this.logs, this.links, settings));
 
     this._register(
-      vscode.commands.registerCommand(DiagnosticsCommandId.linkTrainingScript, (log?: vscode.Uri, script?: vscode.Uri) =>
+      vscode.commands.registerCommand(CommandId.linkTrainingScript, (log?: vscode.Uri, script?: vscode.Uri) =>
         this.linkTrainingScriptCommand(log, script),
       ),
     );
     this._register(
-      vscode.commands.registerCommand(DiagnosticsCommandId.copySuggestedFix, async (text: string) => {
+      vscode.commands.registerCommand(CommandId.copySuggestedFix, async (text: string) => {
         await vscode.env.clipboard.writeText(String(text ?? ''));
         vscode.window.setStatusBarMessage(vscode.l10n.t('Loss Lens: suggested fix copied'), 3000);
       }),
     );
     vscode.workspace.onDidChangeConfiguration(
       e => {
-        if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+        if (!e.affectsConfiguration(DIAGNOSTICS_SECTION)) return;
         this.settings = readDiagnosticsSettings();
         this.logs.refreshAll();
         this.scripts.refreshAll();

@@ -16,7 +16,7 @@ import { hostLoadOptions } from '../loadOptions';
 import type { Run } from '../../core/model';
 import { Disposable } from '../viewer/dispose';
 import { Debouncer, DIAGNOSTIC_SOURCE, type LossLensDiagnostics } from './collection';
-import { DiagnosticsCommandId } from './commands';
+import { CommandId } from '../commands';
 import { isAnalysableScheme, isLogCandidate, isRecognisedLog } from './pure/documents';
 import { type PlacedFinding, placeFindings } from './pure/findingLines';
 import {
@@ -29,7 +29,7 @@ import {
   showActionTitle,
 } from './pure/text';
 import { displayLang, engineThresholds } from '../l10n';
-import type { DiagnosticsSettings } from './settings';
+import type { DiagnosticsSettings } from '../config';
 
 /** What Loss Lens knows about one analysed log. */
 export interface LogState {
@@ -238,10 +238,10 @@ export class LogDiagnostics
     const md = new vscode.MarkdownString(
       hoverMarkdown(
         here.map(p => p.finding),
-        { lang, revealUri: doc.uri.toString(), revealCommand: DiagnosticsCommandId.revealStep },
+        { lang, revealUri: doc.uri.toString(), revealCommand: CommandId.revealStep },
       ),
     );
-    md.isTrusted = { enabledCommands: [DiagnosticsCommandId.revealStep] };
+    md.isTrusted = { enabledCommands: [CommandId.revealStep] };
     return new vscode.Hover(md, doc.lineAt(pos.line).range);
   }
 
@@ -264,7 +264,7 @@ export class LogDiagnostics
       show.diagnostics = [d];
       show.command = {
         title: show.title,
-        command: DiagnosticsCommandId.revealStep,
+        command: CommandId.revealStep,
         arguments: [doc.uri.toString(), f.step, f.series],
       };
       out.push(show);
@@ -272,7 +272,7 @@ export class LogDiagnostics
       if (text) {
         const copy = new vscode.CodeAction(`${copyActionTitle(lang)}: ${f.fixes[0].title}`, vscode.CodeActionKind.QuickFix);
         copy.diagnostics = [d];
-        copy.command = { title: copy.title, command: DiagnosticsCommandId.copySuggestedFix, arguments: [text] };
+        copy.command = { title: copy.title, command: CommandId.copySuggestedFix, arguments: [text] };
         out.push(copy);
       }
     }
@@ -289,7 +289,7 @@ export class LogDiagnostics
           s.placed.map(p => p.finding),
           displayLang(),
         ),
-        command: DiagnosticsCommandId.openCurves,
+        command: CommandId.openCurves,
         arguments: [doc.uri],
       }),
     ];

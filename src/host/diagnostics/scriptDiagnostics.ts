@@ -18,7 +18,7 @@ import { isAnalysableScheme } from './pure/documents';
 import type { LogDiagnostics, LogState } from './logDiagnostics';
 import type { ScriptLinks } from './scriptLinks';
 import { displayLang } from '../l10n';
-import type { DiagnosticsSettings } from './settings';
+import type { DiagnosticsSettings } from '../config';
 
 const SEVERITY: Record<ScriptIssue['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

@@ -28,14 +28,14 @@ import {
   type RunResult,
   type StopRecord,
 } from '../../runner';
+import { CommandId, ContextKey } from '../commands';
+import { readRunnerSettings, RUNNER_SECTION, runnerCommandFromWorkspace } from '../config';
 import { linkScript, publishRun } from '../diagnostics';
 import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang, engineThresholds } from '../l10n';
 import { Disposable, toDisposable } from '../viewer/dispose';
 import type { LossLensViewers } from '../viewer/viewers';
-import { RunnerCommandId, RUNNING_CONTEXT } from './commands';
 import { confirmationKey } from './confirmation';
-import { commandFromWorkspace, readRunnerSettings, RUNNER_SECTION } from './config';
 import { ViewerLiveSink, type LiveViewSink } from './liveView';
 import { pythonInterpreter } from './python';
 import { RunStatusBar } from './statusBar';
@@ -91,10 +91,10 @@ export class TrainingController extends Disposable {
     this.channel = this._register(vscode.window.createOutputChannel(vscode.l10n.t('Loss Lens: Training')));
     this.status = this._register(new RunStatusBar());
     const reg = (id: string, fn: (...a: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, fn));
-    reg(RunnerCommandId.runTraining, (uri?: vscode.Uri) => this.runTraining(uri));
-    reg(RunnerCommandId.stopTraining, () => this.stopTraining());
-    reg(RunnerCommandId.watchLog, (uri?: vscode.Uri) => this.watchLog(uri));
-    reg(RunnerCommandId.showLiveRun, () => this.showLiveRun());
+    reg(CommandId.runTraining, (uri?: vscode.Uri) => this.runTraining(uri));
+    reg(CommandId.stopTraining, () => this.stopTraining());
+    reg(CommandId.watchLog, (uri?: vscode.Uri) => this.watchLog(uri));
+    reg(CommandId.showLiveRun, () => this.showLiveRun());
     this._register(
       toDisposable(() => {
         // The window is closing: stop the run (SIGINT, escalating while the host lives).
@@ -106,7 +106,7 @@ export class TrainingController extends Disposable {
         this.sink?.dispose();
       }),
     );
-    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+    void vscode.commands.executeCommand('setContext', ContextKey.trainingRunning, false);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ export class TrainingController extends Disposable {
     }
     const env = Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, expandVariables(v, vars)]));
     const runsFolder = path.isAbsolute(s.runsFolder) ? s.runsFolder : path.join(folder?.uri.fsPath ?? cwd, s.runsFolder);
-    return { argv, cwd, env, runsFolder, script, fromWorkspace: commandFromWorkspace(scope), settingsScope: scope };
+    return { argv, cwd, env, runsFolder, script, fromWorkspace: runnerCommandFromWorkspace(scope), settingsScope: scope };
   }
 
   /** Show a command from workspace settings before its first run; remember the answer. */
@@ -252,7 +252,7 @@ export class TrainingController extends Disposable {
     subs.push(
       run.onDidStart(({ pid }) => {
         lines.push(`  ${run.runDir ? vscode.l10n.t('pid {0} · run folder: {1}', pid, run.runDir) : vscode.l10n.t('pid {0}', pid)}`);
-        void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
+        void vscode.commands.executeCommand('setContext', ContextKey.trainingRunning, true);
       }),
       run.onLine(e => lines.push(e.text)),
       run.onNote(n => lines.push(`[loss-lens] ${n}`)),
@@ -303,7 +303,7 @@ export class TrainingController extends Disposable {
     }
     if (this.active === a) this.active = undefined;
     this.last = a;
-    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+    void vscode.commands.executeCommand('setContext', ContextKey.trainingRunning, false);
     if (r.status === 'failed') {
       const open = vscode.l10n.t('Open Settings');
       void vscode.window.showErrorMessage(plainNotice(r.error ?? vscode.l10n.t('The training command could not start.')), open).then(c => {

@@ -8,7 +8,7 @@ import { SEVERITY_RANK } from '../../core/diagnose/types';
 import type { Run, Series } from '../../core/model';
 import { fmtStep, type RunResult } from '../../runner';
 import { escapeMarkdown } from '../diagnostics/pure/text';
-import { RunnerCommandId } from './commands';
+import { CommandId } from '../commands';
 
 const SEVERITY_ICON = { error: '$(error)', warning: '$(warning)', info: '$(info)' } as const;
 
@@ -19,7 +19,7 @@ export class RunStatusBar implements vscode.Disposable {
   constructor() {
     this.item = vscode.window.createStatusBarItem('lossLens.training', vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Loss Lens Training');
-    this.item.command = RunnerCommandId.showLiveRun;
+    this.item.command = CommandId.showLiveRun;
   }
 
   starting(name: string, commandLine: string): void {

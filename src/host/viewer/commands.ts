@@ -4,20 +4,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CommandId } from '../commands';
 import type { LossLensViewers } from './viewers';
-
-export const ViewerCommandId = {
-  /** Palette, editor title: the active log, else a picked file or run directory. */
-  openCurves: 'lossLens.openCurves',
-  /** Palette: several logs or run directories overlaid. */
-  compareRuns: 'lossLens.compareRuns',
-  /** Palette, editor title of a view: PNG / CSV / JSON / HTML. */
-  export: 'lossLens.export',
-  /** Explorer context menu (files and folders; several selected = compare). */
-  openWith: 'lossLens.openWithLossLens',
-  /** Internal (hover links, quick fix "Show in Loss Lens"): open a log zoomed to a step. */
-  revealStep: 'lossLens.revealStep',
-} as const;
 
 /** File names the viewer reads (as load.ts recognises them in directories). */
 const LOG_FILE_RE = /(^events\.out\.tfevents\.)|(\.(csv|tsv|jsonl|json|log|txt|wandb)$)|(^trainer_state\.json$)/i;
@@ -29,13 +17,13 @@ function looksLikeLog(fsPath: string): boolean {
 export class ViewerCommands {
   static register(_context: vscode.ExtensionContext, viewers: LossLensViewers): vscode.Disposable {
     return vscode.Disposable.from(
-      vscode.commands.registerCommand(ViewerCommandId.openCurves, (uri?: vscode.Uri) => openCurves(viewers, uri)),
-      vscode.commands.registerCommand(ViewerCommandId.compareRuns, (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+      vscode.commands.registerCommand(CommandId.openCurves, (uri?: vscode.Uri) => openCurves(viewers, uri)),
+      vscode.commands.registerCommand(CommandId.compareRuns, (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
         compareRuns(viewers, uri, uris),
       ),
-      vscode.commands.registerCommand(ViewerCommandId.export, () => viewers.exportActive()),
+      vscode.commands.registerCommand(CommandId.export, () => viewers.exportActive()),
       vscode.commands.registerCommand(
-        ViewerCommandId.revealStep,
+        CommandId.revealStep,
         (uriString: unknown, step: unknown, series?: unknown) => {
           // Reached from hover links too: take only arguments of the expected shape.
           if (typeof uriString !== 'string' || !Number.isFinite(Number(step))) return undefined;
@@ -44,7 +32,7 @@ export class ViewerCommands {
           return viewers.reveal(uri.scheme === 'file' ? uri.fsPath : uriString, Number(step), { series });
         },
       ),
-      vscode.commands.registerCommand(ViewerCommandId.openWith, (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
+      vscode.commands.registerCommand(CommandId.openWith, (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
         const all = uris?.length ? uris : uri ? [uri] : [];
         if (!all.length) return openCurves(viewers);
         return viewers.open(all);

@@ -1,38 +1,28 @@
 /**
  * Text of the editor integration (diagnostic messages, hovers, the code lens), in English or
- * Simplified Chinese. Pure: no vscode.
+ * Simplified Chinese: the labels are the `editor.*` section of the core catalogue (src/core/i18n).
+ * Pure: no vscode.
  */
 import type { Evidence, Finding, Lang, Severity } from '../../../core/diagnose/types';
+import { type MessageKey, t } from '../../../core/i18n';
+import { CommandId } from '../../commands';
 
-const SEVERITY_LABEL: Record<Lang, Record<Severity, string>> = {
-  en: { error: 'error', warning: 'warning', info: 'info' },
-  'zh-cn': { error: '错误', warning: '警告', info: '提示' },
-};
-
-const LABELS = {
-  en: {
-    evidence: 'Evidence',
-    fixes: 'Fixes to try',
-    confidence: 'confidence',
-    step: (s: string) => `step ${s}`,
-    steps: (a: string, b: string) => `steps ${a}–${b}`,
-    series: 'series',
-    show: 'Show in Loss Lens',
-    open: 'Open curves',
-    none: 'No problems found',
-  },
-  'zh-cn': {
-    evidence: '证据',
-    fixes: '建议尝试的修复',
-    confidence: '置信度',
-    step: (s: string) => `第 ${s} 步`,
-    steps: (a: string, b: string) => `第 ${a}–${b} 步`,
-    series: '序列',
-    show: '在 Loss Lens 中查看',
-    open: '打开曲线',
-    none: '未发现问题',
-  },
-} as const;
+/** The labels of the editor texts in `lang` (the `editor.*` section of the core catalogue). */
+function labels(lang: Lang) {
+  const l = (key: MessageKey, params?: Record<string, string>) => t(lang, key, params);
+  return {
+    severity: (s: Severity) => l(`editor.severity.${s}`),
+    evidence: l('editor.evidence'),
+    fixes: l('editor.fixes'),
+    confidence: l('editor.confidence'),
+    step: (step: string) => l('editor.step', { step }),
+    steps: (from: string, to: string) => l('editor.steps', { from, to }),
+    series: l('editor.series'),
+    show: l('editor.show'),
+    open: l('editor.open'),
+    none: l('editor.none'),
+  };
+}
 
 /** `diagnostic.message`: the title, then what was seen. */
 export function diagnosticMessage(f: Finding): string {
@@ -65,7 +55,7 @@ export function formatNumber(v: number): string {
 function formatValue(v: Evidence[string], lang: Lang): string {
   if (v === null) return '—';
   if (typeof v === 'number') return formatNumber(v);
-  if (typeof v === 'boolean') return lang === 'zh-cn' ? (v ? '是' : '否') : v ? 'yes' : 'no';
+  if (typeof v === 'boolean') return t(lang, v ? 'editor.yes' : 'editor.no');
   if (Array.isArray(v)) {
     const shown = v.slice(0, 12).map(formatNumber).join(', ');
     return v.length > 12 ? `${shown}, … (${v.length})` : shown;
@@ -119,7 +109,7 @@ export interface HoverOptions {
 
 /** Hover markdown for the findings on one line: what was seen, the evidence, the fixes in order. */
 export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions): string {
-  const L = LABELS[opts.lang];
+  const L = labels(opts.lang);
   const parts: string[] = [];
   for (const f of findings) {
     const lines: string[] = [];
@@ -129,7 +119,7 @@ export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions):
         ? L.steps(formatNumber(f.step), formatNumber(f.endStep))
         : L.step(formatNumber(f.step));
     lines.push(
-      `${markdownCode(f.kind)} · ${SEVERITY_LABEL[opts.lang][f.severity]} · ${where} · ${L.series} ${markdownCode(f.series)} · ${L.confidence} ${Math.round(f.confidence * 100)}%`,
+      `${markdownCode(f.kind)} · ${L.severity(f.severity)} · ${where} · ${L.series} ${markdownCode(f.series)} · ${L.confidence} ${Math.round(f.confidence * 100)}%`,
     );
     // Every text below may quote series names from the log: all of it is escaped.
     if (f.message.trim()) lines.push('', escapeMarkdown(f.message.trim()));
@@ -153,7 +143,7 @@ export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions):
     if (opts.revealUri) {
       // Arguments built here, fully encoded: a ')' in a series name cannot end the link early.
       const args = encodeURIComponent(JSON.stringify([opts.revealUri, f.step, f.series])).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-      lines.push('', `[${L.show}](command:${opts.revealCommand ?? 'lossLens.revealStep'}?${args})`);
+      lines.push('', `[${L.show}](command:${opts.revealCommand ?? CommandId.revealStep}?${args})`);
     }
     parts.push(lines.join('\n'));
   }
@@ -164,26 +154,20 @@ export function hoverMarkdown(findings: readonly Finding[], opts: HoverOptions):
 export function codeLensTitle(findings: readonly Finding[], lang: Lang): string {
   const n = { error: 0, warning: 0, info: 0 };
   for (const f of findings) n[f.severity]++;
-  const L = LABELS[lang];
+  const L = labels(lang);
+  const count = (k: number, one: MessageKey, many: MessageKey) => t(lang, k === 1 ? one : many, { count: String(k) });
   const parts: string[] = [];
-  if (lang === 'zh-cn') {
-    if (n.error) parts.push(`${n.error} 个错误`);
-    if (n.warning) parts.push(`${n.warning} 个警告`);
-    if (n.info) parts.push(`${n.info} 条提示`);
-    return `${parts.length ? parts.join('，') : L.none} — ${L.open}`;
-  }
-  const plural = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  if (n.error) parts.push(plural(n.error, 'error', 'errors'));
-  if (n.warning) parts.push(plural(n.warning, 'warning', 'warnings'));
-  if (n.info) parts.push(plural(n.info, 'note', 'notes'));
-  return `${parts.length ? parts.join(', ') : L.none} — ${L.open}`;
+  if (n.error) parts.push(count(n.error, 'editor.count.error.one', 'editor.count.error.many'));
+  if (n.warning) parts.push(count(n.warning, 'editor.count.warning.one', 'editor.count.warning.many'));
+  if (n.info) parts.push(count(n.info, 'editor.count.info.one', 'editor.count.info.many'));
+  return `${parts.length ? parts.join(t(lang, 'editor.listSeparator')) : L.none} — ${L.open}`;
 }
 
 /** Title of the "Show in Loss Lens" code action. */
 export function showActionTitle(lang: Lang): string {
-  return LABELS[lang].show;
+  return t(lang, 'editor.show');
 }
 
 export function copyActionTitle(lang: Lang): string {
-  return lang === 'zh-cn' ? '复制建议的修复' : 'Copy suggested fix';
+  return t(lang, 'editor.copyFix');
 }

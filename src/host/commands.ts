@@ -1,0 +1,51 @@
+/**
+ * Every command id of the extension, in one place (STYLE 18): the user-facing ones are exactly
+ * package.json's `contributes.commands` (test/unit/host/commands.test.ts checks it, with the
+ * menus, the walkthrough and the command links of the manifest's strings); the internal ones
+ * are registered but never contributed.
+ *
+ * An `as const` object rather than a `const enum`: the test must enumerate the ids, and a
+ * const enum cannot be used as a value. `CommandId` is also the type of one id.
+ */
+export const CommandId = {
+  // User facing (contributed in package.json).
+  /** Palette, editor title: the active log, else a picked file or run directory ({@link ./viewer/commands.ts ViewerCommands}). Args: (uri?). */
+  openCurves: 'lossLens.openCurves',
+  /** Palette: several logs or run directories overlaid ({@link ./viewer/commands.ts ViewerCommands}). */
+  compareRuns: 'lossLens.compareRuns',
+  /** Palette, editor title of a view: PNG / CSV / JSON / HTML ({@link ./viewer/commands.ts ViewerCommands}). */
+  export: 'lossLens.export',
+  /** Explorer context menu, files and folders; several selected = compare ({@link ./viewer/commands.ts ViewerCommands}). */
+  openWith: 'lossLens.openWithLossLens',
+  /** Link a training log to the Python script that produced it ({@link ./diagnostics/index.ts EditorDiagnostics}). Args: (logUri?, scriptUri?). */
+  linkTrainingScript: 'lossLens.linkTrainingScript',
+  /** {@link ./runner/controller.ts TrainingController.runTraining}. Args: (scriptUri?). */
+  runTraining: 'lossLens.runTraining',
+  /** {@link ./runner/controller.ts TrainingController.stopTraining} (enabled by {@link ContextKey.trainingRunning}). */
+  stopTraining: 'lossLens.stopTraining',
+  /** {@link ./runner/controller.ts TrainingController.watchLog}. Args: (uri?). */
+  watchLog: 'lossLens.watchLog',
+  /** Walkthrough: open a writable copy of examples/diverging_run.log as text and as curves ({@link ./walkthrough.ts Walkthrough}). */
+  openExample: 'lossLens.openExample',
+  /** Walkthrough: copy examples/train_example.py where it can run and run it ({@link ./walkthrough.ts Walkthrough}). */
+  runExampleTraining: 'lossLens.runExampleTraining',
+
+  // Internal (registered, not contributed).
+  /** Hover links, quick fix "Show in Loss Lens": open a log zoomed to a step ({@link ./viewer/commands.ts ViewerCommands}). Args: (uriString, step, series?). */
+  revealStep: 'lossLens.revealStep',
+  /** Copy a finding's suggested fix to the clipboard ({@link ./diagnostics/index.ts EditorDiagnostics}). Args: (text). */
+  copySuggestedFix: 'lossLens.diagnostics.copySuggestedFix',
+  /** The training status bar item ({@link ./runner/controller.ts TrainingController.showLiveRun}). */
+  showLiveRun: 'lossLens.showLiveRun',
+} as const;
+
+export type CommandId = (typeof CommandId)[keyof typeof CommandId];
+
+/** The ids registered but not contributed in package.json. */
+export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [CommandId.revealStep, CommandId.copySuggestedFix, CommandId.showLiveRun];
+
+/** Context keys the extension sets (`setContext`) for `when` / `enablement` clauses. */
+export const ContextKey = {
+  /** A training run is going (enables "Stop Training"). */
+  trainingRunning: 'lossLens.trainingRunning',
+} as const;
