@@ -26,7 +26,7 @@
 import { fmtChange, fmtNum, fmtPct, fmtRatio, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
-import { confidenceFromRatio, D2_TO_SIGMA, median, MEDIAN_SD_FACTOR, theilSen, turningZ } from './stats';
+import { confidenceFromRatio, D2_TO_SIGMA, kendallZ, median, MEDIAN_SD_FACTOR, theilSen, turningZ } from './stats';
 
 export function detectOscillation(ctx: Ctx): void {
   if (ctx.rangeTest) return;
@@ -44,6 +44,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const idx = s.blocks.coarseIndices();
   const K = idx.length;
   if (st.oscWindowFraction * K < st.oscMinPoints && s.blocks.size === 1 && checkShort(ctx, s, idx)) return;
+  if (s.role === 'val_loss' && s.blocks.size === 1 && checkEvalSwings(ctx, s, idx)) return;
   if (K < st.oscMinPoints) return;
   const w = Math.min(K, Math.max(st.oscMinPoints, Math.ceil(st.oscWindowFraction * K)));
   const win = idx.slice(K - w);
@@ -124,6 +125,41 @@ function check(ctx: Ctx, s: SeriesState): void {
 }
 
 /** The amplitude rule for short series (see the header); true when it reported. */
+/**
+ * A validation loss is measured on a whole data set, so from one evaluation to the next it moves
+ * only as much as the weights do: over the last third of its evaluations (at least 10), a median
+ * change of oscValSwing (±25 %) from each to the next with no net progress (Kendall's tau within
+ * 2 standard errors of 0) is training that does not settle, whatever the turning-point rate.
+ */
+function checkEvalSwings(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
+  const st = ctx.st;
+  const k = Math.max(10, Math.ceil(idx.length / 3));
+  if (idx.length < k) return false;
+  const y = idx.slice(idx.length - k).map(j => s.blocks.med[j]);
+  const steps: number[] = [];
+  for (let i = 1; i < k; i++) steps.push(Math.abs(y[i] - y[i - 1]));
+  const swing = median(steps);
+  if (!(swing >= Math.log(1 + st.oscValSwing))) return false;
+  const { tau } = theilSen(y);
+  if (!(Math.abs(kendallZ(tau, k)) < 2)) return false;
+  const med = median(y);
+  const j0 = idx[idx.length - k];
+  const jn = idx[idx.length - 1];
+  ctx.oscillating.add(s.name);
+  emit(ctx, {
+    kind: 'oscillation',
+    severity: 'warning',
+    state: s,
+    idx: s.blocks.startIdx[j0],
+    endStep: s.blocks.endStep[jn],
+    title: ['oscillation.title'],
+    message: [['oscillation.evalSwings', { swing: fmtPct(Math.exp(swing) - 1), level: fmtNum(s.raw(med)), points: k, from: fmtStep(s.blocks.startStep[j0]), to: fmtStep(s.blocks.endStep[jn]) }]],
+    evidence: { rule: 'eval-swings', medianStepChange: Math.exp(swing) - 1, threshold: st.oscValSwing, kendallTau: tau, evaluations: k, level: s.raw(med) },
+    confidence: 0.7,
+  });
+  return true;
+}
+
 function checkShort(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
   const st = ctx.st;
   const all = idx.map(j => s.blocks.med[j]);

@@ -122,6 +122,12 @@ export interface DiagnoseSettings {
    * this many bursts (spikes), the last 30 % of the points holding 3 of them. Default 8.
    */
   oscBurstCount: number;
+  /**
+   * A validation loss (at most coarsePoints evaluations) whose last third changes by at least
+   * this share from one evaluation to the next (median) with no net progress oscillates.
+   * Default 0.25.
+   */
+  oscValSwing: number;
   /** ... their median height at least this many times the local level. Default 2. */
   oscBurstRatio: number;
   /** Minimum swing around the level, relative (0.1 = +-10 %). Default 0.1. */
@@ -410,6 +416,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   oscWindowFraction: 0.3,
   oscMinPoints: 20,
   oscBurstCount: 8,
+  oscValSwing: 0.25,
   oscBurstRatio: 2,
   oscMinAmplitude: 0.1,
   oscTurningZ: 3,

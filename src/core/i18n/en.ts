@@ -60,6 +60,8 @@ export const en = {
 
   // ---- oscillation ----
   'oscillation.title': 'Loss oscillates ({series})',
+  'oscillation.evalSwings':
+    '{subject} moves by a median {swing} from one evaluation to the next over steps {from}–{to} ({points} evaluations, around {level}) and makes no net progress: training does not settle.',
   'oscillation.bursts':
     '{subject} keeps jumping from its floor (about {floor}) to {ratio}× that level and back: {count} bursts, the last at step {step}.',
   'oscillation.message':

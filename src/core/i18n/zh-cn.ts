@@ -58,6 +58,7 @@ export const zhCn: Record<MessageKey, string> = {
   'spike.count': '该序列共有 {count} 个这样的尖峰。',
 
   // ---- 震荡 ----
+  'oscillation.evalSwings': '在第 {from}–{to} 步（{points} 次评估，约 {level}）中，{subject}每两次评估之间的变化中位数为 {swing}，且没有净下降：训练没有稳定下来。',
   'oscillation.bursts': '{subject}不断从其底部水平（约 {floor}）跳到该水平的 {ratio} 倍再回落：共 {count} 次，最后一次在第 {step} 步。',
   'oscillation.title': '损失震荡（{series}）',
   'oscillation.message':

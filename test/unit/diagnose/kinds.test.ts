@@ -418,6 +418,25 @@ describe('divergence near misses', () => {
   });
 });
 
+describe('oscillation of a validation loss from one evaluation to the next', () => {
+  const evalRun = (swing: number) =>
+    makeRun(
+      [
+        { name: 'loss', f: i => 0.1 + 2 * Math.exp(-i / 60), n: 200, start: 1 },
+        { name: 'val_loss', f: i => 0.3 * (i % 2 ? 1 + swing : 1 / (1 + swing)) * (1 + 0.1 * Math.sin(i * 1.7)), n: 200, start: 1 },
+      ],
+      4,
+    );
+  it('swinging by ±40 % every evaluation with no net progress is oscillation', () => {
+    const o = of(run(evalRun(0.4)), 'oscillation');
+    expect(o).toHaveLength(1);
+    expect(o[0].evidence.rule).toBe('eval-swings');
+  });
+  it('moving by a few percent between evaluations is not', () => {
+    expect(of(run(evalRun(0.05)), 'oscillation')).toEqual([]);
+  });
+});
+
 describe('oscillation from bursts', () => {
   it('a loss that keeps jumping between its floor and ~3.5x it to the end oscillates, even while its median falls', () => {
     const r = makeRun(
