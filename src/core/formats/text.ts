@@ -592,15 +592,16 @@ export class TextParser implements LogParser, SplitReader {
   /**
    * The global step of a record whose finer counter reads `raw` in `epoch`. A counter that
    * starts again when the epoch moves on (`Epoch 2 | Step 0/6501`) continues from where the
-   * last epoch ended (by its `/total` when written, else by its usual stride); one that goes
+   * last epoch ended (by its `/total` when written: the epoch adds its total, else by its usual
+   * stride); one that goes
    * back while the epoch does not is a real restart (a resumed run) and is kept as written.
    */
   private fineStepOf(raw: number, epoch: number, total: number): number {
     const last = this.fineRaw;
     if (raw < last && epoch === epoch && !(epoch <= this.fineEpoch)) {
-      const next =
-        total === total && total >= last ? this.fineOffset + total : this.fineStep + this.fineDelta;
-      this.fineOffset = next - raw;
+      // (by its total: the counter's epoch-long range, whatever its first logged value is)
+      if (total === total && total >= last) this.fineOffset += total;
+      else this.fineOffset = this.fineStep + this.fineDelta - raw;
     }
     const step = raw + this.fineOffset;
     if (step > this.fineStep) this.fineDelta = step - this.fineStep;

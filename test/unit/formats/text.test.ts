@@ -298,6 +298,37 @@ describe('text parser: log styles', () => {
       },
     ],
     [
+      'a `Batch i/n` counter that starts again each epoch is a global step; a bare `batch 32` is none',
+      'Epoch:  1 | Batch:   10/ 20 | Loss: 3.0\nEpoch:  1 | Batch:   20/ 20 | Loss: 2.0\n' +
+        'Epoch 1 done | Val: 2.5\nEpoch:  2 | Batch:   10/ 20 | Loss: 1.5\nepoch 2 batch 32 loss 1.4\n',
+      {
+        epoch: [[10, 30], [1, 2]],
+        Loss: [[10, 20, 30], [3, 2, 1.5]],
+        Val: [[20], [2.5]],
+        loss: [[30], [1.4]],
+      },
+    ],
+    [
+      'a value with a unit of time is a duration, never the loss its bare name says (`train 2.2s`)',
+      'Epoch 001 loss 22.07 | train 2.5s\nEpoch 002 loss 14.79 | train 2.2s | infer 4.5s | val 3.1\nEpoch 003 loss 9.9 | time 41ms\n',
+      {
+        loss: [[1, 2, 3], [22.07, 14.79, 9.9]],
+        'train [s]': [[1, 2], [2.5, 2.2]],
+        infer: [[2], [4.5]],
+        val: [[2], [3.1]],
+        time: [[3], [41]],
+      },
+    ],
+    [
+      'values after a `best` / `最佳` in a line are a summary, not points (`保存最佳模型，验证损失: 5.97`)',
+      'Epoch 1 | loss 3.0 | val_loss 3.2\n✓ 保存最佳模型，验证损失: 3.2\nEpoch 2 | loss 2.0 | val_loss 2.9\n' +
+        'Saving best model, val_loss: 2.9\nEpoch 3 | loss 1.9 | val_loss 3.0 (best: 2.9)\n',
+      {
+        loss: [[1, 2, 3], [3, 2, 1.9]],
+        val_loss: [[1, 2, 3], [3.2, 2.9, 3.0]],
+      },
+    ],
+    [
       'a per-epoch counter without a total continues by its stride; the epoch from an `Epoch N/M` header',
       'Epoch 1/2\nstep 10 loss 3.0\nstep 20 loss 2.0\nEpoch 2/2\nstep 10 loss 1.5\nstep 20 loss 1.2\n',
       { epoch: [[10, 30], [1, 2]], loss: [[10, 20, 30, 40], [3, 2, 1.5, 1.2]] },

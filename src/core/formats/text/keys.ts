@@ -5,7 +5,7 @@
  * lookup. The table is bounded: a garbage file with millions of distinct "keys" resets it
  * instead of growing without limit (classification is pure, so nothing is lost but time).
  */
-import type { Series } from '../../model';
+import { inferRole, type Series } from '../../model';
 
 export const KIND_METRIC = 0;
 export const KIND_STEP = 1;
@@ -17,6 +17,11 @@ export interface KeyInfo {
   readonly kind: number;
   /** For step keys: lower is preferred (step < num_updates < iter < epoch < update). */
   readonly stepRank: number;
+  /** A step key only with a `count/total` value (`Batch: 920/1330`; a bare `batch 32` may be a
+   * batch size): without one its value is neither a step nor a point. */
+  readonly needsFrac: boolean;
+  /** The name says nothing that makes its values durations rather than what its role says. */
+  readonly roleByName: boolean;
   /** The key looks like a training metric (lets a line without a step key count as a record). */
   readonly metricish: boolean;
   /** nanoGPT's `mfu`: the value -100 is a sentinel, not data. */
@@ -34,6 +39,9 @@ export interface KeyInfo {
   /** Group of records without a step that last had this key (see TextParser.groupStep). */
   grp: number;
 }
+
+/** Batch counters: steps when written as `count/total` (see KeyInfo.needsFrac). */
+const BATCH_WORDS = new Set(['batch', 'batches', 'minibatch', 'mini-batch']);
 
 const STEP_WORDS: Record<string, number> = {
   step: 0,
@@ -87,6 +95,7 @@ function classify(name: string): { kind: number; stepRank: number } {
   if (r !== undefined) return { kind: KIND_STEP, stepRank: r };
   if (l.endsWith('_num_updates')) return { kind: KIND_STEP, stepRank: 1 };
   if (l === 'update') return { kind: KIND_STEP, stepRank: 4 };
+  if (BATCH_WORDS.has(last)) return { kind: KIND_STEP, stepRank: 2 };
   // 第 3 轮 / 第 3 步: the ordinal of a round.
   if (l === '第') return { kind: KIND_STEP, stepRank: 3 };
   // `Best ValLoss: 0.41`, `best_acc 0.93`: a summary of the run so far, not a curve.
@@ -145,6 +154,14 @@ export class KeyTable {
     return this.insert(s.slice(a, b), h);
   }
 
+  /**
+   * The key of a value written with a time unit (`train 2.2s`, `eval 41ms`): a duration, never
+   * the loss or the learning rate its bare name would say. Named with its unit (`train [s]`).
+   */
+  duration(info: KeyInfo, unit: string): KeyInfo {
+    return info.roleByName ? this.get(`${info.name} [${unit}]`) : info;
+  }
+
   /** The key with this name. */
   get(name: string): KeyInfo {
     return this.lookup(name, 0, name.length);
@@ -201,6 +218,8 @@ function makeKey(name: string): KeyInfo {
     name,
     kind: c.kind,
     stepRank: c.stepRank,
+    needsFrac: c.kind === KIND_STEP && BATCH_WORDS.has(name.toLowerCase().slice(sp + 1)),
+    roleByName: inferRole(name) !== 'other',
     metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),

@@ -229,6 +229,21 @@ for (const w of SUBSET_TAGS.keys()) {
   SUBSET_FIRST[w.toUpperCase().charCodeAt(0)] = 1;
 }
 
+/** s[a, b) is a unit of time (`s`, `ms`, `us`, `ns`, `sec`, `min`, `h`) that ended a number. */
+function isTimeUnit(s: string, a: number, b: number): boolean {
+  const c = s.charCodeAt(a);
+  switch (b - a) {
+    case 1:
+      return c === 115 || c === 104; // s h
+    case 2:
+      return s.charCodeAt(a + 1) === 115 && (c === 109 || c === 117 || c === 110); // ms us ns
+    case 3:
+      return s.startsWith('sec', a) || s.startsWith('min', a);
+    default:
+      return false;
+  }
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -321,6 +336,8 @@ export class LineScanner {
   /** Subset tag of the line or of the section being read (`test`, `Validation`), or null;
    * keys that start at or after tagEnd and name no subset themselves get it as a prefix. */
   private tag: string | null = null;
+  /** Where a `best` / `最佳` in the line starts (-1: none): metric keys after it are summaries. */
+  private bestAt = -1;
   private tagEnd = 0;
 
   // ---- number parse scratch ----
@@ -379,6 +396,7 @@ export class LineScanner {
     this.epochVal = NaN;
     this.stepTotal = NaN;
     this.tag = null;
+    this.bestAt = -1;
     this.nSlots = 0;
     this.tokEnd = -1;
     this.unsafe = false;
@@ -597,6 +615,11 @@ export class LineScanner {
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c >= 128) {
+        // 最佳 / 最优 / 最好 / 最低: "best" (see found())
+        if (c === 0x6700 && this.bestAt < 0 && i + 1 < n) {
+          const d = s.charCodeAt(i + 1);
+          if (d === 0x4f73 || d === 0x4f18 || d === 0x597d || d === 0x4f4e) this.bestAt = i;
+        }
         i++;
         continue;
       }
@@ -622,6 +645,7 @@ export class LineScanner {
           else break;
         }
         if (i - ws >= 3 && i - ws <= 10 && SUBSET_FIRST[c] === 1) this.subsetWord(s, ws, i, first, n);
+        else if (i - ws === 4 && this.bestAt < 0 && (c === 98 || c === 66) && s.startsWith('est', ws + 1)) this.bestAt = ws;
         continue;
       }
       if (f & NUMSTART) {
@@ -736,6 +760,13 @@ export class LineScanner {
             // test line's keys are its own series, never the training loss.
             info = this.table.get(this.tag + ' ' + info.name);
           }
+          if (info.kind === KIND_METRIC && end > e && isTimeUnit(s, e, end)) info = this.table.duration(info, s.slice(e, end));
+          // `✓ 保存最佳模型，验证损失: 5.97`, `Saving best model, val loss: 0.41`: the values after a
+          // `best` in a line sum up the run so far, they are not points of a curve.
+          if (info.kind === KIND_METRIC && this.bestAt >= 0 && this.ks >= this.bestAt) {
+            code = R_IGNORE;
+            info = undefined;
+          }
         }
       }
     }
@@ -843,6 +874,7 @@ export class LineScanner {
   private pair(info: KeyInfo, v: number, onlyStep: boolean): void {
     const kind = info.kind;
     if (kind === KIND_STEP) {
+      if (info.needsFrac && this.pairFrac !== this.pairFrac) return;
       if (info.stepRank === 3 && v === v && this.epochVal !== this.epochVal) this.epochVal = v;
       if (info.stepRank < this.stepRank && v === v) {
         this.stepRank = info.stepRank;
