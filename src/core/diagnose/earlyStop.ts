@@ -165,7 +165,11 @@ export function detectEarlyStop(ctx: Ctx): void {
     const evalsAfter = (s.consumed - 1 - sim.stopIdx) / Math.max(1, s.points);
     if (evalsAfter < st.earlyStopMinSaving) continue;
     const worse = worseAfterStop(s, sim, st.earlyStopMinRise, st.earlyStopNoiseZ);
-    if (!worse || !(worse.rise >= worse.threshold)) continue;
+    if (!worse) continue;
+    // Within the validation loss's noise but not below its best while the training loss kept
+    // falling clearly: the evaluations after the stop bought nothing but a wider gap.
+    const rule = worse.rise >= worse.threshold ? 'worse' : 'gap';
+    if (rule === 'gap' && !(worse.rise >= st.earlyStopMinRise && trainFellAfter(ctx, s, sim.stopStep, st.earlyStopGapTrainFall))) continue;
     // (a part of a validation loss whose sum kept improving: stopping on it loses the rest)
     if (!valSumRises(ctx, s, sim.bestStep, st.earlyStopMinRise)) continue;
     emit(ctx, {
@@ -205,11 +209,22 @@ export function detectEarlyStop(ctx: Ctx): void {
         medianAfterStop: worse.medianAfter,
         riseAfterStop: worse.rise,
         minRise: worse.threshold,
+        rule,
       },
       fixParams: { patience: st.earlyStopPatience, minDelta: st.earlyStopMinDelta },
       confidence: 0.8,
     });
   }
+}
+
+/**
+ * The training loss of the run fell by at least `fall` (a share) from the coarse point at `step`
+ * to the median of its last three coarse points.
+ */
+function trainFellAfter(ctx: Ctx, s: SeriesState, step: number, fall: number): boolean {
+  const tr = ctx.rs.trainFor(s);
+  if (!tr || !tr.isLog || tr.blocks.coarseIndices().length < 3 || !(tr.lastStep > step)) return false;
+  return tr.blocks.coarseTail(3) - tr.blocks.coarseAtStep(step) <= Math.log(1 - fall);
 }
 
 /**

@@ -19,7 +19,7 @@ import { detectNoLearning, knownClasses } from './noLearning';
 import { detectNonFinite } from './nonFinite';
 import { detectOscillation } from './oscillation';
 import { accLevel, capacity, detectOverfitting, valTrend, type Capacity } from './overfitting';
-import { detectPlateaus } from './plateau';
+import { detectPlateaus, detectValPlateaus } from './plateau';
 import { detectRestarts } from './restart';
 import { RunState } from './runState';
 import { resolveSettings, type DiagnoseSettings } from './settings';
@@ -59,6 +59,7 @@ export function analyze(rs: RunState, st: DiagnoseSettings, lang: Lang): Finding
   detectNotConverged(ctx);
   detectUnderfitting(ctx);
   detectEarlyStop(ctx);
+  detectValPlateaus(ctx);
   detectGradients(ctx);
   detectImbalance(ctx);
   return sortFindings(foldBlowUp(ctx));

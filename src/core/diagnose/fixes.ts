@@ -193,6 +193,7 @@ export const FIX_VARIANTS = {
   rangeTestNaN: ['useSuggestedLr'],
   gradSpikes: ['clipGrad', 'lowerLr', 'inspectBatches', 'lowerAdamEps'],
   chance: ['overfitOneBatch', 'checkLabels', 'checkTrainingLoop', 'raiseLr', 'checkInit'],
+  valPlateau: ['earlyStopping', 'reduceLrOnPlateau', 'dataAugmentation', 'weightDecay'],
   overfitCapacity: ['weightDecay', 'dropout', 'dataAugmentation', 'smallerModel', 'earlyStopping'],
 } satisfies Record<string, readonly FixId[]>;
 

@@ -9,11 +9,21 @@
  * of the series. A stretch must also be flat: its Theil-Sen trend over the stretch stays below
  * max(1 %, half the improvement threshold) (a slow but steady decline is not a plateau). Stretches inside the LR
  * warmup are ignored, and series too noisy for a 25 % threshold are skipped.
+ *
+ * A validation loss (detectValPlateaus, after the other detectors) has a plateau when over all
+ * of its evaluations (at least `plateauValMinPoints`) it never improved on its first level by
+ * the same improvement threshold, its trend is flat, and the training loss kept falling
+ * measurably meanwhile (by 2 of its coarse noise units, and 0.5 %): what the model learns does
+ * not carry over to new data. A validation loss that improved and then levelled off is a
+ * converged run (early stopping speaks of it when epochs were wasted), not a plateau. Not
+ * reported when the validation loss overfits, oscillates, diverged, or early stopping was
+ * already reported on it.
  */
-import { fmtNum, fmtPct, fmtStep } from '../i18n';
+import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
+import { FIX_VARIANTS } from './fixes';
 import { emit, stepSpacing, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
-import { confidenceFromRatio, runningMedian3, theilSen } from './stats';
+import { confidenceFromRatio, median, runningMedian3, theilSen } from './stats';
 
 const MAX_MID = 3;
 
@@ -155,4 +165,68 @@ function report(ctx: Ctx, s: SeriesState, p: Stretch, tol: number, minPts: numbe
     confidence: confidenceFromRatio(pts / minPts, p.terminal ? 0.55 : 0.6),
     idSuffix: p.terminal ? 'end' : String(onsetStep),
   });
+}
+
+/** Plateaus of validation losses (see the header); run after the early-stop detector. */
+export function detectValPlateaus(ctx: Ctx): void {
+  if (ctx.rangeTest) return;
+  const st = ctx.st;
+  for (const s of ctx.rs.byRole('val_loss')) {
+    if (!s.isLog || ctx.overfit.has(s.name) || ctx.diverged.has(s.name) || ctx.oscillating.has(s.name)) continue;
+    if (ctx.out.some(f => f.series === s.name && (f.kind === 'early-stop' || f.kind === 'plateau'))) continue;
+    const idx = s.blocks.coarseIndices();
+    const K = idx.length;
+    if (K < st.plateauValMinPoints) continue;
+    const sc = s.blocks.coarseNoise();
+    const tol = Math.max(Math.log(1 + st.plateauMinImprovement), st.plateauNoiseZ * sc);
+    if (tol > Math.log(1 + st.plateauMaxTolerance)) continue;
+    const m = runningMedian3(idx.map(j => s.blocks.med[j]));
+    // never a new best: no coarse point below the first level by the threshold
+    if (m.some(v => v < m[0] - tol)) continue;
+    const ts = theilSen(m);
+    if (!(-ts.slope * (K - 1) < Math.max(Math.log(1 + st.plateauMinImprovement), tol / 2))) continue;
+    // the training loss kept falling over the stretch
+    const tr = ctx.rs.trainFor(s);
+    const onsetIdx = s.blocks.startIdx[idx[0]];
+    const onsetStep = s.stepAt(Math.min(onsetIdx, s.consumed - 1));
+    if (!tr || !tr.isLog || tr.blocks.coarseIndices().length < 3 || !(tr.lastStep > onsetStep)) continue;
+    const trainChange = tr.blocks.coarseTail(3) - tr.blocks.coarseAtStep(onsetStep);
+    if (!(trainChange <= -Math.max(Math.log(1.005), 2 * tr.blocks.coarseNoise()))) continue;
+    const level = Math.exp(median(m));
+    emit(ctx, {
+      kind: 'plateau',
+      severity: 'info',
+      state: s,
+      idx: Math.min(onsetIdx, s.consumed - 1),
+      endStep: s.lastStep,
+      title: ['plateau.title'],
+      message: [
+        [
+          'plateau.valNever',
+          {
+            tol: fmtPct(Math.exp(tol) - 1),
+            evaluations: s.points,
+            step: fmtStep(onsetStep),
+            endStep: fmtStep(s.lastStep),
+            level: fmtNum(level),
+            train: tr.name,
+            change: fmtChange(Math.exp(trainChange) - 1),
+          },
+        ],
+      ],
+      evidence: {
+        level,
+        terminal: true,
+        evaluations: s.points,
+        minImprovement: Math.exp(tol) - 1,
+        minPoints: st.plateauValMinPoints,
+        coarseNoise: sc,
+        trainSeries: tr.name,
+        trainChange: Math.exp(trainChange) - 1,
+      },
+      fixes: FIX_VARIANTS.valPlateau,
+      confidence: confidenceFromRatio(K / st.plateauValMinPoints, 0.55),
+      idSuffix: 'val',
+    });
+  }
 }

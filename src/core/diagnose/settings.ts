@@ -190,6 +190,12 @@ export interface DiagnoseSettings {
   /** A plateau still going at the end is reported (info) from this share of the series. Default 0.5. */
   plateauTerminalFraction: number;
   /**
+   * A validation loss's plateau (never better than its first level while the training loss
+   * kept falling) is judged from this many evaluations.
+   * Default 8.
+   */
+  plateauValMinPoints: number;
+  /**
    * Series whose improvement threshold (from their noise) would exceed this share are too noisy
    * to call plateaus in. Default 0.25.
    */
@@ -311,6 +317,13 @@ export interface DiagnoseSettings {
   earlyStopMinRise: number;
   /** Noise units (point noise of the validation series) for `earlyStopMinRise`. Default 2. */
   earlyStopNoiseZ: number;
+  /**
+   * A validation loss after the stop that is within its noise of the best (but at least
+   * `earlyStopMinRise` above it) is still reported when the training loss fell by at least this
+   * share after the stop: more training widened the gap and bought no validation progress.
+   * Default 0.2.
+   */
+  earlyStopGapTrainFall: number;
 
   // ---- gradients -----------------------------------------------------------------------
   /** Gradient norm growth above its lowest level that counts as explosion. Default 10. */
@@ -435,6 +448,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   plateauMinPoints: 20,
   plateauMinFraction: 0.15,
   plateauTerminalFraction: 0.5,
+  plateauValMinPoints: 8,
   plateauMaxTolerance: 0.25,
 
   noLearnMinPoints: 10,
@@ -475,6 +489,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   earlyStopMinSaving: 0.1,
   earlyStopMinRise: 0.01,
   earlyStopNoiseZ: 2,
+  earlyStopGapTrainFall: 0.2,
 
   gradGrowthFactor: 10,
   gradSpikeZ: 6,

@@ -76,6 +76,8 @@ export const en = {
     '{subject} was stuck near {level} from step {step} to step {endStep} ({points} values, {share} of the run) before it started falling again.',
   'plateau.terminal':
     '{subject} has not improved by more than {tol} since step {step} ({share} of the run): it is flat near {level}.',
+  'plateau.valNever':
+    '{subject} never improved by more than {tol} over its {evaluations} evaluations (steps {step}–{endStep}): it stays near {level}, while the training loss "{train}" changed by {change}. What the model learns does not carry over to new data.',
   'plateau.lrConstant': 'The learning rate stayed at about {lr} meanwhile.',
 
   // ---- no learning ----

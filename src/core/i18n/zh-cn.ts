@@ -71,6 +71,8 @@ export const zhCn: Record<MessageKey, string> = {
   'plateau.mid':
     '{subject}从第 {step} 步到第 {endStep} 步一直停在 {level} 附近（{points} 个值，占训练的 {share}），之后才重新下降。',
   'plateau.terminal': '{subject}自第 {step} 步以来下降不到 {tol}（占训练的 {share}），基本停在 {level} 附近。',
+  'plateau.valNever':
+    '{subject}在全部 {evaluations} 次评估中（第 {step}–{endStep} 步）改善从未超过 {tol}，一直停在 {level} 附近，而训练损失“{train}”变化了 {change}。模型学到的东西没有迁移到新数据上。',
   'plateau.lrConstant': '在此期间学习率一直保持在约 {lr}。',
 
   // ---- 没有学习 ----

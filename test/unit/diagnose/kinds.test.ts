@@ -210,6 +210,23 @@ describe('plateau', () => {
     expect(of(run(S.warmupRun()), 'plateau')).toEqual([]);
   });
 
+  it('a validation loss that never improves while the training loss falls is a plateau; one that improved and levelled off is not', () => {
+    const flatVal = (valFalls: boolean) =>
+      makeRun(
+        [
+          { name: 'train_loss', f: i => 1 + Math.exp(-i / 10), n: 30, start: 1, noise: 0.005 },
+          { name: 'val_loss', f: i => (valFalls ? 2 + 1.5 * Math.exp(-i / 4) : 2), n: 30, start: 1, noise: 0.005 },
+        ],
+        3,
+      );
+    const p = of(run(flatVal(false)), 'plateau');
+    expect(p).toHaveLength(1);
+    expect(p[0].series).toBe('val_loss');
+    expect(p[0].step).toBe(1);
+    expect(p[0].evidence.trainChange as number).toBeLessThan(-0.2);
+    expect(of(run(flatVal(true)), 'plateau')).toEqual([]);
+  });
+
   it('a healthy decelerating curve has no plateau', () => {
     expect(of(run(S.healthy(20000, 5)), 'plateau')).toEqual([]);
     expect(of(run(S.convergedFlat()), 'plateau')).toEqual([]);
@@ -357,6 +374,25 @@ describe('early-stop', () => {
 
   it('a validation loss still improving gives no early stop', () => {
     expect(of(run(S.valImproving()), 'early-stop')).toEqual([]);
+  });
+
+  it('a validation loss flat within its noise after its best while the training loss keeps falling: early stop (the gap rule)', () => {
+    // val: falls to 0.8 by epoch 15, then swings by ±3 % around it without a new best (a
+    // deterministic wobble: random noise would beat the best now and then); train: keeps
+    // falling by half, or (the near miss) flat
+    const gap = (trainFall: boolean) =>
+      makeRun(
+        [
+          { name: 'train_loss', f: i => (trainFall ? 0.3 + 1.2 * Math.exp(-i / 25) : 0.6 + 0.9 * Math.exp(-i / 4)), n: 60, start: 1 },
+          { name: 'val_loss', f: i => (i < 15 ? 0.8 + 0.6 * Math.exp(-i / 4) : 0.8 * (1 + 0.03 * Math.sin(1.7 * i))), n: 60, start: 1 },
+        ],
+        7,
+      );
+    const e = of(run(gap(true)), 'early-stop');
+    expect(e).toHaveLength(1);
+    expect(e[0].evidence.rule).toBe('gap');
+    // the near miss: the same validation loss, the training loss flat as well
+    expect(of(run(gap(false)), 'early-stop')).toEqual([]);
   });
 
   it('a flat, noisy validation plateau gives no early stop (nothing after the stop is worse)', () => {

@@ -10,7 +10,8 @@ export function healthy(n = 20000, seed = 1, noise = 0.2): Run {
   return makeRun(
     [
       { name: 'loss', f: i => 0.3 + 2 * Math.exp(-i / (n / 6)), n, noise },
-      { name: 'val_loss', f: i => 0.33 + 2 * Math.exp(-i / (n / 6)), n: 40, stride: n / 40, start: n / 40, noise: 0.01 },
+      // (f gets the point's index: evaluation i is at step (i + 1) n / 40)
+      { name: 'val_loss', f: i => 0.33 + 2 * Math.exp(-((i + 1) * (n / 40)) / (n / 6)), n: 40, stride: n / 40, start: n / 40, noise: 0.01 },
     ],
     seed,
   );
