@@ -80,6 +80,20 @@ describe('non-finite', () => {
 });
 
 describe('divergence and loss spikes', () => {
+
+  it('near misses of its thresholds: each fires at the default and not with that threshold moved by a fifth', () => {
+    const div = (r: ReturnType<typeof createRun>, o = {}) => of(diagnose([r], o), 'divergence');
+    // 27 of the last 32 values above the best (84 %): divergenceTailShare 0.8
+    expect(div(S.divergenceWithDips())).toHaveLength(1);
+    expect(div(S.divergenceWithDips(), { divergenceTailShare: 0.9 })).toEqual([]);
+    // 3 values at 3.2-3.5x the lowest, the one before them not: divergenceShortRatio 3, divergenceShortPoints 3
+    expect(div(S.shortDivergence())).toHaveLength(1);
+    expect(div(S.shortDivergence(), { divergenceShortRatio: 3.3 })).toEqual([]);
+    expect(div(S.shortDivergence(), { divergenceShortPoints: 4 })).toEqual([]);
+    // about 22 points of excursion at the end: divergenceMinPoints 20
+    expect(div(S.lateSmallDivergence())).toHaveLength(1);
+    expect(div(S.lateSmallDivergence(), { divergenceMinPoints: 24 })).toEqual([]);
+  });
   it('a sustained rise that never recovers is divergence, with its onset', () => {
     const fs = run(S.divergence());
     const d = of(fs, 'divergence');

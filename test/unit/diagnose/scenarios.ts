@@ -424,3 +424,28 @@ export function epochBounce(seed: number): Run {
     seed,
   );
 }
+
+/**
+ * Near misses of the divergence thresholds (see thresholds-matter.test.ts): each sits just
+ * inside one threshold, so that moving that threshold by a fifth changes the finding.
+ */
+/** Settles at 1, jumps to 5 at point 200 and stays there, but 5 of the last 32 values dip back
+ * to 1 (84 % of the tail above the best: divergenceTailShare 0.8 passes, 1.0 does not). */
+export function divergenceWithDips(): Run {
+  const dips = new Set([370, 376, 382, 388, 394]);
+  return makeRun([{ name: 'loss', f: i => (i < 200 ? 1 + 2 * Math.exp(-i / 40) : dips.has(i) ? 1 : 5), n: 400 }], 1);
+}
+
+/** 8 per-epoch values: falls to 1.0, then its last 3 values sit at 3.2-3.5x that, the one before
+ * them does not (short rule: divergenceShortRatio 3 passes, 3.75 does not; divergenceShortPoints
+ * 3 passes, 4 does not). */
+export function shortDivergence(): Run {
+  const v = [2.0, 1.5, 1.2, 1.0, 1.1, 3.2, 3.4, 3.5];
+  return makeRun([{ name: 'loss', f: i => v[i], n: v.length, start: 1 }], 1);
+}
+
+/** Settles at 1, then jumps to 3 at point 400 and stays there to point 427: about 22 points
+ * of excursion after the last near-best level (divergenceMinPoints 20 passes, 25 does not). */
+export function lateSmallDivergence(): Run {
+  return makeRun([{ name: 'loss', f: i => (i < 400 ? 1 + 2 * Math.exp(-i / 40) : 3), n: 428 }], 1);
+}
