@@ -70,7 +70,7 @@ export function convergenceOf(s: SeriesState, st: DiagnoseSettings): Convergence
   }
   // change within noise: converged
   const sc = s.blocks.coarseNoise();
-  const significant = !(Math.abs(ts.slope * (p - 1)) < 2 * sc);
+  const significant = !(Math.abs(ts.slope * (p - 1)) < st.convergenceNoiseZ * sc);
   const eff = significant ? robust : 0;
   const status: ConvergenceStatus = eff < st.convergedThreshold ? 'converged' : eff > st.fastThreshold ? 'fast' : 'slow';
   return {
@@ -88,7 +88,7 @@ export function convergenceOf(s: SeriesState, st: DiagnoseSettings): Convergence
 /** Still improving at the end, significantly. */
 export function stillImproving(c: Convergence, st: DiagnoseSettings): boolean {
   if (c.status === 'insufficient' || c.status === 'converged' || !(c.improvement > st.convergedThreshold)) return false;
-  return c.robustImprovement > st.fastThreshold || (c.robustImprovement >= st.notConvergedMinImprovement && c.tau <= -0.5);
+  return c.robustImprovement > st.fastThreshold || (c.robustImprovement >= st.notConvergedMinImprovement && c.tau <= -st.notConvergedTau);
 }
 
 /**
@@ -103,7 +103,7 @@ export function valStalled(v: SeriesState, st: DiagnoseSettings): boolean {
   const y = idx.slice(idx.length - k).map(j => v.blocks.med[j]);
   const ts = theilSen(y);
   const fall = -ts.slope * (k - 1);
-  return !(ts.tau <= -st.notConvergedValTau && fall > 2 * v.blocks.coarseNoise());
+  return !(ts.tau <= -st.notConvergedValTau && fall > st.convergenceNoiseZ * v.blocks.coarseNoise());
 }
 
 /**
@@ -148,7 +148,7 @@ export function detectNotConverged(ctx: Ctx): void {
     if (s.isLog && s.blocks.coarseTail(3) - s.initialLevel() < Math.log(st.notConvergedCollapsedShare)) continue;
     const c = convergenceOf(s, st);
     const tf = tailFall(s, st);
-    const byTail = !!tf && tf.improvement >= st.notConvergedTailFall && tf.z <= -3;
+    const byTail = !!tf && tf.improvement >= st.notConvergedTailFall && tf.z <= -st.notConvergedTailZ;
     if (!stillImproving(c, st) && !byTail) continue;
     reported = true;
     ctx.notConverged.add(s.name);

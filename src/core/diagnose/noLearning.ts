@@ -107,7 +107,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const idx = s.blocks.coarseIndices();
   if (idx.length < 3) return;
   const sc = s.blocks.coarseNoise();
-  const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), 3 * sc);
+  const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), st.noLearnNoiseZ * sc);
   const y0 = realInitialLevel(ctx, s, dThr);
   let best = Infinity;
   for (const j of idx) if (s.blocks.med[j] < best) best = s.blocks.med[j];
@@ -119,7 +119,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const lossBest = Math.exp(best);
   let atChance = false;
   if (ch) {
-    const band = st.chanceBand * ch.chance + 3 * sc * lossEnd;
+    const band = st.chanceBand * ch.chance + st.noLearnNoiseZ * sc * lossEnd;
     atChance = Math.abs(lossEnd - ch.chance) <= band && lossBest >= ch.chance * (1 - st.noLearnMinDrop);
   }
   if (!atChance && (!neverMoved || ctx.oscillating.has(s.name))) return;

@@ -133,7 +133,7 @@ function check(ctx: Ctx, s: SeriesState): void {
  */
 function checkEvalSwings(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
   const st = ctx.st;
-  const k = Math.max(10, Math.ceil(idx.length / 3));
+  const k = Math.max(st.oscValMinEvaluations, Math.ceil(idx.length / 3));
   if (idx.length < k) return false;
   const y = idx.slice(idx.length - k).map(j => s.blocks.med[j]);
   const steps: number[] = [];
@@ -141,7 +141,7 @@ function checkEvalSwings(ctx: Ctx, s: SeriesState, idx: number[]): boolean {
   const swing = median(steps);
   if (!(swing >= Math.log(1 + st.oscValSwing))) return false;
   const { tau } = theilSen(y);
-  if (!(Math.abs(kendallZ(tau, k)) < 2)) return false;
+  if (!(Math.abs(kendallZ(tau, k)) < st.oscValNetZ)) return false;
   const med = median(y);
   const j0 = idx[idx.length - k];
   const jn = idx[idx.length - 1];

@@ -70,7 +70,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const trainAt = (step: number): { change: number; trend: 'falling' | 'flat' | 'none' | 'rising' } => {
     if (!tr || !tr.isLog || tr.blocks.coarseIndices().length < 3) return { change: NaN, trend: 'none' };
     const change = tr.blocks.coarseTail(3) - tr.blocks.coarseAtStep(step);
-    const tol = Math.max(Math.log(1.005), 2 * tr.blocks.coarseNoise());
+    const tol = Math.max(Math.log(1 + st.trendMinChange), st.trendNoiseZ * tr.blocks.coarseNoise());
     return { change, trend: change > tol ? 'rising' : change < -tol ? 'falling' : 'flat' };
   };
   const rise = tail - best;
@@ -194,7 +194,7 @@ function persistentRise(s: SeriesState, st: DiagnoseSettings): { idx: number } |
   if (last.some(x => !(x > floor))) return null;
   if (!(median(after) >= v[kb] * (1 + 2 * st.overfitMinRise))) return null;
   const ts = theilSen(after);
-  if (ts.tau < -0.3) return null;
+  if (ts.tau < -st.overfitPersistTau) return null;
   // Beyond the noise: the evaluations after the best sit above the level around it (the median
   // of the 5 evaluations centred on it, not the lucky best itself) by overfitPersistZ standard
   // errors, or they keep rising (Kendall's tau 3 standard errors above 0). A flat, noisy
@@ -206,7 +206,7 @@ function persistentRise(s: SeriesState, st: DiagnoseSettings): { idx: number } |
   const around = y.slice(Math.max(0, kb - 2), kb + 3);
   const se = MEDIAN_SD_FACTOR * sigma * Math.sqrt(1 / around.length + 1 / ya.length);
   const levelZ = (mAfter - median(around)) / se;
-  const rising = ts.tau >= 0.3 && kendallZ(ts.tau, after.length) >= 3;
+  const rising = ts.tau >= st.overfitPersistTau && kendallZ(ts.tau, after.length) >= st.overfitPersistTrendZ;
   if (!(levelZ >= st.overfitPersistZ) && !rising) return null;
   return { idx: s.startIdx + kb };
 }

@@ -13,7 +13,7 @@
  * A validation loss (detectValPlateaus, after the other detectors) has a plateau when over all
  * of its evaluations (at least `plateauValMinPoints`) it never improved on its first level by
  * the same improvement threshold, its trend is flat, and the training loss kept falling
- * measurably meanwhile (by 2 of its coarse noise units, and 0.5 %): what the model learns does
+ * measurably meanwhile (by `trendNoiseZ` of its coarse noise units, and `trendMinChange`): what the model learns does
  * not carry over to new data. A validation loss that improved and then levelled off is a
  * converged run (early stopping speaks of it when epochs were wasted), not a plateau. Not
  * reported when the validation loss overfits, oscillates, diverged, or early stopping was
@@ -191,7 +191,7 @@ export function detectValPlateaus(ctx: Ctx): void {
     const onsetStep = s.stepAt(Math.min(onsetIdx, s.consumed - 1));
     if (!tr || !tr.isLog || tr.blocks.coarseIndices().length < 3 || !(tr.lastStep > onsetStep)) continue;
     const trainChange = tr.blocks.coarseTail(3) - tr.blocks.coarseAtStep(onsetStep);
-    if (!(trainChange <= -Math.max(Math.log(1.005), 2 * tr.blocks.coarseNoise()))) continue;
+    if (!(trainChange <= -Math.max(Math.log(1 + st.trendMinChange), st.trendNoiseZ * tr.blocks.coarseNoise()))) continue;
     const level = Math.exp(median(m));
     emit(ctx, {
       kind: 'plateau',

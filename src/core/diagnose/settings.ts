@@ -128,6 +128,11 @@ export interface DiagnoseSettings {
    * Default 0.25.
    */
   oscValSwing: number;
+  /** The validation swing rule looks at the last third of the evaluations, at least this many.
+   * Default 10. */
+  oscValMinEvaluations: number;
+  /** ... with no net progress: Kendall's tau within this many standard errors of 0. Default 2. */
+  oscValNetZ: number;
   /** ... their median height at least this many times the local level. Default 2. */
   oscBurstRatio: number;
   /** Minimum swing around the level, relative (0.1 = +-10 %). Default 0.1. */
@@ -206,6 +211,8 @@ export interface DiagnoseSettings {
   noLearnMinPoints: number;
   /** "Moved meaningfully" = fell at least this share below the initial loss. Default 0.05. */
   noLearnMinDrop: number;
+  /** A fall counts (no-learning, the chance band) beyond this many coarse noise units. Default 3. */
+  noLearnNoiseZ: number;
   /**
    * A loss that falls steadily is learning even when it fell less than noLearnMinDrop (a loss
    * with a high floor, a capture that starts late in training): Kendall's tau of the coarse
@@ -245,6 +252,15 @@ export interface DiagnoseSettings {
   notConvergedTailFall: number;
   /** Window (coarse points) of the convergence analysis. Default 10 (the seed's patience). */
   convergencePatience: number;
+  /** The window's change counts (else: converged) above this many coarse noise units; also the
+   * validation loss's fall that keeps not-converged possible. Default 2. */
+  convergenceNoiseZ: number;
+  /** not-converged on a slower fall (>= notConvergedMinImprovement) needs Kendall's tau of the
+   * window at or below minus this. Default 0.5. */
+  notConvergedTau: number;
+  /** The tail rule (notConvergedTailFall) needs Kendall's tau this many standard errors below 0.
+   * Default 3. */
+  notConvergedTailZ: number;
   /** Relative improvement over the window below this: converged. Default 0.001. */
   convergedThreshold: number;
   /** Relative improvement over the window above this: converging fast. Default 0.1. */
@@ -275,6 +291,19 @@ export interface DiagnoseSettings {
   overfitPersistPoints: number;
   /** See overfitPersistPoints. Default 0.2. */
   overfitGapTrainFall: number;
+  /** Persistent rise: no falling trend (Kendall's tau below minus this) among the evaluations
+   * after the best; a rising one is tau >= this, `overfitPersistTrendZ` standard errors above 0.
+   * Default 0.3. */
+  overfitPersistTau: number;
+  /** See overfitPersistTau. Default 3. */
+  overfitPersistTrendZ: number;
+  /**
+   * A training loss "kept falling" (overfitting, the validation plateau) when it changed by more
+   * than this many of its coarse noise units... Default 2.
+   */
+  trendNoiseZ: number;
+  /** ... and by more than this share. Default 0.005. */
+  trendMinChange: number;
   /**
    * ... and the median of the evaluations after the lowest one is above the median of the 5
    * evaluations around it by this many standard errors (or they keep rising). Default 2.5.
@@ -430,6 +459,8 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   oscMinPoints: 20,
   oscBurstCount: 8,
   oscValSwing: 0.25,
+  oscValMinEvaluations: 10,
+  oscValNetZ: 2,
   oscBurstRatio: 2,
   oscMinAmplitude: 0.1,
   oscTurningZ: 3,
@@ -453,6 +484,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
 
   noLearnMinPoints: 10,
   noLearnMinDrop: 0.05,
+  noLearnNoiseZ: 3,
   noLearnTrendTau: 0.3,
   noLearnTrendZ: 3,
   noLearnTrendMinDrop: 0.01,
@@ -464,6 +496,9 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   notConvergedCollapsedShare: 0.02,
   notConvergedTailFall: 0.05,
   convergencePatience: 10,
+  convergenceNoiseZ: 2,
+  notConvergedTau: 0.5,
+  notConvergedTailZ: 3,
   convergedThreshold: 0.001,
   fastThreshold: 0.1,
   notConvergedMinImprovement: 0.01,
@@ -474,6 +509,10 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   overfitMinPoints: 3,
   overfitPersistPoints: 5,
   overfitGapTrainFall: 0.2,
+  overfitPersistTau: 0.3,
+  overfitPersistTrendZ: 3,
+  trendNoiseZ: 2,
+  trendMinChange: 0.005,
   overfitPersistZ: 2.5,
   overfitTrendPoints: 10,
   capacityHighAcc: 0.9,

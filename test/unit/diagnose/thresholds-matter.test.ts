@@ -27,7 +27,7 @@ const UNCOVERED = new Set([
   'chanceInferTolerance', 'chanceMaxInferredClasses', 'notConvergedValTau', 'convergedThreshold',
   'fastThreshold', 'notConvergedMinImprovement', 'overfitFlatTrainMinRise', 'overfitPersistPoints',
   'overfitGapTrainFall', 'overfitTrendPoints', 'capacityGap', 'underfitMaxGap',
-  'underfitChanceFraction', 'earlyStopMinDelta', 'vanishFactor', 'vanishAbsNorm',
+  'underfitChanceFraction', 'earlyStopMinDelta', 'overfitPersistTau', 'trendMinChange', 'vanishFactor', 'vanishAbsNorm',
   'vanishLossMinRemaining', 'imbalanceRatio', 'imbalanceTotalSlack', 'lrRangeMinDecades',
   'lrRangeMinPoints', 'lrRangeMaxPoints', 'lrSmoothBeta', 'lrDivergeFactor', 'lrSkipStart', 'lrSkipEnd',
 ]);
