@@ -449,3 +449,41 @@ export function shortDivergence(): Run {
 export function lateSmallDivergence(): Run {
   return makeRun([{ name: 'loss', f: i => (i < 400 ? 1 + 2 * Math.exp(-i / 40) : 3), n: 428 }], 1);
 }
+
+/** Three loss parts, none above 90 % of the sum, the largest 110x the smallest throughout
+ * (imbalanceRatio 100 passes, 125 does not). */
+export function partsRatio110(): Run {
+  return makeRun(
+    [
+      { name: 'train/box_loss', f: i => 1.1 * (1 + Math.exp(-i / 300)), n: 1000 },
+      { name: 'train/obj_loss', f: i => 0.5 * (1 + Math.exp(-i / 300)), n: 1000 },
+      { name: 'train/cls_loss', f: i => 0.01 * (1 + Math.exp(-i / 300)), n: 1000 },
+    ],
+    1,
+  );
+}
+
+/** A converged training loss (flat) and a validation loss that rises by about 5.6 % from its
+ * best at epoch 15 to the end (overfitFlatTrainMinRise 0.05 passes, 0.0625 does not). */
+export function valRiseFlatTrain(): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: () => 0.5, n: 40, start: 1 },
+      { name: 'val_loss', f: i => (i < 15 ? 0.6 + 0.6 * Math.exp(-i / 2) * (15 - i) / 15 : 0.6 * (1 + 0.06 * (i - 15) / 24)), n: 40, start: 1 },
+    ],
+    1,
+  );
+}
+
+/** A validation loss whose best (1.0 at epoch 10) is beaten at epoch 12 by 0.09 %, then rises:
+ * with earlyStopMinDelta 0.1 % (relative) the monitor's best stays at epoch 10 and it stops at
+ * epoch 20; with 0.08 % it moves to epoch 12 and stops at epoch 22. */
+export function earlyStopTinyImprovement(): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 0.2 + Math.exp(-i / 8), n: 40, start: 1 },
+      { name: 'val_loss', f: i => (i < 9 ? 1 + 0.1 * (9 - i) : i === 9 ? 1 : i === 11 ? 0.9991 : 1.002 + 0.004 * (i - 9)), n: 40, start: 1 },
+    ],
+    1,
+  );
+}
