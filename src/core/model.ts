@@ -549,7 +549,7 @@ const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
 const L_LOSS_RE = /(^|[^A-Za-z])L(_|$)/;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss. */
 const TOTAL_LOSS_RE =
-  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((total|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
+  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
 
 /**
  * Infer a series' role from its name as written. Names are kept as they are; the role only

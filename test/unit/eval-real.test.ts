@@ -141,7 +141,7 @@ describe('the judged corpus', () => {
     beforeAll(async () => {
       logs = await judgeCorpus(corpus);
       score = scoreJudged(logs);
-    });
+    }, 120_000);
 
     it('reads every log', () => {
       expect(score.loadErrors).toEqual([]);

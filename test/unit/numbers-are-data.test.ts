@@ -73,7 +73,8 @@ function check(run: Run, findings: Finding[]): string[] {
       const [lo, hi] = finiteRange(s);
       for (const k of ['bestLevel', 'level'] as const) {
         const v = ev[k] as number;
-        if (!(v >= lo && v <= hi)) bad.push(`${where(f)}: ${k} ${v} outside the logged values [${lo}, ${hi}]`);
+        // (evidence is rounded to significant digits: the lowest logged value may come out a hair below)
+        if (!((v >= lo || close(v, lo)) && (v <= hi || close(v, hi)))) bad.push(`${where(f)}: ${k} ${v} outside the logged values [${lo}, ${hi}]`);
       }
     }
   }

@@ -127,13 +127,16 @@ export class LevelTracker {
 }
 
 /** Median of the finite logged values within k points of idx (raw units). */
-function medianAround(s: SeriesState, idx: number, k: number): number {
+function medianAround(s: SeriesState, idx: number, k: number, upTo = Infinity): number {
   const v: number[] = [];
+  let low = NaN;
   for (let i = Math.max(s.startIdx, idx - k); i <= Math.min(s.consumed - 1, idx + k); i++) {
     const x = s.series.values.get(i);
-    if (Number.isFinite(x)) v.push(x);
+    if (!Number.isFinite(x)) continue;
+    if (x <= upTo) v.push(x);
+    if (!(x >= low)) low = x;
   }
-  return v.length > 0 ? median(v) : NaN;
+  return v.length > 0 ? median(v) : low;
 }
 
 export function detectDivergence(ctx: Ctx): void {
@@ -232,7 +235,8 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
   if (!idSuffix) ctx.diverged.add(s.name);
   // Quoted from the logged values: the median of the 5 around the best level's point and of
   // the tail (the smoothed level only decides).
-  const bestLogged = medianAround(s, lv.bestIdx, 2);
+  // (only the values at the best level: a jump right after the best is not "around" it)
+  const bestLogged = medianAround(s, lv.bestIdx, 2, s.raw(best + thr / 2));
   const tailLogged = s.raw(level);
   const ratio = tailLogged / bestLogged;
   emit(ctx, {

@@ -211,6 +211,17 @@ function persistentRise(s: SeriesState, st: DiagnoseSettings): { idx: number } |
   return { idx: s.startIdx + kb };
 }
 
+/**
+ * An accuracy can only measure the task of a cross-entropy loss L when it is at least
+ * 1 - L / ln 2: a sample whose true class gets a probability above 1/2 is classified right, and
+ * by Markov's inequality at most L / ln 2 of them get less. Further below than `slack`, the
+ * accuracy measures something else (Keras' exact-match accuracy of a regression, say) and says
+ * nothing about capacity. Vacuous for L >= ln 2.
+ */
+export function accFitsLoss(acc: number, loss: number, slack: number): boolean {
+  return !(acc < 1 - loss / Math.LN2 - slack);
+}
+
 /** Final accuracy (0..1) of an accuracy series: median of the last coarse points. */
 export function accLevel(s: SeriesState | undefined): number {
   if (!s || s.valid === 0) return NaN;
@@ -242,6 +253,8 @@ function capacityRule(ctx: Ctx): void {
   const tAcc = accLevel(ta);
   const vAcc = accLevel(va);
   if (capacity(tAcc, vAcc, st.capacityHighAcc, st.capacityLowAcc, st.capacityGap) !== 'overfit') return;
+  const vl = ctx.rs.primary('val_loss');
+  if (vl && vl.isLog && vl.valid > 0 && !accFitsLoss(vAcc, Math.exp(vl.blocks.coarseTail(3)), st.accLossSlack)) return;
   ctx.overfit.add(va.name);
   emit(ctx, {
     kind: 'overfitting',

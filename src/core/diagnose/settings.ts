@@ -315,6 +315,11 @@ export interface DiagnoseSettings {
   capacityHighAcc: number;
   /** Both accuracies below this: underfit. Default 0.7. */
   capacityLowAcc: number;
+  /**
+   * An accuracy more than this below 1 - L / ln 2 (L: the loss at the end) cannot measure the
+   * task of a cross-entropy loss L, and is not used for underfitting or overfitting. Default 0.05.
+   */
+  accLossSlack: number;
   /** Accuracies within this of each other: capacity adequate. Default 0.05. */
   capacityGap: number;
 
@@ -517,6 +522,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   overfitTrendPoints: 10,
   capacityHighAcc: 0.9,
   capacityLowAcc: 0.7,
+  accLossSlack: 0.05,
   capacityGap: 0.05,
 
   underfitMaxGap: 0.1,

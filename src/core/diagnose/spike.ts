@@ -365,8 +365,9 @@ function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
  * Spikes of a short series (fewer than spikeShortMaxPoints values: per-epoch losses, where the
  * local noise level is not known yet): a single value at least spikeWarnRatio times both the
  * value before it and the one after it and spikeZ noise units above them (the noise from the
- * series' own second differences), rising by spikeMinProgressShare of the run's progress.
- * Quoted in logged values.
+ * series' own second differences), rising by spikeMinProgressShare of the run's progress, with
+ * no step going back between them (a resumed run's first value is no spike). Quoted in logged
+ * values.
  */
 function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
   const st = ctx.st;
@@ -385,6 +386,8 @@ function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
   const sigma = Math.max(st.noiseFloor, (median(d2) * D2_TO_SIGMA) || 0);
   const found: number[] = [];
   for (let k = 1; k + 1 < v.length; k++) {
+    // steps going back at k or after it: the neighbour belongs to another (resumed) run
+    if (s.stepAt(at[k]) < s.stepAt(at[k - 1]) || s.stepAt(at[k + 1]) < s.stepAt(at[k])) continue;
     const base = Math.max(v[k - 1], v[k + 1]);
     if (
       v[k] >= st.spikeWarnRatio * base &&

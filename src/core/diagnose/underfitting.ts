@@ -3,12 +3,13 @@
  * near chance level or with low accuracy. Flat = not still improving (see not-converged). High =
  * training (and validation) accuracy below 0.7 (seed's model_capacity_analysis), or training
  * loss still at least 80 % of ln C for a known class count C (given, or in the run's metadata). Close = validation loss at most 10 % above training.
+ * An accuracy is only used when it can belong to the loss's task (accFitsLoss in overfitting.ts).
  * Not reported when no-learning, divergence or an LR range test already explains the run.
  */
 import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import { chanceOf } from './noLearning';
-import { accLevel } from './overfitting';
+import { accFitsLoss, accLevel } from './overfitting';
 import { convergenceOf, stillImproving } from './convergence';
 
 export function detectUnderfitting(ctx: Ctx): void {
@@ -28,9 +29,10 @@ export function detectUnderfitting(ctx: Ctx): void {
   }
   const tAcc = accLevel(ctx.rs.primary('train_acc'));
   const vAcc = accLevel(ctx.rs.primary('val_acc'));
-  const accLow = tAcc < st.capacityLowAcc && !(vAcc >= st.capacityLowAcc);
-  const ch = chanceOf(ctx, tr);
   const lossEnd = Math.exp(trainEnd);
+  // (an accuracy that cannot belong to this loss's task says nothing here)
+  const accLow = tAcc < st.capacityLowAcc && !(vAcc >= st.capacityLowAcc) && accFitsLoss(tAcc, lossEnd, st.accLossSlack);
+  const ch = chanceOf(ctx, tr);
   const nearChance = ch !== undefined && !ch.inferred && lossEnd >= st.underfitChanceFraction * ch.chance;
   if (!accLow && !nearChance) return;
   const msg: Parameters<typeof emit>[1]['message'] = [

@@ -59,6 +59,9 @@ const ANSI_RE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-
 /** For the rare replayed line whose text is needed but was not decoded (ASCII). */
 const asciiDecoder = new TextDecoder();
 
+/** A headerless `step,value` row (see TextParser.headerlessRow). */
+const HEADERLESS_ROW_RE = /^\s*(\d{1,12})\s*[,;\t]\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))\s*$/i;
+
 export class TextParser implements LogParser, SplitReader {
   readonly format = 'text' as const;
   readonly runs: Run[];
@@ -464,6 +467,7 @@ export class TextParser implements LogParser, SplitReader {
     const np = sc.nPairs;
     const hasStep = sc.stepRank < 99;
     if (np === 0) {
+      if (!hasStep && this.headerlessRow(s, a, b, lineNo)) return true;
       if (
         hasStep &&
         sc.stepRank === 3 &&
@@ -643,6 +647,33 @@ export class TextParser implements LogParser, SplitReader {
         `the step went backwards ${n} more time${n === 1 ? '' : 's'} ` +
         `after the ${MAX_RESTART_EVENTS} restarts listed`;
     }
+  }
+
+  /**
+   * `12,3.4567`: a row of a table written without its header (a `loss_log.txt` of `epoch,loss`
+   * rows), read as a step and a value while the file has no other series. The value is named
+   * after the file when its name says what it is (`loss`, `accuracy`), else `value`.
+   */
+  private headerlessRow(s: string, a: number, b: number, lineNo: number): boolean {
+    if (b - a > 64) return false;
+    const only = this.run.series.size === 0 || (this.run.series.size === 1 && this.run.series.has(this.headerlessName()));
+    if (!only) return false;
+    const m = HEADERLESS_ROW_RE.exec(s.slice(a, b));
+    if (!m) return false;
+    const step = Number(m[1]);
+    const v = Number(m[2]);
+    if (!Number.isFinite(step) || Number.isNaN(v)) return false;
+    const name = this.headerlessName();
+    const ser = this.seriesFor(name);
+    if (!ser) return false;
+    if (ser.length > 0 && step < ser.lastStep()) this.restart(name, step, lineNo, ser.lastStep());
+    ser.push(step, v, undefined, lineNo);
+    return true;
+  }
+
+  private headerlessName(): string {
+    const base = this.run.source.split(/[\\/]/).pop() ?? '';
+    return /loss/i.test(base) ? 'loss' : /acc/i.test(base) ? 'accuracy' : 'value';
   }
 
   private seriesFor(name: string): Series | undefined {

@@ -13,6 +13,9 @@ describe('inferRole(name) reads roles from names as written', () => {
     ['epoch_loss', 'train_loss'],
     ['train_loss_epoch', 'train_loss'],
     ['train', 'train_loss'],
+    // Megatron-LM's language-model loss
+    ['lm loss', 'train_loss'],
+    ['lm_loss', 'train_loss'],
     ['val_loss', 'val_loss'],
     ['Val Loss', 'val_loss'],
     ['val loss', 'val_loss'],

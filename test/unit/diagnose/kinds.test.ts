@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose, type Finding, type FindingKind } from '../../../src/core/diagnose';
-import { createRun } from '../../../src/core/model';
+import { createRun, Series } from '../../../src/core/model';
 import * as S from './scenarios';
 import { makeRun } from './synth';
 
@@ -80,6 +80,20 @@ describe('non-finite', () => {
 });
 
 describe('divergence and loss spikes', () => {
+
+  it('the first value of a resumed run is no spike of a short series (steps went back before it)', () => {
+    // per-epoch HF losses of two runs appended: 0.0014 at epoch 2.8, then a fresh run's 0.1373 at 2.21
+    const steps = [0.22, 0.43, 0.65, 0.87, 1.08, 1.3, 1.51, 1.72, 1.94, 2.16, 2.37, 2.59, 2.8, 2.21, 4.42, 6.63, 8.85];
+    const vals = [1.6, 0.07, 0.02, 0.012, 0.009, 0.007, 0.005, 0.0032, 0.0027, 0.0022, 0.002, 0.0016, 0.0014, 0.1373, 0.0276, 0.01, 0.006];
+    const r = makeRun([{ name: 'loss', f: i => vals[i], n: vals.length }], 1);
+    const fresh = makeRun([], 1);
+    const t = new Series('loss');
+    steps.forEach((x, i) => t.push(x, vals[i]));
+    fresh.series.set('loss', t);
+    expect(of(run(fresh), 'loss-spike')).toEqual([]);
+    // the same values on steps that never go back: a spike
+    expect(of(run(r), 'loss-spike')).toHaveLength(1);
+  });
 
   it('near misses of its thresholds: each fires at the default and not with that threshold moved by a fifth', () => {
     const div = (r: ReturnType<typeof createRun>, o = {}) => of(diagnose([r], o), 'divergence');
@@ -320,6 +334,21 @@ describe('overfitting', () => {
 });
 
 describe('underfitting', () => {
+
+  it('an accuracy that cannot belong to the loss (18 % accuracy under a loss of 0.05) is not used', () => {
+    // a regression logged with Keras' exact-match accuracy: a low, flat loss, "accuracy" 18 %
+    const r = (loss: number) =>
+      makeRun(
+        [
+          { name: 'loss', f: i => loss * (1 + 0.35 * Math.exp(-i / 5)), n: 60, noise: 0.003 },
+          { name: 'accuracy', f: i => 0.18 - 0.05 * Math.exp(-i / 5), n: 60 },
+        ],
+        23,
+      );
+    expect(of(run(r(0.05)), 'underfitting')).toEqual([]);
+    // the same accuracy under a loss it can belong to (1.8 nats) is underfitting
+    expect(of(run(r(1.8)), 'underfitting')).toHaveLength(1);
+  });
   it('high flat training loss close to validation with low accuracy is underfitting', () => {
     const u = of(run(S.underfit()), 'underfitting');
     expect(u).toHaveLength(1);

@@ -487,3 +487,16 @@ export function earlyStopTinyImprovement(): Run {
     1,
   );
 }
+
+/** A converged loss of 0.2 with an accuracy of 0.6565, 5.5 points below 1 - 0.2 / ln 2 (the
+ * least accuracy a cross-entropy of 0.2 allows): with accLossSlack 0.05 the accuracy cannot be
+ * this loss's and says nothing (no underfitting); with 0.0625 it can (underfitting). */
+export function accAtLossBound(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: i => 0.2 * (1 + 0.35 * Math.exp(-i / 5)), n: 60 },
+      { name: 'accuracy', f: () => 1 - 0.2 / Math.LN2 - 0.055, n: 60 },
+    ],
+    1,
+  );
+}

@@ -309,6 +309,25 @@ describe('text parser: log styles', () => {
       },
     ],
     [
+      'a `[count/total]` opening the line is the iteration when the line names no step',
+      '[1/200000] Train loss: 0.5, Valid loss: 0.6\nCurrent_accuracy : 96.1\n[100/200000] Train loss: 0.4, Valid loss: 0.5\n',
+      {
+        'Train loss': [[1, 100], [0.5, 0.4]],
+        'Valid loss': [[1, 100], [0.6, 0.5]],
+        Current_accuracy: [[1], [96.1]],
+      },
+    ],
+    [
+      'rows of a table written without its header (`epoch,loss`) are steps and values while nothing else was read',
+      '1,6.2338\n2,5.5418\n3,5.1258\n',
+      { value: [[1, 2, 3], [6.2338, 5.5418, 5.1258]] },
+    ],
+    [
+      'a `step,value` row inside a log with keyed lines is not a series',
+      'epoch 1 loss 2.0\n3,4.5\nepoch 2 loss 1.5\n',
+      { loss: [[1, 2], [2, 1.5]] },
+    ],
+    [
       'a value with a unit of time is a duration, never the loss its bare name says (`train 2.2s`)',
       'Epoch 001 loss 22.07 | train 2.5s\nEpoch 002 loss 14.79 | train 2.2s | infer 4.5s | val 3.1\nEpoch 003 loss 9.9 | time 41ms\n',
       {
@@ -471,6 +490,12 @@ describe('text parser: log styles', () => {
     expect(resumed.events).toEqual([{ type: 'restart', series: 'loss', fromStep: 50, toStep: 0, line: 3 }]);
     const test = run1('epoch:1 || iter:100 || Loss:5.7\ntest epoch:1 || Loss:2.8\nepoch:2 || iter:200 || Loss:4.9\n');
     expect(test.events).toEqual([]);
+  });
+
+  it('names the values of a headerless table after the file when its name says what they are', () => {
+    const rows = new TextEncoder().encode('1,6.2338\n2,5.5418\n');
+    expect([...parseBytes('text', rows, 'runs/loss_log.txt', 5)[0].series.keys()]).toEqual(['loss']);
+    expect([...parseBytes('text', rows, 'runs/acc_history.txt', 5)[0].series.keys()]).toEqual(['accuracy']);
   });
 
   it('says when its steps are epochs (only epoch counters, no finer one)', () => {

@@ -64,6 +64,7 @@ const R_KEYLESS = 2; // no key: maybe an `[i/n]` batch counter
 const R_KEY = 3;
 const R_DICT = 4; // a dict value
 const R_REJECT = 5; // starts like a number but is none: a date, a time, a version
+const R_HEADFRAC = 6; // no key, the line's head in brackets: `[100/200000] Train loss: ...`
 
 /**
  * A line seen before, as literal text around its number tokens, with what each token meant.
@@ -744,7 +745,7 @@ export class LineScanner {
       // a template of this line could not be replayed on a line with other values.
       if (this.kMin < this.tokEnd) this.unsafe = true;
       if (!keyed) {
-        code = R_KEYLESS;
+        code = ns === first + 1 && s.charCodeAt(first) === 91 ? R_HEADFRAC : R_KEYLESS;
       } else if (this.kProse) {
         code = R_IGNORE;
       } else {
@@ -856,6 +857,11 @@ export class LineScanner {
           this.fracI = v;
           this.fracN = frac;
         }
+        return;
+      case R_HEADFRAC:
+        // A `[count/total]` opening the line (`[100/200000] Train loss: 0.004`): the iteration,
+        // used as the step when the line names none.
+        if (frac === frac && this.nInt && frac > 0 && v >= 0 && v <= frac) this.leadInt = v;
         return;
       case R_KEY:
         this.pairFrac = frac;
