@@ -226,6 +226,12 @@ export class ViewerSession extends Disposable {
     });
   }
 
+  /** A run of this view failed: say so above the charts (kept for a reloaded view). */
+  showFailure(source: string, message: string): void {
+    this.data.problems = [...this.data.problems.filter(p => p.source !== source), { source, message }];
+    if (this.ready) this.post({ type: 'error', message });
+  }
+
   /** Zoom the view to a step (delivered once the webview is ready). */
   reveal(source: string | undefined, step: number, series?: string, endStep?: number): void {
     const m: RevealMessage = { type: 'reveal', step };
