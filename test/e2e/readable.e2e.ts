@@ -5,9 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePrerequisites, makeWorkspace, REPO, runCommand, shot, startSession, type Session } from './harness';
+import { ensurePrerequisites, makeWorkspace, openFile, REPO, runCommand, shot, startSession, type Session } from './harness';
 
 const PY = '/usr/bin/python3';
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -79,5 +80,119 @@ describe('compared runner runs are told apart (issue #13, 3)', () => {
     // The run folders say it too.
     const folders = fs.readdirSync(path.join(s.workspace, '.loss-lens/runs'));
     expect(folders.join('\n')).toMatch(/train_example-lr0\.5/);
+  });
+});
+
+/** Wait for a toast whose text matches `re`; its text and its buttons. */
+async function toast(page: Session['page'], re: RegExp, timeout = 90_000): Promise<{ text: string; buttons: string[] }> {
+  const item = page.locator('.notifications-toasts .notification-list-item', { hasText: re }).first();
+  await item.waitFor({ timeout });
+  const text = ((await item.locator('.notification-list-item-message').textContent()) ?? '').replace(/\u00a0/g, ' ');
+  const buttons = await item.locator('.monaco-button').allTextContents();
+  return { text, buttons };
+}
+
+describe('the runner explains failures and uses the run\'s real arguments (issue #13, 5)', () => {
+  let s: Session;
+  let venv: string;
+  beforeAll(async () => {
+    ensurePrerequisites();
+    // An interpreter without torch: a virtual environment without the system's packages.
+    venv = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-venv-'));
+    const r = spawnSync(PY, ['-m', 'venv', '--without-pip', venv], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    s = await startSession({
+      workspace: makeWorkspace({ 'train_example.py': path.join(REPO, 'examples/train_example.py') }),
+      settings: {
+        'lossLens.runner.command': path.join(venv, 'bin/python'),
+        'lossLens.runner.args': ['train_example.py', '--lr', '0.5', '--sleep', '0.2'],
+      },
+    });
+  });
+  afterAll(async () => {
+    await s?.close();
+    fs.rmSync(venv, { recursive: true, force: true });
+  });
+
+  it('a run that fails before logging a metric says why, offers the interpreter, and its live view says failed', async () => {
+    await runCommand(s.page, 'Loss Lens: Run Training');
+    const note = await toast(s.page, /failed before logging any metric/);
+    expect(note.text).toMatch(/exit code 1/);
+    expect(note.text).toMatch(/ModuleNotFoundError: No module named 'torch'/);
+    expect(note.buttons.join('|')).toMatch(/Select Interpreter/);
+    const tabs = s.page.locator('.tabs-container .tab');
+    await expect.poll(async () => (await tabs.allTextContents()).join('\n'), { timeout: 15_000 }).toMatch(/train_example \(failed\)/);
+    const frame = (await viewerFrames(s.page))[0];
+    await expect.poll(async () => (await frame.locator('body').textContent()) ?? '', { timeout: 15_000 }).toMatch(/No module named 'torch'/);
+    await shot(s.page, 'e2e-runner-failed');
+  });
+
+  it('the stop notification is a sentence; one live tab per script; the script check says what the run used', async () => {
+    // The same run with the system's interpreter (torch installed): the user settings change.
+    const settingsFile = path.join(s.userData, 'User/settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'lossLens.runner.command': PY }, null, 2));
+    await s.page.waitForTimeout(2000);
+    await s.page.locator('.notifications-toasts .codicon-notifications-clear-all, .notifications-toasts .codicon-close').first().click({ force: true }).catch(() => {});
+    await runCommand(s.page, 'Loss Lens: Run Training');
+    const note = await toast(s.page, /Stopped at step/);
+    expect(note.text).toMatch(/^Stopped at step \d+: the loss became NaN\. Try: lower the learning rate; clip the gradient norm/);
+    expect(note.text).not.toMatch(/non-finite:|\(in loss at step/);
+    await shot(s.page, 'e2e-runner-stop-sentence');
+    // One live tab for train_example: the failed run's tab was reused.
+    const tabs = await s.page.locator('.tabs-container .tab').allTextContents();
+    expect(tabs.filter(t => /train_example \((live|failed)\)/.test(t))).toHaveLength(1);
+    // The script: "this run used --lr 0.5", not "lower the default (0.01)".
+    await openFile(s.page, 'train_example.py');
+    await runCommand(s.page, 'View: Focus Problems');
+    const problems = s.page.locator('.markers-panel .monaco-list-row');
+    await expect
+      .poll(async () => (await problems.allTextContents()).join('\n').replace(/\u00a0/g, ' '), { timeout: 30_000 })
+      .toMatch(/This run used --lr 0\.5; the default here is 0\.01\. Run it with --lr 0\.05\./);
+    expect((await problems.allTextContents()).join('\n')).not.toMatch(/Lower the learning rate set here/);
+    await shot(s.page, 'e2e-script-run-args');
+  });
+});
+
+describe('first run (issue #13, 6)', () => {
+  let s: Session;
+  beforeAll(async () => {
+    ensurePrerequisites();
+    s = await startSession({
+      workspace: makeWorkspace({ 'README.md': path.join(REPO, 'README.md') }),
+      // VS Code's default (the other tests start without an editor, and so without the walkthrough).
+      settings: { 'workbench.startupEditor': 'welcomePage' },
+    });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('opens the walkthrough once; its example log opens in the workspace, readable', async () => {
+    const walkthrough = s.page.locator('.gettingStartedContainer', { hasText: 'Open Example Log' }).first();
+    await walkthrough.waitFor({ timeout: 60_000 });
+    await shot(s.page, 'e2e-walkthrough-first-run');
+    // Its first step: the example log, copied into the workspace.
+    await walkthrough.locator('a, button, .button-link', { hasText: 'Open Example Log' }).first().click();
+    const log = path.join(s.workspace, 'loss-lens-example', 'diverging_run.log');
+    await expect.poll(() => fs.existsSync(log), { timeout: 30_000 }).toBe(true);
+    let frame: Awaited<ReturnType<typeof viewerFrames>>[number] | undefined;
+    await expect
+      .poll(async () => {
+        frame = (await viewerFrames(s.page))[0];
+        return frame ? frame.locator('.ctl-logy').isChecked().catch(() => false) : false;
+      }, { timeout: 60_000 })
+      .toBe(true);
+    const tabs = await s.page.locator('.tabs-container .tab').allTextContents();
+    expect(tabs.join('\n')).toMatch(/diverging_run\.log/);
+    await s.page.waitForTimeout(1000);
+    await shot(s.page, 'e2e-walkthrough-example');
+    // Once: closed and reloaded, the walkthrough stays closed.
+    await s.page.locator('.tabs-container .tab', { hasText: /Get Started|Welcome|Loss Lens/ }).first().locator('.codicon-close').click({ force: true }).catch(() => {});
+    await runCommand(s.page, 'View: Close All Editors');
+    await s.page.reload();
+    await s.page.waitForSelector('.statusbar', { timeout: 60_000 });
+    await s.page.waitForTimeout(8000);
+    expect(await s.page.locator('.gettingStartedContainer', { hasText: 'Open Example Log' }).count()).toBe(0);
   });
 });
