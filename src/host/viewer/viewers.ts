@@ -256,8 +256,9 @@ export class LiveView {
   /** The run ended in error before it logged anything: the view says so, not "No problems found". */
   fail(message: string): void {
     this.finish();
-    this.session.panel.title = vscode.l10n.t('{0} (failed)', this.run.name);
-    this.session.showFailure(this.run.source, message);
+    const title = vscode.l10n.t('{0} (failed)', this.run.name);
+    this.session.panel.title = title;
+    this.session.showFailure(title, message);
   }
 
   reveal(step: number, series?: string): void {
