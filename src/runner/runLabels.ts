@@ -96,6 +96,8 @@ export interface LabelInput {
   record?: RunRecord;
   /** Its run folder. */
   dir?: string;
+  /** Hyperparameters its format records (MLflow `params/`): name -> value. */
+  params?: Record<string, string>;
 }
 
 /** `train_example --lr 0.5`: the record's name and all its arguments (one run on its own). */
@@ -107,7 +109,9 @@ export function runLabel(rec: RunRecord): string {
 /**
  * Labels that tell compared runs apart. A runner run is named by its script and the arguments
  * that differ between the compared runner runs (all of them when it is alone), else by its run
- * folder's time; other runs keep their name, prefixed by their folder where two share a name.
+ * folder's time; a run whose format records hyperparameters (MLflow) gets those that differ
+ * from the other such runs'; other runs keep their name, prefixed by their folder where two
+ * share a name.
  */
 export function runLabels(items: readonly LabelInput[]): string[] {
   const runner = items.filter(i => i.record);
@@ -120,8 +124,17 @@ export function runLabels(items: readonly LabelInput[]): string[] {
   const flags = new Set<string>();
   for (const m of pairs.values()) for (const f of m.keys()) flags.add(f);
   const differing = [...flags].filter(f => runner.length < 2 || new Set(runner.map(i => pairs.get(i)!.get(f) ?? '')).size > 1);
+  // Runs whose format records hyperparameters: the ones that differ between them.
+  const withParams = items.filter(i => !i.record && i.params && Object.keys(i.params).length > 0);
+  const keys = new Set<string>();
+  for (const i of withParams) for (const k of Object.keys(i.params!)) keys.add(k);
+  const differingParams =
+    withParams.length < 2 ? [] : [...keys].sort().filter(k => new Set(withParams.map(i => i.params![k] ?? '')).size > 1);
   const labels = items.map(i => {
-    if (!i.record) return i.name;
+    if (!i.record) {
+      const ps = i.params ? differingParams.filter(k => i.params![k] !== undefined).map(k => `${k}=${i.params![k]}`) : [];
+      return ps.length ? `${i.name} ${ps.slice(0, 4).join(' ')}` : i.name;
+    }
     const m = pairs.get(i)!;
     const args = differing.flatMap(f => (m.has(f) ? [m.get(f)!] : []));
     if (args.length || runner.length < 2) return [i.record.name, ...args].join(' ');

@@ -83,6 +83,11 @@ describe('run labels', () => {
       { name: 'output.log', source: '/ws/r/20261207-120502-train_example-lr0.5/output.log', record: record(['--lr', '0.5']) },
     ];
     expect(runLabels(same)).toEqual(['train_example · 20261207-120001', 'train_example · 20261207-120502']);
+    // Runs whose format records hyperparameters (MLflow params): those that differ.
+    expect(runLabels([
+      { name: 'run-a', source: '/m/a', params: { lr: '0.1', epochs: '5' } },
+      { name: 'run-b', source: '/m/b', params: { lr: '0.01', epochs: '5' } },
+    ])).toEqual(['run-a lr=0.1', 'run-b lr=0.01']);
     // Two plain logs of the same name: their folders.
     expect(runLabels([
       { name: 'metrics.csv', source: '/ws/a/metrics.csv' },

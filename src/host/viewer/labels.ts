@@ -1,7 +1,8 @@
 /**
  * Names of compared runs that tell them apart (issue #13, 3): a runner run is named by its
  * script and the arguments recorded in its run.json that differ from the other runs', not
- * "output.log"; two other logs of the same name get their folder's name. The words are
+ * "output.log"; MLflow runs by the params that differ; two other logs of the same name get
+ * their folder's name. The words are
  * src/runner/runLabels.ts's, shared with the CLI.
  */
 import type { Run } from '../../core/model';
@@ -11,7 +12,9 @@ import { runLabels, runRecordOf } from '../../runner';
 export function applyRunLabels(runs: Run[]): void {
   const items = runs.map(r => {
     const rec = runRecordOf(r.source);
-    return { name: r.name, source: r.source, record: rec?.record, dir: rec?.dir };
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.meta)) if (k.startsWith('param.')) params[k.slice('param.'.length)] = v;
+    return { name: r.name, source: r.source, record: rec?.record, dir: rec?.dir, params };
   });
   runLabels(items).forEach((label, i) => (runs[i].name = label));
 }
