@@ -204,7 +204,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       rep.note(rec.reason);
       return;
     }
-    rep.line(`${rep.tag()} ${rep.c('31;1', termSafe(t.stopped(rec.reason)))}`);
+    // The same sentence as the editor's notification (src/runner/runLabels.ts: stopSentence).
+    rep.line(`${rep.tag()} ${rep.c('31;1', termSafe(rec.reason))}`);
     const f = rec.finding;
     if (f) {
       for (const l of f.message.split('\n')) rep.line(`${rep.tag()}   ${termSafe(l)}`);

@@ -18,3 +18,5 @@ export type { PastRun, RunRecord, StopRecord } from './runFolder';
 export { groupMembers, isAlive, stopProcessTree } from './processGroup';
 export { splitCommandLine, formatCommandLine, expandVariables, resolveProgram } from './commandLine';
 export { formatFinding, formatFixes, fmtStep, msg } from './messages';
+export { argPairs, argText, argValue, isRunRecord, lastLines, recordScript, runFolderName, runLabel, runLabels, runOutcome, runRecordOf, scriptArgs, stopSentence, stopWhat } from './runLabels';
+export type { ArgPair, LabelInput } from './runLabels';

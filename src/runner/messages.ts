@@ -34,6 +34,7 @@ export function msg(lang: Lang | undefined) {
         : t('runner.signalSent', { signal }),
     survivors: (pids: number[]) => t('runner.survivors', { pids: pids.join(', ') }),
     pseudoRunsFolder: (dir: string, fsRoot: string) => t('runner.pseudoRunsFolder', { dir, fsRoot }),
+    exitCode: (code: string) => t('runner.outcome.exitCode', { code }),
   };
 }
 

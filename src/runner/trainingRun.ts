@@ -25,12 +25,13 @@ import { DIAGNOSER_IMPLEMENTATION, type DiagnoserFactory } from './diagnoser';
 import { Emitter, type Disposable } from './emitter';
 import { LiveDiagnosis } from './liveDiagnosis';
 import { LiveLineParser } from './liveParser';
-import { fmtStep, msg } from './messages';
+import { msg } from './messages';
 import { BoundedOutputLog, type OutputStats } from './outputLog';
 import { startGuard, type RunGuard } from './guard';
 import { groupMembers, markedProcesses, RUN_MARKER_VAR, stopProcessTree, type StopTreeResult } from './processGroup';
 import { createRunFolder, redactEnv, RUN_RECORD_VERSION, writeRunRecord, type RunRecord, type StopRecord } from './runFolder';
 import { DEFAULT_PATIENCE, DEFAULT_STOP_ON, StopPolicy, type StopKind } from './stopPolicy';
+import { runFolderName, stopSentence } from './runLabels';
 import { LogWatcher, type RunReason, type WatchEvent } from './tail';
 
 export const DEFAULT_RUNS_FOLDER = '.loss-lens/runs';
@@ -319,7 +320,7 @@ export class TrainingRun implements Disposable {
     if (this.opts.runsFolder !== false) {
       try {
         const root = path.resolve(this.cwd, this.opts.runsFolder || DEFAULT_RUNS_FOLDER);
-        this._runDir = createRunFolder(root, this.name);
+        this._runDir = createRunFolder(root, runFolderName(this.name, this.opts.args ?? []));
         const logPath = path.join(this._runDir, 'output.log');
         this.outputLog = new BoundedOutputLog(logPath, this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
       } catch (e) {
@@ -460,12 +461,10 @@ export class TrainingRun implements Disposable {
   }
 
   private stopFor(f: Finding): void {
-    const t = msg(this.lang);
-    const where = t.atStep(f.series, fmtStep(f.step), f.line);
     this.requestStop({
       by: 'finding',
       kind: f.kind,
-      reason: `${f.kind}: ${f.title} (${where})`,
+      reason: stopSentence(f, this.lang),
       finding: f,
       at: new Date().toISOString(),
     });

@@ -186,10 +186,10 @@ describe('TrainingController (VS Code adapter)', () => {
     await s.commands.get('lossLens.runTraining')!();
     expect(s.messages.filter(m => (m.opts as { modal?: boolean })?.modal)).toHaveLength(1);
     // The run goes NaN and is stopped: a notification with the reason and the fixes.
-    await until(() => s.messages.some(m => /stopped the run/.test(m.text)));
-    const note = s.messages.find(m => /stopped the run/.test(m.text))!;
-    expect(note.text).toMatch(/non-finite/);
-    expect(note.text).toMatch(/What to change: 1\. /);
+    await until(() => s.messages.some(m => /Stopped at step/.test(m.text)));
+    const note = s.messages.find(m => /Stopped at step/.test(m.text))!;
+    // A sentence, not "non-finite: NaN in loss (in loss at step 6 (line 6))" (issue #13, 5).
+    expect(note.text).toMatch(/^Stopped at step \d+: the loss became NaN\. Try: lower the learning rate; /);
     await until(() => /stopped \(non-finite\)/.test(s.status.text));
     expect(s.channel.some(l => /^▶ /.test(l))).toBe(true);
     expect(s.channel.some(l => /step 6: loss nan/.test(l))).toBe(true);
@@ -201,7 +201,7 @@ describe('TrainingController (VS Code adapter)', () => {
     s.channel = [];
     await s.commands.get('lossLens.runTraining')!();
     expect(s.messages.filter(m => (m.opts as { modal?: boolean })?.modal)).toHaveLength(0);
-    await until(() => s.messages.some(m => /stopped the run/.test(m.text)));
+    await until(() => s.messages.some(m => /Stopped at step/.test(m.text)));
     await until(() => s.channel.some(l => /^■ /.test(l)));
   });
 

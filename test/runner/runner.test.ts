@@ -330,7 +330,8 @@ describe('loss-lens run (CLI)', () => {
     expect(r.stdout).toMatch(/^step 5: loss/m);
     expect(r.stdout).not.toMatch(/loss-lens/);
     expect(r.stderr).toMatch(/ERROR non-finite: .*loss @ step 15/);
-    expect(r.stderr).toMatch(/Loss Lens stopped the run: non-finite/);
+    // One sentence, the same as the editor's notification (issue #13, 5).
+    expect(r.stderr).toMatch(/Stopped at step 15: the loss became NaN\. Try: lower the learning rate; clip the gradient norm/);
     expect(r.stderr).toMatch(/What to change:\n.*1\. /);
     expect(r.stderr).toMatch(/learning rate/i);
   });

@@ -12,6 +12,9 @@ const h = vi.hoisted(() => {
     commands: new Map<string, (...a: unknown[]) => unknown>(),
     executed: [] as Array<{ id: string; args: unknown[] }>,
     opened: [] as string[],
+    untitled: [] as Array<{ content: string; language?: string }>,
+    openOnInstall: undefined as boolean | undefined,
+    startupEditor: 'welcomePage',
     errors: [] as string[],
     globalState: new Map<string, unknown>(),
   };
@@ -71,10 +74,18 @@ vi.mock('vscode', () => {
       get workspaceFolders() {
         return s.folders.length ? s.folders.map((f, index) => ({ uri: Uri.file(f), name: path.basename(f), index })) : undefined;
       },
-      openTextDocument: (uri: Uri) => {
-        if (!fs.existsSync(uri.fsPath)) return Promise.reject(new Error(`no such file ${uri.fsPath}`));
-        return Promise.resolve({ uri });
+      openTextDocument: (what: Uri | { content: string; language?: string }) => {
+        if (!(what instanceof Uri)) {
+          s.untitled.push(what);
+          return Promise.resolve({ uri: new Uri(`Untitled-${s.untitled.length}`) });
+        }
+        if (!fs.existsSync(what.fsPath)) return Promise.reject(new Error(`no such file ${what.fsPath}`));
+        return Promise.resolve({ uri: what });
       },
+      getConfiguration: (section: string) => ({
+        get: (k: string) =>
+          section !== 'workbench' ? undefined : k === 'welcomePage.walkthroughs.openOnInstall' ? s.openOnInstall : k === 'startupEditor' ? s.startupEditor : undefined,
+      }),
       fs: {
         stat: async (uri: Uri) => {
           const st = fs.statSync(uri.fsPath);
@@ -83,6 +94,7 @@ vi.mock('vscode', () => {
         createDirectory: async (uri: Uri) => void fs.mkdirSync(uri.fsPath, { recursive: true }),
         readDirectory: async (uri: Uri) =>
           fs.readdirSync(uri.fsPath, { withFileTypes: true }).map(e => [e.name, e.isDirectory() ? FileType.Directory : FileType.File]),
+        readFile: async (uri: Uri) => new Uint8Array(fs.readFileSync(uri.fsPath)),
         copy: async (from: Uri, to: Uri, opts?: { overwrite?: boolean }) => {
           if (!opts?.overwrite && fs.existsSync(to.fsPath)) throw new Error('exists');
           fs.copyFileSync(from.fsPath, to.fsPath);
@@ -104,7 +116,7 @@ function context(version = '0.1.0'): vscode.ExtensionContext {
   return {
     extensionUri: vscode.Uri.file(REPO),
     globalStorageUri: vscode.Uri.file(path.join(tmp, 'global')),
-    extension: { packageJSON: { version } },
+    extension: { id: 'loss-lens.loss-lens', packageJSON: { version } },
     globalState: {
       get: (k: string) => h.state.globalState.get(k),
       update: (k: string, v: unknown) => Promise.resolve(void h.state.globalState.set(k, v)),
@@ -127,30 +139,69 @@ describe('walkthrough commands', () => {
     s.executed = [];
     s.opened = [];
     s.errors = [];
+    s.untitled = [];
+    s.openOnInstall = undefined;
+    s.startupEditor = 'welcomePage';
     fs.rmSync(path.join(tmp, 'global'), { recursive: true, force: true });
     s.globalState.clear();
+    // Past the first start (tested on its own below).
+    s.globalState.set('lossLens.walkthrough.shown', true);
   });
 
-  it('Open Example copies the examples into global storage and opens the log as text and as curves', async () => {
+  it('opens the walkthrough on the first start only, unless openOnInstall is off or VS Code starts without an editor (issue #13, 6)', async () => {
+    h.state.globalState.clear();
     await run(CommandId.openExample);
-    const copied = path.join(tmp, 'global', 'examples');
-    expect(fs.readdirSync(copied).sort()).toEqual(fs.readdirSync(path.join(REPO, 'examples')).sort());
-    const log = path.join(copied, 'diverging_run.log');
+    await new Promise(r => setTimeout(r, 0));
+    const opens = () => h.state.executed.filter(e => e.id === 'workbench.action.openWalkthrough');
+    expect(opens()).toEqual([{ id: 'workbench.action.openWalkthrough', args: ['loss-lens.loss-lens#lossLens.gettingStarted', false] }]);
+    await run(CommandId.openExample);
+    await new Promise(r => setTimeout(r, 0));
+    expect(opens()).toHaveLength(1);
+    h.state.globalState.clear();
+    h.state.openOnInstall = false;
+    await run(CommandId.openExample);
+    await new Promise(r => setTimeout(r, 0));
+    expect(opens()).toHaveLength(1);
+    h.state.globalState.clear();
+    h.state.openOnInstall = undefined;
+    h.state.startupEditor = 'none';
+    await run(CommandId.openExample);
+    await new Promise(r => setTimeout(r, 0));
+    expect(opens()).toHaveLength(1);
+  });
+
+  it('Open Example copies the log into the workspace folder (once) and opens it as text and as curves (issue #13, 6)', async () => {
+    const ws = fs.mkdtempSync(path.join(tmp, 'ws-'));
+    h.state.folders = [ws];
+    await run(CommandId.openExample);
+    const log = path.join(ws, 'loss-lens-example', 'diverging_run.log');
+    expect(fs.readFileSync(log, 'utf8')).toBe(fs.readFileSync(path.join(REPO, 'examples/diverging_run.log'), 'utf8'));
     expect(h.state.opened).toEqual([log]);
-    expect(h.state.executed).toHaveLength(1);
-    expect(h.state.executed[0].id).toBe('lossLens.openCurves');
+    expect(h.state.executed.map(e => e.id)).toEqual(['lossLens.openCurves']);
     expect((h.state.executed[0].args[0] as vscode.Uri).fsPath).toBe(log);
     expect(h.state.errors).toEqual([]);
-  });
-
-  it('keeps an edited copy, and refreshes the copies when the extension version changes', async () => {
-    await run(CommandId.openExample);
-    const log = path.join(tmp, 'global', 'examples', 'diverging_run.log');
+    // Nothing in the extension's storage folder.
+    expect(fs.existsSync(path.join(tmp, 'global'))).toBe(false);
     fs.writeFileSync(log, 'edited');
     await run(CommandId.openExample);
     expect(fs.readFileSync(log, 'utf8')).toBe('edited');
-    await run(CommandId.openExample, context('0.2.0'));
-    expect(fs.readFileSync(log, 'utf8')).toBe(fs.readFileSync(path.join(REPO, 'examples/diverging_run.log'), 'utf8'));
+  });
+
+  it('without a workspace folder, Open Example opens an untitled copy of the log', async () => {
+    await run(CommandId.openExample);
+    expect(h.state.untitled).toEqual([{ content: fs.readFileSync(path.join(REPO, 'examples/diverging_run.log'), 'utf8'), language: 'log' }]);
+    expect(h.state.opened).toEqual(['Untitled-1']);
+    expect(fs.existsSync(path.join(tmp, 'global'))).toBe(false);
+  });
+
+  it('refreshes the storage copies of the script when the extension version changes', async () => {
+    await run(CommandId.runExampleTraining);
+    const script = path.join(tmp, 'global', 'examples', 'train_example.py');
+    fs.writeFileSync(script, 'edited');
+    await run(CommandId.runExampleTraining);
+    expect(fs.readFileSync(script, 'utf8')).toBe('edited');
+    await run(CommandId.runExampleTraining, context('0.2.0'));
+    expect(fs.readFileSync(script, 'utf8')).toBe(fs.readFileSync(path.join(REPO, 'examples/train_example.py'), 'utf8'));
   });
 
   it('Run Example Training copies the script into the workspace folder (once) and runs it with Run Training', async () => {

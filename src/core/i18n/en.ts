@@ -288,6 +288,19 @@ export const en = {
   'report.generated': 'Generated',
   'report.problems': 'Inputs that could not be read',
   'report.logScale': 'log scale',
+  // ---- the runner's words for run folders, outcomes and stops (src/runner/runLabels.ts) ----
+  'runner.outcome.finished': 'finished',
+  'runner.outcome.stopped': 'stopped: {what} at step {step}',
+  'runner.outcome.stoppedByUser': 'stopped by the user',
+  'runner.outcome.failed': 'failed',
+  'runner.outcome.exitCode': 'exit code {code}',
+  'runner.outcome.running': 'running',
+  'runner.stopSentence': 'Stopped at step {step}: {what}.',
+  'runner.stopTry': 'Try: {fixes}',
+  'runner.what.nonFinite': 'the {series} became {value}',
+  'runner.what.other': '{title}',
+  'runner.failedBeforeMetrics': 'The run failed before logging any metric ({how}): {why}',
+  'runner.failedNoOutput': 'The run failed before logging any metric ({how}) and printed nothing.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -277,4 +277,17 @@ export const zhCn: Record<MessageKey, string> = {
   'report.generated': '生成时间',
   'report.problems': '无法读取的输入',
   'report.logScale': '对数坐标',
+  // ---- 运行器对运行文件夹、结果和停止的描述（src/runner/runLabels.ts）----
+  'runner.outcome.finished': '已完成',
+  'runner.outcome.stopped': '已停止：第 {step} 步出现 {what}',
+  'runner.outcome.stoppedByUser': '已被用户停止',
+  'runner.outcome.failed': '失败',
+  'runner.outcome.exitCode': '退出码 {code}',
+  'runner.outcome.running': '运行中',
+  'runner.stopSentence': '已在第 {step} 步停止：{what}。',
+  'runner.stopTry': '可以尝试：{fixes}',
+  'runner.what.nonFinite': '{series} 变成了 {value}',
+  'runner.what.other': '{title}',
+  'runner.failedBeforeMetrics': '运行在记录任何指标之前就失败了（{how}）：{why}',
+  'runner.failedNoOutput': '运行在记录任何指标之前就失败了（{how}），且没有任何输出。',
 };

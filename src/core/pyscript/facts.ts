@@ -94,6 +94,8 @@ export interface ResolvedValue {
   via: 'literal' | 'variable' | 'argparse' | 'parameter-default' | 'dict';
   /** Source text of the literal. */
   text: string;
+  /** The command-line flags of an argparse default (`--lr`, `--learning-rate`). */
+  flags?: string[];
 }
 
 export class ScriptFacts {
@@ -391,7 +393,7 @@ export class ScriptFacts {
       const def = c.args.find(x => x.keyword === 'default');
       if (!def) return undefined;
       const r = this.resolve(c.stmt, def.valueStart, def.end, 3);
-      return r ? { ...r, via: 'argparse' } : undefined;
+      return r ? { ...r, via: 'argparse', flags: flags.filter(f => f.startsWith('-')) } : undefined;
     }
     return undefined;
   }

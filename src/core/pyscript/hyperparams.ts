@@ -9,6 +9,7 @@ import { finish, makeIssue } from './checks';
 import { formatLike, insertAt, insertLineAfter, lineText, replaceTokens, tokenRange } from './edits';
 import { DEFAULT_LR, type OptimizerCtor, type ResolvedValue, ScriptFacts } from './facts';
 import { type Call, compact, isName, isOp } from './query';
+import { argValue } from './runArgs';
 import type { ScriptEdit, ScriptIssue } from './types';
 
 const LR_KINDS: ReadonlySet<FindingKind> = new Set(['non-finite', 'divergence', 'oscillation']);
@@ -17,6 +18,8 @@ const REGULARISE_KINDS: ReadonlySet<FindingKind> = new Set(['overfitting']);
 
 export interface HyperparameterOptions {
   lang?: Lang;
+  /** The arguments the run was given (its run.json's `args`): a `--lr 0.5` there overrides the argparse default. */
+  runArgs?: readonly string[];
 }
 
 /** Issues (with edits) on a training script for the hyperparameters a run's findings implicate. */
@@ -27,7 +30,7 @@ export function hyperparameterEdits(findings: Finding[], scriptText: string, opt
   const pick = (kinds: ReadonlySet<FindingKind>) => findings.filter(f => kinds.has(f.kind));
 
   const lrFindings = pick(LR_KINDS);
-  if (lrFindings.length > 0) out.push(...lowerLearningRate(facts, lang, lrFindings));
+  if (lrFindings.length > 0) out.push(...lowerLearningRate(facts, lang, lrFindings, opts.runArgs));
   const clipFindings = pick(CLIP_KINDS);
   if (clipFindings.length > 0) out.push(...clipGradients(facts, lang, clipFindings));
   const regFindings = pick(REGULARISE_KINDS);
@@ -102,7 +105,7 @@ export function lowerLr(current: number): number {
   return Math.min(Number((current / 10).toPrecision(3)), 1e-3);
 }
 
-function lowerLearningRate(facts: ScriptFacts, lang: Lang, findings: Finding[]): ScriptIssue[] {
+function lowerLearningRate(facts: ScriptFacts, lang: Lang, findings: Finding[], runArgs?: readonly string[]): ScriptIssue[] {
   const out: ScriptIssue[] = [];
   const why = reasons(findings);
   const done = new Set<string>();
@@ -116,6 +119,15 @@ function lowerLearningRate(facts: ScriptFacts, lang: Lang, findings: Finding[]):
     let value: string | undefined;
     if (arg) {
       r = facts.resolve(o.call.stmt, arg.valueStart, arg.end);
+      const used = r?.via === 'argparse' && r.flags && runArgs ? argValue(runArgs, r.flags) : undefined;
+      if (r && used && Number.isFinite(Number(used.value))) {
+        // The run was given the learning rate on its command line: advise on that value.
+        const key = `${r.stmt.ll.line}:${r.start}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        out.push(runLearningRate(lang, findings, why, r, used));
+        continue;
+      }
       if (r) {
         const key = `${r.stmt.ll.line}:${r.start}`;
         if (done.has(key)) continue;
@@ -144,6 +156,30 @@ function lowerLearningRate(facts: ScriptFacts, lang: Lang, findings: Finding[]):
     out.push(issue);
   }
   return out;
+}
+
+/**
+ * A run given `--lr 0.5` on its command line, whose script's argparse default is 0.01: say what
+ * the run used and what to run with; offer to lower the default only when the default itself is
+ * above the advised value (else editing it changes nothing that matters).
+ */
+function runLearningRate(lang: Lang, findings: Finding[], why: { en: string; zh: string }, r: ResolvedValue, used: { flag: string; value: string }): ScriptIssue {
+  // A tenth of what the run used (not capped at 1e-3 as a guess would be: the run's own value is known).
+  const value = formatLike(Number((Number(used.value) / 10).toPrecision(3)), used.value);
+  const editDefault = r.value > Number(value);
+  const edit = editDefault ? replaceTokens(r.stmt.ll.tokens, r.start, r.end, formatLike(Number(value), r.text)) : undefined;
+  const p = { used: `${used.flag} ${used.value}`, flag: used.flag, lr: r.text, value, also: editDefault ? 'yes' : '' };
+  const issue = makeIssue(
+    lang,
+    'lower-learning-rate',
+    worst(findings),
+    tokenRange(r.stmt.ll.tokens, r.start, r.end),
+    { ...p, reasons: why.en },
+    edit ? [edit] : undefined,
+    { ...p, reasons: why.zh },
+  );
+  issue.findingKinds = kindsOf(findings);
+  return issue;
 }
 
 /** Insert `text` as a new keyword argument at the end of a call. */

@@ -108,10 +108,13 @@ const EN: Catalogue = {
     fix: () => 'Set the learning rate to 1e-3',
   },
   'lower-learning-rate': {
-    message: p => `The run shows ${p.reasons}. Lower the learning rate set here (${p.lr}).`,
+    message: p =>
+      p.used
+        ? `The run shows ${p.reasons}. This run used ${p.used}; the default here is ${p.lr}. Run it with ${p.flag} ${p.value}${p.also ? ' and lower this default' : ''}.`
+        : `The run shows ${p.reasons}. Lower the learning rate set here (${p.lr}).`,
     explanation: () =>
       'Too high a learning rate is the first cause of NaN, divergence and oscillation (Loss guide, diagnosis table: "lower the learning rate, add gradient clipping"). Dividing it by 10 is the usual first step.',
-    fix: p => `Lower the learning rate to ${p.value}`,
+    fix: p => (p.used ? `Lower the default learning rate to ${p.value}` : `Lower the learning rate to ${p.value}`),
   },
   'add-gradient-clipping': {
     message: p => `The run shows ${p.reasons}, and gradients are not clipped after backward().`,
@@ -219,10 +222,13 @@ const ZH: Catalogue = {
     fix: () => '将学习率设为 1e-3',
   },
   'lower-learning-rate': {
-    message: p => `训练日志显示：${p.reasons}。请降低此处设置的学习率（${p.lr}）。`,
+    message: p =>
+      p.used
+        ? `训练日志显示：${p.reasons}。这次运行使用了 ${p.used}；此处的默认值是 ${p.lr}。请用 ${p.flag} ${p.value} 运行${p.also ? '，并降低此默认值' : ''}。`
+        : `训练日志显示：${p.reasons}。请降低此处设置的学习率（${p.lr}）。`,
     explanation: () =>
       '学习率过大是 NaN、发散和震荡的首要原因（Loss 调优指南诊断表：“降低学习率，添加梯度裁剪”）。通常先把学习率除以 10。',
-    fix: p => `将学习率降低到 ${p.value}`,
+    fix: p => (p.used ? `将默认学习率降低到 ${p.value}` : `将学习率降低到 ${p.value}`),
   },
   'add-gradient-clipping': {
     message: p => `训练日志显示：${p.reasons}；而 backward() 之后没有做梯度裁剪。`,

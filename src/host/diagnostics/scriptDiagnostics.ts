@@ -136,11 +136,26 @@ export class ScriptDiagnostics extends Disposable implements vscode.CodeActionPr
     if (staticChecks && looksLikeTrainingScript(text)) {
       issues.push(...checkPythonScript(text, { lang, checklist: settings.checklistHints }));
     }
-    const findings = logs.flatMap(s => s.findings);
-    if (findings.length > 0) {
-      for (const issue of hyperparameterEdits(findings, text, { lang })) {
+    // The logs of runs given the same arguments together: a run's `--lr 0.5` decides what the
+    // advice on the script's argparse default says.
+    const groups = new Map<string, { args?: string[]; logs: LogState[] }>();
+    for (const log of logs) {
+      const args = await this.links.runArgs(log.uri);
+      const k = JSON.stringify(args ?? null);
+      const g = groups.get(k) ?? { args, logs: [] };
+      g.logs.push(log);
+      groups.set(k, g);
+    }
+    const placed = new Set<string>();
+    for (const g of groups.values()) {
+      const findings = g.logs.flatMap(x => x.findings);
+      if (findings.length === 0) continue;
+      for (const issue of hyperparameterEdits(findings, text, { lang, runArgs: g.args })) {
+        const at = `${issue.code}:${issue.line}:${issue.column}`;
+        if (placed.has(at)) continue;
+        placed.add(at);
         issues.push(issue);
-        related.set(issue, relatedLogLines(logs, issue.findingKinds ?? []));
+        related.set(issue, relatedLogLines(g.logs, issue.findingKinds ?? []));
       }
     }
     const diags = issues.map(issue => {

@@ -12,15 +12,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/diagnose/types';
+import { t as tr } from '../../core/i18n';
 import type { Run } from '../../core/model';
 import {
   expandVariables,
   formatCommandLine,
   formatFinding,
   formatFixes,
+  lastLines,
   LiveDiagnosis,
-  LogWatcher,
   msg,
+  LogWatcher,
   splitCommandLine,
   ThrottledLineSink,
   TrainingRun,
@@ -41,6 +43,8 @@ import { pythonInterpreter } from './python';
 import { RunStatusBar } from './statusBar';
 
 const CONFIRMED_KEY = 'lossLens.runner.confirmedCommands';
+/** Lines of a run's stderr kept to explain a failure. */
+const STDERR_LINES = 40;
 /** Live views opened at once by "Watch Log…" on a directory. */
 const MAX_WATCH_VIEWS = 4;
 
@@ -62,6 +66,10 @@ interface ActiveRun {
   output?: Run;
   findingsKey: string;
   findings: Finding[];
+  /** The last lines the command wrote to stderr (why it failed, when it did). */
+  stderr: string[];
+  /** The run's script, when known (to offer another interpreter when it fails). */
+  script?: vscode.Uri;
 }
 
 interface ActiveWatch {
@@ -240,7 +248,7 @@ export class TrainingController extends Disposable {
       thresholds: engineThresholds(),
     });
     const lines = new ThrottledLineSink(text => this.channel.appendLine(text));
-    const a: ActiveRun = { run, lines, findingsKey: '', findings: [] };
+    const a: ActiveRun = { run, lines, findingsKey: '', findings: [], stderr: [], script: l.script };
     this.active = a;
     const ch = this.channel;
     ch.appendLine('');
@@ -254,7 +262,10 @@ export class TrainingController extends Disposable {
         lines.push(`  ${run.runDir ? vscode.l10n.t('pid {0} · run folder: {1}', pid, run.runDir) : vscode.l10n.t('pid {0}', pid)}`);
         void vscode.commands.executeCommand('setContext', ContextKey.trainingRunning, true);
       }),
-      run.onLine(e => lines.push(e.text)),
+      run.onLine(e => {
+        lines.push(e.text);
+        if (e.stream === 'stderr' && a.stderr.push(e.text) > STDERR_LINES) a.stderr.shift();
+      }),
       run.onNote(n => lines.push(`[loss-lens] ${n}`)),
       run.onFinding(({ finding }) => {
         for (const l2 of formatFinding(finding, { fixes: finding.severity === 'info' ? 0 : 2 })) lines.push(`[loss-lens] ${l2}`);
@@ -279,7 +290,7 @@ export class TrainingController extends Disposable {
       }),
       run.onStopping(rec => {
         this.status.update(a.output, a.findings, true);
-        lines.push(`[loss-lens] ${rec.by === 'finding' ? msg(lang).stopped(rec.reason) : rec.reason}`);
+        lines.push(`[loss-lens] ${rec.reason}`);
         if (rec.by === 'finding') void this.notifyStopped(rec, a);
       }),
     );
@@ -304,7 +315,10 @@ export class TrainingController extends Disposable {
     if (this.active === a) this.active = undefined;
     this.last = a;
     void vscode.commands.executeCommand('setContext', ContextKey.trainingRunning, false);
-    if (r.status === 'failed') {
+    const logged = !!a.output && [...a.output.series.values()].some(x => x.length > 0);
+    if (r.status !== 'failed' && !r.stoppedBy && r.exitCode !== 0 && !logged) {
+      void this.notifyFailed(a, r);
+    } else if (r.status === 'failed') {
       const open = vscode.l10n.t('Open Settings');
       void vscode.window.showErrorMessage(plainNotice(r.error ?? vscode.l10n.t('The training command could not start.')), open).then(c => {
         if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', RUNNER_SECTION);
@@ -317,15 +331,37 @@ export class TrainingController extends Disposable {
     }
   }
 
+  /**
+   * The command ended in error before it logged any metric (an interpreter without torch, a
+   * typo): say why with the last lines of its stderr, mark the live view failed, and offer to
+   * pick another interpreter.
+   */
+  private async notifyFailed(a: ActiveRun, r: RunResult): Promise<void> {
+    const lang = displayLang();
+    const how = r.signal ?? msg(lang).exitCode(String(r.exitCode));
+    const why = lastLines(a.stderr);
+    const text = why ? tr(lang, 'runner.failedBeforeMetrics', { how, why }) : tr(lang, 'runner.failedNoOutput', { how });
+    if (a.output) this.sink?.fail(a.output, text);
+    const pick = vscode.l10n.t('Select Interpreter');
+    const output = vscode.l10n.t('Show Output');
+    const choice = await vscode.window.showErrorMessage(plainNotice(text), ...(a.script ? [pick] : []), output);
+    if (choice === output) this.channel.show();
+    else if (choice === pick) {
+      // The Python extension's picker when it is there, else the runner's own setting.
+      const hasPython = !!vscode.extensions.getExtension('ms-python.python');
+      if (hasPython) await vscode.commands.executeCommand('python.setInterpreter');
+      else await vscode.commands.executeCommand('workbench.action.openSettings', `${RUNNER_SECTION}.command`);
+    }
+  }
+
   private async notifyStopped(rec: StopRecord, a: ActiveRun): Promise<void> {
-    const t = msg(displayLang());
     const f = rec.finding;
-    const fixes = f ? f.fixes.slice(0, 2).map((x, i) => `${i + 1}. ${x.title}`).join('  ') : '';
     const curves = vscode.l10n.t('Show Curves');
     const output = vscode.l10n.t('Show Output');
     const copy = vscode.l10n.t('Copy Fixes');
     const choice = await vscode.window.showWarningMessage(
-      plainNotice(`${t.stopped(rec.reason)}${fixes ? ` — ${t.whatToChange} ${fixes}` : ''}`),
+      // One sentence, as the CLI says it: "Stopped at step 15: the loss became NaN. Try: …".
+      plainNotice(rec.reason),
       curves,
       output,
       copy,

@@ -4,6 +4,7 @@
  * (src/host/viewer: `LossLensViewers.openLive(run)` -> LiveView with append / setFindings /
  * finish).
  */
+import type * as vscode from 'vscode';
 import type { Finding } from '../../core/diagnose/types';
 import type { Run } from '../../core/model';
 import type { LiveView, LossLensViewers } from '../viewer/viewers';
@@ -17,6 +18,8 @@ export interface LiveViewSink {
   findings(run: Run, findings: Finding[]): void;
   /** The run ended. */
   finish(run: Run, findings: Finding[]): void;
+  /** The run ended in error before it logged any metric: `message` says why. */
+  fail(run: Run, message: string): void;
   /** Bring the run's view to the front, opening it again if it was closed. */
   reveal(run: Run): void;
   /** Forget runs whose views are closed and that ended. */
@@ -31,7 +34,15 @@ export class ViewerLiveSink implements LiveViewSink {
   open(run: Run, findings: Finding[] = []): void {
     const v = this.views.get(run);
     if (v && !v.view.isDisposed) return;
-    const view = this.viewers.openLive(run, { findings });
+    // One live tab per script: a new run of it takes the place of the last one's tab.
+    let viewColumn: vscode.ViewColumn | undefined;
+    for (const [other, o] of this.views) {
+      if (other === run || other.name !== run.name || o.view.isDisposed || !o.ended) continue;
+      viewColumn ??= o.view.session.panel.viewColumn;
+      o.view.dispose();
+      this.views.delete(other);
+    }
+    const view = this.viewers.openLive(run, { findings, ...(viewColumn ? { viewColumn } : {}) });
     this.views.set(run, { view, ended: v?.ended ?? false, findings });
     if (v?.ended) view.finish(findings);
   }
@@ -54,6 +65,13 @@ export class ViewerLiveSink implements LiveViewSink {
     v.ended = true;
     v.findings = findings;
     if (!v.view.isDisposed) v.view.finish(findings);
+  }
+
+  fail(run: Run, message: string): void {
+    const v = this.views.get(run);
+    if (!v) return;
+    v.ended = true;
+    if (!v.view.isDisposed) v.view.fail(message);
   }
 
   reveal(run: Run): void {

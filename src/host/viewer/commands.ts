@@ -4,7 +4,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runLabel, runOutcome, runRecordOf } from '../../runner';
 import { CommandId } from '../commands';
+import { displayLang } from '../l10n';
 import type { LossLensViewers } from './viewers';
 
 /** File names the viewer reads (as load.ts recognises them in directories). */
@@ -64,7 +66,7 @@ async function compareRuns(viewers: LossLensViewers, uri?: vscode.Uri, uris?: vs
   const given = uris?.length ? uris : uri ? [uri] : [];
   const targets = given.length > 1 ? given : await pickRunsToCompare();
   if (!targets?.length) return;
-  await viewers.open(targets, { title: targets.length > 1 ? undefined : path.basename(targets[0].fsPath) });
+  await viewers.open(targets, { title: targets.length > 1 || !isDirectory(targets[0]) ? undefined : path.basename(targets[0].fsPath) });
 }
 
 /** The logs of the workspace, several at once, with a way out to a file dialog. */
@@ -78,11 +80,14 @@ async function pickRunsToCompare(): Promise<vscode.Uri[] | undefined> {
   if (!logs.length) return pickSources(true);
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
   const browse: Item = { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, alwaysShow: true };
-  const items: Item[] = logs.map(u => ({
-    label: path.basename(u.fsPath),
-    description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)),
-    uri: u,
-  }));
+  const lang = displayLang();
+  const items: Item[] = logs.map(u => {
+    const where = vscode.workspace.asRelativePath(path.dirname(u.fsPath));
+    // A runner run: its arguments and how it ended, not "output.log".
+    const run = runRecordOf(u.fsPath);
+    if (run) return { label: runLabel(run.record), description: `${runOutcome(run.record, lang)} · ${where}`, uri: u };
+    return { label: path.basename(u.fsPath), description: where, uri: u };
+  });
   const picked = await vscode.window.showQuickPick<Item>([browse, ...items], {
     canPickMany: true,
     title: vscode.l10n.t('Loss Lens: pick the runs to compare'),

@@ -58,6 +58,8 @@ export class ViewerSession extends Disposable {
   readonly onDidFocus = this._onDidFocus.event;
 
   private ready = false;
+  /** Why the view's run failed (shown after every snapshot). */
+  private failure: string | undefined;
   private readonly cursor = new AppendCursor();
   private pendingReveal: RevealMessage | undefined;
   private readonly pngRequests = new Map<
@@ -194,6 +196,7 @@ export class ViewerSession extends Disposable {
       this.post(this.pendingReveal);
       this.pendingReveal = undefined;
     }
+    if (this.failure) this.post({ type: 'error', message: this.failure });
   }
 
   /** Show other data (a log that changed on disk was read again). */
@@ -224,6 +227,13 @@ export class ViewerSession extends Disposable {
       findings,
       summaries: runs.map((r, i) => buildSummary(r, i, findingsOf(r, findings, runs.length), this.data.live.has(r))),
     });
+  }
+
+  /** The run of this view failed: its title says so, and why stands above the charts (a reloaded view too). */
+  showFailure(title: string, message: string): void {
+    this.data.title = title;
+    this.failure = message;
+    if (this.ready) this.sendSnapshot();
   }
 
   /** Zoom the view to a step (delivered once the webview is ready). */

@@ -22,6 +22,7 @@ import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang, engineThresholds } from '../l10n';
 import { Disposable } from './dispose';
 import { exportChoices, exportViewerData } from './exportFlow';
+import { applyRunLabels } from './labels';
 import { viewerTitle } from './payload';
 import { type ViewerData, ViewerSession, viewerWebviewOptions } from './session';
 
@@ -39,6 +40,7 @@ export interface LiveOptions extends OpenOptions {
 /** Read paths and analyse them, for a view. */
 export async function loadViewerData(paths: string[], title?: string): Promise<ViewerData> {
   const result = await loadPaths(paths, hostLoadOptions());
+  applyRunLabels(result.runs);
   let findings: Finding[] = [];
   try {
     findings = analyzeRuns(result.runs, { ...engineThresholds(), lang: displayLang() });
@@ -249,6 +251,14 @@ export class LiveView {
     this.timer = undefined;
     this.session.flushAppends(this.run);
     if (findings) this.session.setFindings(findings);
+  }
+
+  /** The run ended in error before it logged anything: the view says so, not "No problems found". */
+  fail(message: string): void {
+    this.finish();
+    const title = vscode.l10n.t('{0} (failed)', this.run.name);
+    this.session.panel.title = title;
+    this.session.showFailure(title, message);
   }
 
   reveal(step: number, series?: string): void {

@@ -4,7 +4,7 @@ import { analyzeRuns } from '../../../src/core/analyze';
 import type { Finding } from '../../../src/core/diagnose/types';
 import { loadPaths } from '../../../src/core/load';
 import { createRun, type Run, seriesOf } from '../../../src/core/model';
-import { isLogCandidate, isRecognisedLog, scriptsBeside } from '../../../src/host/diagnostics/pure/documents';
+import { isLogCandidate, isRecognisedLog } from '../../../src/host/diagnostics/pure/documents';
 import { findingLine, lineOfStep, placeFindings } from '../../../src/host/diagnostics/pure/findingLines';
 import {
   codeLensTitle,
@@ -164,13 +164,5 @@ describe('which documents are logs', () => {
   it('isRecognisedLog(runs) wants a loss series with points', async () => {
     expect(isRecognisedLog(await load('healthy_run.log'))).toBe(true);
     expect(isRecognisedLog([])).toBe(false);
-  });
-
-  it('scriptsBeside(names) prefers train.py, then other train*.py by name', () => {
-    expect(scriptsBeside(['eval.py', 'train_gan.py', 'train.py', 'trainer.py', 'run.log'])).toEqual([
-      'train.py',
-      'train_gan.py',
-      'trainer.py',
-    ]);
   });
 });

@@ -50,6 +50,27 @@ describe('hyperparameterEdits(findings, script) on examples/train_example.py', (
     });
   });
 
+  it('after a run given --lr 0.5 says what the run used, not "lower the default 0.01", and offers no edit of a default already lower (issue #13, 5)', () => {
+    const run = ['examples/train_example.py', '--lr', '0.5', '--sleep', '0.4'];
+    const [i] = hyperparameterEdits(nan, TRAIN_EXAMPLE, { runArgs: run }).filter(x => x.code === 'lower-learning-rate');
+    expect(i.line).toBe(25);
+    expect(i.message).toBe(
+      'The run shows NaN/Inf in loss at step 15 (log line 4). This run used --lr 0.5; the default here is 0.01. Run it with --lr 0.05.',
+    );
+    expect(i.message).not.toMatch(/Lower the learning rate set here/);
+    expect(i.fix).toBeUndefined();
+    const [zh] = hyperparameterEdits(nan, TRAIN_EXAMPLE, { runArgs: run, lang: 'zh-cn' }).filter(x => x.code === 'lower-learning-rate');
+    expect(zh.message).toContain('这次运行使用了 --lr 0.5；此处的默认值是 0.01');
+    // A default above the advised value is worth lowering too: --lr=0.05 given, default 0.01 -> 0.005.
+    const [j] = hyperparameterEdits(nan, TRAIN_EXAMPLE, { runArgs: ['train_example.py', '--lr=0.05'] }).filter(x => x.code === 'lower-learning-rate');
+    expect(j.message).toMatch(/This run used --lr 0\.05; the default here is 0\.01\. Run it with --lr 0\.005 and lower this default\.$/);
+    expect(j.fix?.title).toBe('Lower the default learning rate to 0.005');
+    expect(diffLines(TRAIN_EXAMPLE, fixed(TRAIN_EXAMPLE, j)).added).toEqual(['    p.add_argument("--lr", type=float, default=0.005)']);
+    // Arguments that do not set the learning rate change nothing.
+    const [k] = hyperparameterEdits(nan, TRAIN_EXAMPLE, { runArgs: ['train_example.py', '--epochs', '3'] }).filter(x => x.code === 'lower-learning-rate');
+    expect(k.message).toMatch(/Lower the learning rate set here \(0\.01\)\.$/);
+  });
+
   it('turns the existing clip_grad_norm_(..., float("inf")) (line 59, measuring only) into real clipping at 1.0', () => {
     const issues = hyperparameterEdits(nan, TRAIN_EXAMPLE).filter(i => i.code.includes('clipping'));
     expect(where(issues)).toEqual([['enable-gradient-clipping', 59]]);

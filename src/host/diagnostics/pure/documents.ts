@@ -38,10 +38,3 @@ const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs']);
 export function isAnalysableScheme(scheme: string): boolean {
   return SCHEMES.has(scheme);
 }
-
-/** Training scripts beside a log, best first: `train.py`, then other `train*.py` by name. */
-export function scriptsBeside(entries: readonly string[]): string[] {
-  return entries
-    .filter(n => /^train.*\.py$/i.test(n))
-    .sort((a, b) => (a.toLowerCase() === 'train.py' ? -1 : b.toLowerCase() === 'train.py' ? 1 : a.localeCompare(b)));
-}
