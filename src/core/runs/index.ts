@@ -23,7 +23,7 @@ import { findMlflowRuns, readMlflowRun } from '../formats/mlflow';
 import { loadPaths, type LoadProblem } from '../load';
 import type { Run } from '../model';
 import { walkLogs } from '../walk';
-import { hasParamFile, paramFileStats, readParams } from './params';
+import { hasParamFile, PARAM_FILES, paramFileStats, readParams } from './params';
 import { buildRow, type RunRow } from './row';
 
 export * from './explain';
@@ -165,7 +165,8 @@ export class RunIndex {
     } else {
       // The folder alone (maxDepth 0): the same logs the walk found in it.
       const loaded = await loadPaths([u.id], { maxDepth: 0, threads: false });
-      runs = loaded.runs;
+      // A parameter file the walker takes for a log (training_args.json) is not a run.
+      runs = loaded.runs.filter(r => !PARAM_FILES.includes(path.basename(r.source)));
     }
     const mtimeMs = newest(u.files);
     const params = runs.length ? readParams(u.runDir) : {};
