@@ -13,7 +13,8 @@ type Col = { key: string; title: string; num: boolean; get: (r: RunsTableRow) =>
 const STATUS_ORDER = { error: 2, warning: 1, ok: 0 } as const;
 let snap: ToRunsTableMessage | undefined;
 const state = (vscode.getState() as { sortKey?: string; desc?: boolean } | undefined) ?? {};
-let sortKey = state.sortKey ?? 'best';
+/** No key: the host's ranking (healthy runs by best loss, then the broken ones). */
+let sortKey = state.sortKey;
 let desc = state.desc ?? false;
 
 function fmt(x: number): string {
@@ -117,16 +118,18 @@ function render(): void {
     return;
   }
   const cols = columns(m);
-  const col = cols.find(c => c.key === sortKey) ?? cols[3];
-  const rows = [...m.rows].sort((a, b) => {
-    const c = compare(col.get(a), col.get(b));
-    return desc ? -c : c;
-  });
+  const col = cols.find(c => c.key === sortKey);
+  const rows = col
+    ? [...m.rows].sort((a, b) => {
+        const c = compare(col.get(a), col.get(b));
+        return desc ? -c : c;
+      })
+    : m.rows;
   const table = el('table', 'runs');
   const thead = el('thead');
   const tr = el('tr');
   for (const c of cols) {
-    const th = el('th', c.key === col.key ? `sorted${desc ? ' desc' : ''}` : undefined, c.title);
+    const th = el('th', c.key === col?.key ? `sorted${desc ? ' desc' : ''}` : undefined, c.title);
     th.dataset.key = c.key;
     th.addEventListener('click', () => {
       if (sortKey === c.key) desc = !desc;

@@ -200,16 +200,27 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Node
     await vscode.commands.executeCommand(CommandId.compareRuns, vscode.Uri.file(rows[0].path), rows.map(r => vscode.Uri.file(r.path)));
   }
 
-  private explain(n?: Node, ns?: Node[]): string | undefined {
-    const rows = this.selectedRuns(n, ns);
+  private async explain(n?: Node, ns?: Node[]): Promise<string | undefined> {
+    let rows = this.selectedRuns(n, ns);
+    if (rows.length !== 2) rows = (await this.pickRuns(vscode.l10n.t('Pick two runs to explain what differs'))) ?? [];
     if (rows.length !== 2) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Select exactly two runs in the Loss Lens Runs view to explain what differs.'));
+      if (rows.length) void vscode.window.showInformationMessage(vscode.l10n.t('Select exactly two runs in the Loss Lens Runs view to explain what differs.'));
       return undefined;
     }
     const labels = runLabels(rows) as [string, string];
     const text = explainTwo(rows[0], rows[1], labels, this.lang);
     void vscode.window.showInformationMessage(text);
     return text;
+  }
+
+  /** Several runs picked from a list (when the view's selection does not say which). */
+  private async pickRuns(placeHolder: string): Promise<RunRow[] | undefined> {
+    if (!this.rows.length) await this.refresh();
+    const rows = this.visibleRows();
+    const labels = runLabels(rows);
+    const items = rows.map((row, i) => ({ label: labels[i], description: [t(this.lang, `runs.status.${row.status}`), row.worst ?? ''].filter(Boolean).join(' · '), row }));
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder });
+    return picked?.map(p => p.row);
   }
 
   private async pickSort(): Promise<void> {
