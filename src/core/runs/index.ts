@@ -25,6 +25,7 @@ import type { Run } from '../model';
 import { walkLogs } from '../walk';
 import { hasParamFile, PARAM_FILES, paramFileStats, readParams } from './params';
 import { buildRow, type RunRow } from './row';
+import { readTbHparams } from './tbHparams';
 
 export * from './explain';
 export * from './insights';
@@ -170,6 +171,9 @@ export class RunIndex {
     }
     const mtimeMs = newest(u.files);
     const params = runs.length ? readParams(u.runDir) : {};
+    // TensorBoard's hparams plugin, for the names the parameter files did not set.
+    const events = u.files.filter(f => path.basename(f).startsWith('events.out.tfevents.'));
+    if (runs.length && events.length) for (const [k, v] of Object.entries(readTbHparams(events))) if (!(k in params)) params[k] = v;
     return runs.map(run => {
       const findings = analyzeRuns([run], { ...this.opts.settings, lang: this.opts.lang });
       const p = run.format === 'mlflow' ? readParams(undefined, run.meta) : params;

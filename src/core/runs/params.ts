@@ -8,6 +8,8 @@
  * - W&B: `config.yaml` (in the run folder or its `files/`), `{value: …}` wrappers unwrapped,
  *   W&B's own `_wandb` entry dropped.
  * - YOLO: `args.yaml`.
+ * - TensorBoard: the hparams plugin's session start record in the event files (tbHparams.ts,
+ *   read by the index for the names the files above do not set).
  *
  * YAML is read with the `yaml` package. Values keep their type: numbers stay numbers (strings
  * that are numbers, as MLflow and command lines write them, become numbers), booleans and

@@ -151,6 +151,15 @@ describe('runs under a workspace of every layout', () => {
 });
 
 describe('parameters', () => {
+  it("reads TensorBoard's hparams plugin record (Lightning's TensorBoardLogger), numbers as numbers", async () => {
+    const { rows } = await new RunIndex().list([real('tfevents/lightning_camels')]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].params).toMatchObject({ learning_rate: 0.00002, hidden_size: 64, num_layers: 6, dropout: 0.4, group_identifier: 'gauge_id' });
+    expect(Object.keys(rows[0].params)).toHaveLength(19);
+    // An event file without the record has no parameters from it.
+    expect((await new RunIndex().list([real('tfevents/yolov5_lego')])).rows[0].params).toEqual({});
+  });
+
   it.each([
     [['train.py', '--lr', '0.5', '--batch-size=32', '--amp', '--name', 'a b'], { lr: 0.5, batch_size: 32, amp: 'true', name: 'a b' }],
     [['-m', 'pkg.train', '--lr', '-1e-3'], { m: 'pkg.train', lr: -0.001 }],
