@@ -7,7 +7,8 @@
  * parameter files' paths, sizes and modification times: a unit whose key is unchanged is not
  * read again. A unit yielding one run is listed under its run folder (the folder itself, or for
  * a W&B `files/` or a Keras `train/` folder, the folder above it when that one holds the
- * parameters); several runs in one folder are listed under their logs.
+ * parameters); several runs in one folder are listed under their logs, except a run logged twice
+ * (the same best loss and step, the same last step), listed once.
  *
  * The index is plain data (`snapshot()` / `restore()`), so the CLI can keep it in a cache file
  * and the extension in memory.
@@ -174,12 +175,28 @@ export class RunIndex {
     // TensorBoard's hparams plugin, for the names the parameter files did not set.
     const events = u.files.filter(f => path.basename(f).startsWith('events.out.tfevents.'));
     if (runs.length && events.length) for (const [k, v] of Object.entries(readTbHparams(events))) if (!(k in params)) params[k] = v;
-    return runs.map(run => {
+    const rows = runs.map(run => {
       const findings = analyzeRuns([run], { ...this.opts.settings, lang: this.opts.lang });
       const p = run.format === 'mlflow' ? readParams(undefined, run.meta) : params;
-      return buildRow(run, findings, p, { path: runs.length === 1 ? (u.kind === 'file' ? u.id : u.runDir) : run.source, mtimeMs });
+      return buildRow(run, findings, p, { path: run.source, mtimeMs });
     });
+    // One run logged twice in its folder (YOLO's results.csv and its event file; Lightning's CSV
+    // and TensorBoard loggers sharing version_N): the same best loss at the same step and the
+    // same last step (the values within float32 rounding and the CSV's printed digits). The first
+    // (the walk lists a folder's event files last) is kept.
+    const kept: RunRow[] = [];
+    for (const r of rows) if (!kept.some(k => sameRun(k, r))) kept.push(r);
+    if (kept.length === 1) kept[0] = { ...kept[0], path: u.kind === 'file' ? u.id : u.runDir };
+    return kept;
   }
+}
+
+/** Relative difference under which two logged best losses are the same value written twice. */
+const SAME_VALUE = 1e-4;
+
+function sameRun(a: RunRow, b: RunRow): boolean {
+  if (!a.best || !b.best || a.best.series !== b.best.series || a.best.step !== b.best.step || a.lastStep !== b.lastStep) return false;
+  return Math.abs(a.best.value - b.best.value) <= SAME_VALUE * Math.max(Math.abs(a.best.value), Math.abs(b.best.value));
 }
 
 function fileUnit(file: string): Unit {

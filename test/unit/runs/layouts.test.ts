@@ -150,6 +150,26 @@ describe('runs under a workspace of every layout', () => {
   });
 });
 
+describe('a run logged twice in its folder', () => {
+  it("YOLO's results.csv and its event file (the same real run) are one row, under the run folder", async () => {
+    copy(real('yolo_results_csv/yolov5_lego_results.csv'), 'yolo/runs/train/exp/results.csv');
+    copy(real('tfevents/yolov5_lego'), 'yolo/runs/train/exp');
+    tmp.write('yolo/runs/train/exp/opt.yaml', 'weights: yolov5s.pt\n');
+    // Each log alone is a run; both in one folder are one run.
+    const { rows, stats } = await new RunIndex().list([path.join(tmp.path(), 'yolo')]);
+    expect(stats.units).toBe(1);
+    expect(rows.map(r => path.relative(tmp.path(), r.path))).toEqual(['yolo/runs/train/exp']);
+    expect(rows[0].format).toBe('csv');
+    expect(rows[0].best).toMatchObject({ series: 'val/box_loss', step: 48 });
+  });
+
+  it('different runs in one folder stay apart, each listed under its log', async () => {
+    const dir = real('lightning_csv');
+    const { rows } = await new RunIndex().list([dir]);
+    expect(rows.map(r => path.basename(r.path)).sort()).toEqual(fs.readdirSync(dir).sort());
+  });
+});
+
 describe('parameters', () => {
   it("reads TensorBoard's hparams plugin record (Lightning's TensorBoardLogger), numbers as numbers", async () => {
     const { rows } = await new RunIndex().list([real('tfevents/lightning_camels')]);
