@@ -34,7 +34,7 @@ describe('Loss Lens Runs view in code-server', () => {
     await s?.close();
   });
 
-  it('lists the sweep with status icons and the insight that names the learning rate; the sweep table; two runs explained', async () => {
+  it('lists the sweep with status icons and the insight that names the learning rate; the sweep table; two runs explained and compared; a new run appears', async () => {
     const page = s.page;
     await page.keyboard.press('Control+Shift+E');
     const header = page.locator('.pane-header', { hasText: 'Loss Lens Runs' });
@@ -79,5 +79,39 @@ describe('Loss Lens Runs view in code-server', () => {
     await expect
       .poll(async () => (await notifications(page)).join('\n'), { timeout: 30_000 })
       .toMatch(/version_8's train_loss became (Inf|NaN) at step \d+ and version_6's did not; version_8's lr is 100× version_6's \(3 vs 0\.03\); everything else is equal\./);
+
+    // The same two runs compared in the viewer.
+    await runCommand(page, 'Loss Lens: Compare Selected Runs');
+
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+    for (const name of ['version_8', 'version_6']) {
+      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first().click({ force: true });
+    }
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(
+        async () => {
+          for (const f of page.frames()) {
+            if ((await f.locator('.chart-box.main canvas').count().catch(() => 0)) === 0) continue;
+            const title = (await f.locator('.ll-title').first().textContent().catch(() => '')) ?? '';
+            // In the order of the list: the healthy run first.
+            if (title.includes('version_6 · version_8')) return true;
+          }
+          return false;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+
+    // A run written while the view is open appears without a refresh, with its parameters.
+    const src = path.join(s.workspace, 'lightning_logs', 'version_6');
+    const dst = path.join(s.workspace, 'lightning_logs', 'version_12');
+    fs.mkdirSync(dst);
+    fs.writeFileSync(path.join(dst, 'hparams.yaml'), fs.readFileSync(path.join(src, 'hparams.yaml'), 'utf8').replace('batch_size: 16', 'batch_size: 32'));
+    fs.copyFileSync(path.join(src, 'metrics.csv'), path.join(dst, 'metrics.csv'));
+    const added = pane.locator('.monaco-list-row', { has: page.locator('.codicon-pass') }).filter({ hasText: 'version_12' });
+    await expect.poll(async () => added.count(), { timeout: 60_000 }).toBe(1);
+    expect(await added.textContent()).toContain('batch_size=32');
+    expect(await pane.locator('.codicon-pass').count()).toBe(9);
   });
 });

@@ -192,12 +192,17 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Node
   }
 
   private async compare(n?: Node, ns?: Node[]): Promise<void> {
-    const rows = this.selectedRuns(n, ns);
+    let rows = this.selectedRuns(n, ns);
+    if (rows.length < 2) rows = (await this.pickRuns(vscode.l10n.t('Pick the runs to compare'))) ?? [];
     if (rows.length < 2) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Select two or more runs in the Loss Lens Runs view to compare them.'));
+      if (rows.length) void vscode.window.showInformationMessage(vscode.l10n.t('Select two or more runs in the Loss Lens Runs view to compare them.'));
       return;
     }
-    await vscode.commands.executeCommand(CommandId.compareRuns, vscode.Uri.file(rows[0].path), rows.map(r => vscode.Uri.file(r.path)));
+    // The viewer's comparison, titled with the runs' names (their logs are often all metrics.csv).
+    await this.viewers.open(
+      rows.map(r => vscode.Uri.file(r.path)),
+      { title: runLabels(rows).join(' · ') },
+    );
   }
 
   private async explain(n?: Node, ns?: Node[]): Promise<string | undefined> {
