@@ -291,6 +291,7 @@ export const en = {
   'runs.insight.separates': '{broken} of {count} runs with {param} {op} {value} had an error finding ({kinds})',
   'runs.insight.separates.none': 'none of the {others} with {param} {otherOp} {otherValue} did',
   'runs.insight.separates.some': 'only {otherBroken} of the {others} with {param} {otherOp} {otherValue} did',
+  'runs.insight.separates.full': '{head}; {tail}.',
   'runs.insight.bestSetting.val':
     '{param} = {value} gives the lowest validation loss: median {median} over {count} runs, against {nextMedian} for {param} = {nextValue}.',
   'runs.insight.bestSetting.train':

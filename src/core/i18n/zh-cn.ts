@@ -280,6 +280,7 @@ export const zhCn: Record<MessageKey, string> = {
   'runs.insight.separates': '{param} {op} {value} 的 {count} 个运行中有 {broken} 个出现错误级问题（{kinds}）',
   'runs.insight.separates.none': '{param} {otherOp} {otherValue} 的 {others} 个运行中一个也没有',
   'runs.insight.separates.some': '{param} {otherOp} {otherValue} 的 {others} 个运行中只有 {otherBroken} 个',
+  'runs.insight.separates.full': '{head}；{tail}。',
   'runs.insight.bestSetting.val':
     '{param} = {value} 的验证损失最低：{count} 个运行的中位数为 {median}，而 {param} = {nextValue} 为 {nextMedian}。',
   'runs.insight.bestSetting.train':

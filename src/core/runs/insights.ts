@@ -190,7 +190,7 @@ function separationMessage(s: Split, lang: Lang): string {
   };
   const head = t(lang, 'runs.insight.separates', params);
   const tail = s.goodBroken === 0 ? t(lang, 'runs.insight.separates.none', params) : t(lang, 'runs.insight.separates.some', params);
-  return `${head}; ${tail}.`;
+  return t(lang, 'runs.insight.separates.full', { head, tail });
 }
 
 export function valueText(v: ParamValue): string {

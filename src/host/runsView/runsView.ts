@@ -32,7 +32,7 @@ import { RunsTablePanel } from './table';
 type Node = { type: 'insight'; insight: Insight } | { type: 'run'; row: RunRow; label: string; keys: string[] } | { type: 'message'; text: string };
 
 /** Quiet time after the last file change before the runs are listed again. */
-const REFRESH_DEBOUNCE_MS = 400;
+const REFRESH_DEBOUNCE_MS = 1000;
 
 export class RunsView extends Disposable implements vscode.TreeDataProvider<Node> {
   static readonly viewId = 'lossLens.runs';
