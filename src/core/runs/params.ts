@@ -76,7 +76,7 @@ export function readParams(dir: string | undefined, meta: Record<string, string>
       } else if (f.endsWith('.json')) {
         flatten(JSON.parse(text), '', put, false);
       } else {
-        const doc: unknown = parseYaml(text, { uniqueKeys: false, maxAliasCount: 100 });
+        const doc: unknown = parseYaml(text, { uniqueKeys: false, maxAliasCount: 100, logLevel: 'error' });
         flatten(doc, '', put, f.endsWith('config.yaml'));
       }
     } catch {

@@ -202,6 +202,19 @@ describe('parameters', () => {
     expect(paramValue(v)).toEqual(want);
   });
 
+  it("PyYAML's python tags (as Lightning's hparams.yaml has them) are read as plain values, silently", () => {
+    tmp.write('tags/hparams.yaml', "betas: !!python/tuple\n- 0.9\n- 0.999\nlr: 1.0e-05\nargs: !!python/object:argparse.Namespace\n  seed: 7\n");
+    const warn = process.emitWarning;
+    const seen: unknown[] = [];
+    process.emitWarning = ((w: unknown) => void seen.push(w)) as typeof process.emitWarning;
+    try {
+      expect(readParams(path.join(tmp.path(), 'tags'))).toEqual({ lr: 1e-5, 'args.seed': 7 });
+    } finally {
+      process.emitWarning = warn;
+    }
+    expect(seen).toEqual([]);
+  });
+
   it('an unreadable parameter file gives no parameters, not a failure', () => {
     tmp.write('bad/hparams.yaml', 'lr: [unclosed\n  : : :');
     expect(readParams(path.join(tmp.path(), 'bad'))).toEqual({});
