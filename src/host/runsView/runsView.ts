@@ -85,8 +85,8 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Node
       }),
     );
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-    // List when the view is first shown (not at every start of VS Code).
-    if (this.tree.visible) void this.refresh();
+    // List when the view is first shown (it starts collapsed), never during activation.
+    if (this.tree.visible) this.timer = setTimeout(() => void this.refresh(), 0);
     this._register(
       this.tree.onDidChangeVisibility(e => {
         if (e.visible && !this.listing && !this.rows.length) void this.refresh();
