@@ -92,7 +92,6 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Node
         if (e.visible && !this.listing && !this.rows.length) void this.refresh();
       }),
     );
-    void this.context;
   }
 
   private scheduleRefresh(): void {
@@ -182,7 +181,8 @@ export class RunsView extends Disposable implements vscode.TreeDataProvider<Node
   }
 
   private async openRun(p: unknown): Promise<void> {
-    if (typeof p !== 'string') return;
+    // Only a run the view lists (the argument may come from the table's webview).
+    if (typeof p !== 'string' || !this.rows.some(r => r.path === p)) return;
     await this.viewers.open([vscode.Uri.file(p)], { title: path.basename(p) });
   }
 
