@@ -91,7 +91,10 @@ export async function runsCommand(argv: string[]): Promise<number> {
   const cacheFile = runsCacheFile();
   if (cache) index.restore(readCache(cacheFile));
   const listed = await index.list(paths);
-  if (cache) writeCache(cacheFile, index.snapshot());
+  if (cache) {
+    index.prune();
+    writeCache(cacheFile, index.snapshot());
+  }
 
   // Paths as the user gave them: relative to the working folder when all of them were relative.
   const relative = paths.every(p => !path.isAbsolute(p));

@@ -90,6 +90,18 @@ export class RunIndex {
     for (const [id, u] of Object.entries(s.units)) if (u && typeof u.key === 'string' && Array.isArray(u.rows)) this.units.set(id, u);
   }
 
+  /** Forget the units whose folder or file is gone (listed earlier under paths not listed now). */
+  prune(): number {
+    let n = 0;
+    for (const id of [...this.units.keys()]) {
+      if (!fs.existsSync(id)) {
+        this.units.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Every run under `paths`, reading only the units whose files changed since the last call. */
   async list(paths: string[]): Promise<ListResult> {
     const problems: LoadProblem[] = [];

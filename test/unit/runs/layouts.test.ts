@@ -141,6 +141,20 @@ describe('runs under a workspace of every layout', () => {
     expect(Object.keys(index.snapshot().units)).toHaveLength(7);
   });
 
+  it('prune() forgets the runs of a folder that is gone, whoever listed it', async () => {
+    const a = path.join(tmp.path(), 'prune-a');
+    const b = path.join(tmp.path(), 'prune-b');
+    copy(path.join(REPO_ROOT, 'examples/healthy_run.log'), 'prune-a/healthy_run.log');
+    copy(path.join(REPO_ROOT, 'examples/diverging_run.log'), 'prune-b/diverging_run.log');
+    const index = new RunIndex();
+    await index.list([a]);
+    await index.list([b]);
+    expect(Object.keys(index.snapshot().units).sort()).toEqual([a, b]);
+    fs.rmSync(a, { recursive: true });
+    expect(index.prune()).toBe(1);
+    expect(Object.keys(index.snapshot().units)).toEqual([b]);
+  });
+
   it('names a path that holds no run as a problem', async () => {
     const empty = path.join(tmp.path(), 'empty');
     fs.mkdirSync(empty, { recursive: true });
