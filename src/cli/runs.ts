@@ -91,10 +91,8 @@ export async function runsCommand(argv: string[]): Promise<number> {
   const cacheFile = runsCacheFile();
   if (cache) index.restore(readCache(cacheFile));
   const listed = await index.list(paths);
-  if (cache) {
-    index.prune();
-    writeCache(cacheFile, index.snapshot());
-  }
+  // Written again only when something was read or forgotten.
+  if (cache && (index.prune() > 0 || listed.stats.read > 0 || listed.stats.forgotten > 0)) writeCache(cacheFile, index.snapshot());
 
   // Paths as the user gave them: relative to the working folder when all of them were relative.
   const relative = paths.every(p => !path.isAbsolute(p));

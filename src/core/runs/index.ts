@@ -55,8 +55,8 @@ export interface ListResult {
   rows: RunRow[];
   /** Paths given that could not be read or held no run, and units that could not be read. */
   problems: LoadProblem[];
-  /** Units found, and how many were read this time (the others came from the index). */
-  stats: { units: number; read: number };
+  /** Units found, how many were read this time (the others came from the index), and how many were forgotten (gone). */
+  stats: { units: number; read: number; forgotten: number };
 }
 
 /** A folder's logs (or one log named on the command line, or an MLflow run directory). */
@@ -108,6 +108,7 @@ export class RunIndex {
     const rows: RunRow[] = [];
     let read = 0;
     let count = 0;
+    let forgotten = 0;
     const seen = new Set<string>();
     for (const p0 of paths) {
       const p = path.resolve(p0);
@@ -137,14 +138,19 @@ export class RunIndex {
       // Forget units under this path that are gone.
       if (st.isDirectory()) {
         const prefix = p.endsWith(path.sep) ? p : p + path.sep;
-        for (const id of this.units.keys()) if ((id === p || id.startsWith(prefix)) && !seen.has(id)) this.units.delete(id);
+        for (const id of [...this.units.keys()]) {
+          if ((id === p || id.startsWith(prefix)) && !seen.has(id)) {
+            this.units.delete(id);
+            forgotten++;
+          }
+        }
       }
     }
     // Two units listed under one folder (a run's train/ and validation/ logs): list them under their logs.
     const byPath = new Map<string, number>();
     for (const r of rows) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1);
     const out = rows.map(r => ((byPath.get(r.path) ?? 0) > 1 ? { ...r, path: r.source } : r));
-    return { rows: out, problems, stats: { units: count, read } };
+    return { rows: out, problems, stats: { units: count, read, forgotten } };
   }
 
   private unitsOf(root: string): Unit[] {
@@ -219,7 +225,7 @@ function fileUnit(file: string): Unit {
 export function runDirOf(dir: string, root: string): string {
   let d = dir;
   for (let i = 0; i < 2; i++) {
-    if (hasParamFile(d) || d === root || !SUBFOLDER_RE.test(path.basename(d))) break;
+    if (d === root || !SUBFOLDER_RE.test(path.basename(d)) || hasParamFile(d)) break;
     const up = path.dirname(d);
     if (!hasParamFile(up) && !/^(offline-)?run-/.test(path.basename(up))) break;
     d = up;

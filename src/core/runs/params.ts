@@ -36,14 +36,23 @@ const MAX_FILE_BYTES = 1 << 20;
 
 /** Does `dir` hold a file with parameters (a sign that it is a run folder)? */
 export function hasParamFile(dir: string): boolean {
-  for (const f of PARAM_FILES) if (isFile(path.join(dir, f))) return true;
-  return false;
+  return paramFileStats(dir).length > 0;
 }
 
-/** The parameter files of `dir` that exist, with their size and modification time (for the index). */
+/**
+ * The parameter files of `dir` that exist, with their size and modification time (for the
+ * index): one listing of the folder, then a stat of each file found.
+ */
 export function paramFileStats(dir: string): Array<{ file: string; size: number; mtimeMs: number }> {
+  let names: Set<string>;
+  try {
+    names = new Set(fs.readdirSync(dir));
+  } catch {
+    return [];
+  }
   const out: Array<{ file: string; size: number; mtimeMs: number }> = [];
   for (const f of PARAM_FILES) {
+    if (!names.has(f.split('/')[0])) continue;
     const full = path.join(dir, f);
     try {
       const st = fs.statSync(full);
@@ -138,13 +147,5 @@ function readSmall(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
   }
 }

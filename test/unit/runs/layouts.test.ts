@@ -61,7 +61,7 @@ describe('runs under a workspace of every layout', () => {
       'ws/wandb/run-20210906_092904-2chc5x75',
     ]);
     // Nine units: the MLflow store's second run has no metrics, so no row.
-    expect(stats).toEqual({ units: 9, read: 9 });
+    expect(stats).toEqual({ units: 9, read: 9, forgotten: 0 });
 
     // Lightning: nested keys joined with dots, numbers stay numbers, lists left out.
     const lt = by['ws/lightning_logs/version_17'];
@@ -109,7 +109,7 @@ describe('runs under a workspace of every layout', () => {
     const index = new RunIndex();
     await index.list([ws]);
     const again = await index.list([ws]);
-    expect(again.stats).toEqual({ units: 8, read: 0 });
+    expect(again.stats).toEqual({ units: 8, read: 0, forgotten: 0 });
 
     // One more training row in the Lightning log: only that run is read again, and its last step moves.
     const csv = path.join(ws, 'lightning_logs/version_17/metrics.csv');
@@ -117,7 +117,7 @@ describe('runs under a workspace of every layout', () => {
     const row = header.map(h => (h === 'step' ? '99999' : h === 'train_loss' ? '0.3' : h === 'epoch' ? '99' : '')).join(',');
     fs.appendFileSync(csv, row + '\n');
     const changed = await index.list([ws]);
-    expect(changed.stats).toEqual({ units: 8, read: 1 });
+    expect(changed.stats).toEqual({ units: 8, read: 1, forgotten: 0 });
     expect(changed.rows.find(r => r.path.endsWith('version_17'))!.lastStep).toBe(99999);
 
     // A changed parameter file is a change too.
@@ -137,7 +137,7 @@ describe('runs under a workspace of every layout', () => {
 
     fs.rmSync(path.join(ws, 'tb'), { recursive: true });
     const gone = await index.list([ws]);
-    expect(gone.stats).toEqual({ units: 7, read: 0 });
+    expect(gone.stats).toEqual({ units: 7, read: 0, forgotten: 1 });
     expect(Object.keys(index.snapshot().units)).toHaveLength(7);
   });
 
