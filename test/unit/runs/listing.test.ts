@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keyParams, RunIndex, runLabels, type RunRow, runsJson, sortRows, statusOf, sweepInsights } from '../../../src/core/runs';
-import { REPO_ROOT, real } from '../../helpers';
+import { loadPaths } from '../../../src/core/load';
+import { REAL, REPO_ROOT, real } from '../../helpers';
 
 let rows: RunRow[] = [];
 beforeAll(async () => {
@@ -60,4 +61,25 @@ describe('status, sorting and labels', () => {
     const json = runsJson(rows, []);
     expect(json.runs.map(r => r.path)).toEqual(rows.map(r => r.path));
   });
+});
+
+describe('numbers are data', () => {
+  it("over the real corpus, each run's best is the lowest finite value its series logged, at the step it was logged", async () => {
+    const { rows: all } = await new RunIndex().list([REAL]);
+    expect(all.length).toBeGreaterThan(30);
+    let checked = 0;
+    for (const r of all) {
+      if (!r.best) continue;
+      const runs = (await loadPaths([r.source], { threads: false })).runs;
+      const s = runs.map(x => x.series.get(r.best!.series)).find(x => x !== undefined)!;
+      const v = Array.from(s.values.view());
+      const st = Array.from(s.steps.view());
+      const finite = v.filter(Number.isFinite);
+      expect(r.best.value, r.path).toBe(Math.min(...finite));
+      expect(v.some((x, i) => x === r.best!.value && st[i] === r.best!.step), r.path).toBe(true);
+      expect(r.best.role === 'val_loss' ? s.role === 'val_loss' : s.role !== 'val_loss', r.path).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
+  }, 60_000);
 });
