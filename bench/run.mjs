@@ -18,6 +18,7 @@ for (const [entry, out] of [
   ['bench/parse.ts', 'parse.cjs'],
   ['bench/gen-cli.ts', 'gen.cjs'],
   ...(existsSync('bench/engine.ts') ? [['bench/engine.ts', 'engine.cjs']] : []),
+  ...(existsSync('bench/runs.ts') ? [['bench/runs.ts', 'runs.cjs']] : []),
 ]) {
   await esbuild.build({ entryPoints: [entry], outfile: path.join(OUT, out), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
 }
@@ -106,5 +107,9 @@ if (existsSync(path.join(OUT, 'engine.cjs'))) {
 }
 if (existsSync('bench/webview.mjs')) {
   const r = spawnSync(process.execPath, ['bench/webview.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write('\n' + r.stdout);
+}
+if (existsSync(path.join(OUT, 'runs.cjs'))) {
+  const r = spawnSync(process.execPath, [path.join(OUT, 'runs.cjs'), '1000', 'dist/cli.js'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write('\n' + r.stdout);
 }

@@ -54,6 +54,18 @@ if (existsSync('webview/main.ts')) {
   });
 }
 
+if (existsSync('webview/runsTable.ts')) {
+  // The sweep table of the runs view (src/host/runsView/table.ts).
+  builds.push({
+    ...common,
+    entryPoints: ['webview/runsTable.ts'],
+    outfile: 'dist/runsTable.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

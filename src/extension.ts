@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { EditorDiagnostics } from './host/diagnostics';
 import { setLoadLog } from './host/loadOptions';
 import { TrainingController } from './host/runner/controller';
+import { RunsView } from './host/runsView/runsView';
 import { ViewerCommands } from './host/viewer/commands';
 import { LossCurvesEditorProvider } from './host/viewer/curvesEditor';
 import { LossLensViewers } from './host/viewer/viewers';
@@ -22,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(TrainingController.register(context, viewers));
   // Walkthrough "Get started with Loss Lens": open the example log, run the example training.
   context.subscriptions.push(Walkthrough.register(context));
+  // The runs view: every run of the workspace, ranked, with the sweep insights.
+  context.subscriptions.push(RunsView.register(context, viewers));
 }
 
 export function deactivate(): void {}

@@ -29,6 +29,18 @@ export const CommandId = {
   openExample: 'lossLens.openExample',
   /** Walkthrough: copy examples/train_example.py where it can run and run it ({@link ./walkthrough.ts Walkthrough}). */
   runExampleTraining: 'lossLens.runExampleTraining',
+  /** Runs view title: list the runs again ({@link ./runsView/runsView.ts RunsView}). */
+  runsRefresh: 'lossLens.runs.refresh',
+  /** Runs view title: sort by best loss, status or recency ({@link ./runsView/runsView.ts RunsView}). */
+  runsSort: 'lossLens.runs.sort',
+  /** Runs view title: show only some statuses ({@link ./runsView/runsView.ts RunsView}). */
+  runsFilter: 'lossLens.runs.filter',
+  /** Runs view title: the sweep table webview ({@link ./runsView/table.ts RunsTablePanel}). */
+  runsTable: 'lossLens.runs.showTable',
+  /** Runs view, several runs selected: overlay them in the viewer ({@link ./runsView/runsView.ts RunsView}). Args: (node?, nodes?). */
+  runsCompare: 'lossLens.runs.compare',
+  /** Runs view, two runs selected: what differs in their curves and configuration ({@link ./runsView/runsView.ts RunsView}). Args: (node?, nodes?). */
+  runsExplain: 'lossLens.runs.explain',
 
   // Internal (registered, not contributed).
   /** Hover links, quick fix "Show in Loss Lens": open a log zoomed to a step ({@link ./viewer/commands.ts ViewerCommands}). Args: (uriString, step, series?). */
@@ -37,12 +49,14 @@ export const CommandId = {
   copySuggestedFix: 'lossLens.diagnostics.copySuggestedFix',
   /** The training status bar item ({@link ./runner/controller.ts TrainingController.showLiveRun}). */
   showLiveRun: 'lossLens.showLiveRun',
+  /** A run of the runs view clicked: its curves ({@link ./runsView/runsView.ts RunsView}). Args: (path). */
+  runsOpen: 'lossLens.runs.open',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 /** The ids registered but not contributed in package.json. */
-export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [CommandId.revealStep, CommandId.copySuggestedFix, CommandId.showLiveRun];
+export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [CommandId.revealStep, CommandId.copySuggestedFix, CommandId.showLiveRun, CommandId.runsOpen];
 
 /** Context keys the extension sets (`setContext`) for `when` / `enablement` clauses. */
 export const ContextKey = {

@@ -301,6 +301,45 @@ export const en = {
   'runner.what.other': '{title}',
   'runner.failedBeforeMetrics': 'The run failed before logging any metric ({how}): {why}',
   'runner.failedNoOutput': 'The run failed before logging any metric ({how}) and printed nothing.',
+
+  // ---- the runs listing (src/core/runs) ----
+  'runs.insight.separates': '{broken} of {count} runs with {param} {op} {value} had an error finding ({kinds})',
+  'runs.insight.separates.none': 'none of the {others} with {param} {otherOp} {otherValue} did',
+  'runs.insight.separates.some': 'only {otherBroken} of the {others} with {param} {otherOp} {otherValue} did',
+  'runs.insight.separates.full': '{head}; {tail}.',
+  'runs.insight.bestSetting.val':
+    '{param} = {value} gives the lowest validation loss: median {median} over {count} runs, against {nextMedian} for {param} = {nextValue}.',
+  'runs.insight.bestSetting.train':
+    '{param} = {value} gives the lowest training loss: median {median} over {count} runs, against {nextMedian} for {param} = {nextValue}.',
+  'runs.insight.stillImproving':
+    'The best run, {run}, is still improving: its {series} reached its lowest, {value}, at its last logged point (step {step}); training longer may help.',
+  'runs.insight.stoppedImproving':
+    'The best run, {run}, reached its lowest {series}, {value}, at step {step} and did not improve on it up to step {last}.',
+  'runs.explain.became': "{b}'s {series} became {what} at step {step} and {a}'s did not",
+  'runs.explain.finding': '{b} shows "{title}" from step {step} and {a} does not',
+  'runs.explain.both': '{a} and {b} both show {kind} (from step {stepA} and step {stepB})',
+  'runs.explain.best': "{a}'s best {series} is {valueA} (step {stepA}), {b}'s is {valueB} ({seriesB}, step {stepB})",
+  'runs.explain.noCurves': '{a} and {b} have no loss to compare',
+  'runs.explain.times': "{b}'s {param} is {ratio}× {a}'s ({valueB} vs {valueA})",
+  'runs.explain.differs': "{b}'s {param} is {valueB}, {a}'s is {valueA}",
+  'runs.explain.onlyIn': 'only {run} sets {param} ({value})',
+  'runs.explain.moreDiffs': '{count} more parameters differ',
+  'runs.explain.restEqual': 'everything else is equal',
+  'runs.explain.sameConfig': 'their parameters are equal',
+  'runs.explain.join': '; ',
+  'runs.explain.end': '.',
+  'runs.cli.header': '{count} runs: {errors} with errors, {warnings} with warnings, {ok} ok',
+  'runs.cli.insights': 'Insights',
+  'runs.cli.noInsights': 'No sweep insight: too few runs share a parameter, or none separates them.',
+  'runs.col.status': 'status',
+  'runs.col.run': 'run',
+  'runs.col.worst': 'worst finding',
+  'runs.col.best': 'best loss (step)',
+  'runs.col.lastStep': 'last step',
+  'runs.col.params': 'parameters',
+  'runs.status.ok': 'ok',
+  'runs.status.warning': 'warning',
+  'runs.status.error': 'error',
 } as const;
 
 export type MessageKey = keyof typeof en;

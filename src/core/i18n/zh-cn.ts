@@ -290,4 +290,43 @@ export const zhCn: Record<MessageKey, string> = {
   'runner.what.other': '{title}',
   'runner.failedBeforeMetrics': '运行在记录任何指标之前就失败了（{how}）：{why}',
   'runner.failedNoOutput': '运行在记录任何指标之前就失败了（{how}），且没有任何输出。',
+
+  // ---- 运行列表（src/core/runs） ----
+  'runs.insight.separates': '{param} {op} {value} 的 {count} 个运行中有 {broken} 个出现错误级问题（{kinds}）',
+  'runs.insight.separates.none': '{param} {otherOp} {otherValue} 的 {others} 个运行中一个也没有',
+  'runs.insight.separates.some': '{param} {otherOp} {otherValue} 的 {others} 个运行中只有 {otherBroken} 个',
+  'runs.insight.separates.full': '{head}；{tail}。',
+  'runs.insight.bestSetting.val':
+    '{param} = {value} 的验证损失最低：{count} 个运行的中位数为 {median}，而 {param} = {nextValue} 为 {nextMedian}。',
+  'runs.insight.bestSetting.train':
+    '{param} = {value} 的训练损失最低：{count} 个运行的中位数为 {median}，而 {param} = {nextValue} 为 {nextMedian}。',
+  'runs.insight.stillImproving':
+    '最好的运行 {run} 仍在改善：其 {series} 在最后一个记录点（第 {step} 步）达到最低值 {value}；继续训练可能有益。',
+  'runs.insight.stoppedImproving':
+    '最好的运行 {run} 的 {series} 在第 {step} 步达到最低值 {value}，直到第 {last} 步都没有再改善。',
+  'runs.explain.became': '{b} 的 {series} 在第 {step} 步变为 {what}，而 {a} 没有',
+  'runs.explain.finding': '{b} 从第 {step} 步起出现“{title}”，而 {a} 没有',
+  'runs.explain.both': '{a} 和 {b} 都出现 {kind}（分别从第 {stepA} 步和第 {stepB} 步起）',
+  'runs.explain.best': '{a} 的最佳 {series} 为 {valueA}（第 {stepA} 步），{b} 为 {valueB}（{seriesB}，第 {stepB} 步）',
+  'runs.explain.noCurves': '{a} 和 {b} 没有可比较的损失',
+  'runs.explain.times': '{b} 的 {param} 是 {a} 的 {ratio} 倍（{valueB} 对 {valueA}）',
+  'runs.explain.differs': '{b} 的 {param} 为 {valueB}，{a} 为 {valueA}',
+  'runs.explain.onlyIn': '只有 {run} 设置了 {param}（{value}）',
+  'runs.explain.moreDiffs': '另有 {count} 个参数不同',
+  'runs.explain.restEqual': '其余完全相同',
+  'runs.explain.sameConfig': '两者参数相同',
+  'runs.explain.join': '；',
+  'runs.explain.end': '。',
+  'runs.cli.header': '{count} 个运行：{errors} 个有错误，{warnings} 个有警告，{ok} 个正常',
+  'runs.cli.insights': '洞察',
+  'runs.cli.noInsights': '没有扫参洞察：共享参数的运行太少，或没有参数能区分它们。',
+  'runs.col.status': '状态',
+  'runs.col.run': '运行',
+  'runs.col.worst': '最严重问题',
+  'runs.col.best': '最佳损失（步）',
+  'runs.col.lastStep': '最后一步',
+  'runs.col.params': '参数',
+  'runs.status.ok': '正常',
+  'runs.status.warning': '警告',
+  'runs.status.error': '错误',
 };
