@@ -63,3 +63,8 @@ export const ContextKey = {
   /** A training run is going (enables "Stop Training"). */
   trainingRunning: 'lossLens.trainingRunning',
 } as const;
+
+/** Commands of other extensions the host runs (the Python extension's interpreter picker). */
+export const ExternalCommand = {
+  pythonSetInterpreter: 'python.setInterpreter',
+} as const;

@@ -163,3 +163,8 @@ export function runnerCommandFromWorkspace(scope?: vscode.ConfigurationScope): b
     return i !== undefined && (i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined);
   });
 }
+
+/** A setting of VS Code's own `workbench` section (the walkthrough respects the user's choices). */
+export function readWorkbenchSetting<T>(key: string): T | undefined {
+  return vscode.workspace.getConfiguration('workbench').get<T>(key);
+}

@@ -16,6 +16,7 @@
  */
 import * as vscode from 'vscode';
 import { CommandId } from './commands';
+import { readWorkbenchSetting } from './config';
 
 const EXAMPLES = 'examples';
 const EXAMPLE_LOG = 'diverging_run.log';
@@ -44,8 +45,7 @@ async function openOnFirstStart(context: vscode.ExtensionContext): Promise<void>
   if (context.globalState.get<boolean>(SHOWN_KEY)) return;
   await context.globalState.update(SHOWN_KEY, true);
   // VS Code's own choices: no walkthroughs on install, or start without any editor.
-  const workbench = vscode.workspace.getConfiguration('workbench');
-  if (workbench.get<boolean>('welcomePage.walkthroughs.openOnInstall') === false || workbench.get<string>('startupEditor') === 'none') return;
+  if (readWorkbenchSetting<boolean>('welcomePage.walkthroughs.openOnInstall') === false || readWorkbenchSetting<string>('startupEditor') === 'none') return;
   const id = context.extension?.id ?? 'loss-lens.loss-lens';
   try {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${id}#${WALKTHROUGH_ID}`, false);

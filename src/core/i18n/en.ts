@@ -340,6 +340,101 @@ export const en = {
   'runs.status.ok': 'ok',
   'runs.status.warning': 'warning',
   'runs.status.error': 'error',
+  // ---- script checks (src/core/pyscript/messages.ts) ----
+  'script.softmax-before-cross-entropy.message':
+    'Softmax applied before {loss}{via}, which already applies log-softmax: the model is trained through a double softmax.',
+  'script.softmax-before-cross-entropy.fix': 'Give the loss `{input}` instead of `{variable}`',
+  'script.softmax-before-cross-entropy.fixNoInput': 'Remove the softmax (return logits)',
+  'script.softmax-before-cross-entropy.explanation':
+    'CrossEntropyLoss expects raw logits. Feeding it probabilities squashes the gradients: the loss falls slowly and stalls above its real minimum. Return the logits from the model and apply softmax only where probabilities are needed (at inference).',
+  'script.softmax-before-nll-loss.message':
+    'Softmax output given to {loss}{via}, which expects log-probabilities: the loss becomes minus a probability instead of a log-likelihood.',
+  'script.softmax-before-nll-loss.fix': 'Use log_softmax instead of softmax',
+  'script.softmax-before-nll-loss.explanation':
+    'NLLLoss only picks the value of the true class and negates it, so it must get log_softmax outputs. With softmax outputs the loss stays between -1 and 0, its gradients are weak and it does not measure the log-likelihood: training stalls. Use log_softmax (or return logits and use CrossEntropyLoss).',
+  'script.sigmoid-before-bce.message':
+    'Sigmoid followed by {loss}: use {replacement} on the logits instead (numerically stable).',
+  'script.sigmoid-before-bce.fix': 'Use {replacement} on `{input}`',
+  'script.sigmoid-before-bce.fixNoInput': 'Use {replacement} and remove the sigmoid',
+  'script.sigmoid-before-bce.explanation':
+    'BCELoss on sigmoid outputs saturates: for large logits the sigmoid rounds to exactly 0 or 1, the log is clamped, gradients vanish and the loss can turn into inf/NaN. BCEWithLogitsLoss fuses the sigmoid and the cross-entropy with the log-sum-exp trick. Apply torch.sigmoid only where probabilities are needed.',
+  'script.sigmoid-before-bce-with-logits.message':
+    'Sigmoid output given to {loss}{via}, which applies a sigmoid itself: the model is trained through a double sigmoid.',
+  'script.sigmoid-before-bce-with-logits.fix': 'Give the loss `{input}` instead of `{variable}`',
+  'script.sigmoid-before-bce-with-logits.fixNoInput':
+    'Give the loss the logits (remove the sigmoid)',
+  'script.sigmoid-before-bce-with-logits.explanation':
+    'BCEWithLogitsLoss expects raw logits. A sigmoid before it squeezes its input into (0, 1), so the loss cannot fall below about 0.31 for positive labels (0.69 for negative ones) and the gradients shrink: the loss curve flattens early. Give the loss the logits and apply torch.sigmoid only where probabilities are needed.',
+  'script.missing-zero-grad.message':
+    '`{opt}.step()` runs in this loop but the gradients are never zeroed: every backward() adds to the previous gradients.',
+  'script.missing-zero-grad.fix': 'Insert `{opt}.zero_grad()` before backward()',
+  'script.missing-zero-grad.explanation':
+    'PyTorch accumulates .grad across backward() calls. Without zero_grad() each update uses the sum of all past gradients, which keeps growing and makes training unstable or diverge. Call zero_grad() once per optimizer step (with gradient accumulation: right after step()).',
+  'script.loss-accumulated-with-graph.message':
+    '`{target} {op} {loss}` accumulates the loss tensor: the autograd graph of every batch stays alive and memory grows each step. Accumulate `{loss}.item()` instead.',
+  'script.loss-accumulated-with-graph.fix': 'Use `{loss}.item()`',
+  'script.loss-accumulated-with-graph.explanation':
+    'A loss tensor references the whole computation graph that produced it. Summing tensors keeps all those graphs (and their activations) in memory until the sum is freed; .item() returns a Python float and lets each graph go.',
+  'script.validation-without-eval.message':
+    'Validation loop over `{loader}` without `{model}.eval()`: dropout and batch norm stay in training mode, so the validation loss is noisy and biased.',
+  'script.validation-without-eval.fix': 'Insert `{model}.eval()` before the loop',
+  'script.validation-without-eval.explanation':
+    'model.eval() switches Dropout off and makes BatchNorm use its running statistics. Without it, validation results depend on the batch and on random dropout masks. Call model.train() again before the next training epoch.',
+  'script.validation-without-no-grad.message':
+    'Validation loop over `{loader}` without `torch.no_grad()`: autograd records every forward pass, wasting memory and time.',
+  'script.validation-without-no-grad.fix': 'Wrap the loop in `with torch.no_grad():`',
+  'script.validation-without-no-grad.explanation':
+    'Outside torch.no_grad() (or torch.inference_mode()) every forward pass builds a computation graph that is never used for a backward pass. Validation then needs much more memory and can run out of GPU memory on large batches.',
+  'script.abs-of-parameters.message':
+    '`{call}` fails: parameters() is a generator, not a tensor (TypeError). Sum over the parameters instead.',
+  'script.abs-of-parameters.fix': 'Replace with `{replacement}`',
+  'script.abs-of-parameters.explanation':
+    'This is the L1-regularisation sample of the Loss guide (§2.3). The L1 penalty is the sum of |w| over every parameter tensor: `sum(p.abs().sum() for p in model.parameters())`.',
+  'script.no-lr-scheduler.message':
+    'No learning-rate scheduler: the tuning checklist recommends one (e.g. CosineAnnealingLR, ReduceLROnPlateau, warmup).',
+  'script.no-lr-scheduler.explanation':
+    'Checklist of the Loss tuning guide (§7.2): "Is a learning-rate schedule used?". A schedule lowers the learning rate as training settles, which usually gives a lower final loss, e.g. `scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)` and `scheduler.step()` once per epoch.',
+  'script.no-early-stopping.message':
+    'No early stopping: the training loop never stops when the validation loss stops improving.',
+  'script.no-early-stopping.explanation':
+    'Checklist of the Loss tuning guide (§7.2): "Is early stopping set up?". Track the best validation loss and stop after N epochs (patience) without improvement; keep the best checkpoint. Loss Lens reports the step where that would have happened (finding "early-stop").',
+  'script.adam-lr-out-of-range.message':
+    '{opt} learning rate {lr} is outside the usual 1e-4 to 1e-2 range for Adam-family optimizers.',
+  'script.adam-lr-out-of-range.fix': 'Set the learning rate to 1e-3',
+  'script.adam-lr-out-of-range.explanation':
+    'Checklist of the Loss tuning guide (§7.2): "Is the learning rate in a reasonable range (usually 1e-4 to 1e-2)?". Too high makes the loss oscillate or diverge, too low makes it crawl. Fine-tuning a large pretrained model is a known exception (1e-5 to 5e-5 is common there).',
+  'script.lower-learning-rate.message':
+    'The run shows {reasons}. Lower the learning rate set here ({lr}).',
+  'script.lower-learning-rate.messageUsed':
+    'The run shows {reasons}. This run used {used}; the default here is {lr}. Run it with {flag} {value}.',
+  'script.lower-learning-rate.messageUsedAlso':
+    'The run shows {reasons}. This run used {used}; the default here is {lr}. Run it with {flag} {value} and lower this default.',
+  'script.lower-learning-rate.fix': 'Lower the learning rate to {value}',
+  'script.lower-learning-rate.fixUsed': 'Lower the default learning rate to {value}',
+  'script.lower-learning-rate.explanation':
+    'Too high a learning rate is the first cause of NaN, divergence and oscillation (Loss guide, diagnosis table: "lower the learning rate, add gradient clipping"). Dividing it by 10 is the usual first step.',
+  'script.add-gradient-clipping.message':
+    'The run shows {reasons}, and gradients are not clipped after backward().',
+  'script.add-gradient-clipping.fix': 'Insert `{code}` after `{backward}`',
+  'script.add-gradient-clipping.explanation':
+    'Gradient clipping caps the gradient norm before each update, so one bad batch cannot throw the weights far away (Loss guide §2.4: `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)`).',
+  'script.enable-gradient-clipping.message':
+    'The run shows {reasons}, but clip_grad_norm_ is called with max_norm={value}: it measures the gradient norm and never clips it.',
+  'script.enable-gradient-clipping.fix': 'Clip at max_norm=1.0',
+  'script.enable-gradient-clipping.explanation':
+    'With an infinite max_norm, clip_grad_norm_ only returns the norm. A finite max_norm (1.0 is a common start) caps each update.',
+  'script.raise-weight-decay.message':
+    'The run shows {reasons}. Raise weight decay (now {current}).',
+  'script.raise-weight-decay.messageAdd':
+    'The run shows {reasons}. Add weight decay to the optimizer.',
+  'script.raise-weight-decay.fix': 'Set weight_decay={value}',
+  'script.raise-weight-decay.explanation':
+    'Overfitting (validation loss rising while training loss falls) calls for regularisation and early stopping (Loss guide, diagnosis table). Weight decay (L2) is the cheapest to try; prefer AdamW over Adam for it.',
+  'script.raise-dropout.message': 'The run shows {reasons}. Raise dropout (now {current}).',
+  'script.raise-dropout.fix': 'Set dropout to {value}',
+  'script.raise-dropout.explanation':
+    'More dropout regularises the model against overfitting (Loss guide §2.3). Raise it gradually and watch the validation loss.',
+  'script.via': ' (through `{variable}`, line {lossLine})',
 } as const;
 
 export type MessageKey = keyof typeof en;

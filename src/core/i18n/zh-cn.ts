@@ -329,4 +329,90 @@ export const zhCn: Record<MessageKey, string> = {
   'runs.status.ok': '正常',
   'runs.status.warning': '警告',
   'runs.status.error': '错误',
+  // ---- script checks (src/core/pyscript/messages.ts) ----
+  'script.softmax-before-cross-entropy.message':
+    '在 {loss}{via}之前做了 softmax，而它内部已经包含 log-softmax：模型相当于经过了两次 softmax。',
+  'script.softmax-before-cross-entropy.fix': '把 `{variable}` 换成 `{input}` 传给 loss',
+  'script.softmax-before-cross-entropy.fixNoInput': '去掉 softmax（直接输出 logits）',
+  'script.softmax-before-cross-entropy.explanation':
+    'CrossEntropyLoss 期望输入未归一化的 logits。先做 softmax 会把梯度压得很小：loss 下降缓慢，并停在高于真实最小值的位置。让模型直接输出 logits，只在需要概率的地方（推理时）再做 softmax。',
+  'script.softmax-before-nll-loss.message':
+    'softmax 的输出{via}被传给了 {loss}，而它期望的是对数概率：loss 变成了负的概率，而不是对数似然。',
+  'script.softmax-before-nll-loss.fix': '用 log_softmax 代替 softmax',
+  'script.softmax-before-nll-loss.explanation':
+    'NLLLoss 只是取出真实类别对应的值并取负，所以输入必须是 log_softmax 的输出。传入 softmax 概率时，loss 只在 -1 到 0 之间，梯度很弱，也不再衡量对数似然：训练会停滞。请改用 log_softmax（或让模型输出 logits 并使用 CrossEntropyLoss）。',
+  'script.sigmoid-before-bce.message':
+    '先做 sigmoid 再用 {loss}：建议改用 {replacement} 直接处理 logits（数值更稳定）。',
+  'script.sigmoid-before-bce.fix': '改用 {replacement}，并把 `{input}` 传给它',
+  'script.sigmoid-before-bce.fixNoInput': '改用 {replacement} 并去掉 sigmoid',
+  'script.sigmoid-before-bce.explanation':
+    'BCELoss 作用在 sigmoid 输出上容易饱和：logits 很大时 sigmoid 恰好变成 0 或 1，log 被截断，梯度消失，loss 可能变成 inf/NaN。BCEWithLogitsLoss 把 sigmoid 和交叉熵合并，用 log-sum-exp 技巧保证数值稳定。只在需要概率的地方再调用 torch.sigmoid。',
+  'script.sigmoid-before-bce-with-logits.message':
+    'sigmoid 的输出{via}被传给了 {loss}，而它内部已经包含 sigmoid：模型相当于经过了两次 sigmoid。',
+  'script.sigmoid-before-bce-with-logits.fix': '把 `{variable}` 换成 `{input}` 传给 loss',
+  'script.sigmoid-before-bce-with-logits.fixNoInput': '把 logits 直接传给 loss（去掉 sigmoid）',
+  'script.sigmoid-before-bce-with-logits.explanation':
+    'BCEWithLogitsLoss 期望输入未经 sigmoid 的 logits。先做 sigmoid 会把输入压到 (0, 1) 之间，正样本的 loss 无法低于约 0.31（负样本约 0.69），梯度也被压小：loss 曲线会过早变平。请把 logits 直接传给 loss，只在需要概率的地方再调用 torch.sigmoid。',
+  'script.missing-zero-grad.message': '这个循环里调用了 `{opt}.step()`，但从未清零梯度：每次 backward() 都会在之前的梯度上累加。',
+  'script.missing-zero-grad.fix': '在 backward() 之前插入 `{opt}.zero_grad()`',
+  'script.missing-zero-grad.explanation':
+    'PyTorch 会在多次 backward() 之间累加 .grad。不调用 zero_grad() 时，每次更新用的是所有历史梯度之和，梯度越来越大，训练会不稳定甚至发散。每次优化器 step 调用一次 zero_grad()（梯度累积时放在 step() 之后）。',
+  'script.loss-accumulated-with-graph.message':
+    '`{target} {op} {loss}` 累加的是 loss 张量：每个 batch 的计算图都不会被释放，显存逐步增长。请改为累加 `{loss}.item()`。',
+  'script.loss-accumulated-with-graph.fix': '改为 `{loss}.item()`',
+  'script.loss-accumulated-with-graph.explanation':
+    'loss 张量引用着产生它的整个计算图。对张量求和会让所有计算图（及其激活值）一直留在内存中；.item() 返回 Python 浮点数，计算图可以及时释放。',
+  'script.validation-without-eval.message':
+    '遍历 `{loader}` 的验证循环之前没有调用 `{model}.eval()`：Dropout 和 BatchNorm 仍处于训练模式，验证 loss 会抖动且有偏差。',
+  'script.validation-without-eval.fix': '在循环前插入 `{model}.eval()`',
+  'script.validation-without-eval.explanation':
+    'model.eval() 会关闭 Dropout，并让 BatchNorm 使用滑动平均统计量。不调用它，验证结果会随 batch 和随机 dropout 掩码变化。下一轮训练前记得再调用 model.train()。',
+  'script.validation-without-no-grad.message':
+    '遍历 `{loader}` 的验证循环没有放在 `torch.no_grad()` 中：autograd 会记录每次前向计算，浪费显存和时间。',
+  'script.validation-without-no-grad.fix': '用 `with torch.no_grad():` 包住该循环',
+  'script.validation-without-no-grad.explanation':
+    '在 torch.no_grad()（或 torch.inference_mode()）之外，每次前向计算都会构建计算图，而验证时根本不会反向传播。验证因此占用更多显存，大 batch 时可能显存溢出。',
+  'script.abs-of-parameters.message':
+    '`{call}` 会报错：parameters() 返回的是生成器而不是张量（TypeError）。应对每个参数分别求和。',
+  'script.abs-of-parameters.fix': '替换为 `{replacement}`',
+  'script.abs-of-parameters.explanation':
+    '这是 Loss 调优指南中 L1 正则化的示例代码（2.3 节）。L1 惩罚是所有参数张量的 |w| 之和：`sum(p.abs().sum() for p in model.parameters())`。',
+  'script.no-lr-scheduler.message':
+    '没有使用学习率调度器：调优检查清单建议使用（如 CosineAnnealingLR、ReduceLROnPlateau、warmup）。',
+  'script.no-lr-scheduler.explanation':
+    'Loss 调优指南的调优检查清单（7.2 节）：“是否使用了学习率调度”。调度器会在训练趋于稳定时降低学习率，通常能得到更低的最终 loss，例如 `scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)`，每个 epoch 调用一次 `scheduler.step()`。',
+  'script.no-early-stopping.message': '没有早停机制：验证 loss 不再改善时，训练循环也不会提前结束。',
+  'script.no-early-stopping.explanation':
+    'Loss 调优指南的调优检查清单（7.2 节）：“是否设置了早停机制”。记录最好的验证 loss，连续 N 个 epoch（patience）没有改善就停止，并保留最好的检查点。Loss Lens 会报告早停本应发生的位置（finding “early-stop”）。',
+  'script.adam-lr-out-of-range.message': '{opt} 的学习率 {lr} 超出了 Adam 类优化器的常用范围（1e-4 到 1e-2）。',
+  'script.adam-lr-out-of-range.fix': '将学习率设为 1e-3',
+  'script.adam-lr-out-of-range.explanation':
+    'Loss 调优指南的调优检查清单（7.2 节）：“学习率是否在合理范围（通常 1e-4 到 1e-2）”。学习率过大 loss 会震荡或发散，过小则下降极慢。微调大型预训练模型是常见的例外（常用 1e-5 到 5e-5）。',
+  'script.lower-learning-rate.message': '训练日志显示：{reasons}。请降低此处设置的学习率（{lr}）。',
+  'script.lower-learning-rate.messageUsed':
+    '训练日志显示：{reasons}。这次运行使用了 {used}；此处的默认值是 {lr}。请用 {flag} {value} 运行。',
+  'script.lower-learning-rate.messageUsedAlso':
+    '训练日志显示：{reasons}。这次运行使用了 {used}；此处的默认值是 {lr}。请用 {flag} {value} 运行，并降低此默认值。',
+  'script.lower-learning-rate.fix': '将学习率降低到 {value}',
+  'script.lower-learning-rate.fixUsed': '将默认学习率降低到 {value}',
+  'script.lower-learning-rate.explanation':
+    '学习率过大是 NaN、发散和震荡的首要原因（Loss 调优指南诊断表：“降低学习率，添加梯度裁剪”）。通常先把学习率除以 10。',
+  'script.add-gradient-clipping.message': '训练日志显示：{reasons}；而 backward() 之后没有做梯度裁剪。',
+  'script.add-gradient-clipping.fix': '在 `{backward}` 之后插入 `{code}`',
+  'script.add-gradient-clipping.explanation':
+    '梯度裁剪会在每次更新前限制梯度范数，单个坏 batch 不会把权重推得太远（Loss 调优指南 2.4 节：`torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)`）。',
+  'script.enable-gradient-clipping.message':
+    '训练日志显示：{reasons}；但 clip_grad_norm_ 的 max_norm={value}：它只计算梯度范数，从不裁剪。',
+  'script.enable-gradient-clipping.fix': '设置 max_norm=1.0 进行梯度裁剪',
+  'script.enable-gradient-clipping.explanation':
+    'max_norm 为无穷大时，clip_grad_norm_ 只返回梯度范数。设置一个有限的 max_norm（通常从 1.0 开始）才能限制每次更新。',
+  'script.raise-weight-decay.message': '训练日志显示：{reasons}。请增大权重衰减（当前为 {current}）。',
+  'script.raise-weight-decay.messageAdd': '训练日志显示：{reasons}。请为优化器添加权重衰减。',
+  'script.raise-weight-decay.fix': '设置 weight_decay={value}',
+  'script.raise-weight-decay.explanation':
+    '过拟合（训练 loss 下降而验证 loss 上升）需要正则化和早停（Loss 调优指南诊断表）。权重衰减（L2）最容易尝试；使用权重衰减时 AdamW 优于 Adam。',
+  'script.raise-dropout.message': '训练日志显示：{reasons}。请增大 Dropout（当前为 {current}）。',
+  'script.raise-dropout.fix': '将 Dropout 设为 {value}',
+  'script.raise-dropout.explanation': '更大的 Dropout 可以抑制过拟合（Loss 调优指南 2.3 节）。逐步增大，并观察验证 loss 的变化。',
+  'script.via': '（经由变量 `{variable}`，第 {lossLine} 行）',
 };

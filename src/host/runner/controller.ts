@@ -30,7 +30,7 @@ import {
   type RunResult,
   type StopRecord,
 } from '../../runner';
-import { CommandId, ContextKey } from '../commands';
+import { CommandId, ContextKey, ExternalCommand } from '../commands';
 import { readRunnerSettings, RUNNER_SECTION, runnerCommandFromWorkspace } from '../config';
 import { linkScript, publishRun } from '../diagnostics';
 import { plainNotice } from '../diagnostics/pure/text';
@@ -349,7 +349,7 @@ export class TrainingController extends Disposable {
     else if (choice === pick) {
       // The Python extension's picker when it is there, else the runner's own setting.
       const hasPython = !!vscode.extensions.getExtension('ms-python.python');
-      if (hasPython) await vscode.commands.executeCommand('python.setInterpreter');
+      if (hasPython) await vscode.commands.executeCommand(ExternalCommand.pythonSetInterpreter);
       else await vscode.commands.executeCommand('workbench.action.openSettings', `${RUNNER_SECTION}.command`);
     }
   }
