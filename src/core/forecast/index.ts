@@ -1,0 +1,77 @@
+/**
+ * Forecasts of a run's losses (the training and the validation loss): each series' value at
+ * the run's planned end (plannedEnd.ts), else at twice its current step, with an 80% interval.
+ *
+ * Pure TypeScript.
+ */
+import { LOSS_ROLES, type Role, type Run, type Series } from '../model';
+import { forecastCurve, type Forecast, type NoForecastReason } from './forecast';
+import { plannedEnd } from './plannedEnd';
+
+export { forecastCurve, MIN_POINTS, type Forecast, type NoForecast, type NoForecastReason } from './forecast';
+export { parseCommandPlan, parseHparamsPlan, plannedEnd, type PlannedEnd } from './plannedEnd';
+
+/** One forecast, as `loss-lens forecast --json` writes it. */
+export interface ForecastEntry {
+  series: string;
+  role: Role;
+  fromStep: number;
+  toStep: number;
+  median: number;
+  /** The 80% interval. */
+  low: number;
+  high: number;
+}
+
+export interface DeclinedForecast {
+  series: string;
+  role: Role;
+  reason: NoForecastReason;
+}
+
+export interface RunForecasts {
+  forecasts: ForecastEntry[];
+  declined: DeclinedForecast[];
+  /** Where the target step came from: `--to`, the planned end's source, or `twice`. */
+  target: string;
+  /** The full forecasts (curve included), by series name, for messages and the chart. */
+  detail: Map<string, Forecast>;
+}
+
+/** The roles forecast: the whole training loss and the validation loss. */
+export const FORECAST_ROLES: ReadonlySet<Role> = new Set(['train_loss', 'val_loss']);
+
+/** The run's learning rate series (its last step drop starts the fit window), if logged. */
+function lrSeries(run: Run): Series | undefined {
+  for (const s of run.series.values()) if (s.role === 'lr' && s.length > 1) return s;
+  return undefined;
+}
+
+/**
+ * Forecast every training / validation loss of the run at `to` (default: the planned end when
+ * it lies ahead of the series, else twice the series' last step).
+ */
+export function forecastRun(run: Run, opts: { to?: number; roles?: ReadonlySet<Role> } = {}): RunForecasts {
+  const roles = opts.roles ?? FORECAST_ROLES;
+  const plan = plannedEnd(run);
+  const lrS = lrSeries(run);
+  const lr = lrS ? { steps: lrS.steps.view(), values: lrS.values.view() } : undefined;
+  const out: RunForecasts = { forecasts: [], declined: [], target: opts.to !== undefined ? '--to' : 'twice', detail: new Map() };
+  for (const s of run.series.values()) {
+    if (!roles.has(s.role) || !LOSS_ROLES.has(s.role)) continue;
+    const last = s.lastStep();
+    let to = opts.to;
+    if (to === undefined && plan && plan.step > last) {
+      to = plan.step;
+      out.target = plan.from;
+    }
+    const f = forecastCurve(s.steps.view(), s.values.view(), { to, lr });
+    if (!f.ok) {
+      out.declined.push({ series: s.name, role: s.role, reason: f.reason });
+      continue;
+    }
+    out.detail.set(s.name, f);
+    out.forecasts.push({ series: s.name, role: s.role, fromStep: f.fromStep, toStep: f.toStep, median: f.median, low: f.low, high: f.high });
+  }
+  return out;
+}
