@@ -8,11 +8,13 @@
  * 3. Robust bins: up to BINS equal-count bins, each the median of its points (minibatch noise
  *    and spikes do not move a median much).
  * 4. Ensemble: every family of families.ts fitted to the bins (relative weights when the
- *    values are positive), weighted by how well a fit on the first part of the window predicts
- *    its held-out end; the forecast is the weighted median of the families' forecasts.
+ *    values are positive, later bins weighing more). Each family is weighed by how well it
+ *    forecast the end of this very curve from earlier cuts of it (backtests at 50% and 70% of
+ *    the window); the forecast is the weighted median of the families' forecasts.
  * 5. Interval (80%): the observation noise of one logged point (robust, from second
- *    differences), the ensemble's spread, and the forecaster's own error measured on this curve
- *    (cut earlier, forecast the end, compare) scaled to the horizon, combined in quadrature.
+ *    differences), the ensemble's robust spread, and the backtests' error per unit of
+ *    log-horizon scaled to the horizon asked for (widened as Student's t for so few backtests),
+ *    combined in quadrature.
  *
  * Pure TypeScript.
  */
@@ -59,6 +61,11 @@ const MAX_POINTS = 8192;
 const BINS = 40;
 /** z of the 90% quantile of a normal: the half-width of an 80% interval in standard deviations. */
 const Z80 = 1.2816;
+/**
+ * The 90% quantile of Student's t with 1 and 2 degrees of freedom: the model error is measured
+ * by one or two backtests, so its half-width is t·s rather than z·s (the small-sample widening).
+ */
+const T80 = [NaN, 3.078, 1.886];
 /** Share of the points at the start of a run left out of the fit (the initial transient). */
 const TRANSIENT_SHARE = 0.1;
 /**
@@ -257,6 +264,8 @@ interface Ensemble {
   logMode: boolean;
   /** The ensemble's measured error per unit of log-horizon (0: not measured). */
   rate: number;
+  /** How many backtests measured it. */
+  backtests: number;
 }
 
 /** Weights of the bins: relative (1/y²) for a positive curve, times the recency emphasis. */
@@ -331,7 +340,7 @@ function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number): 
     }
     rate = Math.sqrt(rate / sw);
   }
-  return { fits, weights, scale, logMode, rate };
+  return { fits, weights, scale, logMode, rate, backtests: measured ? cuts.length : 0 };
 }
 
 function ensembleAt(e: Ensemble, x: number): { median: number; spread: number } {
@@ -395,7 +404,8 @@ export function forecastCurve(
   const atTo = ensembleAt(ens, xTo);
   const horizon = Math.log(xTo / xFrom);
   const unit = logMode ? 1 : Math.abs(atTo.median) || 1;
-  const rate = Math.max(ens.rate, MIN_MODEL_RATE * unit);
+  const widen = ens.backtests > 0 ? T80[Math.min(ens.backtests, 2)] / Z80 : 1;
+  const rate = Math.max(ens.rate * widen, MIN_MODEL_RATE * unit);
   const sigma = Math.sqrt((rate * horizon) ** 2 + atTo.spread ** 2 + obs * obs);
 
   const current = inv(median((tv.subarray(Math.max(from, n - Math.max(3, Math.floor((n - from) * 0.1))), n))));

@@ -126,10 +126,12 @@ describe('the baselines of the evaluation', () => {
 });
 
 describe('the measured table (npm run eval, issue #17 §5)', () => {
-  it('beats both baselines on every group of real curves, with 80% intervals that hold 60–95% of outcomes', async () => {
+  it('beats both baselines on every group of real curves; its 80% intervals hold 70–90% of all outcomes (60–95% in each group)', async () => {
     const { scores } = await evaluateForecasts(REPO_ROOT);
     const all = scores.find(s => s.label === 'all');
     expect(all?.curves).toBeGreaterThan(100);
+    expect(all?.coverage).toBeGreaterThanOrEqual(0.7);
+    expect(all?.coverage).toBeLessThanOrEqual(0.9);
     for (const s of scores) {
       expect(s.ours, s.label).toBeLessThan(s.last);
       expect(s.ours, s.label).toBeLessThan(s.powerLaw);
