@@ -7,9 +7,11 @@
 import { LOSS_ROLES, type Role, type Run, type Series } from '../model';
 import { forecastCurve, type Forecast, type NoForecastReason } from './forecast';
 import { plannedEnd } from './plannedEnd';
+import { pointsOf } from './points';
 
 export { forecastCurve, MIN_POINTS, type Forecast, type NoForecast, type NoForecastReason } from './forecast';
 export { parseCommandPlan, parseHparamsPlan, plannedEnd, type PlannedEnd } from './plannedEnd';
+export { forecastSentence, forecastSeries, type ForecastSentence } from './phrase';
 
 /** One forecast, as `loss-lens forecast --json` writes it. */
 export interface ForecastEntry {
@@ -55,7 +57,8 @@ export function forecastRun(run: Run, opts: { to?: number; roles?: ReadonlySet<R
   const roles = opts.roles ?? FORECAST_ROLES;
   const plan = plannedEnd(run);
   const lrS = lrSeries(run);
-  const lr = lrS ? { steps: lrS.steps.view(), values: lrS.values.view() } : undefined;
+  const lrP = lrS ? pointsOf(lrS) : undefined;
+  const lr = lrP ? { steps: lrP[0], values: lrP[1] } : undefined;
   const out: RunForecasts = { forecasts: [], declined: [], target: opts.to !== undefined ? '--to' : 'twice', detail: new Map() };
   for (const s of run.series.values()) {
     if (!roles.has(s.role) || !LOSS_ROLES.has(s.role)) continue;
@@ -65,7 +68,8 @@ export function forecastRun(run: Run, opts: { to?: number; roles?: ReadonlySet<R
       to = plan.step;
       out.target = plan.from;
     }
-    const f = forecastCurve(s.steps.view(), s.values.view(), { to, lr });
+    const [steps, values] = pointsOf(s);
+    const f = forecastCurve(steps, values, { to, lr });
     if (!f.ok) {
       out.declined.push({ series: s.name, role: s.role, reason: f.reason });
       continue;

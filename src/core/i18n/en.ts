@@ -286,6 +286,15 @@ export const en = {
   'report.generated': 'Generated',
   'report.problems': 'Inputs that could not be read',
   'report.logScale': 'log scale',
+
+  // ---- forecast (src/core/forecast) ----
+  'forecast.notConverged.reach':
+    'At this rate it reaches {target} in about {more} more {units} and levels off near {level}; at {unit} {to} expect {median} ({low}–{high}, 80% interval).',
+  'forecast.notConverged.expect': 'At this rate, at {unit} {to} expect {median} ({low}–{high}, 80% interval).',
+  'forecast.unit.epochs': 'epochs',
+  'forecast.unit.steps': 'steps',
+  'forecast.unit.epoch': 'epoch',
+  'forecast.unit.step': 'step',
 } as const;
 
 export type MessageKey = keyof typeof en;

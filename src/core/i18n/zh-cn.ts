@@ -275,4 +275,13 @@ export const zhCn: Record<MessageKey, string> = {
   'report.generated': '生成时间',
   'report.problems': '无法读取的输入',
   'report.logScale': '对数坐标',
+
+  // ---- 预测（src/core/forecast）----
+  'forecast.notConverged.reach':
+    '按目前的趋势，再训练约 {more} {units}会降到 {target}，并在 {level} 附近趋于平稳；到第 {to} {unit}预计为 {median}（80% 区间 {low}–{high}）。',
+  'forecast.notConverged.expect': '按目前的趋势，到第 {to} {unit}预计为 {median}（80% 区间 {low}–{high}）。',
+  'forecast.unit.epochs': '轮',
+  'forecast.unit.steps': '步',
+  'forecast.unit.epoch': '轮',
+  'forecast.unit.step': '步',
 };
