@@ -295,6 +295,11 @@ export const en = {
   'forecast.unit.steps': 'steps',
   'forecast.unit.epoch': 'epoch',
   'forecast.unit.step': 'step',
+  'forecast.cannotBeatBest.title': 'Cannot beat the best run ({series})',
+  'forecast.cannotBeatBest.message':
+    'At step {step} the forecast of {series} at step {to} is {median} (80% interval {low}–{high}): even its low end stays above the best run\'s {best}.',
+  'forecast.cannotBeatBest.fix': 'Stop this run and try other settings',
+  'forecast.cannotBeatBest.fixDetail': 'Finishing it is not expected to get below {best}; its compute is better spent on another configuration.',
 } as const;
 
 export type MessageKey = keyof typeof en;

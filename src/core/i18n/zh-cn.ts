@@ -284,4 +284,9 @@ export const zhCn: Record<MessageKey, string> = {
   'forecast.unit.steps': '步',
   'forecast.unit.epoch': '轮',
   'forecast.unit.step': '步',
+  'forecast.cannotBeatBest.title': '无法超过最好的运行（{series}）',
+  'forecast.cannotBeatBest.message':
+    '在第 {step} 步，{series} 到第 {to} 步的预测为 {median}（80% 区间 {low}–{high}）：即使区间下端也高于最好运行的 {best}。',
+  'forecast.cannotBeatBest.fix': '停止这次运行，换一组设置',
+  'forecast.cannotBeatBest.fixDetail': '跑完也预计降不到 {best} 以下；把算力用在别的配置上更好。',
 };
