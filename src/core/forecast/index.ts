@@ -40,6 +40,53 @@ export interface RunForecasts {
   detail: Map<string, Forecast>;
 }
 
+/**
+ * A forecast drawn after the last point: the median curve and its 80% band sampled from
+ * fromStep to toStep (the band widens with the log-horizon as the interval does).
+ */
+export interface ForecastCurve extends ForecastEntry {
+  steps: number[];
+  med: number[];
+  lo: number[];
+  hi: number[];
+}
+
+/** Points per drawn forecast curve. */
+const CURVE_POINTS = 24;
+
+/** The run's forecasts as curves for the chart (forecastRun's, sampled). */
+export function forecastCurves(run: Run): ForecastCurve[] {
+  const r = forecastRun(run);
+  const out: ForecastCurve[] = [];
+  for (const e of r.forecasts) {
+    const f = r.detail.get(e.series);
+    if (!f || !(e.toStep > e.fromStep)) continue;
+    const steps: number[] = [];
+    const med: number[] = [];
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const positive = e.low > 0 && e.median > 0;
+    const h = Math.log(e.toStep / e.fromStep);
+    for (let k = 0; k <= CURVE_POINTS; k++) {
+      const step = e.fromStep + ((e.toStep - e.fromStep) * k) / CURVE_POINTS;
+      const m = k === CURVE_POINTS ? e.median : f.at(step);
+      // The share of the final interval reached at this step (it grows with the log-horizon).
+      const share = k === 0 || !(h > 0) ? 0 : Math.min(1, Math.log(step / e.fromStep) / h);
+      steps.push(step);
+      med.push(m);
+      if (positive) {
+        lo.push(m * Math.pow(e.low / e.median, share));
+        hi.push(m * Math.pow(e.high / e.median, share));
+      } else {
+        lo.push(m - (e.median - e.low) * share);
+        hi.push(m + (e.high - e.median) * share);
+      }
+    }
+    out.push({ ...e, steps, med, lo, hi });
+  }
+  return out;
+}
+
 /** The roles forecast: the whole training loss and the validation loss. */
 export const FORECAST_ROLES: ReadonlySet<Role> = new Set(['train_loss', 'val_loss']);
 
