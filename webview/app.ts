@@ -18,7 +18,7 @@ import { type ChartHost, ChartView } from './charts';
 import { exact } from './format';
 import { type MessageKey, normalizeLocale, type Translate, translator } from './i18n';
 import { type ChartGroup, type SeriesModel, type SmoothingSetting, ViewModel, type XAxisMode } from './model';
-import { el, renderFindings, renderSeriesPane, renderSummary } from './panes';
+import { el, renderFindings, renderForecasts, renderSeriesPane, renderSummary } from './panes';
 import { buildChartContent, type ChartContent, forecastOf, fullExtent, groupOfFinding } from './render';
 import { type AutoScale, autoScale } from './scale';
 import { loadState, saveState, type ViewState, type VsCodeApi } from './state';
@@ -79,6 +79,8 @@ export class App implements ChartHost {
   private readonly chartsEl: HTMLElement;
   private readonly seriesList: HTMLElement;
   private readonly findingsList: HTMLElement;
+  /** The expected values of the losses (forecasts), under the findings. */
+  private readonly forecastList: HTMLElement;
   private readonly findingsHeading: HTMLElement;
   private readonly seriesHeading: HTMLElement;
   private readonly statusEl: HTMLElement;
@@ -171,11 +173,13 @@ export class App implements ChartHost {
     this.seriesList = el(d, 'ul', 'series-list');
     this.findingsHeading = el(d, 'h2', 'pane-title', this.t('findings'));
     this.findingsList = el(d, 'ol', 'findings-list');
+    this.forecastList = el(d, 'ul', 'forecast-list');
+    this.forecastList.setAttribute('aria-label', this.t('forecastHeading'));
     const side = el(
       d,
       'aside',
       'll-side',
-      el(d, 'section', 'll-findings', this.findingsHeading, this.findingsList),
+      el(d, 'section', 'll-findings', this.findingsHeading, this.findingsList, this.forecastList),
       el(d, 'section', 'll-series', this.seriesHeading, this.seriesList),
     );
     this.statusEl = el(d, 'div', 'll-status');
@@ -721,6 +725,7 @@ export class App implements ChartHost {
   }
 
   private renderFindingsPane(): void {
+    renderForecasts(this.forecastList, this.model.runs, this.t);
     renderFindings(this.findingsList, this.model.findings, {
       t: this.t,
       selected: this.selected,

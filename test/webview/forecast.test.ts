@@ -79,7 +79,7 @@ const haveChromium = fs.existsSync(CHROMIUM);
     });
   }
 
-  it('is off by default; the Forecast toggle extends the view to the forecast end and back', async () => {
+  it('is off by default; the Forecast toggle extends the view to the forecast end and back; the expected values are listed', async () => {
     harness = await startHarness({ theme: 'light' });
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     const errors: string[] = [];
@@ -91,6 +91,12 @@ const haveChromium = fs.existsSync(CHROMIUM);
     await page.evaluate(msg => (window as unknown as { __deliver(m: unknown): void }).__deliver(msg), encodeForPage(m));
     const toStep = Math.max(...(snap.runs[0].forecasts ?? []).map(f => f.toStep));
     await page.waitForFunction(() => (window as unknown as { __lossLens?: { charts: unknown[] } }).__lossLens?.charts.length);
+    // The expected values, under the findings.
+    const lines = await page.locator('.forecast-list li').allTextContents();
+    const val = (snap.runs[0].forecasts ?? []).find(f => f.series === 'Val Loss')!;
+    // (this log counts epochs: "Epoch 0: Train Loss = …")
+    expect(snap.runs[0].stepUnit).toBe('epoch');
+    expect(lines).toContain(`Val Loss: ${Number(val.median.toPrecision(6))} at epoch ${val.toStep} (80% interval ${Number(val.low.toPrecision(6))}–${Number(val.high.toPrecision(6))})`);
     // Off by default: the view ends at the last point; the toggle brings the forecast in.
     expect(await xMax(page)).toBeLessThan(toStep);
     await page.locator('.ctl-forecast').check();
