@@ -20,31 +20,48 @@ function curve(n: number): { steps: Float64Array; values: Float64Array } {
   return { steps, values };
 }
 
-/** Median milliseconds of `reps` forecasts of one curve. */
+/**
+ * Milliseconds of one forecast of a curve: the median wall time of `reps` forecasts, and the
+ * process CPU time per forecast (on a shared machine the wall time includes waiting for a core).
+ */
 function timeOne(steps: Float64Array, values: Float64Array, reps: number): number {
   const ms: number[] = [];
+  const c0 = process.cpuUsage();
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     forecastCurve(steps, values);
     ms.push(performance.now() - t0);
   }
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000 / reps);
   ms.sort((a, b) => a - b);
   return ms[ms.length >> 1];
 }
 
+/** CPU milliseconds per forecast of the timeOne calls, in order. */
+const cpu: number[] = [];
+
 async function main(): Promise<void> {
-  const rows: string[] = ['| curve | points | ms per forecast (median) |', '|---|---:|---:|'];
+  const rows: string[] = ['| curve | points | wall ms per forecast (median) | CPU ms per forecast |', '|---|---:|---:|---:|'];
   for (const c of [curve(1000), curve(100)]) timeOne(c.steps, c.values, 20); // warm up
+  cpu.length = 0;
   for (const n of [100, 1_000, 10_000, 100_000, 1_000_000]) {
     const c = curve(n);
-    rows.push(`| generated | ${n.toLocaleString('en-US')} | ${timeOne(c.steps, c.values, n >= 100_000 ? 5 : 30).toFixed(2)} |`);
+    const wall = timeOne(c.steps, c.values, n >= 100_000 ? 5 : 30);
+    rows.push(`| generated | ${n.toLocaleString('en-US')} | ${wall.toFixed(2)} | ${cpu[cpu.length - 1].toFixed(2)} |`);
   }
   const real = await collectCurves(process.argv[2] ?? process.cwd());
   const per: number[] = [];
+  cpu.length = 0;
   for (const c of real) per.push(timeOne(c.steps, c.values, 5));
   per.sort((a, b) => a - b);
-  const q = (p: number) => per[Math.min(per.length - 1, Math.floor(p * per.length))].toFixed(2);
-  rows.push(`| ${real.length} real curves, median | — | ${q(0.5)} |`, `| ${real.length} real curves, 95th percentile | — | ${q(0.95)} |`, `| ${real.length} real curves, slowest | — | ${per[per.length - 1].toFixed(2)} |`);
+  const cs = cpu.slice().sort((a, b) => a - b);
+  const q = (a: number[], p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))].toFixed(2);
+  rows.push(
+    `| ${real.length} real curves, median | — | ${q(per, 0.5)} | ${q(cs, 0.5)} |`,
+    `| ${real.length} real curves, 95th percentile | — | ${q(per, 0.95)} | ${q(cs, 0.95)} |`,
+    `| ${real.length} real curves, slowest | — | ${per[per.length - 1].toFixed(2)} | ${cs[cs.length - 1].toFixed(2)} |`,
+  );
   process.stdout.write(`Forecast (one series):\n\n${rows.join('\n')}\n`);
 }
 

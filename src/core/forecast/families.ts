@@ -29,14 +29,14 @@ function logGrid(lo: number, hi: number, n: number): number[] {
 /** The families of the ensemble. */
 export const FAMILIES: readonly Family[] = [
   // pow3: a + b·t^-c (the classic power law with an offset)
-  { id: 'pow3', g: (_t, th, lt) => Math.exp(-th[0] * lt), grid: [logGrid(0.01, 4, 24)], bounds: [[0.003, 8]] },
+  { id: 'pow3', g: (_t, th, lt) => Math.exp(-th[0] * lt), grid: [logGrid(0.01, 4, 16)], bounds: [[0.003, 8]] },
   // exp3: a + b·exp(-c·t)
-  { id: 'exp3', g: (t, th) => Math.exp(-th[0] * t), grid: [logGrid(0.05, 60, 24)], bounds: [[0.01, 200]] },
+  { id: 'exp3', g: (t, th) => Math.exp(-th[0] * t), grid: [logGrid(0.05, 60, 16)], bounds: [[0.01, 200]] },
   // pow4: a + b·(t + d)^-c (a power law whose origin is free)
   {
     id: 'pow4',
     g: (t, th) => Math.pow(t + th[1], -th[0]),
-    grid: [logGrid(0.02, 6, 12), [0, 0.05, 0.15, 0.4, 1, 2.5]],
+    grid: [logGrid(0.02, 6, 8), [0, 0.1, 0.4, 1.5]],
     bounds: [
       [0.005, 12],
       [0, 5],
@@ -46,7 +46,7 @@ export const FAMILIES: readonly Family[] = [
   {
     id: 'weibull',
     g: (_t, th, lt) => Math.exp(-th[0] * Math.exp(th[1] * lt)),
-    grid: [logGrid(0.1, 40, 12), [0.25, 0.5, 0.8, 1.2, 2]],
+    grid: [logGrid(0.1, 40, 8), [0.3, 0.7, 1.4]],
     bounds: [
       [0.02, 150],
       [0.1, 4],
@@ -56,7 +56,7 @@ export const FAMILIES: readonly Family[] = [
   {
     id: 'mmf',
     g: (_t, th, lt) => 1 / (1 + Math.exp(th[1] * (Math.log(th[0]) + lt))),
-    grid: [logGrid(0.3, 60, 12), [0.3, 0.6, 1, 1.6, 2.5]],
+    grid: [logGrid(0.3, 60, 8), [0.4, 1, 2]],
     bounds: [
       [0.05, 300],
       [0.1, 5],
