@@ -9,7 +9,7 @@
  */
 import type { Finding, FindingKind, Lang } from '../core/diagnose/types';
 import { FINDING_KINDS } from '../core/diagnose/types';
-import { forecastSeries } from '../core/forecast';
+import { beatBestVerdict, judgedSeries } from '../core/forecast';
 import { fmtNum, fmtStep, t } from '../core/i18n';
 import type { Run, Series } from '../core/model';
 
@@ -190,25 +190,17 @@ class BeatBestTracker {
     private readonly lang: Lang,
   ) {}
 
-  private seriesOf(run: Run): Series | undefined {
-    let train: Series | undefined;
-    for (const s of run.series.values()) {
-      if (s.role === 'val_loss') return s;
-      if (s.role === 'train_loss' && !train) train = s;
-    }
-    return train;
-  }
-
   update(run: Run): Finding | undefined {
     if (this.fired) return undefined;
-    const s = this.seriesOf(run);
+    const s = judgedSeries(run);
     if (!s || s.length <= this.seen) return undefined;
     this.seen = s.length;
-    const f = forecastSeries(run, s);
-    if (!f || !(f.low > this.best)) {
+    const v = beatBestVerdict(run, this.best);
+    if (!v || !v.cannotBeat) {
       this.above = 0;
       return undefined;
     }
+    const f = v.forecast;
     if (++this.above < BEAT_CHECKS) return undefined;
     this.fired = true;
     const lang = this.lang;

@@ -7,6 +7,7 @@
 import { LOSS_ROLES, type Role, type Run, type Series } from '../model';
 import { forecastCurve, type Forecast, type NoForecastReason } from './forecast';
 import { plannedEnd } from './plannedEnd';
+import { forecastSeries } from './phrase';
 import { pointsOf } from './points';
 
 export { forecastCurve, MIN_POINTS, type Forecast, type NoForecast, type NoForecastReason } from './forecast';
@@ -125,4 +126,36 @@ export function forecastRun(run: Run, opts: { to?: number; roles?: ReadonlySet<R
     out.forecasts.push({ series: s.name, role: s.role, fromStep: f.fromStep, toStep: f.toStep, median: f.median, low: f.low, high: f.high });
   }
   return out;
+}
+
+/** Whether a run can still beat the best run: its verdict, for the runs view and the runner. */
+export interface BeatVerdict {
+  /** The series judged: the validation loss, else the training loss. */
+  series: string;
+  best: number;
+  forecast: Forecast;
+  /** The low end of the 80% interval at the planned end stays above `best`. */
+  cannotBeat: boolean;
+}
+
+/** The series a run is judged by: its validation loss, else its training loss. */
+export function judgedSeries(run: Run): Series | undefined {
+  let train: Series | undefined;
+  for (const s of run.series.values()) {
+    if (s.role === 'val_loss') return s;
+    if (s.role === 'train_loss' && !train) train = s;
+  }
+  return train;
+}
+
+/**
+ * "Cannot beat the best run": the run's validation loss (else training loss) forecast at its
+ * planned end (else twice its current step); undefined when there is no forecast.
+ */
+export function beatBestVerdict(run: Run, best: number): BeatVerdict | undefined {
+  const s = judgedSeries(run);
+  if (!s || !Number.isFinite(best)) return undefined;
+  const f = forecastSeries(run, s);
+  if (!f) return undefined;
+  return { series: s.name, best, forecast: f, cannotBeat: f.low > best };
 }

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { beatBestVerdict } from '../../../src/core/forecast';
 import { loadPaths } from '../../../src/core/load';
 import { createRun, seriesOf, type Run } from '../../../src/core/model';
 import { DEFAULT_STOP_ON, parseStopKinds, StopPolicy } from '../../../src/runner/stopPolicy';
@@ -27,6 +28,19 @@ async function grow(file: string, policy: StopPolicy): Promise<{ finding: Return
   }
   return { finding: undefined, fed: n };
 }
+
+describe('beatBestVerdict (the runs view\'s "cannot beat the best run")', () => {
+  it('judges the validation loss at the planned end against the best run\'s best', async () => {
+    const { runs } = await loadPaths([path.join(REPO_ROOT, 'test/scenarios/logs/overfit_tiny_train.log')], { threads: false });
+    const low = beatBestVerdict(runs[0], 0.2);
+    expect(low?.series).toBe('Val Loss');
+    expect(low?.cannotBeat).toBe(true);
+    expect(low!.forecast.low).toBeGreaterThan(0.2);
+    const high = beatBestVerdict(runs[0], 5);
+    expect(high?.cannotBeat).toBe(false);
+    expect(beatBestVerdict(runs[0], NaN)).toBeUndefined();
+  });
+});
 
 describe('cannot-beat-best', () => {
   it('is a stop kind, off by default', () => {
