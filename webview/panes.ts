@@ -189,6 +189,8 @@ export function renderForecasts(
 ): void {
   const doc = list.ownerDocument;
   list.replaceChildren();
+  const title = el(doc, 'li', 'forecast-title', t('forecastHeading'));
+  list.appendChild(title);
   for (const r of runs) {
     for (const f of r.forecasts) {
       const series = runs.length > 1 ? `${r.name}: ${f.series}` : f.series;
@@ -197,7 +199,7 @@ export function renderForecasts(
       list.appendChild(el(doc, 'li', 'forecast-item', text));
     }
   }
-  list.hidden = list.childElementCount === 0;
+  list.hidden = list.childElementCount === 1;
 }
 
 /** One line per run: identity, then whatever the summary holds. */

@@ -92,7 +92,8 @@ const haveChromium = fs.existsSync(CHROMIUM);
     const toStep = Math.max(...(snap.runs[0].forecasts ?? []).map(f => f.toStep));
     await page.waitForFunction(() => (window as unknown as { __lossLens?: { charts: unknown[] } }).__lossLens?.charts.length);
     // The expected values, under the findings.
-    const lines = await page.locator('.forecast-list li').allTextContents();
+    expect(await page.locator('.forecast-list .forecast-title').textContent()).toBe('Where the losses are heading');
+    const lines = await page.locator('.forecast-list li.forecast-item').allTextContents();
     const val = (snap.runs[0].forecasts ?? []).find(f => f.series === 'Val Loss')!;
     // (this log counts epochs: "Epoch 0: Train Loss = …")
     expect(snap.runs[0].stepUnit).toBe('epoch');
