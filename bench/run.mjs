@@ -19,6 +19,7 @@ for (const [entry, out] of [
   ['bench/gen-cli.ts', 'gen.cjs'],
   ...(existsSync('bench/engine.ts') ? [['bench/engine.ts', 'engine.cjs']] : []),
   ...(existsSync('bench/runs.ts') ? [['bench/runs.ts', 'runs.cjs']] : []),
+  ...(existsSync('bench/forecast.ts') ? [['bench/forecast.ts', 'forecast.cjs']] : []),
 ]) {
   await esbuild.build({ entryPoints: [entry], outfile: path.join(OUT, out), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
 }
@@ -103,6 +104,10 @@ if (!quick) {
 
 if (existsSync(path.join(OUT, 'engine.cjs'))) {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(OUT, 'engine.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write('\n' + r.stdout);
+}
+if (existsSync(path.join(OUT, 'forecast.cjs'))) {
+  const r = spawnSync(process.execPath, [path.join(OUT, 'forecast.cjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write('\n' + r.stdout);
 }
 if (existsSync('bench/webview.mjs')) {

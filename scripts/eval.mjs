@@ -5,6 +5,7 @@
 //
 //   npm run eval
 //   node scripts/eval.mjs --out other.md     # write elsewhere
+//   node scripts/eval.mjs --forecast-only    # only the forecast table (issue #17), nothing written
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -25,5 +26,6 @@ await esbuild.build({
 
 const i = process.argv.indexOf('--out');
 const out = i >= 0 ? process.argv[i + 1] : 'docs/eval.md';
-const r = spawnSync(process.execPath, [bundle, '--root', process.cwd(), '--out', out], { stdio: 'inherit' });
+const only = process.argv.filter(a => a === '--judged-only' || a === '--forecast-only');
+const r = spawnSync(process.execPath, [bundle, '--root', process.cwd(), '--out', out, ...only], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -18,8 +18,8 @@ import { type ChartHost, ChartView } from './charts';
 import { exact } from './format';
 import { type MessageKey, normalizeLocale, type Translate, translator } from './i18n';
 import { type ChartGroup, type SeriesModel, type SmoothingSetting, ViewModel, type XAxisMode } from './model';
-import { el, renderFindings, renderSeriesPane, renderSummary } from './panes';
-import { buildChartContent, type ChartContent, fullExtent, groupOfFinding } from './render';
+import { el, renderFindings, renderForecasts, renderSeriesPane, renderSummary } from './panes';
+import { buildChartContent, type ChartContent, forecastOf, fullExtent, groupOfFinding } from './render';
 import { type AutoScale, autoScale } from './scale';
 import { loadState, saveState, type ViewState, type VsCodeApi } from './state';
 import { readTheme, type Theme, watchTheme } from './theme';
@@ -79,6 +79,8 @@ export class App implements ChartHost {
   private readonly chartsEl: HTMLElement;
   private readonly seriesList: HTMLElement;
   private readonly findingsList: HTMLElement;
+  /** The expected values of the losses (forecasts), under the findings. */
+  private readonly forecastList: HTMLElement;
   private readonly findingsHeading: HTMLElement;
   private readonly seriesHeading: HTMLElement;
   private readonly statusEl: HTMLElement;
@@ -92,6 +94,8 @@ export class App implements ChartHost {
     /** "(auto: values span 20 decades)" beside the log scale box while the default is automatic. */
     logNote: HTMLElement;
     outliers: HTMLInputElement;
+    /** Draw the forecasts (dashed, with their 80% band). */
+    forecast: HTMLInputElement;
     reset: HTMLButtonElement;
     exportSel: HTMLSelectElement;
     labels: Array<[HTMLElement, MessageKey]>;
@@ -137,6 +141,9 @@ export class App implements ChartHost {
     const outliers = d.createElement('input');
     outliers.type = 'checkbox';
     outliers.className = 'ctl-outliers';
+    const forecast = d.createElement('input');
+    forecast.type = 'checkbox';
+    forecast.className = 'ctl-forecast';
     const reset = el(d, 'button', 'ctl-reset');
     reset.type = 'button';
     labels.push([reset, 'resetZoom']);
@@ -144,7 +151,7 @@ export class App implements ChartHost {
     const exportSel = d.createElement('select');
     exportSel.className = 'ctl-export';
     exportSel.setAttribute('aria-label', this.t('export'));
-    this.controls = { smoothing, weight, weightOut, weightLabel, xAxis, logY, logNote, outliers, reset, exportSel, labels };
+    this.controls = { smoothing, weight, weightOut, weightLabel, xAxis, logY, logNote, outliers, forecast, reset, exportSel, labels };
 
     this.toolbar = el(
       d,
@@ -155,6 +162,7 @@ export class App implements ChartHost {
       el(d, 'label', 'ctl', label('xAxis'), xAxis),
       el(d, 'label', 'ctl ctl-check', logY, label('logScale'), logNote),
       el(d, 'label', 'ctl ctl-check', outliers, label('ignoreOutliers')),
+      el(d, 'label', 'ctl ctl-check', forecast, label('forecast')),
       reset,
       exportSel,
     );
@@ -165,11 +173,13 @@ export class App implements ChartHost {
     this.seriesList = el(d, 'ul', 'series-list');
     this.findingsHeading = el(d, 'h2', 'pane-title', this.t('findings'));
     this.findingsList = el(d, 'ol', 'findings-list');
+    this.forecastList = el(d, 'ul', 'forecast-list');
+    this.forecastList.setAttribute('aria-label', this.t('forecastHeading'));
     const side = el(
       d,
       'aside',
       'll-side',
-      el(d, 'section', 'll-findings', this.findingsHeading, this.findingsList),
+      el(d, 'section', 'll-findings', this.findingsHeading, this.findingsList, this.forecastList),
       el(d, 'section', 'll-series', this.seriesHeading, this.seriesList),
     );
     this.statusEl = el(d, 'div', 'll-status');
@@ -318,6 +328,8 @@ export class App implements ChartHost {
 
     this.syncLogY();
     c.outliers.checked = this.state.ignoreOutliers;
+    c.forecast.checked = this.state.showForecast;
+    c.forecast.disabled = !this.model.runs.some(r => r.forecasts.length > 0);
     this.syncWeight();
   }
 
@@ -361,6 +373,7 @@ export class App implements ChartHost {
     on(c.xAxis, 'change', () => this.setXAxis(c.xAxis.value as XAxisMode));
     on(c.logY, 'change', () => this.setLogY(c.logY.checked));
     on(c.outliers, 'change', () => this.setIgnoreOutliers(c.outliers.checked));
+    on(c.forecast, 'change', () => this.setShowForecast(c.forecast.checked));
     on(c.reset, 'click', () => this.onResetZoom());
     on(c.exportSel, 'change', () => {
       const v = c.exportSel.value as ExportFormat | '';
@@ -409,6 +422,14 @@ export class App implements ChartHost {
     const auto = !this.state.logYChosen && on;
     c.logNote.hidden = !auto;
     c.logNote.textContent = auto ? this.t('logAuto', { n: Math.round(this.autoScale().decades) }) : '';
+  }
+
+  setShowForecast(on: boolean): void {
+    this.state.showForecast = on;
+    this.controls.forecast.checked = on;
+    this.extentCache = null;
+    this.persist();
+    this.redrawNow();
   }
 
   setIgnoreOutliers(on: boolean): void {
@@ -492,7 +513,17 @@ export class App implements ChartHost {
     return this.model.runs.length > 1 ? `${s.run.name}: ${s.name}` : s.name;
   }
   extent(): [number, number] | null {
-    if (!this.extentCache) this.extentCache = fullExtent(this.visibleSeries(), this.state.xAxis);
+    if (!this.extentCache) {
+      const ext = fullExtent(this.visibleSeries(), this.state.xAxis);
+      // The forecasts reach past the last point: the full view shows where they end.
+      if (ext && this.state.showForecast) {
+        for (const s of this.visibleSeries()) {
+          const f = forecastOf(s, this.state.xAxis);
+          if (f && f.x.length) ext[1] = Math.max(ext[1], f.x[f.x.length - 1]);
+        }
+      }
+      this.extentCache = ext;
+    }
     return this.extentCache;
   }
   selectedFinding(): number | undefined {
@@ -620,6 +651,7 @@ export class App implements ChartHost {
           smoothing,
           logY: this.logYOn(),
           ignoreOutliers: this.state.ignoreOutliers,
+          forecast: this.state.showForecast,
           x0,
           x1,
           pixels: chart.pixels(),
@@ -693,6 +725,7 @@ export class App implements ChartHost {
   }
 
   private renderFindingsPane(): void {
+    renderForecasts(this.forecastList, this.model.runs, this.t);
     renderFindings(this.findingsList, this.model.findings, {
       t: this.t,
       selected: this.selected,

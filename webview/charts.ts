@@ -112,7 +112,7 @@ export class ChartView {
       type: 'line',
       data: { datasets: [] },
       options: this.options(),
-      plugins: [this.markerPlugin(), this.drawnPlugin()],
+      plugins: [this.forecastPlugin(), this.markerPlugin(), this.drawnPlugin()],
     });
 
     const dbl = () => host.onResetZoom();
@@ -526,6 +526,59 @@ export class ChartView {
     const line = s.lineAt(src);
     if (line !== undefined) lines.push(`  ${this.host.t('line')} ${line}`);
     return lines;
+  }
+
+  /**
+   * Forecasts: after a series' last point, its 80% band (faint fill) and its median (dashed),
+   * in the series' colour, clipped to the plot area.
+   */
+  private forecastPlugin(): Plugin<'line'> {
+    return {
+      id: 'lossLensForecast',
+      beforeDatasetsDraw: chart => {
+        const content = this.content;
+        const area = chart.chartArea;
+        const xs = chart.scales.x;
+        const ys = chart.scales.y;
+        if (!content || !area || !xs || !ys || !content.forecasts.length) return;
+        const ctx = chart.ctx;
+        const ok = (v: number) => Number.isFinite(v) && (!content.logY || v > 0);
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+        ctx.clip();
+        for (const f of content.forecasts) {
+          const color = this.host.colorOf(f.series);
+          const px = f.x.map(v => xs.getPixelForValue(v));
+          const idx = f.x.map((_, i) => i).filter(i => ok(f.lo[i]) && ok(f.hi[i]));
+          if (idx.length > 1) {
+            ctx.beginPath();
+            idx.forEach((i, k) => (k ? ctx.lineTo(px[i], ys.getPixelForValue(f.hi[i])) : ctx.moveTo(px[i], ys.getPixelForValue(f.hi[i]))));
+            for (let k = idx.length - 1; k >= 0; k--) ctx.lineTo(px[idx[k]], ys.getPixelForValue(f.lo[idx[k]]));
+            ctx.closePath();
+            ctx.globalAlpha = 0.15;
+            ctx.fillStyle = color;
+            ctx.fill();
+            ctx.globalAlpha = 1;
+          }
+          ctx.beginPath();
+          let started = false;
+          for (let i = 0; i < f.x.length; i++) {
+            if (!ok(f.med[i])) continue;
+            const y = ys.getPixelForValue(f.med[i]);
+            if (started) ctx.lineTo(px[i], y);
+            else ctx.moveTo(px[i], y);
+            started = true;
+          }
+          ctx.setLineDash([5, 4]);
+          ctx.lineWidth = 1.5;
+          ctx.strokeStyle = color;
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
+        ctx.restore();
+      },
+    };
   }
 
   /** NaN/Inf markers: a triangle per group at the top (NaN, +Inf) or bottom (-Inf) edge. */

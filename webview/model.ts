@@ -3,6 +3,7 @@
  * everything derived from them, each cached until the series changes: restart tracks, x values
  * per axis mode, smoothed values per setting, min/max pyramids, non-finite indices.
  */
+import type { ForecastCurve } from '../src/core/forecast';
 import type { Finding } from '../src/core/diagnose/types';
 import type { FormatId, Role, RunEvent } from '../src/core/model';
 import { smooth, type SmoothingMode } from '../src/core/smooth';
@@ -385,6 +386,8 @@ class RunModel {
   live: boolean;
   /** The run's steps are epochs (run.meta.stepUnit === 'epoch'). */
   readonly stepsAreEpochs: boolean;
+  /** Where its losses are heading (host-computed, as of the snapshot). */
+  readonly forecasts: ForecastCurve[];
   private epochMap: { version: number; steps: Float64Array; epochs: Float64Array } | undefined;
   private t0: { version: number; value: number } | undefined;
 
@@ -399,6 +402,7 @@ class RunModel {
     this.events = [...p.events];
     this.live = p.live === true;
     this.stepsAreEpochs = p.stepUnit === 'epoch';
+    this.forecasts = p.forecasts ?? [];
     for (const s of p.series) this.series.set(s.name, new SeriesModel(this, s.name, s.role, s));
   }
 

@@ -5,8 +5,9 @@
  */
 import type { Finding, Severity } from '../src/core/diagnose/types';
 import { SEVERITY_RANK } from '../src/core/diagnose/types';
+import type { ForecastCurve } from '../src/core/forecast';
 import type { RunSummary } from '../src/shared/protocol';
-import { compact, count, exact, percent } from './format';
+import { compact, count, exact, percent, sig } from './format';
 import type { MessageKey, Translate } from './i18n';
 import type { SeriesModel } from './model';
 
@@ -175,6 +176,30 @@ export function renderSeriesPane(list: HTMLElement, series: SeriesModel[], o: Se
     li.dataset.series = s.persistKey;
     list.appendChild(li);
   }
+}
+
+/**
+ * Where each loss is heading (the host's forecasts): one line per series, "Val Loss: 0.28 at
+ * epoch 100 (80% interval 0.26–0.30)"; nothing when no series has a forecast.
+ */
+export function renderForecasts(
+  list: HTMLElement,
+  runs: ReadonlyArray<{ name: string; stepsAreEpochs: boolean; forecasts: ForecastCurve[] }>,
+  t: Translate,
+): void {
+  const doc = list.ownerDocument;
+  list.replaceChildren();
+  const title = el(doc, 'li', 'forecast-title', t('forecastHeading'));
+  list.appendChild(title);
+  for (const r of runs) {
+    for (const f of r.forecasts) {
+      const series = runs.length > 1 ? `${r.name}: ${f.series}` : f.series;
+      const unit = t(r.stepsAreEpochs ? 'epoch' : 'step');
+      const text = t('forecastLine', { series, median: sig(f.median), step: exact(f.toStep), unit, low: sig(f.low), high: sig(f.high) });
+      list.appendChild(el(doc, 'li', 'forecast-item', text));
+    }
+  }
+  list.hidden = list.childElementCount === 1;
 }
 
 /** One line per run: identity, then whatever the summary holds. */

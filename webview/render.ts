@@ -65,6 +65,16 @@ export interface ChartContent {
   findings: FindingMark[];
   /** A step the host asked to reveal. */
   reveal?: { x: number; label: string };
+  /** Forecasts drawn after the last point (dashed median, 80% band). */
+  forecasts: ForecastDraw[];
+}
+
+export interface ForecastDraw {
+  series: SeriesModel;
+  x: number[];
+  med: number[];
+  lo: number[];
+  hi: number[];
 }
 
 export interface ViewSettings {
@@ -77,6 +87,15 @@ export interface ViewSettings {
   x1: number;
   /** Width of the plot area in device pixels (one decimation bucket each). */
   pixels: number;
+  /** Draw the forecasts (on the step axis, and on the epoch axis of an epoch-indexed run). */
+  forecast?: boolean;
+}
+
+/** The forecast of a series on this x axis, or undefined (other axes: no forecast drawn). */
+export function forecastOf(s: SeriesModel, mode: XAxisMode): ForecastDraw | undefined {
+  if (mode !== 'step' && !(mode === 'epoch' && s.run.stepsAreEpochs)) return undefined;
+  const f = s.run.forecasts.find(x => x.series === s.name);
+  return f ? { series: s, x: f.steps, med: f.med, lo: f.lo, hi: f.hi } : undefined;
 }
 
 /** The full x extent of some series in an axis mode. */
@@ -185,6 +204,9 @@ export function buildChartContent(
     }
   }
 
+  const forecasts = v.forecast ? series.map(s => forecastOf(s, v.xMode)).filter((f): f is ForecastDraw => !!f) : [];
+  // The forecast medians join the y range (their bands do not: a wide band would squash the data).
+  if (!v.ignoreOutliers) for (const f of forecasts) widen(Float64Array.from(f.x), Float64Array.from(f.med));
   let y: [number, number] | null = Number.isFinite(ylo) ? [ylo, yhi] : null;
   if (Number.isFinite(slo)) {
     if (!y) y = [slo, shi];
@@ -210,6 +232,7 @@ export function buildChartContent(
     markers,
     restarts: restartMarks(model, series, v.xMode),
     findings: findingMarks(model, findings, v.xMode),
+    forecasts,
   };
 }
 

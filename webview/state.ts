@@ -23,6 +23,8 @@ export interface ViewState {
   /** The user set the log scale checkbox: their choice wins over the automatic default. */
   logYChosen: boolean;
   ignoreOutliers: boolean;
+  /** Draw each loss's forecast (dashed, with its 80% band) after its last point (off by default). */
+  showForecast: boolean;
   xAxis: XAxisMode;
   /** Hidden series, by `source|name`. */
   hidden: string[];
@@ -39,6 +41,7 @@ const DEFAULT_STATE: ViewState = {
   logY: false,
   logYChosen: false,
   ignoreOutliers: false,
+  showForecast: false,
   xAxis: 'step',
   hidden: [],
   shown: [],
@@ -72,6 +75,7 @@ function sanitize(raw: unknown): ViewState {
   if (typeof r.weight === 'number' && r.weight >= 0 && r.weight <= 0.999) s.weight = r.weight;
   if (typeof r.window === 'number' && r.window >= 1 && r.window <= 10001) s.window = Math.round(r.window);
   if (typeof r.logY === 'boolean') s.logY = r.logY;
+  if (typeof r.showForecast === 'boolean') s.showForecast = r.showForecast;
   if (typeof r.logYChosen === 'boolean') s.logYChosen = r.logYChosen;
   // A state saved before the automatic default had logY only when the box was ticked.
   else if (r.logY === true) s.logYChosen = true;

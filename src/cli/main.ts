@@ -18,6 +18,7 @@ import { pointCount, type Run } from '../core/model';
 import { describeEvent, fmt, renderReport } from '../core/report';
 import { summarizeRun, toJson, type AnalyzeJson } from '../core/summary';
 import { failOnOption, langOption, parseOptions, UsageError, type OptionSpecs } from './options';
+import { forecastCommand } from './forecast';
 import { runCommand } from './run';
 import { runsCommand } from './runs';
 import { ignoreClosedPipes, termSafe, termSafeLines } from './terminal';
@@ -32,6 +33,7 @@ const USAGE = `Usage:
   loss-lens run [--stop-on KINDS] [--log FILE] [--lang en|zh-cn] -- COMMAND...   (run --help)
   loss-lens watch PATH [--stop-after-idle SECONDS] [--fail-on LEVEL] [--lang en|zh-cn] (watch --help)
   loss-lens runs PATH... [--json] [--sort best|status|recency] [--lang en|zh-cn]     (runs --help)
+  loss-lens forecast PATH... [--to STEP] [--json]          (forecast --help)
 
 PATH is a log file (text, CSV, JSON lines, trainer_state.json, TensorBoard event file, W&B .wandb)
 or a run directory (TensorBoard run dir, Lightning logs, MLflow mlruns, a folder of logs).
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run') return runCommand(argv.slice(1));
   if (argv[0] === 'watch') return watchCommand(argv.slice(1));
   if (argv[0] === 'runs') return runsCommand(argv.slice(1));
+  if (argv[0] === 'forecast') return forecastCommand(argv.slice(1));
   let args: Args;
   try {
     args = parseCommandArgs(argv);

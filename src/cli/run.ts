@@ -25,7 +25,7 @@ import { langOption, parseOptions, UsageError, type OptionSpecs } from './option
 import { termSafe } from './terminal';
 
 export const RUN_USAGE = `Usage:
-  loss-lens run [--stop-on KINDS] [--log FILE]... [--lang en|zh-cn] [--patience N]
+  loss-lens run [--stop-on KINDS] [--log FILE]... [--lang en|zh-cn] [--patience N] [--best VALUE]
                 [--runs-folder DIR | --no-save] [--max-output MB] [--grace SECONDS] -- COMMAND [ARGS...]
 
 Runs COMMAND, passes its output through, parses it live and prints findings (with their kind)
@@ -36,6 +36,8 @@ process group) when a finding of one of KINDS appears.
                       non-finite,divergence,early-stop; 'none' never stops
   --log FILE          also follow a log file the command writes (repeatable)
   --patience N        validation evaluations without improvement for early-stop (default 5)
+  --best VALUE        the best run's best validation loss, for --stop-on cannot-beat-best: stop
+                      when the forecast's 80% interval at the planned end stays above it
   --runs-folder DIR   where run folders go (default .loss-lens/runs); --no-save: none
   --max-output MB     output.log keeps the first and last half of this much (default 64)
   --grace SECONDS     wait after SIGINT and after SIGTERM (default 2)
@@ -50,6 +52,7 @@ interface RunArgs {
 
 const RUN_OPTIONS: OptionSpecs = {
   'stop-on': { type: 'string' },
+  best: { type: 'string' },
   log: { type: 'string', multiple: true },
   lang: { type: 'string' },
   patience: { type: 'string' },
@@ -90,6 +93,14 @@ function parseRunArgs(argv: string[]): RunArgs {
     if (!(n >= 0)) throw new UsageError('--grace must be a number of seconds >= 0');
     grace = Math.round(n * 1000);
   }
+  let beatBest: number | undefined;
+  if (str('best') !== undefined) {
+    beatBest = Number(str('best'));
+    if (!Number.isFinite(beatBest) || str('best')!.trim() === '') throw new UsageError('--best must be a number');
+  }
+  if (stopOn.includes('cannot-beat-best') && beatBest === undefined) {
+    throw new UsageError('--stop-on cannot-beat-best needs --best VALUE (the best run\'s best validation loss)');
+  }
   const command = rest;
   if (!command.length) throw new UsageError('no COMMAND given (put it after --)');
   return {
@@ -101,6 +112,7 @@ function parseRunArgs(argv: string[]): RunArgs {
       stopOn,
       logFiles: logs,
       earlyStopPatience: patience,
+      beatBest,
       runsFolder,
       maxOutputBytes: maxOutput,
       grace: grace === undefined ? undefined : { interruptMs: grace, terminateMs: grace },

@@ -2,7 +2,8 @@
  * `npm run eval` (bundled by scripts/eval.mjs): scores Loss Lens and the baselines on the
  * labelled scenarios, and Loss Lens on the judged real-world corpus (test/fixtures/judged), and
  * prints the markdown report; `--out FILE` also writes it there. `--judged-only`: only the
- * real-world section (nothing is written).
+ * real-world section (nothing is written). `--forecast-only`: only the forecast section (nothing is
+ * written).
  *
  *   node bench/out/eval.cjs [--root REPO] [--out docs/eval.md] [--judged-only]
  */
@@ -10,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BASELINES } from './baselines';
 import { evaluate } from './evaluate';
+import { evaluateForecasts, renderForecastMarkdown } from './forecastEval';
 import { renderJudgedMarkdown, scoreJudged } from './judged';
 import { judgeCorpus, judgedDir, readJudgedCorpus } from './judgedLoad';
 import { LOSS_LENS } from './ours';
@@ -42,9 +44,14 @@ async function main(): Promise<void> {
     process.stdout.write(await judgedSection(root));
     return;
   }
+  if (process.argv.includes('--forecast-only')) {
+    process.stdout.write(renderForecastMarkdown((await evaluateForecasts(root)).scores));
+    return;
+  }
   const scenarios = await loadScenarios(scenariosDir(root));
   const ev = evaluate(scenarios, [LOSS_LENS, ...BASELINES]);
-  const md = withSection(renderMarkdown(ev, { generatedBy: 'npm run eval' }), await judgedSection(root));
+  let md = withSection(renderMarkdown(ev, { generatedBy: 'npm run eval' }), await judgedSection(root));
+  md = withSection(md, renderForecastMarkdown((await evaluateForecasts(root)).scores));
   process.stdout.write(md);
   const out = arg('--out');
   if (out) {

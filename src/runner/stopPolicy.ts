@@ -2,13 +2,20 @@
  * When to stop a run: on findings of the chosen kinds (`non-finite` by default; `divergence`,
  * `gradient-explosion`, ... on request), and on `early-stop`, which the runner decides itself
  * with a patience counted in validation evaluations (the engine's own early-stop finding is
- * about a finished run and is only reported).
+ * about a finished run and is only reported). `cannot-beat-best` (off by default) is predictive
+ * early stopping: stop when the forecast's 80% interval at the planned end (src/core/forecast)
+ * stays above the best value another run reached (`beatBest`), as an `early-stop` finding
+ * decided by the forecast.
  */
 import type { Finding, FindingKind, Lang } from '../core/diagnose/types';
 import { FINDING_KINDS } from '../core/diagnose/types';
+import { beatBestVerdict, judgedSeries } from '../core/forecast';
+import { fmtNum, fmtStep, t } from '../core/i18n';
 import type { Run, Series } from '../core/model';
 
-export type StopKind = FindingKind;
+/** A finding kind, or `cannot-beat-best` (the forecast says the run cannot beat the best run). */
+export type StopKind = FindingKind | 'cannot-beat-best';
+export const CANNOT_BEAT_BEST = 'cannot-beat-best';
 
 export const DEFAULT_STOP_ON: readonly StopKind[] = ['non-finite'];
 export const DEFAULT_PATIENCE = 5;
@@ -21,7 +28,7 @@ export function parseStopKinds(s: string | readonly string[]): { kinds: StopKind
   for (const w of words) {
     if (w === 'none' || w === 'never') continue;
     const k = w === 'nan' || w === 'inf' ? 'non-finite' : w;
-    if ((FINDING_KINDS as readonly string[]).includes(k)) {
+    if ((FINDING_KINDS as readonly string[]).includes(k) || k === CANNOT_BEAT_BEST) {
       if (!kinds.includes(k as StopKind)) kinds.push(k as StopKind);
     } else unknown.push(w);
   }
@@ -31,11 +38,14 @@ export function parseStopKinds(s: string | readonly string[]): { kinds: StopKind
 export class StopPolicy {
   private readonly kinds: Set<StopKind>;
   private readonly trackers = new Map<Run, PatienceTracker>();
+  private readonly beaters = new Map<Run, BeatBestTracker>();
 
   constructor(
     kinds: readonly StopKind[] = DEFAULT_STOP_ON,
     private readonly patience = DEFAULT_PATIENCE,
     private readonly lang?: Lang,
+    /** The best value to beat (the best run's best validation loss), for `cannot-beat-best`. */
+    private readonly beatBest?: number,
   ) {
     this.kinds = new Set(kinds);
   }
@@ -51,6 +61,7 @@ export class StopPolicy {
    * overflowing steps on purpose.
    */
   shouldStop(f: Finding, run?: Run): boolean {
+    if (f.kind === 'early-stop' && f.evidence.decidedBy === 'forecast') return this.kinds.has(CANNOT_BEAT_BEST);
     if (f.kind === 'early-stop') return this.kinds.has('early-stop') && f.evidence.decidedBy === 'runner';
     if (!this.kinds.has(f.kind) || f.severity === 'info') return false;
     if (f.kind === 'non-finite' && run) {
@@ -63,8 +74,20 @@ export class StopPolicy {
     return true;
   }
 
-  /** The runner's own early-stop check on a run that grew; a finding when patience ran out. */
+  /**
+   * The runner's own early-stop checks on a run that grew: patience, then (with
+   * `cannot-beat-best` and a best value) the forecast; a finding when one of them says stop.
+   */
   checkPatience(run: Run): Finding | undefined {
+    if (this.kinds.has(CANNOT_BEAT_BEST) && this.beatBest !== undefined && Number.isFinite(this.beatBest)) {
+      let b = this.beaters.get(run);
+      if (!b) {
+        b = new BeatBestTracker(this.beatBest, this.lang ?? 'en');
+        this.beaters.set(run, b);
+      }
+      const f = b.update(run);
+      if (f) return f;
+    }
     if (!this.kinds.has('early-stop')) return undefined;
     let t = this.trackers.get(run);
     if (!t) {
@@ -151,3 +174,71 @@ class PatienceTracker {
     };
   }
 }
+
+/**
+ * `cannot-beat-best`: the validation loss (else the training loss) forecast at the run's planned
+ * end (else twice its current step); fires once the low end of the 80% interval has stayed above
+ * the best value for BEAT_CHECKS forecasts in a row, each on more points than the one before.
+ */
+class BeatBestTracker {
+  private seen = 0;
+  private above = 0;
+  private fired = false;
+
+  constructor(
+    private readonly best: number,
+    private readonly lang: Lang,
+  ) {}
+
+  update(run: Run): Finding | undefined {
+    if (this.fired) return undefined;
+    const s = judgedSeries(run);
+    if (!s || s.length <= this.seen) return undefined;
+    this.seen = s.length;
+    const v = beatBestVerdict(run, this.best);
+    if (!v || !v.cannotBeat) {
+      this.above = 0;
+      return undefined;
+    }
+    const f = v.forecast;
+    if (++this.above < BEAT_CHECKS) return undefined;
+    this.fired = true;
+    const lang = this.lang;
+    const p = {
+      series: s.name,
+      to: fmtStep(f.toStep),
+      median: fmtNum(f.median),
+      low: fmtNum(f.low),
+      high: fmtNum(f.high),
+      best: fmtNum(this.best),
+      step: fmtStep(f.fromStep),
+    };
+    return {
+      kind: 'early-stop',
+      severity: 'info',
+      series: s.name,
+      step: f.fromStep,
+      endStep: f.toStep,
+      title: t(lang, 'forecast.cannotBeatBest.title', p),
+      message: t(lang, 'forecast.cannotBeatBest.message', p),
+      evidence: {
+        decidedBy: 'forecast',
+        best: this.best,
+        fromStep: f.fromStep,
+        toStep: f.toStep,
+        median: f.median,
+        low: f.low,
+        high: f.high,
+        checks: BEAT_CHECKS,
+      },
+      fixes: [
+        { title: t(lang, 'forecast.cannotBeatBest.fix'), detail: t(lang, 'forecast.cannotBeatBest.fixDetail', p) },
+      ],
+      confidence: 0.8,
+      source: run.source,
+    };
+  }
+}
+
+/** Forecasts in a row (each on new points) whose interval stays above the best before stopping. */
+const BEAT_CHECKS = 3;

@@ -30,6 +30,7 @@ import { BoundedOutputLog, type OutputStats } from './outputLog';
 import { startGuard, type RunGuard } from './guard';
 import { groupMembers, markedProcesses, RUN_MARKER_VAR, stopProcessTree, type StopTreeResult } from './processGroup';
 import { createRunFolder, redactEnv, RUN_RECORD_VERSION, writeRunRecord, type RunRecord, type StopRecord } from './runFolder';
+import { parseCommandPlan } from '../core/forecast/plannedEnd';
 import { DEFAULT_PATIENCE, DEFAULT_STOP_ON, StopPolicy, type StopKind } from './stopPolicy';
 import { runFolderName, stopSentence } from './runLabels';
 import { LogWatcher, type RunReason, type WatchEvent } from './tail';
@@ -55,6 +56,8 @@ export interface TrainingRunOptions {
   stopOn?: readonly StopKind[];
   /** Validation evaluations without improvement before an 'early-stop' stop (default 5). */
   earlyStopPatience?: number;
+  /** The best value to beat (the best run's best validation loss), for `cannot-beat-best`. */
+  beatBest?: number;
   /** Log files the command writes, followed like `watch` (old content is not taken as new). */
   logFiles?: readonly string[];
   /** output.log keeps the first and the last half of this many bytes (default 64 MiB). */
@@ -204,7 +207,7 @@ export class TrainingRun implements Disposable {
     this.cwd = path.resolve(opts.cwd ?? process.cwd());
     this.commandLine = formatCommandLine(opts.command, opts.args ?? []);
     this.name = opts.name ?? defaultRunName(opts.command, opts.args ?? []);
-    this.policy = new StopPolicy(opts.stopOn ?? DEFAULT_STOP_ON, opts.earlyStopPatience ?? DEFAULT_PATIENCE, opts.lang);
+    this.policy = new StopPolicy(opts.stopOn ?? DEFAULT_STOP_ON, opts.earlyStopPatience ?? DEFAULT_PATIENCE, opts.lang, opts.beatBest);
     this.diagnosis = new LiveDiagnosis({
       factory: opts.diagnoser,
       lang: opts.lang,
@@ -416,6 +419,12 @@ export class TrainingRun implements Disposable {
 
   /** A run grew: the runner's own patience check (every time: it is cheap), then diagnosis. */
   private grew(run: Run, key: string): void {
+    // The planned end the command line names (`--epochs 50`), for the forecast (cannot-beat-best).
+    if (!run.meta.plannedEpochs && !run.meta.plannedSteps && !run.meta.max_steps) {
+      const plan = parseCommandPlan(this.opts.args ?? []);
+      if (plan.epochs) run.meta.plannedEpochs = String(plan.epochs);
+      else if (plan.steps) run.meta.plannedSteps = String(plan.steps);
+    }
     const f = this.policy.checkPatience(run);
     if (f) {
       this.diagnosis.report(f, run, key);

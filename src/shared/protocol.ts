@@ -18,6 +18,7 @@
  * Only `import type` here: this file is compiled into both the extension host and the webview.
  */
 import type { Finding } from '../core/diagnose/types';
+import type { ForecastCurve } from '../core/forecast';
 import type { FormatId, Role, RunEvent } from '../core/model';
 
 /** Bumped when a message changes shape incompatibly. */
@@ -51,6 +52,8 @@ export interface RunPayload {
   live?: boolean;
   /** 'epoch' where the run's steps are epochs (run.meta.stepUnit): the Epoch axis is the step. */
   stepUnit?: 'epoch';
+  /** Where each loss is heading (src/core/forecast), drawn dashed after its last point. */
+  forecasts?: ForecastCurve[];
 }
 
 export type ConvergenceStatus =

@@ -14,7 +14,8 @@
  * would not help), the training loss collapsed below 2 % of its initial level (memorisation),
  * it ends in non-finite or zero values, or is an LR range test.
  */
-import { fmtPct, fmtStep, t } from '../i18n';
+import { fmtPct, fmtStep, t, type MessageKey } from '../i18n';
+import { forecastSentence } from '../forecast/phrase';
 import { emit, type Ctx } from './context';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
@@ -171,6 +172,8 @@ export function detectNotConverged(ctx: Ctx): void {
             status: t(ctx.lang, `status.${c.status}`),
           },
         ],
+        // Quantified by the forecaster (src/core/forecast) when it can forecast the series.
+        ...quantified(ctx, s),
       ],
       evidence: {
         status: c.status,
@@ -187,4 +190,10 @@ export function detectNotConverged(ctx: Ctx): void {
       confidence: w.improvement > st.fastThreshold ? 0.8 : 0.6,
     });
   }
+}
+
+/** The forecast sentence of a still-improving series, as a message part (none without a forecast). */
+function quantified(ctx: Ctx, s: SeriesState): Array<[MessageKey, Record<string, string>]> {
+  const f = forecastSentence(ctx.run, s.series, ctx.lang);
+  return f ? [[f.key, f.params]] : [];
 }

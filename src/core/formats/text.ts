@@ -99,6 +99,9 @@ export class TextParser implements LogParser, SplitReader {
   private fineEpoch = NaN;
   /** The last epoch read (a line's `epoch` key or an `Epoch N/M` header). */
   private curEpoch = NaN;
+  /** The last run total of an epoch / step counter (`Epoch 3/50`), NaN when none was written. */
+  private plannedEpochs = NaN;
+  private plannedSteps = NaN;
   /** The last value put in the `epoch` series (see epochPoint()). */
   private epochShown = NaN;
   /** Keys of the current group of records without a step (see groupStep()). */
@@ -207,6 +210,8 @@ export class TextParser implements LogParser, SplitReader {
         keysAdded: this.table.size - this.markKeys,
         lastStep: this.lastStep,
         epochUnit: this.epochUnit() ? 1 : 0,
+        plannedEpochs: this.plannedEpochs,
+        plannedSteps: this.plannedSteps,
       },
       false,
     );
@@ -233,6 +238,9 @@ export class TextParser implements LogParser, SplitReader {
     this.splitter.skipLines(part.extra.lines);
     this.lastStep = part.extra.lastStep;
     this.setUnit(part.extra.epochUnit === 1);
+    if (part.extra.plannedEpochs === part.extra.plannedEpochs) this.plannedEpochs = part.extra.plannedEpochs;
+    if (part.extra.plannedSteps === part.extra.plannedSteps) this.plannedSteps = part.extra.plannedSteps;
+    this.writePlanned();
     this.noteMoreRestarts();
     for (const s of this.run.series.values()) s.trim();
     return true;
@@ -258,12 +266,30 @@ export class TextParser implements LogParser, SplitReader {
     this.noteMoreRestarts();
     // (a part read on another thread hands it over in splitExport instead: meta must not change)
     if (!this.marker) this.setUnit(this.epochUnit());
+    if (!this.marker) this.writePlanned();
     for (const s of this.run.series.values()) s.trim();
   }
 
   /** The steps are epochs: an epoch was read and no finer counter ever (see fineStepOf). */
   private epochUnit(): boolean {
     return this.fineStep !== this.fineStep && this.curEpoch === this.curEpoch;
+  }
+
+  /**
+   * A counter written with its total (`Epoch 3/50`, `iter 100/5000`): the run's planned end,
+   * the last one written (after a restart, the last run's), kept for meta (`plannedEpochs` /
+   * `plannedSteps`, for the forecast) at the end. A step total under an epoch is the epoch's
+   * length, not the run's.
+   */
+  private notePlanned(rank: number, total: number, epochOnLine: number): void {
+    if (!(total > 0)) return;
+    if (rank === 3) this.plannedEpochs = total;
+    else if (epochOnLine !== epochOnLine && this.curEpoch !== this.curEpoch) this.plannedSteps = total;
+  }
+
+  private writePlanned(): void {
+    if (this.plannedEpochs === this.plannedEpochs) this.run.meta.plannedEpochs = String(this.plannedEpochs);
+    if (this.plannedSteps === this.plannedSteps) this.run.meta.plannedSteps = String(this.plannedSteps);
   }
 
   private setUnit(epochs: boolean): void {
@@ -466,6 +492,7 @@ export class TextParser implements LogParser, SplitReader {
     const sc = this.sc;
     const np = sc.nPairs;
     const hasStep = sc.stepRank < 99;
+    if (hasStep && sc.stepTotal === sc.stepTotal) this.notePlanned(sc.stepRank, sc.stepTotal, sc.epochVal);
     if (np === 0) {
       if (!hasStep && this.headerlessRow(s, a, b, lineNo)) return true;
       if (

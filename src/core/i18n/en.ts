@@ -435,6 +435,20 @@ export const en = {
   'script.raise-dropout.explanation':
     'More dropout regularises the model against overfitting (Loss guide §2.3). Raise it gradually and watch the validation loss.',
   'script.via': ' (through `{variable}`, line {lossLine})',
+
+  // ---- forecast (src/core/forecast) ----
+  'forecast.notConverged.reach':
+    'At this rate it reaches {target} in about {more} more {units} and levels off near {level}; at {unit} {to} expect {median} ({low}–{high}, 80% interval).',
+  'forecast.notConverged.expect': 'At this rate, at {unit} {to} expect {median} ({low}–{high}, 80% interval).',
+  'forecast.unit.epochs': 'epochs',
+  'forecast.unit.steps': 'steps',
+  'forecast.unit.epoch': 'epoch',
+  'forecast.unit.step': 'step',
+  'forecast.cannotBeatBest.title': 'Cannot beat the best run ({series})',
+  'forecast.cannotBeatBest.message':
+    'At step {step} the forecast of {series} at step {to} is {median} (80% interval {low}–{high}): even its low end stays above the best run\'s {best}.',
+  'forecast.cannotBeatBest.fix': 'Stop this run and try other settings',
+  'forecast.cannotBeatBest.fixDetail': 'Finishing it is not expected to get below {best}; its compute is better spent on another configuration.',
 } as const;
 
 export type MessageKey = keyof typeof en;

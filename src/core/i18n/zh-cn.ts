@@ -415,4 +415,18 @@ export const zhCn: Record<MessageKey, string> = {
   'script.raise-dropout.fix': '将 Dropout 设为 {value}',
   'script.raise-dropout.explanation': '更大的 Dropout 可以抑制过拟合（Loss 调优指南 2.3 节）。逐步增大，并观察验证 loss 的变化。',
   'script.via': '（经由变量 `{variable}`，第 {lossLine} 行）',
+
+  // ---- 预测（src/core/forecast）----
+  'forecast.notConverged.reach':
+    '按目前的趋势，再训练约 {more} {units}会降到 {target}，并在 {level} 附近趋于平稳；到第 {to} {unit}预计为 {median}（80% 区间 {low}–{high}）。',
+  'forecast.notConverged.expect': '按目前的趋势，到第 {to} {unit}预计为 {median}（80% 区间 {low}–{high}）。',
+  'forecast.unit.epochs': '轮',
+  'forecast.unit.steps': '步',
+  'forecast.unit.epoch': '轮',
+  'forecast.unit.step': '步',
+  'forecast.cannotBeatBest.title': '无法超过最好的运行（{series}）',
+  'forecast.cannotBeatBest.message':
+    '在第 {step} 步，{series} 到第 {to} 步的预测为 {median}（80% 区间 {low}–{high}）：即使区间下端也高于最好运行的 {best}。',
+  'forecast.cannotBeatBest.fix': '停止这次运行，换一组设置',
+  'forecast.cannotBeatBest.fixDetail': '跑完也预计降不到 {best} 以下；把算力用在别的配置上更好。',
 };

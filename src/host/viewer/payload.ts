@@ -4,6 +4,7 @@
  * The snapshot carries every series at full resolution as typed arrays; an AppendCursor
  * remembers how much of each live series has been sent and yields only the new points.
  */
+import { forecastCurves, type ForecastCurve } from '../../core/forecast';
 import type { Finding } from '../../core/diagnose/types';
 import { LOSS_ROLES, type Run, type Series } from '../../core/model';
 import {
@@ -77,7 +78,14 @@ function runPayload(run: Run, index: number, live = false): RunPayload {
     events: [...run.events],
     ...(run.meta.stepUnit === 'epoch' ? { stepUnit: 'epoch' as const } : {}),
     ...(live ? { live: true } : {}),
+    ...forecastsOf(run),
   };
+}
+
+/** The run's forecast curves, when it has any. */
+function forecastsOf(run: Run): { forecasts?: ForecastCurve[] } {
+  const forecasts = forecastCurves(run);
+  return forecasts.length ? { forecasts } : {};
 }
 
 /** Findings that belong to a run (those without a source belong to a lone run). */

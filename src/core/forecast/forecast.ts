@@ -1,0 +1,425 @@
+/**
+ * The forecaster: where a loss curve is heading, with an 80% interval.
+ *
+ * 1. Clean: the last segment after a restart; no forecast when a value is non-finite, when
+ *    there are too few points, or when the curve has diverged.
+ * 2. Window: the points after the last learning-rate drop (from the LR series when given, else
+ *    a change point of the curve itself), without the first stretch of the run (its transient).
+ * 3. Robust bins: up to BINS equal-count bins, each the median of its points (minibatch noise
+ *    and spikes do not move a median much).
+ * 4. Ensemble: every family of families.ts fitted to the bins (relative weights when the
+ *    values are positive, later bins weighing more). Each family is weighed by how well it
+ *    forecast the end of this very curve from earlier cuts of it (backtests at 50% and 70% of
+ *    the window); the forecast is the weighted median of the families' forecasts.
+ * 5. Interval (80%): the observation noise of one logged point (robust, from second
+ *    differences), the ensemble's robust spread, and the backtests' error per unit of
+ *    log-horizon scaled to the horizon asked for (widened as Student's t for so few backtests),
+ *    combined in quadrature.
+ *
+ * Pure TypeScript.
+ */
+import { FAMILIES, fitFamily, predict, type Family, type Fit } from './families';
+
+export type NoForecastReason = 'too-short' | 'non-finite' | 'diverged' | 'bad-target';
+
+export interface Forecast {
+  ok: true;
+  /** Last step of the curve used. */
+  fromStep: number;
+  toStep: number;
+  median: number;
+  /** The 80% interval. */
+  low: number;
+  high: number;
+  /** The curve's level at fromStep (robust), for messages. */
+  current: number;
+  /** Where the ensemble's curve levels off (NaN when it does not, or would level off below 0). */
+  asymptote: number;
+  /** The ensemble median curve at any step (after fromStep). */
+  at: (step: number) => number;
+  /** The window start step (after the last LR drop / transient). */
+  windowStart: number;
+}
+
+export interface NoForecast {
+  ok: false;
+  reason: NoForecastReason;
+}
+
+export interface ForecastOptions {
+  /** The step to forecast (default: twice the last step). */
+  to?: number;
+  /** The run's learning rate, when logged: its last drop starts the fit window. */
+  lr?: { steps: ArrayLike<number>; values: ArrayLike<number> };
+}
+
+/** Fewest finite points a curve needs for a forecast. */
+export const MIN_POINTS = 8;
+/** Most points a forecast reads (a longer curve is read at a stride). */
+const MAX_POINTS = 8192;
+/** Most bins the fit sees. */
+const BINS = 40;
+/** z of the 90% quantile of a normal: the half-width of an 80% interval in standard deviations. */
+const Z80 = 1.2816;
+/**
+ * The 90% quantile of Student's t with 1 and 2 degrees of freedom: the model error is measured
+ * by one or two backtests, so its half-width is t·s rather than z·s (the small-sample widening).
+ */
+const T80 = [NaN, 3.078, 1.886];
+/** Share of the points at the start of a run left out of the fit (the initial transient). */
+const TRANSIENT_SHARE = 0.1;
+/**
+ * Emphasis on the latest bins (weight ∝ t^RECENCY): where the curve is now says more about
+ * where it goes than its early shape does.
+ */
+const RECENCY = 1;
+/** Where the window is cut for the backtests that weigh the families (shares of its points). */
+const BACKTEST_CUTS = [0.5, 0.7];
+/**
+ * Least backtest error per unit of log-horizon a family is credited with in its weight (two
+ * families that both happened to hit the end are weighed alike, not by their luck).
+ */
+const SCORE_FLOOR = 0.05;
+/**
+ * Least model error per unit of log-horizon (ln(to/from)), relative: a backtest on the curve
+ * itself can be lucky, so the interval never gets narrower than this.
+ */
+const MIN_MODEL_RATE = 0.04;
+
+interface Prepared {
+  x: Float64Array;
+  y: Float64Array;
+  steps: Float64Array;
+  /** Offset: x = step - origin. */
+  origin: number;
+}
+
+/** The k-th smallest value of a (reorders a). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** The median (of a copy: the values are left as they are). */
+function median(v: ArrayLike<number>): number {
+  const n = v.length;
+  if (!n) return NaN;
+  const a = Float64Array.from(v as ArrayLike<number>);
+  const m = n >> 1;
+  const hi = select(a, m);
+  if (n % 2) return hi;
+  let lo = -Infinity;
+  for (let i = 0; i < m; i++) if (a[i] > lo) lo = a[i];
+  return (lo + hi) / 2;
+}
+
+function weightedMedian(v: number[], w: number[]): number {
+  const idx = v.map((_, i) => i).sort((i, j) => v[i] - v[j]);
+  let tot = 0;
+  for (const x of w) tot += x;
+  let acc = 0;
+  for (const i of idx) {
+    acc += w[i];
+    if (acc >= tot / 2) return v[i];
+  }
+  return v[idx[idx.length - 1]];
+}
+
+/** The points to forecast from: the last segment (after a restart), x measured from the start. */
+function prepare(steps: ArrayLike<number>, values: ArrayLike<number>): Prepared | NoForecastReason {
+  const n = values.length;
+  let start = 0;
+  for (let i = 1; i < n; i++) if (steps[i] < steps[i - 1]) start = i;
+  let m = n - start;
+  for (let i = start; i < n; i++) if (!Number.isFinite(values[i]) || !Number.isFinite(steps[i])) return 'non-finite';
+  if (m < MIN_POINTS) return 'too-short';
+  // A long curve is read at a stride (its last point always kept): every statistic below is
+  // robust (medians of raw points), so this bounds the cost without changing the forecast much.
+  const stride = Math.ceil(m / MAX_POINTS);
+  const k = Math.ceil(m / stride);
+  const first = n - 1 - (k - 1) * stride;
+  const st = new Float64Array(k);
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    st[i] = steps[first + i * stride];
+    y[i] = values[first + i * stride];
+  }
+  m = k;
+  const diffs: number[] = [];
+  for (let i = start + 1; i < Math.min(n, start + 1025); i++) if (steps[i] > steps[i - 1]) diffs.push(steps[i] - steps[i - 1]);
+  if (!diffs.length) return 'too-short';
+  const delta = median(diffs);
+  // x counts logging intervals from one before the first point: an epoch log starting at
+  // epoch 1 gets x = epoch, a step log starting at 0 gets x = step + interval.
+  const origin = steps[start] - delta;
+  const x = new Float64Array(m);
+  for (let i = 0; i < m; i++) x[i] = st[i] - origin;
+  return { x, y, steps: st, origin };
+}
+
+interface Bins {
+  x: Float64Array;
+  y: Float64Array;
+  w: Float64Array;
+  n: number;
+}
+
+/** Equal-count bins of points [from, to): mean x, median y, count. */
+function binPoints(x: Float64Array, y: Float64Array, from: number, to: number, maxBins: number): Bins {
+  const m = to - from;
+  const nb = Math.max(1, Math.min(maxBins, m));
+  const bx = new Float64Array(nb);
+  const by = new Float64Array(nb);
+  const bw = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    const lo = from + Math.floor((b * m) / nb);
+    const hi = from + Math.floor(((b + 1) * m) / nb);
+    let sx = 0;
+    for (let i = lo; i < hi; i++) sx += x[i];
+    bx[b] = sx / (hi - lo);
+    by[b] = median(y.subarray(lo, hi));
+    bw[b] = hi - lo;
+  }
+  return { x: bx, y: by, w: bw, n: nb };
+}
+
+/** Robust noise of single points: MAD of second differences (free of a locally linear trend). */
+function pointNoise(v: Float64Array, from: number, to: number): number {
+  const d: number[] = [];
+  for (let i = from + 2; i < to; i++) d.push(Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]));
+  if (d.length < 3) return 0;
+  return (1.4826 * median(d)) / Math.sqrt(6);
+}
+
+/** Index of the first point after the last step-like learning-rate drop (a fall by half or more). */
+function lrDropIndex(p: Prepared, lr: ForecastOptions['lr']): number {
+  if (!lr) return 0;
+  let dropStep = -Infinity;
+  const last = p.steps[p.steps.length - 1];
+  for (let i = 2; i < lr.values.length && lr.steps[i] <= last; i++) {
+    const a = lr.values[i - 1];
+    const b = lr.values[i];
+    // A step schedule: flat, then halved or less from one logged value to the next (a smooth
+    // decay that reaches tiny values at its end is not a drop).
+    const flat = Math.abs(lr.values[i - 2] - a) <= 0.05 * a;
+    if (a > 0 && b > 0 && b <= a / 2 && flat && Number.isFinite(a)) dropStep = lr.steps[i];
+  }
+  if (dropStep === -Infinity) return 0;
+  let k = 0;
+  while (k < p.steps.length && p.steps[k] < dropStep) k++;
+  return k;
+}
+
+/**
+ * Index of the first point after the last schedule-like drop seen in the curve itself: a fall
+ * between two stretches of bins much larger than the curve's movement just before it.
+ */
+function curveDropIndex(p: Prepared, logMode: boolean): number {
+  const n = p.y.length;
+  if (n < 30) return 0;
+  const f = (v: number) => (logMode ? Math.log(v) : v);
+  const b = binPoints(p.x, p.y, 0, n, 60);
+  const lv = Array.from(b.y, f);
+  const bounds: number[] = [];
+  for (let k = 0; k < b.n; k++) bounds.push(Math.floor((k * n) / b.n));
+  const span = Math.max(...lv) - Math.min(...lv);
+  let at = 0;
+  for (let i = 4; i <= b.n - 3; i++) {
+    const before = median(lv.slice(i - 3, i));
+    const after = median(lv.slice(i, i + 3));
+    const drop = before - after;
+    const preMove = Math.abs(lv[i - 1] - lv[i - 4]) / 3;
+    const postMove = Math.abs(lv[Math.min(b.n - 1, i + 3)] - lv[i]) / 3;
+    if (drop > 0.15 * span && drop > 5 * Math.max(preMove, 1e-12) && drop > 3 * postMove) at = bounds[i];
+  }
+  // A drop in the last fifth leaves too little to fit: keep the whole curve then.
+  return at > 0.8 * n ? 0 : at;
+}
+
+interface Ensemble {
+  fits: Fit[];
+  weights: number[];
+  /** x scale: t = x / scale. */
+  scale: number;
+  logMode: boolean;
+  /** The ensemble's measured error per unit of log-horizon (0: not measured). */
+  rate: number;
+  /** How many backtests measured it. */
+  backtests: number;
+}
+
+/** Weights of the bins: relative (1/y²) for a positive curve, times the recency emphasis. */
+function binWeights(b: Bins, t: Float64Array, logMode: boolean): Float64Array {
+  const w = new Float64Array(b.n);
+  for (let i = 0; i < b.n; i++) w[i] = (logMode ? b.w[i] / (b.y[i] * b.y[i]) : b.w[i]) * Math.pow(t[i], RECENCY);
+  return w;
+}
+
+function fitOne(fam: Family, b: Bins, logMode: boolean, xTarget: number): { fit: Fit; scale: number } | undefined {
+  const scale = b.x[b.n - 1];
+  const t = Float64Array.from(b.x, v => v / scale);
+  const w = binWeights(b, t, logMode);
+  let ymin = Infinity;
+  for (let i = 0; i < b.n; i++) ymin = Math.min(ymin, b.y[i]);
+  const tt = xTarget / scale;
+  const ltt = Math.log(tt);
+  // A positive loss stays positive: no family may promise it falls below a tenth of its best.
+  const accept = (a: number, bb: number, th: readonly number[]) => !logMode || a + bb * fam.g(tt, th, ltt) > 0.1 * ymin;
+  const fit = fitFamily(fam, t, b.y, w, b.n, accept);
+  return fit ? { fit, scale } : undefined;
+}
+
+/**
+ * Fit every family to the window's bins, and weigh each by how well it forecast the end of
+ * this very curve from earlier cuts of it (a backtest at the horizon that matters, per unit of
+ * log-horizon); equal weights when the curve is too short to cut.
+ */
+function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number): Ensemble | undefined {
+  const n = p.y.length;
+  const tf = (v: number) => (logMode ? Math.log(v) : v);
+  const bins = binPoints(p.x, p.y, from, n, BINS);
+  const cuts: Array<{ bins: Bins; h: number }> = [];
+  for (const share of BACKTEST_CUTS) {
+    const cut = from + Math.floor((n - from) * share);
+    if (cut - from < MIN_POINTS) continue;
+    const h = Math.log(p.x[n - 1] / p.x[cut - 1]);
+    if (h > 0) cuts.push({ bins: binPoints(p.x, p.y, from, cut, BINS), h });
+  }
+  const tailFrom = n - Math.max(1, Math.floor((n - from) * 0.1));
+  const actual = tf(median(p.y.subarray(tailFrom, n)));
+  const xEnd = p.x[n - 1];
+  const fits: Fit[] = [];
+  const scores: number[] = [];
+  let scale = 1;
+  for (const fam of FAMILIES) {
+    const full = fitOne(fam, bins, logMode, xTo);
+    if (!full) continue;
+    scale = full.scale;
+    let s2 = 0;
+    let k = 0;
+    for (const c of cuts) {
+      const f = fitOne(fam, c.bins, logMode, xEnd);
+      // A family that cannot fit an earlier cut scores as if it missed by the whole horizon.
+      const e = f ? Math.abs(tf(Math.max(predict(f.fit, xEnd / f.scale), 1e-300)) - actual) / c.h : 1;
+      s2 += e * e;
+      k++;
+    }
+    fits.push(full.fit);
+    scores.push(k ? Math.sqrt(s2 / k) : NaN);
+  }
+  if (!fits.length) return undefined;
+  const measured = scores.every(Number.isFinite);
+  const unit = logMode ? 1 : Math.abs(actual) || 1;
+  const weights = scores.map(s => (measured ? 1 / (s * s + (SCORE_FLOOR * unit) ** 2) : 1));
+  let rate = 0;
+  if (measured) {
+    let sw = 0;
+    for (let i = 0; i < fits.length; i++) {
+      rate += weights[i] * scores[i] * scores[i];
+      sw += weights[i];
+    }
+    rate = Math.sqrt(rate / sw);
+  }
+  return { fits, weights, scale, logMode, rate, backtests: measured ? cuts.length : 0 };
+}
+
+function ensembleAt(e: Ensemble, x: number): { median: number; spread: number } {
+  const t = x / e.scale;
+  const v = e.fits.map(f => predict(f, t));
+  const tr = e.logMode ? v.map(q => Math.log(Math.max(q, 1e-300))) : v;
+  const med = weightedMedian(tr, e.weights);
+  // Robust spread: the weighted median absolute deviation (one wild family does not blow it up).
+  const spread = 1.4826 * weightedMedian(tr.map(q => Math.abs(q - med)), e.weights);
+  return { median: med, spread };
+}
+
+/** Where the ensemble levels off: the weighted median of the asymptotes of the families that have one. */
+function ensembleAsymptote(e: Ensemble): number {
+  const a: number[] = [];
+  const w: number[] = [];
+  e.fits.forEach((f, i) => {
+    if (f.family.grid.length === 0) return; // log-linear: no asymptote
+    a.push(f.a);
+    w.push(e.weights[i]);
+  });
+  return a.length ? weightedMedian(a, w) : NaN;
+}
+
+/**
+ * Forecast a curve's value at `opts.to` (default twice its last step) from its points.
+ */
+export function forecastCurve(
+  steps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  opts: ForecastOptions = {},
+): Forecast | NoForecast {
+  const p = prepare(steps, values);
+  if (typeof p === 'string') return { ok: false, reason: p };
+  const n = p.y.length;
+  const fromStep = p.steps[n - 1];
+  const toStep = opts.to ?? 2 * fromStep;
+  if (!Number.isFinite(toStep) || toStep < fromStep) return { ok: false, reason: 'bad-target' };
+  let logMode = true;
+  for (let i = 0; i < n; i++) if (!(p.y[i] > 0)) logMode = false;
+  const tf = (v: number) => (logMode ? Math.log(v) : v);
+  const inv = (v: number) => (logMode ? Math.exp(v) : v);
+
+  // Divergence: the end of the curve is far above both its start and its best.
+  const head = binPoints(p.x, p.y, 0, n, 10);
+  const hv = Array.from(head.y, tf);
+  const lastLevel = hv[hv.length - 1];
+  const minLevel = Math.min(...hv);
+  const jump = logMode ? Math.log(2) : 0.5 * (Math.max(...hv) - minLevel);
+  if (lastLevel > hv[0] && lastLevel - minLevel > jump) return { ok: false, reason: 'diverged' };
+
+  const cp = Math.max(lrDropIndex(p, opts.lr), curveDropIndex(p, logMode));
+  const start = Math.max(cp, cp === 0 ? Math.floor(n * TRANSIENT_SHARE) : 0);
+  const from = n - start >= MIN_POINTS ? start : Math.max(0, n - MIN_POINTS);
+  const xTo = toStep - p.origin;
+  const xFrom = p.x[n - 1];
+  const ens = fitEnsemble(p, from, logMode, xTo);
+  if (!ens) return { ok: false, reason: 'too-short' };
+  const tv = Float64Array.from(p.y, tf);
+  const obs = pointNoise(tv, from, n);
+  const atTo = ensembleAt(ens, xTo);
+  const horizon = Math.log(xTo / xFrom);
+  const unit = logMode ? 1 : Math.abs(atTo.median) || 1;
+  const widen = ens.backtests > 0 ? T80[Math.min(ens.backtests, 2)] / Z80 : 1;
+  const rate = Math.max(ens.rate * widen, MIN_MODEL_RATE * unit);
+  const sigma = Math.sqrt((rate * horizon) ** 2 + atTo.spread ** 2 + obs * obs);
+
+  const current = inv(median((tv.subarray(Math.max(from, n - Math.max(3, Math.floor((n - from) * 0.1))), n))));
+  const asym = ensembleAsymptote(ens);
+  return {
+    ok: true,
+    fromStep,
+    toStep,
+    median: inv(atTo.median),
+    low: inv(atTo.median - Z80 * sigma),
+    high: inv(atTo.median + Z80 * sigma),
+    current,
+    asymptote: logMode && !(asym > 0) ? NaN : asym,
+    at: (step: number) => inv(ensembleAt(ens, step - p.origin).median),
+    windowStart: p.steps[from],
+  };
+}
