@@ -46,6 +46,23 @@ export interface LoadOptions {
    * is next to the bundle and there are two cores; `false` or LOSS_LENS_THREADS=1: one thread).
    */
   threads?: ThreadOptions | false;
+  /**
+   * Stops the read: checked between chunks (and the worker thread of a split read is stopped);
+   * loadPaths then rejects with a LoadCancelled error.
+   */
+  signal?: AbortSignal;
+}
+
+/** Thrown (rejected) by loadPaths when its `signal` aborts. */
+export class LoadCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'LoadCancelled';
+  }
+}
+
+function checkCancel(opts: LoadOptions): void {
+  if (opts.signal?.aborted) throw new LoadCancelled();
 }
 
 const CHUNK = 1 << 20;
@@ -109,6 +126,7 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
   };
 
   for (const item of plan) {
+    checkCancel(opts);
     if (item.kind === 'mlflow') {
       const runDirs = findMlflowRuns(item.dir);
       let read = 0;
@@ -137,6 +155,7 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
       continue;
     }
     const r = await readLogFile(item.file, opts, progress);
+    checkCancel(opts);
     if (r.problem) {
       if (item.explicit) result.problems.push({ source: item.file, message: r.problem });
       readFrom(item, 0, 1, `${path.basename(item.file)}: ${r.problem}`);
@@ -182,6 +201,7 @@ export async function readLogFile(
 ): Promise<{ runs: Run[]; problem?: string }> {
   let fd: number;
   let part: ReturnType<typeof startSplit>;
+  let stopOnAbort: (() => void) | undefined;
   try {
     // Opening a FIFO blocks until a writer comes, and a device never ends: look first.
     const st = fs.statSync(file);
@@ -199,6 +219,11 @@ export async function readLogFile(
     if (!det.ok) return { runs: [], problem: det.message };
     const parser = createParser(det.format, { source: file, name: runName(file) });
     part = utf16 ? undefined : startSplit(fd, file, det.format, parser, opts);
+    const split = part;
+    if (split && opts.signal) {
+      stopOnAbort = () => split.stop();
+      opts.signal.addEventListener('abort', stopOnAbort, { once: true });
+    }
     const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
     let pos = 0;
     let stopAt = part ? part.job.split : Infinity;
@@ -209,6 +234,7 @@ export async function readLogFile(
           // The worker read the rest: join its part, or read on here when it cannot be joined.
           const r = await part.result;
           part.stop();
+          if (opts.signal?.aborted) break;
           const joined = r.ok && isSplitReader(parser) && parser.splitAbsorb(r.part);
           part.onSplit?.(file, joined ? 'joined' : r.ok ? 'refused: the states at the split differ' : r.why);
           if (joined) {
@@ -221,6 +247,7 @@ export async function readLogFile(
         }
         break;
       }
+      if (opts.signal?.aborted) break;
       parser.push(utf16 ? utf16.push(buf.subarray(0, got)) : buf.subarray(0, got));
       pos += got;
       progress(got, file);
@@ -235,6 +262,7 @@ export async function readLogFile(
     return { runs: [], problem: `cannot read: ${errText(e)}` };
   } finally {
     part?.stop();
+    if (stopOnAbort) opts.signal?.removeEventListener('abort', stopOnAbort);
     fs.closeSync(fd);
   }
 }
@@ -299,6 +327,7 @@ async function readEventDir(
   let read = 0;
   for (const f of sorted) {
     const r = await readLogFile(f, opts, progress);
+    checkCancel(opts);
     if (r.problem) {
       problems.push({ source: f, message: r.problem });
       continue;
