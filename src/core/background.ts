@@ -15,7 +15,7 @@ import { analyzeRuns, type AnalyzeOptions } from './analyze';
 import type { Finding } from './diagnose/types';
 import { LoadCancelled, loadPaths, type LoadOptions, type LoadProblem } from './load';
 import { createRun, type FormatId, type Role, type Run, type RunEvent, Series } from './model';
-import { overviewOf, rememberOverview } from './overview';
+import { overviewOf, pickIndices, rememberOverview } from './overview';
 import type { ThreadOptions } from './parallel';
 
 export interface BackgroundOptions {
@@ -242,26 +242,27 @@ export function packPreview(runs: Run[], transfer: ArrayBuffer[]): PackedRun[] |
     const series: PackedSeries[] = [];
     for (const s of run.series.values()) {
       const keep = overviewOf(s);
-      const steps = s.steps.view();
-      const values = s.values.view();
-      const walls = s.wallTimes?.view();
-      const lines = s.lines?.view();
-      const pick = <T extends Float64Array | Uint32Array>(src: T, out: T): T => {
-        if (keep) for (let i = 0; i < keep.length; i++) out[i] = src[keep[i]];
-        else out.set(src);
+      // The storage's parts, not a consolidated copy: the preview goes out before that.
+      const pick = <T extends Float64Array | Uint32Array>(parts: T[], out: T): T => {
+        if (keep) return pickIndices(parts, keep, out);
+        let at = 0;
+        for (const a of parts) {
+          out.set(a, at);
+          at += a.length;
+        }
         return out;
       };
       const n = keep ? keep.length : s.length;
       const p: PackedSeries = {
         name: s.name,
         role: s.role,
-        steps: pick(steps, new Float64Array(n)),
-        values: pick(values, new Float64Array(n)),
+        steps: pick(s.steps.viewsFrom(0), new Float64Array(n)),
+        values: pick(s.values.viewsFrom(0), new Float64Array(n)),
         nonFinite: s.nonFinite,
         restarts: s.restarts,
       };
-      if (walls) p.wallTimes = pick(walls, new Float64Array(n));
-      if (lines) p.lines = pick(lines, new Uint32Array(n));
+      if (s.wallTimes) p.wallTimes = pick(s.wallTimes.viewsFrom(0), new Float64Array(n));
+      if (s.lines) p.lines = pick(s.lines.viewsFrom(0), new Uint32Array(n));
       if (keep) {
         long = true;
         p.total = s.length;
