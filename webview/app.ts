@@ -62,6 +62,9 @@ export class App implements ChartHost {
   private hasData = false;
   /** The data is a first picture; the findings are still being computed. */
   private analysing = false;
+  /** The data is what has been read so far of a big log; the read goes on. */
+  private reading = false;
+  private lastProgress: ProgressMessage | undefined;
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private frameRequested = false;
   private lastRedraw = -Infinity;
@@ -256,10 +259,11 @@ export class App implements ChartHost {
 
   /** The host is reading the logs: bytes read, %, and Cancel (or that it was cancelled). */
   private onProgress(m: ProgressMessage): void {
-    if (this.hasData && !(this.analysing && m.state === 'cancelled')) return;
+    this.lastProgress = m;
+    if (this.hasData && !this.reading && !(this.analysing && m.state === 'cancelled')) return;
     this.analysing = false;
     this.setLocale(m.locale);
-    this.titleEl.textContent = m.title;
+    if (!this.hasData) this.titleEl.textContent = m.title;
     const d = this.doc;
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
     const pct = m.total > 0 ? Math.floor((100 * m.done) / m.total) : 0;
@@ -291,6 +295,12 @@ export class App implements ChartHost {
   /** Under the summary: how much of a long log the overview draws (and that it is analysed). */
   private showOverviewNote(m: SnapshotMessage): void {
     this.analysing = m.analysing === true;
+    this.reading = m.reading === true;
+    if (this.reading) {
+      // A picture of the part read so far: the progress goes on under the summary.
+      if (this.lastProgress) this.onProgress(this.lastProgress);
+      return;
+    }
     let shown = 0;
     let total = 0;
     for (const r of m.runs) {
@@ -772,6 +782,10 @@ export class App implements ChartHost {
   }
 
   private renderFindingsPane(): void {
+    if (this.reading) {
+      this.findingsList.replaceChildren(el(this.doc, 'li', 'finding-none', this.t('findingsPending')));
+      return;
+    }
     if (this.analysing) {
       this.findingsList.replaceChildren(el(this.doc, 'li', 'finding-none', this.t('progressAnalysing', { file: this.model.title })));
       return;

@@ -75,6 +75,7 @@ const en = {
   progressReading: 'Reading {file}: {done} of {total} ({pct} %)',
   progressAnalysing: 'Analysing {file}…',
   progressCancel: 'Cancel',
+  findingsPending: 'The findings come once the whole log is read and analysed.',
   progressCancelled: 'Cancelled after {done} of {total} ({pct} %). Close this view, or open the log again to read it.',
   overviewNote:
     'Overview of a long log: {shown} of {total} points drawn (the first, lowest, highest and last point of each step bucket; every NaN kept). Export has all points.',
@@ -156,6 +157,7 @@ const zh: Record<MessageKey, string> = {
   progressReading: '正在读取 {file}：已读 {done}，共 {total}（{pct}%）',
   progressAnalysing: '正在分析 {file}…',
   progressCancel: '取消',
+  findingsPending: '读取并分析完整个日志后显示发现的问题。',
   progressCancelled: '已取消：读取了 {done}，共 {total}（{pct}%）。可关闭此视图，或重新打开日志再读取。',
   overviewNote: '长日志的概览：绘制了 {total} 个点中的 {shown} 个（每个步数区间的第一个、最低、最高和最后一个点；保留所有 NaN）。导出包含全部点。',
 };

@@ -61,6 +61,8 @@ export interface BackgroundResult {
 export interface Preview {
   runs: Run[];
   totals: Map<Series, number>;
+  /** The runs read so far of a large file (the read goes on), not the whole log. */
+  partial: boolean;
 }
 
 /** A read in progress. `result` rejects with LoadCancelled after `cancel()`. */
@@ -111,7 +113,7 @@ export interface PackedRun {
 export type LoadWorkerMessage =
   | { type: 'progress'; done: number; total: number; file: string }
   | { type: 'split'; file: string; outcome: string }
-  | { type: 'preview'; runs: PackedRun[] }
+  | { type: 'preview'; runs: PackedRun[]; partial: boolean }
   | {
       type: 'done';
       runs: PackedRun[];
@@ -159,7 +161,7 @@ export function loadInBackground(paths: string[], opts: BackgroundOptions = {}):
           opts.onSplit?.(m.file, m.outcome);
           break;
         case 'preview':
-          if (!cancelled) opts.onPreview?.(unpackPreview(m.runs));
+          if (!cancelled) opts.onPreview?.(unpackPreview(m.runs, m.partial));
           break;
         case 'done':
           resolve({
@@ -213,9 +215,11 @@ export function loadOptionsOf(
   opts: Pick<BackgroundOptions, 'threads' | 'onSplit' | 'maxDepth'>,
   signal: AbortSignal | undefined,
   onProgress: LoadOptions['onProgress'],
+  onPartial?: LoadOptions['onPartial'],
 ): LoadOptions {
   return {
     onProgress,
+    onPartial,
     signal,
     maxDepth: opts.maxDepth,
     threads: opts.threads === false ? false : { ...opts.threads, onSplit: opts.onSplit },
@@ -236,7 +240,7 @@ export function analyseOf(runs: Run[], analyze: AnalyzeOptions | undefined): { f
  * The preview of runs (their long series as overviews, copies: the runs stay whole), and the
  * buffers to transfer; undefined when no series is long enough to need one.
  */
-export function packPreview(runs: Run[], transfer: ArrayBuffer[]): PackedRun[] | undefined {
+export function packPreview(runs: readonly Run[], transfer: ArrayBuffer[], partial = false): PackedRun[] | undefined {
   let long = false;
   const out = runs.map(run => {
     const series: PackedSeries[] = [];
@@ -272,10 +276,10 @@ export function packPreview(runs: Run[], transfer: ArrayBuffer[]): PackedRun[] |
     }
     return { source: run.source, format: run.format, name: run.name, events: run.events, meta: run.meta, series };
   });
-  return long ? out : undefined;
+  return long || partial ? out : undefined;
 }
 
-function unpackPreview(packed: PackedRun[]): Preview {
+function unpackPreview(packed: PackedRun[], partial: boolean): Preview {
   const totals = new Map<Series, number>();
   const runs = packed.map(p => {
     const run = unpackRun(p);
@@ -285,7 +289,7 @@ function unpackPreview(packed: PackedRun[]): Preview {
     }
     return run;
   });
-  return { runs, totals };
+  return { runs, totals, partial };
 }
 
 /** A typed array whole (its own buffer), so that it can be transferred. */

@@ -51,7 +51,16 @@ export interface LoadOptions {
    * loadPaths then rejects with a LoadCancelled error.
    */
   signal?: AbortSignal;
+  /**
+   * Told the runs read so far of a large file (PARTIAL_MIN_BYTES and more) at each quarter of
+   * it that this thread reads: a picture can be drawn before the whole file is read. The runs
+   * are the parser's own (still growing): read them at once, do not keep them.
+   */
+  onPartial?: (runs: readonly Run[], file: string) => void;
 }
+
+/** Files from this size on report partial runs (LoadOptions.onPartial). */
+export const PARTIAL_MIN_BYTES = 32 << 20;
 
 /** Thrown (rejected) by loadPaths when its `signal` aborts. */
 export class LoadCancelled extends Error {
@@ -226,6 +235,9 @@ export async function readLogFile(
     }
     const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
     let pos = 0;
+    const size = opts.onPartial ? fs.fstatSync(fd).size : 0;
+    const partialStep = size >= PARTIAL_MIN_BYTES ? Math.floor(size / 4) : Infinity;
+    let nextPartial = partialStep;
     let stopAt = part ? part.job.split : Infinity;
     for (;;) {
       const got = fs.readSync(fd, buf, 0, Math.min(buf.length, stopAt - pos), pos);
@@ -251,6 +263,10 @@ export async function readLogFile(
       parser.push(utf16 ? utf16.push(buf.subarray(0, got)) : buf.subarray(0, got));
       pos += got;
       progress(got, file);
+      if (pos >= nextPartial && pos < stopAt && pos < size) {
+        nextPartial += partialStep;
+        opts.onPartial?.(parser.runs, file);
+      }
       // Let a progress display and other work breathe on very large files.
       if ((pos & ((64 << 20) - 1)) < got) await yieldToLoop();
     }

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyseOf, type LoadJob, type LoadWorkerMessage, loadOptionsOf, packPreview, packRun } from './background';
 import { loadPaths } from './load';
+import type { Run } from './model';
 
 parentPort?.once('message', (job: LoadJob) => {
   const port = parentPort!;
@@ -18,13 +19,21 @@ parentPort?.once('message', (job: LoadJob) => {
   };
   const t0 = performance.now();
   const onSplit = (file: string, outcome: string) => post({ type: 'split', file, outcome });
-  loadPaths(job.paths, loadOptionsOf({ threads: job.threads, maxDepth: job.maxDepth, onSplit }, undefined, onProgress))
+  // A picture of a large file before it is all read: its runs so far, as overviews.
+  const onPartial = job.preview
+    ? (runs: readonly Run[]) => {
+        const transfer: ArrayBuffer[] = [];
+        const packed = packPreview(runs, transfer, true);
+        if (packed) post({ type: 'preview', runs: packed, partial: true }, transfer);
+      }
+    : undefined;
+  loadPaths(job.paths, loadOptionsOf({ threads: job.threads, maxDepth: job.maxDepth, onSplit }, undefined, onProgress, onPartial))
     .then(r => {
       const tRead = performance.now();
       if (job.preview) {
         const transfer: ArrayBuffer[] = [];
         const runs = packPreview(r.runs, transfer);
-        if (runs) post({ type: 'preview', runs }, transfer);
+        if (runs) post({ type: 'preview', runs, partial: false }, transfer);
       }
       const t1 = performance.now();
       const a = analyseOf(r.runs, job.analyze);

@@ -117,6 +117,11 @@ export interface SnapshotMessage {
    * findings come with the next snapshot.
    */
   analysing?: boolean;
+  /**
+   * A picture of what has been read so far of a big log (the read goes on, 'progress' messages
+   * follow; long series as overviews).
+   */
+  reading?: boolean;
 }
 
 /** New points of a live run since the previous snapshot / append (new series allowed). */

@@ -86,6 +86,21 @@ describe('progress of a big log', () => {
     expect(root.querySelector('button.ll-cancel')).toBeNull();
   });
 
+  it('draws the part read so far and keeps the progress going until the whole log is read', () => {
+    app.handle(progress());
+    app.handle({ ...overview(5_000_000, false), reading: true });
+    expect(app.charts.length).toBeGreaterThan(0);
+    expect(text('.ll-progress-text')).toBe('Reading big.csv: 52.3 MB of 200.4 MB (26 %)');
+    expect(root.querySelector('button.ll-cancel')).not.toBeNull();
+    expect(text('.findings-list')).toBe('The findings come once the whole log is read and analysed.');
+    app.handle(progress({ done: 150_000_000 }));
+    expect(text('.ll-progress-text')).toBe('Reading big.csv: 150.0 MB of 200.4 MB (74 %)');
+    app.handle(overview(21_700_000, true));
+    expect(text('.ll-progress')).toContain('Analysing big.csv…');
+    app.handle(progress({ done: 200_400_000 }));
+    expect(text('.ll-progress')).toContain('Analysing big.csv…');
+  });
+
   it('hides the progress for a log drawn whole', () => {
     app.handle(progress());
     app.handle(overview(undefined, false));

@@ -212,14 +212,16 @@ export class ViewerSession extends Disposable {
   }
 
   /**
-   * The logs are read and being analysed: draw their first picture (long series as overviews,
-   * no findings yet). The next `replaceData` brings the findings.
+   * The logs are read and being analysed (or, `partial`, still being read): draw a first
+   * picture (long series as overviews, no findings yet). The next `replaceData` brings the
+   * findings.
    */
   showPreview(p: Preview): void {
     const l = this.loading;
     if (!l || l.progress.state === 'cancelled') return;
     const m = buildSnapshot({ runs: p.runs, findings: [], problems: [], locale: displayLang(), title: l.progress.title });
-    m.analysing = true;
+    if (p.partial) m.reading = true;
+    else m.analysing = true;
     m.runs.forEach((r, i) => {
       const run = p.runs[i];
       let points = 0;

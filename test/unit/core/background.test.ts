@@ -102,7 +102,7 @@ describe('loadInBackground', () => {
     });
     const got = await bg.result;
     order.push('done');
-    expect(order).toEqual(['preview', 'done']);
+    expect(order).toEqual(['preview', 'done']); // 300 k rows: under PARTIAL_MIN_BYTES, no partial picture
     const loss = got.runs[0].series.get('train_loss')!;
     expect(loss.length).toBe(300_000);
     const pl = preview!.runs[0].series.get('train_loss')!;
@@ -119,6 +119,26 @@ describe('loadInBackground', () => {
     expect(preview!.totals.has(val)).toBe(false);
     expect(val.length).toBe(got.runs[0].series.get('val_loss')!.length);
     expect(got.findings.some(f => f.kind === 'non-finite')).toBe(true);
+  });
+
+  it('draws the part read so far of a large file at each quarter, then the whole log', async () => {
+    const file = bigCsv('partial.csv', 1_500_000, 1_000_003, -1);
+    expect(fs.statSync(file).size).toBeGreaterThan(32 << 20);
+    const seen: Array<{ partial: boolean; points: number; last: number }> = [];
+    const got = await loadInBackground([file], {
+      script,
+      threads: false,
+      onPreview: p => {
+        const s = p.runs[0].series.get('train_loss')!;
+        seen.push({ partial: p.partial, points: p.totals.get(s) ?? s.length, last: s.lastStep() });
+      },
+    }).result;
+    expect(seen.map(x => x.partial)).toEqual([true, true, true, false]);
+    // Each picture covers more of the log, the last one all of it.
+    for (let i = 1; i < seen.length; i++) expect(seen[i].points).toBeGreaterThan(seen[i - 1].points);
+    expect(seen[0].points).toBeGreaterThan(1_500_000 / 4 - 50_000);
+    expect(seen[3]).toEqual({ partial: false, points: 1_500_000, last: 1_499_999 });
+    expect(got.runs[0].series.get('train_loss')!.length).toBe(1_500_000);
   });
 
   it('cancel stops the worker thread: the result rejects with LoadCancelled and the thread exits', async () => {
