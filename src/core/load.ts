@@ -52,8 +52,9 @@ export interface LoadOptions {
    */
   signal?: AbortSignal;
   /**
-   * Told the runs read so far of a large file (PARTIAL_MIN_BYTES and more) at each quarter of
-   * it that this thread reads: a picture can be drawn before the whole file is read. The runs
+   * Told the runs read so far of a large file (PARTIAL_MIN_BYTES and more) after its first
+   * PARTIAL_FIRST_BYTES and at each quarter of it that this thread reads: a picture can be
+   * drawn before the whole file is read. The runs
    * are the parser's own (still growing): read them at once, do not keep them.
    */
   onPartial?: (runs: readonly Run[], file: string) => void;
@@ -61,6 +62,8 @@ export interface LoadOptions {
 
 /** Files from this size on report partial runs (LoadOptions.onPartial). */
 export const PARTIAL_MIN_BYTES = 32 << 20;
+/** The first partial runs come after this much (or a quarter of the file, if that is less). */
+export const PARTIAL_FIRST_BYTES = 16 << 20;
 
 /** Thrown (rejected) by loadPaths when its `signal` aborts. */
 export class LoadCancelled extends Error {
@@ -237,7 +240,7 @@ export async function readLogFile(
     let pos = 0;
     const size = opts.onPartial ? fs.fstatSync(fd).size : 0;
     const partialStep = size >= PARTIAL_MIN_BYTES ? Math.floor(size / 4) : Infinity;
-    let nextPartial = partialStep;
+    let nextPartial = Math.min(PARTIAL_FIRST_BYTES, partialStep);
     let stopAt = part ? part.job.split : Infinity;
     for (;;) {
       const got = fs.readSync(fd, buf, 0, Math.min(buf.length, stopAt - pos), pos);
@@ -264,7 +267,7 @@ export async function readLogFile(
       pos += got;
       progress(got, file);
       if (pos >= nextPartial && pos < stopAt && pos < size) {
-        nextPartial += partialStep;
+        nextPartial = (Math.floor(pos / partialStep) + 1) * partialStep;
         opts.onPartial?.(parser.runs, file);
       }
       // Let a progress display and other work breathe on very large files.
