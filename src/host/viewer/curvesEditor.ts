@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Preview } from '../../core/background';
+import { LoadCancelled } from '../../core/load';
 import { Disposable } from './dispose';
 import type { ViewerData } from './session';
 import { type LossLensViewers, loadViewerData, startViewerLoad, type ViewerLoad } from './viewers';
@@ -51,7 +52,13 @@ class LossCurvesDocument extends Disposable implements vscode.CustomDocument {
           doc.data = data;
           doc._onDidChangeData.fire(data);
         },
-        () => (doc.firstLoad = undefined),
+        (e: unknown) => {
+          doc.firstLoad = undefined;
+          if (doc.isDisposed || e instanceof LoadCancelled) return;
+          // The read failed: the views say why instead of waiting for ever.
+          doc.data = { ...doc.data, problems: [{ source: uri.fsPath, message: e instanceof Error ? e.message : String(e) }] };
+          doc._onDidChangeData.fire(doc.data);
+        },
       ),
     );
     return doc;

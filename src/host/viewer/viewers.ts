@@ -207,6 +207,8 @@ export class LossLensViewers extends Disposable {
         this.log(vscode.l10n.t('Reading {0} was cancelled.', paths.map(p => path.basename(p)).join(', ')));
         return undefined;
       }
+      // The read failed: no view waits for ever; the command says why.
+      session.panel.dispose();
       throw e;
     } finally {
       closed.dispose();
