@@ -231,7 +231,15 @@ export class ViewerSession extends Disposable {
         if (total !== undefined) sp.total = total;
         points += total ?? sp.steps.length;
       }
-      if (m.summaries[i]) m.summaries[i].points = points;
+      const sum = m.summaries[i];
+      if (!sum) return;
+      sum.points = points;
+      if (p.partial) {
+        // Of the part read so far: no "best" that the rest of the log may beat.
+        delete sum.bestValSeries;
+        delete sum.bestValStep;
+        delete sum.bestValValue;
+      }
     });
     l.preview = m;
     if (this.ready) this.post(m);
