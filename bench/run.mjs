@@ -6,7 +6,7 @@
 //   npm run bench -- --quick      # 20 MB files, no 1 GB run
 import * as esbuild from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 const quick = process.argv.includes('--quick');
@@ -20,6 +20,7 @@ for (const [entry, out] of [
   ...(existsSync('bench/engine.ts') ? [['bench/engine.ts', 'engine.cjs']] : []),
   ...(existsSync('bench/runs.ts') ? [['bench/runs.ts', 'runs.cjs']] : []),
   ...(existsSync('bench/forecast.ts') ? [['bench/forecast.ts', 'forecast.cjs']] : []),
+  ['bench/open.ts', 'open.cjs'],
 ]) {
   await esbuild.build({ entryPoints: [entry], outfile: path.join(OUT, out), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
 }
@@ -100,6 +101,42 @@ if (!quick) {
   const big = gen('text', 1000, 'log');
   const m = measure(big, 'analyze', 1);
   console.log(`\n1 GB text log, load + analyze: ${fmt(m.bytes / 1e6, 0)} MB in ${fmt(m.seconds, 1)} s (${fmt(m.mbps)} MB/s, ${m.split}), ${m.points.toLocaleString('en-US')} points, analyze ${fmt(m.analyzeMs, 0)} ms, peak RSS ${fmt(m.peakRssMB, 0)} MB (target < 1024)`);
+}
+
+// Opening a big log in the extension (issue 13): the time to the first chart's message and to
+// the findings, what travels to the webview, and the longest stall of the extension host's
+// thread — on a worker thread now, against the old way on the main thread.
+{
+  const open = [
+    ['tfevents', quick ? 20 : 100, 'bin', 3000],
+    ['csv', quick ? 40 : 200, 'csv', 6000],
+  ].map(([kind, mb, ext, target]) => {
+    const file = gen(kind, mb, ext);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=4096', path.join(OUT, 'open.cjs'), file, String(quick ? 1 : 3)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return { kind, mb, target, ...JSON.parse(r.stdout) };
+  });
+  console.log(`\nOpening a big log in the extension host (median of ${quick ? 1 : 3}; first = the message the webview draws first, of the part read so far for a large file)`);
+  console.log('| log | first chart message (worker) | its size | whole log drawn (worker) | findings (worker) | main-thread stall (worker) | old way: first message | its size | old way: main-thread stall | target (first chart in code-server) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const o of open) {
+    const w = o.worker;
+    const m = o.mainThread;
+    console.log(
+      `| ${o.mb} MB ${o.kind} | ${fmt(w.firstMs / 1000, 2)} s | ${fmt(w.firstMB, 1)} MB | ${fmt(w.wholeMs / 1000, 2)} s | ${fmt(w.doneMs / 1000, 2)} s | ${fmt(w.stallMs, 0)} ms | ` +
+        `${fmt(m.firstMs / 1000, 2)} s | ${fmt(m.firstMB, 0)} MB | ${fmt(m.stallMs, 0)} ms | < ${o.target / 1000} s |`,
+    );
+  }
+  // The real thing: the e2e test (test/e2e/bigfile.e2e.ts) times the first chart in code-server.
+  const e2e = path.join(OUT, 'e2e-open-times.json');
+  if (existsSync(e2e)) {
+    const t = JSON.parse(readFileSync(e2e, 'utf8'));
+    console.log(
+      `\nIn code-server (last e2e run, ${statSync(e2e).mtime.toISOString()}): 100 MB tfevents first chart ${fmt(t.tfeventsFirstChartMs / 1000, 2)} s ` +
+        `(whole log ${fmt(t.tfeventsWholeChartMs / 1000, 2)} s), 200 MB CSV first chart ${fmt(t.csvFirstChartMs / 1000, 2)} s (whole log ${fmt(t.csvWholeChartMs / 1000, 2)} s), ` +
+        `a small log's Problems while the CSV was read ${fmt(t.smallLogProblemsMs / 1000, 2)} s (idle ${fmt(t.smallLogProblemsIdleMs / 1000, 2)} s)`,
+    );
+  } else console.log('\nIn code-server: run `npx vitest run --config vitest.e2e.config.ts test/e2e/bigfile.e2e.ts` for the real open times.');
 }
 
 if (existsSync(path.join(OUT, 'engine.cjs'))) {

@@ -34,6 +34,15 @@ const builds = [
     target: 'node20',
   },
   {
+    // The worker thread that reads and analyses logs for the extension (src/core/background.ts).
+    ...common,
+    entryPoints: ['src/core/loadWorker.ts'],
+    outfile: 'dist/load-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

@@ -10,12 +10,13 @@ import {
   assertNever,
   type ExportFormat,
   isMessage,
+  type ProgressMessage,
   type SnapshotMessage,
   type ToWebviewMessage,
   type ViewerLocale,
 } from '../src/shared/protocol';
 import { type ChartHost, ChartView } from './charts';
-import { exact } from './format';
+import { count, exact } from './format';
 import { type MessageKey, normalizeLocale, type Translate, translator } from './i18n';
 import { type ChartGroup, type SeriesModel, type SmoothingSetting, ViewModel, type XAxisMode } from './model';
 import { el, renderFindings, renderForecasts, renderSeriesPane, renderSummary } from './panes';
@@ -59,6 +60,11 @@ export class App implements ChartHost {
   private extentCache: [number, number] | null = null;
   private autoScaleCache: { version: number; value: AutoScale } | null = null;
   private hasData = false;
+  /** The data is a first picture; the findings are still being computed. */
+  private analysing = false;
+  /** The data is what has been read so far of a big log; the read goes on. */
+  private reading = false;
+  private lastProgress: ProgressMessage | undefined;
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private frameRequested = false;
   private lastRedraw = -Infinity;
@@ -75,6 +81,8 @@ export class App implements ChartHost {
   private readonly doc: Document;
   private readonly titleEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
+  /** The bytes read with a Cancel button while the host reads the logs; the overview note after. */
+  private readonly progressEl: HTMLElement;
   private readonly toolbar: HTMLElement;
   private readonly chartsEl: HTMLElement;
   private readonly seriesList: HTMLElement;
@@ -115,7 +123,10 @@ export class App implements ChartHost {
 
     this.titleEl = el(d, 'h1', 'll-title', this.t('loading'));
     this.summaryEl = el(d, 'div', 'll-summary');
-    const header = el(d, 'header', 'll-header', this.titleEl, this.summaryEl);
+    this.progressEl = el(d, 'div', 'll-progress');
+    this.progressEl.setAttribute('role', 'status');
+    this.progressEl.hidden = true;
+    const header = el(d, 'header', 'll-header', this.titleEl, this.summaryEl, this.progressEl);
 
     const labels: Array<[HTMLElement, MessageKey]> = [];
     const label = (key: MessageKey) => {
@@ -243,6 +254,9 @@ export class App implements ChartHost {
         case 'error':
           this.showStatus(m.message, true);
           break;
+        case 'progress':
+          this.onProgress(m);
+          break;
         default:
           assertNever(m);
       }
@@ -253,8 +267,83 @@ export class App implements ChartHost {
     }
   }
 
+  /** The host is reading the logs: bytes read, %, and Cancel (or that it was cancelled). */
+  private onProgress(m: ProgressMessage): void {
+    this.lastProgress = m;
+    if (this.hasData && !this.reading && !(this.analysing && m.state === 'cancelled')) return;
+    this.analysing = false;
+    this.setLocale(m.locale);
+    if (!this.hasData) this.titleEl.textContent = m.title;
+    const d = this.doc;
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    const pct = m.total > 0 ? Math.floor((100 * m.done) / m.total) : 0;
+    const args = { file: m.file || m.title, done: mb(m.done), total: mb(m.total), pct };
+    const text =
+      m.state === 'cancelled'
+        ? this.t('progressCancelled', args)
+        : m.total > 0 && m.done >= m.total
+          ? this.t('progressAnalysing', args)
+          : this.t('progressReading', args);
+    const bar = d.createElement('progress');
+    bar.className = 'll-progress-bar';
+    bar.max = 100;
+    bar.value = pct;
+    const children: Array<Node | string> = [el(d, 'span', 'll-progress-text', text), bar];
+    if (m.state !== 'cancelled') {
+      const cancel = el(d, 'button', 'll-cancel', this.t('progressCancel'));
+      cancel.addEventListener('click', () => {
+        cancel.disabled = true;
+        this.api.postMessage({ type: 'cancelLoad' });
+      });
+      children.push(cancel);
+    }
+    this.progressEl.replaceChildren(...children);
+    this.progressEl.classList.toggle('cancelled', m.state === 'cancelled');
+    this.progressEl.hidden = false;
+  }
+
+  /** Under the summary: how much of a long log the overview draws (and that it is analysed). */
+  private showOverviewNote(m: SnapshotMessage): void {
+    this.analysing = m.analysing === true;
+    this.reading = m.reading === true;
+    if (this.reading) {
+      // A picture of the part read so far: the progress goes on under the summary.
+      if (this.lastProgress) this.onProgress(this.lastProgress);
+      return;
+    }
+    let shown = 0;
+    let total = 0;
+    for (const r of m.runs) {
+      for (const s of r.series) {
+        if (s.total === undefined) continue;
+        shown += s.steps.length;
+        total += s.total;
+      }
+    }
+    this.progressEl.classList.remove('cancelled');
+    if (!total && !this.analysing) {
+      this.progressEl.replaceChildren();
+      this.progressEl.hidden = true;
+      return;
+    }
+    const note = this.t('overviewNote', { shown: count(shown), total: count(total) });
+    const children: Array<Node | string> = [el(this.doc, 'span', 'll-overview', note)];
+    if (this.analysing) {
+      children.unshift(el(this.doc, 'span', 'll-progress-text', this.t('progressAnalysing', { file: m.title })));
+      const cancel = el(this.doc, 'button', 'll-cancel', this.t('progressCancel'));
+      cancel.addEventListener('click', () => {
+        cancel.disabled = true;
+        this.api.postMessage({ type: 'cancelLoad' });
+      });
+      children.splice(1, 0, cancel);
+    }
+    this.progressEl.replaceChildren(...children);
+    this.progressEl.hidden = false;
+  }
+
   private onSnapshot(m: SnapshotMessage): void {
     this.setLocale(m.locale);
+    this.showOverviewNote(m);
     this.model.title = m.title;
     this.model.load(m.runs);
     this.model.findings = m.findings;
@@ -726,6 +815,14 @@ export class App implements ChartHost {
 
   private renderFindingsPane(): void {
     renderForecasts(this.forecastList, this.model.runs, this.t);
+    if (this.reading) {
+      this.findingsList.replaceChildren(el(this.doc, 'li', 'finding-none', this.t('findingsPending')));
+      return;
+    }
+    if (this.analysing) {
+      this.findingsList.replaceChildren(el(this.doc, 'li', 'finding-none', this.t('progressAnalysing', { file: this.model.title })));
+      return;
+    }
     renderFindings(this.findingsList, this.model.findings, {
       t: this.t,
       selected: this.selected,

@@ -75,6 +75,13 @@ const en = {
   openSource: 'Open in the log',
   zoomHint: 'Wheel or drag to zoom, Shift+drag to pan, double-click to reset',
   runs: '{n} runs',
+  progressReading: 'Reading {file}: {done} of {total} ({pct} %)',
+  progressAnalysing: 'Analysing {file}…',
+  progressCancel: 'Cancel',
+  findingsPending: 'The findings come once the whole log is read and analysed.',
+  progressCancelled: 'Cancelled after {done} of {total} ({pct} %). Close this view, or open the log again to read it.',
+  overviewNote:
+    'Overview of a long log: {shown} of {total} points drawn (the first, lowest, highest and last point of each step bucket; every NaN kept). Export has all points.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -153,6 +160,12 @@ const zh: Record<MessageKey, string> = {
   openSource: '在日志中打开',
   zoomHint: '滚轮或拖动缩放，Shift+拖动平移，双击重置',
   runs: '{n} 个运行',
+  progressReading: '正在读取 {file}：已读 {done}，共 {total}（{pct}%）',
+  progressAnalysing: '正在分析 {file}…',
+  progressCancel: '取消',
+  findingsPending: '读取并分析完整个日志后显示发现的问题。',
+  progressCancelled: '已取消：读取了 {done}，共 {total}（{pct}%）。可关闭此视图，或重新打开日志再读取。',
+  overviewNote: '长日志的概览：绘制了 {total} 个点中的 {shown} 个（每个步数区间的第一个、最低、最高和最后一个点；保留所有 NaN）。导出包含全部点。',
 };
 
 /** Every message in every language (exported for the catalogue test). */

@@ -46,6 +46,35 @@ export interface LoadOptions {
    * is next to the bundle and there are two cores; `false` or LOSS_LENS_THREADS=1: one thread).
    */
   threads?: ThreadOptions | false;
+  /**
+   * Stops the read: checked between chunks (and the worker thread of a split read is stopped);
+   * loadPaths then rejects with a LoadCancelled error.
+   */
+  signal?: AbortSignal;
+  /**
+   * Told the runs read so far of a large file (PARTIAL_MIN_BYTES and more) after its first
+   * PARTIAL_FIRST_BYTES and at each quarter of it that this thread reads: a picture can be
+   * drawn before the whole file is read. The runs
+   * are the parser's own (still growing): read them at once, do not keep them.
+   */
+  onPartial?: (runs: readonly Run[], file: string) => void;
+}
+
+/** Files from this size on report partial runs (LoadOptions.onPartial). */
+export const PARTIAL_MIN_BYTES = 32 << 20;
+/** The first partial runs come after this much (or a quarter of the file, if that is less). */
+export const PARTIAL_FIRST_BYTES = 16 << 20;
+
+/** Thrown (rejected) by loadPaths when its `signal` aborts. */
+export class LoadCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'LoadCancelled';
+  }
+}
+
+function checkCancel(opts: LoadOptions): void {
+  if (opts.signal?.aborted) throw new LoadCancelled();
 }
 
 const CHUNK = 1 << 20;
@@ -109,6 +138,7 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
   };
 
   for (const item of plan) {
+    checkCancel(opts);
     if (item.kind === 'mlflow') {
       const runDirs = findMlflowRuns(item.dir);
       let read = 0;
@@ -137,6 +167,7 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
       continue;
     }
     const r = await readLogFile(item.file, opts, progress);
+    checkCancel(opts);
     if (r.problem) {
       if (item.explicit) result.problems.push({ source: item.file, message: r.problem });
       readFrom(item, 0, 1, `${path.basename(item.file)}: ${r.problem}`);
@@ -182,6 +213,7 @@ export async function readLogFile(
 ): Promise<{ runs: Run[]; problem?: string }> {
   let fd: number;
   let part: ReturnType<typeof startSplit>;
+  let stopOnAbort: (() => void) | undefined;
   try {
     // Opening a FIFO blocks until a writer comes, and a device never ends: look first.
     const st = fs.statSync(file);
@@ -199,8 +231,16 @@ export async function readLogFile(
     if (!det.ok) return { runs: [], problem: det.message };
     const parser = createParser(det.format, { source: file, name: runName(file) });
     part = utf16 ? undefined : startSplit(fd, file, det.format, parser, opts);
+    const split = part;
+    if (split && opts.signal) {
+      stopOnAbort = () => split.stop();
+      opts.signal.addEventListener('abort', stopOnAbort, { once: true });
+    }
     const buf = new Uint8Array(opts.chunkSize ?? CHUNK);
     let pos = 0;
+    const size = opts.onPartial ? fs.fstatSync(fd).size : 0;
+    const partialStep = size >= PARTIAL_MIN_BYTES ? Math.floor(size / 4) : Infinity;
+    let nextPartial = Math.min(PARTIAL_FIRST_BYTES, partialStep);
     let stopAt = part ? part.job.split : Infinity;
     for (;;) {
       const got = fs.readSync(fd, buf, 0, Math.min(buf.length, stopAt - pos), pos);
@@ -209,6 +249,7 @@ export async function readLogFile(
           // The worker read the rest: join its part, or read on here when it cannot be joined.
           const r = await part.result;
           part.stop();
+          if (opts.signal?.aborted) break;
           const joined = r.ok && isSplitReader(parser) && parser.splitAbsorb(r.part);
           part.onSplit?.(file, joined ? 'joined' : r.ok ? 'refused: the states at the split differ' : r.why);
           if (joined) {
@@ -221,9 +262,14 @@ export async function readLogFile(
         }
         break;
       }
+      if (opts.signal?.aborted) break;
       parser.push(utf16 ? utf16.push(buf.subarray(0, got)) : buf.subarray(0, got));
       pos += got;
       progress(got, file);
+      if (pos >= nextPartial && pos < stopAt && pos < size) {
+        nextPartial = (Math.floor(pos / partialStep) + 1) * partialStep;
+        opts.onPartial?.(parser.runs, file);
+      }
       // Let a progress display and other work breathe on very large files.
       if ((pos & ((64 << 20) - 1)) < got) await yieldToLoop();
     }
@@ -235,6 +281,7 @@ export async function readLogFile(
     return { runs: [], problem: `cannot read: ${errText(e)}` };
   } finally {
     part?.stop();
+    if (stopOnAbort) opts.signal?.removeEventListener('abort', stopOnAbort);
     fs.closeSync(fd);
   }
 }
@@ -299,6 +346,7 @@ async function readEventDir(
   let read = 0;
   for (const f of sorted) {
     const r = await readLogFile(f, opts, progress);
+    checkCancel(opts);
     if (r.problem) {
       problems.push({ source: f, message: r.problem });
       continue;

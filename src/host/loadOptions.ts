@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { BackgroundOptions } from '../core/background';
 import type { LoadOptions } from '../core/load';
 import { readSetting } from './config';
 
@@ -25,4 +26,10 @@ export function hostLoadOptions(): LoadOptions {
         ),
     },
   };
+}
+
+/** The same for a read on a worker thread (core/background.ts). */
+export function hostBackgroundOptions(): Pick<BackgroundOptions, 'threads' | 'onSplit'> {
+  const o = hostLoadOptions();
+  return o.threads === false ? { threads: false } : { threads: {}, onSplit: o.threads?.onSplit };
 }

@@ -37,6 +37,11 @@ export interface SeriesPayload {
   wallTimes?: Float64Array;
   /** 1-based source lines; 0 where a point has none. */
   lines?: Uint32Array;
+  /**
+   * Set when the arrays are an overview of a long series (the first, minimum, maximum and last
+   * point of each x bucket, NaN / Inf kept): the series' full point count.
+   */
+  total?: number;
 }
 
 export interface RunPayload {
@@ -110,6 +115,16 @@ export interface SnapshotMessage {
   findings: Finding[];
   summaries: RunSummary[];
   problems: LoadProblemPayload[];
+  /**
+   * A first picture of logs just read (long series as overviews) while they are analysed: the
+   * findings come with the next snapshot.
+   */
+  analysing?: boolean;
+  /**
+   * A picture of what has been read so far of a big log (the read goes on, 'progress' messages
+   * follow; long series as overviews).
+   */
+  reading?: boolean;
 }
 
 /** New points of a live run since the previous snapshot / append (new series allowed). */
@@ -150,13 +165,30 @@ export interface HostErrorMessage {
   message: string;
 }
 
+/**
+ * A log being read (before its first snapshot): the bytes read so far and the total, over all
+ * the inputs; 'cancelled' once the user cancelled it (the read stopped there).
+ */
+export interface ProgressMessage {
+  type: 'progress';
+  locale: ViewerLocale;
+  title: string;
+  /** 'reading' until the user cancels (done = total: the data is being analysed). */
+  state: 'reading' | 'cancelled';
+  done: number;
+  total: number;
+  /** The file being read (its base name). */
+  file: string;
+}
+
 export type ToWebviewMessage =
   | SnapshotMessage
   | AppendMessage
   | FindingsMessage
   | RevealMessage
   | RequestPngMessage
-  | HostErrorMessage;
+  | HostErrorMessage
+  | ProgressMessage;
 
 export interface ReadyMessage {
   type: 'ready';
@@ -195,12 +227,18 @@ export interface WebviewErrorMessage {
   message: string;
 }
 
+/** Stop reading the log(s) this view waits for (the Cancel button of the progress). */
+export interface CancelLoadMessage {
+  type: 'cancelLoad';
+}
+
 export type FromWebviewMessage =
   | ReadyMessage
   | RevealSourceMessage
   | ExportDataMessage
   | ExportPngMessage
-  | WebviewErrorMessage;
+  | WebviewErrorMessage
+  | CancelLoadMessage;
 
 export type ExportFormat = ExportDataFormat | 'png';
 

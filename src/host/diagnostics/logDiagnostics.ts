@@ -11,8 +11,8 @@ import { analyzeRuns } from '../../core/analyze';
 import { type Finding, type Lang, SEVERITY_RANK } from '../../core/diagnose/types';
 import { createParser } from '../../core/formats';
 import { detectFormat, SNIFF_BYTES } from '../../core/formats/detect';
-import { loadPaths } from '../../core/load';
-import { hostLoadOptions } from '../loadOptions';
+import { loadInBackground } from '../../core/background';
+import { hostBackgroundOptions } from '../loadOptions';
 import type { Run } from '../../core/model';
 import { Disposable } from '../viewer/dispose';
 import { Debouncer, DIAGNOSTIC_SOURCE, type LossLensDiagnostics } from './collection';
@@ -156,13 +156,17 @@ export class LogDiagnostics
    */
   async publishForFile(uri: vscode.Uri): Promise<Finding[]> {
     if (!this.settings().enabled) return [];
-    const result = await loadPaths([uri.fsPath], hostLoadOptions());
+    // Read and analysed on a worker thread: a big file never holds up the other logs' findings.
+    const result = await loadInBackground([uri.fsPath], {
+      ...hostBackgroundOptions(),
+      analyze: { ...engineThresholds(), lang: displayLang() },
+    }).result;
     const runs = result.runs;
     if (runs.length === 0) {
       this.forget(uri);
       return [];
     }
-    const findings = this.analyse(runs);
+    const findings = result.analyzeError === undefined ? result.findings : [];
     this.publish(uri, runs, findings, { binary: true });
     return findings;
   }

@@ -5,9 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Preview } from '../../core/background';
+import { LoadCancelled } from '../../core/load';
 import { Disposable } from './dispose';
 import type { ViewerData } from './session';
-import { type LossLensViewers, loadViewerData } from './viewers';
+import { type LossLensViewers, loadViewerData, startViewerLoad, type ViewerLoad } from './viewers';
 
 const RELOAD_DELAY_MS = 750;
 
@@ -16,9 +18,60 @@ class LossCurvesDocument extends Disposable implements vscode.CustomDocument {
   readonly onDidChangeData = this._onDidChangeData.event;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private reading: Promise<void> | undefined;
+  private readonly _onDidProgress = this._register(new vscode.EventEmitter<{ done: number; total: number; file: string }>());
+  /** Bytes read of the first read (the document opens at once; the views show the progress). */
+  readonly onDidProgress = this._onDidProgress.event;
+  private readonly _onDidPreview = this._register(new vscode.EventEmitter<Preview>());
+  /** The first read's first picture (before its analysis). */
+  readonly onDidPreview = this._onDidPreview.event;
+  preview: Preview | undefined;
+  /** The first read, while it runs. */
+  private firstLoad: ViewerLoad | undefined;
 
-  static async create(uri: vscode.Uri): Promise<LossCurvesDocument> {
-    return new LossCurvesDocument(uri, await loadViewerData([uri.fsPath], path.basename(uri.fsPath)));
+  /** A document that starts reading its file on a worker thread (the data comes later). */
+  static create(uri: vscode.Uri, log: (message: string) => void): LossCurvesDocument {
+    const title = path.basename(uri.fsPath);
+    const doc = new LossCurvesDocument(uri, { runs: [], findings: [], problems: [], title, live: new Set() });
+    const load = startViewerLoad(
+      [uri.fsPath],
+      title,
+      (done, total, file) => doc._onDidProgress.fire({ done, total, file }),
+      log,
+      p => {
+        doc.preview = p;
+        doc._onDidPreview.fire(p);
+      },
+    );
+    doc.firstLoad = load;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loss Lens: reading {0}', title) }, () =>
+      load.data.then(
+        data => {
+          doc.firstLoad = undefined;
+          doc.preview = undefined;
+          if (doc.isDisposed) return;
+          doc.data = data;
+          doc._onDidChangeData.fire(data);
+        },
+        (e: unknown) => {
+          doc.firstLoad = undefined;
+          if (doc.isDisposed || e instanceof LoadCancelled) return;
+          // The read failed: the views say why instead of waiting for ever.
+          doc.data = { ...doc.data, problems: [{ source: uri.fsPath, message: e instanceof Error ? e.message : String(e) }] };
+          doc._onDidChangeData.fire(doc.data);
+        },
+      ),
+    );
+    return doc;
+  }
+
+  /** The first read is still running. */
+  get isLoading(): boolean {
+    return this.firstLoad !== undefined;
+  }
+
+  /** Stop the first read (a view's Cancel). */
+  cancel(): void {
+    this.firstLoad?.cancel();
   }
 
   private constructor(
@@ -57,6 +110,7 @@ class LossCurvesDocument extends Disposable implements vscode.CustomDocument {
 
   override dispose(): void {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.cancel();
     super.dispose();
   }
 }
@@ -90,10 +144,7 @@ export class LossCurvesEditorProvider implements vscode.CustomReadonlyEditorProv
     _openContext: vscode.CustomDocumentOpenContext,
     _token: vscode.CancellationToken,
   ): Promise<LossCurvesDocument> {
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loss Lens: reading {0}', path.basename(uri.fsPath)) },
-      () => LossCurvesDocument.create(uri),
-    );
+    return LossCurvesDocument.create(uri, m => this.viewers.log(m));
   }
 
   async resolveCustomEditor(
@@ -102,7 +153,14 @@ export class LossCurvesEditorProvider implements vscode.CustomReadonlyEditorProv
     _token: vscode.CancellationToken,
   ): Promise<void> {
     const session = this.viewers.attach(panel, document.data);
-    const sub = document.onDidChangeData(data => session.replaceData(data));
-    session.onDidDispose(() => sub.dispose());
+    const subs = [document.onDidChangeData(data => session.replaceData(data))];
+    if (document.isLoading) {
+      // The view shows the bytes read with a Cancel button until the data comes.
+      session.startLoading(document.data.title, () => document.cancel());
+      subs.push(document.onDidProgress(p => session.progress(p.done, p.total, p.file)));
+      if (document.preview) session.showPreview(document.preview);
+      subs.push(document.onDidPreview(p => session.showPreview(p)));
+    }
+    session.onDidDispose(() => subs.forEach(d => d.dispose()));
   }
 }

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/diagnose/types';
+import type { Preview } from '../../core/background';
 import type { Run } from '../../core/model';
 import {
   assertNever,
@@ -13,7 +14,9 @@ import {
   type FromWebviewMessage,
   isMessage,
   type LoadProblemPayload,
+  type ProgressMessage,
   type RevealMessage,
+  type SnapshotMessage,
   type ToWebviewMessage,
 } from '../../shared/protocol';
 import { Disposable } from './dispose';
@@ -21,6 +24,7 @@ import { exportViewerData } from './exportFlow';
 import { buildViewerHtml, makeNonce } from './html';
 import { plainNotice } from '../diagnostics/pure/text';
 import { displayLang } from '../l10n';
+import { overviewSnapshot } from './overview';
 import { AppendCursor, buildSnapshot, buildSummary, displayedRun, findingsOf, lineForStep } from './payload';
 
 /** What a view shows. The runs are the host's own objects (live runs keep growing). */
@@ -67,6 +71,8 @@ export class ViewerSession extends Disposable {
     { resolve: (png: Uint8Array) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
   >();
   private nextRequestId = 1;
+  /** While the view's logs are being read: the last progress, and how to stop the read. */
+  private loading: { progress: ProgressMessage; cancel: () => void; preview?: SnapshotMessage } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -95,6 +101,10 @@ export class ViewerSession extends Disposable {
   }
   get viewerData(): ViewerData {
     return this.data;
+  }
+  /** The view was closed. */
+  get closed(): boolean {
+    return this.isDisposed;
   }
 
   hasSource(source: string): boolean {
@@ -137,7 +147,14 @@ export class ViewerSession extends Disposable {
     const m = raw as FromWebviewMessage;
     switch (m.type) {
       case 'ready':
-        this.sendSnapshot();
+        if (this.loading) {
+          this.ready = true;
+          if (this.loading.preview) this.post(this.loading.preview);
+          this.post(this.loading.progress);
+        } else this.sendSnapshot();
+        break;
+      case 'cancelLoad':
+        this.cancelLoad();
         break;
       case 'revealSource':
         this.guard(this.revealSource(m.source, m.line, m.series, m.step));
@@ -177,18 +194,90 @@ export class ViewerSession extends Disposable {
     });
   }
 
+  /**
+   * The view waits for its logs: it shows the bytes read (`progress`) with a Cancel button,
+   * which calls `cancel`. Ends with `replaceData` (the logs were read) or `cancelled`.
+   */
+  startLoading(title: string, cancel: () => void): void {
+    this.loading = {
+      cancel,
+      progress: { type: 'progress', locale: displayLang(), title, state: 'reading', done: 0, total: 0, file: '' },
+    };
+    if (this.ready) this.post(this.loading.progress);
+  }
+
+  /** Bytes read so far of the logs the view waits for. */
+  progress(done: number, total: number, file: string, state: ProgressMessage['state'] = 'reading'): void {
+    if (!this.loading || this.loading.progress.state === 'cancelled') return;
+    this.loading.progress = { ...this.loading.progress, state, done, total, file: path.basename(file) };
+    if (this.ready) this.post(this.loading.progress);
+  }
+
+  /**
+   * The logs are read and being analysed (or, `partial`, still being read): draw a first
+   * picture (long series as overviews, no findings yet). The next `replaceData` brings the
+   * findings.
+   */
+  showPreview(p: Preview): void {
+    const l = this.loading;
+    if (!l || l.progress.state === 'cancelled') return;
+    const m = buildSnapshot({ runs: p.runs, findings: [], problems: [], locale: displayLang(), title: l.progress.title });
+    if (p.partial) m.reading = true;
+    else m.analysing = true;
+    m.runs.forEach((r, i) => {
+      const run = p.runs[i];
+      let points = 0;
+      for (const sp of r.series) {
+        const s = run.series.get(sp.name);
+        const total = s ? p.totals.get(s) : undefined;
+        if (total !== undefined) sp.total = total;
+        points += total ?? sp.steps.length;
+      }
+      const sum = m.summaries[i];
+      if (!sum) return;
+      sum.points = points;
+      if (p.partial) {
+        // Of the part read so far: no "best" that the rest of the log may beat.
+        delete sum.bestValSeries;
+        delete sum.bestValStep;
+        delete sum.bestValValue;
+      }
+    });
+    l.preview = m;
+    if (this.ready) this.post(m);
+  }
+
+  /** True while the view waits for its logs. */
+  get isLoading(): boolean {
+    return this.loading !== undefined && this.loading.progress.state !== 'cancelled';
+  }
+
+  /** Stop the read (the user's Cancel): the view says so and keeps what it showed. */
+  cancelLoad(): void {
+    const l = this.loading;
+    if (!l || l.progress.state === 'cancelled') return;
+    l.progress = { ...l.progress, state: 'cancelled' };
+    l.cancel();
+    if (this.ready) this.post(l.progress);
+  }
+
   /** Send everything (the webview asked, or the data was replaced). */
   sendSnapshot(): void {
     const d = this.data;
+    // Long series travel as an overview (min / max per bucket, NaN kept): the first chart comes
+    // at once, and no message carries millions of points.
     this.post(
-      buildSnapshot({
-        runs: d.runs,
-        findings: d.findings,
-        problems: d.problems,
-        locale: displayLang(),
-        title: d.title,
-        live: d.live,
-      }),
+      overviewSnapshot(
+        buildSnapshot({
+          runs: d.runs,
+          findings: d.findings,
+          problems: d.problems,
+          locale: displayLang(),
+          title: d.title,
+          live: d.live,
+        }),
+        d.runs,
+      ),
     );
     for (const r of d.runs) this.cursor.markSent(r);
     this.ready = true;
@@ -202,6 +291,7 @@ export class ViewerSession extends Disposable {
   /** Show other data (a log that changed on disk was read again). */
   replaceData(data: ViewerData): void {
     this.data = data;
+    this.loading = undefined;
     if (this.ready) this.sendSnapshot();
   }
 

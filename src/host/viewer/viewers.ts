@@ -12,10 +12,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeRuns } from '../../core/analyze';
 import type { Finding } from '../../core/diagnose/types';
-import { loadPaths } from '../../core/load';
-import { hostLoadOptions } from '../loadOptions';
+import { type BackgroundLoad, loadInBackground, type Preview } from '../../core/background';
+import { LoadCancelled } from '../../core/load';
+import { hostBackgroundOptions } from '../loadOptions';
 import type { Run } from '../../core/model';
 import type { ExportFormat } from '../../shared/protocol';
 import { plainNotice } from '../diagnostics/pure/text';
@@ -39,16 +39,59 @@ export interface LiveOptions extends OpenOptions {
 
 /** Read paths and analyse them, for a view. */
 export async function loadViewerData(paths: string[], title?: string): Promise<ViewerData> {
-  const result = await loadPaths(paths, hostLoadOptions());
-  applyRunLabels(result.runs);
-  let findings: Finding[] = [];
-  try {
-    findings = analyzeRuns(result.runs, { ...engineThresholds(), lang: displayLang() });
-  } catch (e) {
-    result.problems.push({
-      source: paths.join(', '),
-      message: vscode.l10n.t('analysis failed: {0}', e instanceof Error ? e.message : String(e)),
-    });
+  return startViewerLoad(paths, title).data;
+}
+
+/** A view's logs being read and analysed on a worker thread; `cancel` stops the thread. */
+export interface ViewerLoad {
+  /** Rejects with LoadCancelled after `cancel()`. */
+  data: Promise<ViewerData>;
+  cancel(): void;
+}
+
+/**
+ * Read paths and analyse them off the extension host's thread (core/background.ts), telling
+ * `onProgress` the bytes read; the viewer's log gets the time each phase took.
+ */
+export function startViewerLoad(
+  paths: string[],
+  title?: string,
+  onProgress?: (done: number, total: number, file: string) => void,
+  log?: (message: string) => void,
+  onPreview?: (p: Preview) => void,
+): ViewerLoad {
+  const t0 = Date.now();
+  const load: BackgroundLoad = loadInBackground(paths, {
+    ...hostBackgroundOptions(),
+    analyze: { ...engineThresholds(), lang: displayLang() },
+    onProgress,
+    onPreview,
+  });
+  const data = load.result.then(r => {
+    const names = paths.map(p => path.basename(p)).join(', ');
+    const t = r.timings;
+    log?.(
+      t
+        ? vscode.l10n.t('Read and analysed {0} in {1} ms on a worker thread (reading {2} ms, analysis {3} ms, overview {4} ms).', names, Date.now() - t0, t.readMs, t.analyzeMs, t.overviewMs)
+        : vscode.l10n.t('Read and analysed {0} in {1} ms.', names, Date.now() - t0),
+    );
+    return viewerDataOf(paths, r.runs, r.findings, r.problems, r.analyzeError, title);
+  });
+  return { data, cancel: () => load.cancel() };
+}
+
+function viewerDataOf(
+  paths: string[],
+  runs: Run[],
+  findings: Finding[],
+  problems: ViewerData['problems'],
+  analyzeError: string | undefined,
+  title: string | undefined,
+): ViewerData {
+  applyRunLabels(runs);
+  const result = { runs, problems: [...problems] };
+  if (analyzeError !== undefined) {
+    result.problems.push({ source: paths.join(', '), message: vscode.l10n.t('analysis failed: {0}', analyzeError) });
   }
   return {
     runs: result.runs,
@@ -120,20 +163,58 @@ export class LossLensViewers extends Disposable {
   async open(uris: vscode.Uri[], opts: OpenOptions = {}): Promise<ViewerSession | undefined> {
     const paths = uris.map(u => u.fsPath);
     if (!paths.length) return undefined;
-    const data = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loss Lens: reading logs') },
-      () => loadViewerData(paths, opts.title),
-    );
+    // The view opens at once and shows the bytes read, with Cancel; the read runs on a worker.
+    const title = opts.title ?? paths.map(p => path.basename(p)).join(', ');
+    const panel = this.createPanel(title, opts);
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'viewer-icon.svg');
+    const session = this.attach(panel, { runs: [], findings: [], problems: [], title, live: new Set() });
+    const data = await this.loadInto(session, paths, opts.title);
+    if (!data) return undefined;
     if (!data.runs.length) {
+      panel.dispose();
       const why = plainNotice(data.problems.map(p => `${path.basename(p.source)}: ${p.message}`).join('; '));
       void vscode.window.showErrorMessage(
         why ? vscode.l10n.t('Loss Lens: no training metrics found ({0}).', why) : vscode.l10n.t('Loss Lens: no training metrics found.'),
       );
       return undefined;
     }
-    const panel = this.createPanel(data.title, opts);
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'viewer-icon.svg');
-    return this.attach(panel, data);
+    panel.title = data.title;
+    return session;
+  }
+
+  /**
+   * Read logs into a view that shows the progress (bytes, %) and a Cancel button; undefined
+   * when the user cancelled or closed the view. The view shows the data once it is read.
+   */
+  async loadInto(session: ViewerSession, paths: string[], title?: string): Promise<ViewerData | undefined> {
+    const load = startViewerLoad(
+      paths,
+      title,
+      (done, total, file) => session.progress(done, total, file),
+      m => this.log(m),
+      p => session.showPreview(p),
+    );
+    session.startLoading(title ?? paths.map(p => path.basename(p)).join(', '), () => load.cancel());
+    const closed = session.onDidDispose(() => load.cancel());
+    try {
+      const data = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loss Lens: reading logs') },
+        () => load.data,
+      );
+      if (session.closed) return undefined;
+      if (data.runs.length) session.replaceData(data);
+      return data;
+    } catch (e) {
+      if (e instanceof LoadCancelled) {
+        this.log(vscode.l10n.t('Reading {0} was cancelled.', paths.map(p => path.basename(p)).join(', ')));
+        return undefined;
+      }
+      // The read failed: no view waits for ever; the command says why.
+      session.panel.dispose();
+      throw e;
+    } finally {
+      closed.dispose();
+    }
   }
 
   /** A view of an in-memory run that keeps growing (the runner's). */
