@@ -81,6 +81,8 @@ export class App implements ChartHost {
   private readonly doc: Document;
   private readonly titleEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
+  /** The host reported an error (a run that failed, a log that could not be read). */
+  private failed = false;
   /** The bytes read with a Cancel button while the host reads the logs; the overview note after. */
   private readonly progressEl: HTMLElement;
   private readonly toolbar: HTMLElement;
@@ -253,6 +255,10 @@ export class App implements ChartHost {
         }
         case 'error':
           this.showStatus(m.message, true);
+          // (a run that failed before logging anything: no "0 points", no "No problems found")
+          this.failed = true;
+          this.renderSummaryLine();
+          this.renderFindingsPane();
           break;
         case 'progress':
           this.onProgress(m);
@@ -795,7 +801,7 @@ export class App implements ChartHost {
   // Panes
 
   private renderPanes(): void {
-    renderSummary(this.summaryEl, this.model.summaries, this.t);
+    this.renderSummaryLine();
     this.renderSeries();
     this.renderFindingsPane();
   }
@@ -813,7 +819,16 @@ export class App implements ChartHost {
     });
   }
 
+  private renderSummaryLine(): void {
+    const summaries = this.failed ? this.model.summaries.filter(x => x.points > 0) : this.model.summaries;
+    renderSummary(this.summaryEl, summaries, this.t);
+  }
+
   private renderFindingsPane(): void {
+    if (this.failed && this.model.findings.length === 0 && this.model.summaries.every(x => x.points === 0)) {
+      this.findingsList.replaceChildren(el(this.doc, 'li', 'finding-none', this.t('failedNoData')));
+      return;
+    }
     renderForecasts(this.forecastList, this.model.runs, this.t);
     if (this.reading) {
       this.findingsList.replaceChildren(el(this.doc, 'li', 'finding-none', this.t('findingsPending')));

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/diagnose/types';
+import { createRun } from '../../src/core/model';
 import { buildSnapshot } from '../../src/host/viewer/payload';
 import type { SnapshotMessage } from '../../src/shared/protocol';
 import { App } from '../../webview/app';
@@ -222,5 +223,21 @@ describe('one x axis that tells the truth (issue #13, 2)', () => {
     // The fixes toggle only toggles.
     root.querySelector('.findings-list summary')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(api.posted.filter(m => m.type === 'revealSource').length).toBe(1);
+  });
+});
+
+describe('a run that failed before logging anything (issue #13, 5)', () => {
+  it('says nothing could be diagnosed, not "0 points" and "No problems found"', () => {
+    mount();
+    const empty = createRun('runs/20261207-train/output.log', 'text');
+    app.handle(buildSnapshot({ runs: [empty], findings: [], locale: 'en' }));
+    // (before the host says the run failed, an empty run reads as one without problems)
+    expect(root.textContent).toContain('No problems found.');
+    app.handle({ type: 'error', message: "The run failed before logging any metric (exit code 1): ModuleNotFoundError: No module named 'torch'" });
+    const text = root.textContent ?? '';
+    expect(text).toContain("ModuleNotFoundError: No module named 'torch'");
+    expect(text).toContain('Nothing to diagnose: no metric was logged.');
+    expect(text).not.toContain('No problems found.');
+    expect(text).not.toMatch(/\b0 points\b/);
   });
 });
