@@ -328,6 +328,11 @@ export const en = {
   'runs.explain.sameConfig': 'their parameters are equal',
   'runs.explain.join': '; ',
   'runs.explain.end': '.',
+  'runs.insight.cannotBeat':
+    '{count} run(s) cannot beat the best run, {best} ({series} {value} at step {step}): even the low end of their forecast at their planned end stays above it: {runs}.',
+  'runs.insight.cannotBeat.more':
+    '{count} runs cannot beat the best run, {best} ({series} {value} at step {step}): even the low end of their forecast at their planned end stays above it: {runs} and {more} more.',
+  'runs.insight.cannotBeat.item': '{run} ({low}–{high} at step {step})',
   'runs.cli.header': '{count} runs: {errors} with errors, {warnings} with warnings, {ok} ok',
   'runs.cli.insights': 'Insights',
   'runs.cli.noInsights': 'No sweep insight: too few runs share a parameter, or none separates them.',

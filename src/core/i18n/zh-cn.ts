@@ -317,6 +317,11 @@ export const zhCn: Record<MessageKey, string> = {
   'runs.explain.sameConfig': '两者参数相同',
   'runs.explain.join': '；',
   'runs.explain.end': '。',
+  'runs.insight.cannotBeat':
+    '{count} 个运行已无法超过最好的运行 {best}（{series} 在第 {step} 步为 {value}）：它们在计划终点的预测区间下限仍高于该值：{runs}。',
+  'runs.insight.cannotBeat.more':
+    '{count} 个运行已无法超过最好的运行 {best}（{series} 在第 {step} 步为 {value}）：它们在计划终点的预测区间下限仍高于该值：{runs}，以及另外 {more} 个。',
+  'runs.insight.cannotBeat.item': '{run}（第 {step} 步 {low}–{high}）',
   'runs.cli.header': '{count} 个运行：{errors} 个有错误，{warnings} 个有警告，{ok} 个正常',
   'runs.cli.insights': '洞察',
   'runs.cli.noInsights': '没有扫参洞察：共享参数的运行太少，或没有参数能区分它们。',

@@ -35,7 +35,7 @@ export * from './params';
 export * from './row';
 
 /** Bumped when a row's shape or meaning changes: older snapshots are dropped. */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 export interface RunIndexOptions {
   lang?: Lang;

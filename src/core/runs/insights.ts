@@ -14,7 +14,7 @@ import { fmtNum, fmtStep, t } from '../i18n';
 import type { ParamValue } from './params';
 import type { RunRow } from './row';
 
-export type InsightKind = 'separates-broken' | 'best-setting' | 'still-improving' | 'stopped-improving';
+export type InsightKind = 'separates-broken' | 'best-setting' | 'still-improving' | 'stopped-improving' | 'cannot-beat-best';
 
 export interface Insight {
   kind: InsightKind;
@@ -58,7 +58,52 @@ export function sweepInsights(rows: readonly RunRow[], lang: Lang = 'en'): Insig
   if (best) out.push(best);
   const trend = bestTrend(rows, lang);
   if (trend) out.push(trend);
+  const beat = cannotBeatBest(rows, lang);
+  if (beat) out.push(beat);
   return out;
+}
+
+/** Most runs named in the cannot-beat-best insight. */
+const MAX_NAMED = 5;
+
+/**
+ * The runs that cannot beat the best run: the low end of the 80% interval of their forecast at
+ * their planned end stays above the best run's best logged loss (both validation losses, or
+ * both training losses). Finishing them cannot produce a better model (predictive early
+ * stopping); silent when no run is in that position.
+ */
+function cannotBeatBest(rows: readonly RunRow[], lang: Lang): Insight | undefined {
+  const labels = runLabels(rows);
+  const withBest = rows.map((r, i) => ({ r, i })).filter(x => x.r.best);
+  if (withBest.length < 2) return undefined;
+  // the best run among those judged on the same role as the majority (validation first)
+  const role = withBest.some(x => x.r.best!.role === 'val_loss') ? 'val_loss' : 'train_loss';
+  const same = withBest.filter(x => x.r.best!.role === role);
+  let top = same[0];
+  for (const x of same) if (x.r.best!.value < top.r.best!.value) top = x;
+  const best = top.r.best!;
+  const lost = same.filter(x => x !== top && x.r.forecast && x.r.forecast.series === x.r.best!.series && x.r.forecast.low > best.value);
+  if (lost.length === 0) return undefined;
+  lost.sort((a, b) => b.r.forecast!.low - a.r.forecast!.low);
+  const names = lost.slice(0, MAX_NAMED).map(x => {
+    const f = x.r.forecast!;
+    return t(lang, 'runs.insight.cannotBeat.item', { run: labels[x.i], low: fmtNum(f.low), high: fmtNum(f.high), step: fmtStep(f.toStep) });
+  });
+  const more = lost.length - names.length;
+  return {
+    kind: 'cannot-beat-best',
+    param: null,
+    message: t(lang, more > 0 ? 'runs.insight.cannotBeat.more' : 'runs.insight.cannotBeat', {
+      count: lost.length,
+      best: labels[top.i],
+      value: fmtNum(best.value),
+      series: best.series,
+      step: fmtStep(best.step),
+      runs: names.join(t(lang, 'runs.explain.join')),
+      more,
+    }),
+    strength: 0.5,
+  };
 }
 
 /** The parameter names with at least MIN_SWEEP_RUNS runs and two different values. */

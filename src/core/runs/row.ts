@@ -8,6 +8,7 @@
  */
 import type { Finding, FindingKind, Severity } from '../diagnose/types';
 import { SEVERITY_RANK } from '../diagnose/types';
+import { beatBestVerdict } from '../forecast';
 import type { Run, Series } from '../model';
 import type { Params } from './params';
 
@@ -55,6 +56,12 @@ export interface RunRow {
   bestAtEnd: boolean;
   /** Points of the series the best loss is taken from. */
   bestPoints: number;
+  /**
+   * Where its validation loss (else training loss) is heading: the forecast at its planned end
+   * (else twice its last step), with the 80% interval; null when it gets none (too short,
+   * non-finite, diverged).
+   */
+  forecast: { series: string; toStep: number; median: number; low: number; high: number } | null;
 }
 
 /** Points kept for a sparkline. */
@@ -116,7 +123,16 @@ export function buildRow(run: Run, findings: readonly Finding[], params: Params,
     spark: sparkSeries ? spark(sparkSeries) : null,
     bestAtEnd,
     bestPoints: bestSeries?.length ?? 0,
+    forecast: forecastOf(run),
   };
+}
+
+function forecastOf(run: Run): RunRow['forecast'] {
+  // (a verdict against an unbeatable best gives the forecast itself)
+  const v = beatBestVerdict(run, Number.MAX_VALUE);
+  if (!v) return null;
+  const f = v.forecast;
+  return { series: v.series, toStep: f.toStep, median: f.median, low: f.low, high: f.high };
 }
 
 /** The series of a role with the most points (ties: the first). */

@@ -84,6 +84,23 @@ describe('a real PyTorch sweep, written as Lightning writes it', () => {
     expect(trend.message).toContain(String(top.best!.step));
   });
 
+  it('names the runs that cannot beat the best run: their forecast interval at the planned end stays above its best', () => {
+    const ins = sweepInsights(rows).find(i => i.kind === 'cannot-beat-best');
+    const judged = rows.filter(r => r.best?.role === 'val_loss');
+    const top = judged.reduce((a, b) => (b.best!.value < a.best!.value ? b : a));
+    const lost = judged.filter(r => r !== top && r.forecast && r.forecast.series === r.best!.series && r.forecast.low > top.best!.value);
+    // the slowest learning rates cannot catch up with the best run (lr 0.03), the best setting's runs can
+    for (const r of judged) {
+      if ((r.params.lr as number) <= 0.003) expect(lost, `lr ${r.params.lr} bs ${r.params.batch_size}`).toContain(r);
+      if ((r.params.lr as number) === 0.03) expect(lost).not.toContain(r);
+    }
+    expect(ins).toBeDefined();
+    const labels = runLabels(rows);
+    for (const r of lost.slice(0, 5)) expect(ins!.message).toContain(labels[rows.indexOf(r)]);
+    expect(ins!.message).toContain(labels[rows.indexOf(top)]);
+    expect(ins!.message).toMatch(new RegExp(`^${lost.length} run`));
+  });
+
   it('explains two runs: what broke, and the one parameter that differs', () => {
     const good = byParams(0.03, 16);
     const bad = byParams(3, 16);
