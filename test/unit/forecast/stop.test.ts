@@ -92,7 +92,7 @@ describe('loss-lens run --stop-on cannot-beat-best (real PyTorch run)', () => {
       { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 },
     );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/Loss Lens stopped the run: early-stop: Cannot beat the best run/);
+    expect(r.stderr).toMatch(/Stopped at step \d+: Cannot beat the best run/);
     // Stopped well before the planned 60 epochs.
     expect(r.stdout).not.toMatch(/^Epoch 60:/m);
   });
