@@ -209,7 +209,7 @@ describe('host messages (vscode.l10n.t, l10n/bundle.l10n.zh-cn.json)', () => {
   });
 });
 
-describe('webview catalogue (webview/i18n.ts)', () => {
+describe('webview catalogue (the viewer.* keys of src/core/i18n, read by webview/i18n.ts)', () => {
   const en = CATALOGUE.en;
   const zh = CATALOGUE['zh-cn'];
 
