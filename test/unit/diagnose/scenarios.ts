@@ -500,3 +500,34 @@ export function accAtLossBound(): Run {
     1,
   );
 }
+
+/** A validation loss that never improves over exactly 8 evaluations while the training loss
+ * falls by a third (plateauValMinPoints 8 passes, 10 does not). */
+export function valNeverImproves8(): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 1 + 0.6 * Math.exp(-i / 3), n: 8, start: 1 },
+      { name: 'val_loss', f: i => 2 * (1 + 0.002 * Math.sin(2 * i)), n: 8, start: 1 },
+    ],
+    1,
+  );
+}
+
+/** A weak model: flat losses at 1.8, the validation loss 8.5 % above the training loss, accuracy
+ * 45 % (underfitMaxGap 0.1 passes, 0.08 does not). */
+export function underfitGap(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: i => 1.8 + 0.6 * Math.exp(-i / 5), n: 60 },
+      { name: 'val_loss', f: i => 1.085 * (1.8 + 0.6 * Math.exp(-i / 5)), n: 60 },
+      { name: 'accuracy', f: i => 0.45 - 0.2 * Math.exp(-i / 5), n: 60 },
+    ],
+    1,
+  );
+}
+
+/** A loss flat at 1.0 that steps down by 6.2 % once and stays there (noLearnMinDrop 0.05 sees
+ * learning, 0.0625 does not). */
+export function smallStepDown(): Run {
+  return makeRun([{ name: 'loss', f: i => (i < 100 ? 1 : 0.938), n: 300 }], 1);
+}
