@@ -22,11 +22,11 @@ import * as S from './scenarios';
 const UNCOVERED = new Set([
   'noiseFloor', 'scheduleGuardPoints', 'nonFiniteGradTolerance', 'spikeMinProgressShare',
   'divergenceNoiseZ', 'oscBurstCount', 'oscBurstRatio', 'oscMinAmplitude',
-  'oscTurningZ', 'oscNoiseRatio', 'oscShortMinRange', 'oscShortMinAmplitude', 
+  'oscTurningZ', 'oscNoiseRatio', 'oscShortMinRange', 'oscShortMinAmplitude',
   'noLearnTrendTau', 'noLearnTrendZ', 'noLearnTrendMinDrop', 'chanceBand',
   'chanceInferTolerance', 'chanceMaxInferredClasses', 'notConvergedValTau', 'convergedThreshold',
   'fastThreshold', 'notConvergedMinImprovement', 'overfitPersistPoints',
-  'overfitGapTrainFall', 'overfitTrendPoints', 'capacityGap', 
+  'overfitGapTrainFall', 'overfitTrendPoints', 'capacityGap',
   'underfitChanceFraction', 'overfitPersistTau', 'trendMinChange', 'vanishFactor', 'vanishAbsNorm',
   'vanishLossMinRemaining', 'imbalanceTotalSlack', 'lrRangeMinDecades',
   'lrRangeMinPoints', 'lrRangeMaxPoints', 'lrSmoothBeta', 'lrDivergeFactor', 'lrSkipStart', 'lrSkipEnd',
