@@ -10,7 +10,7 @@
  * or a capture that starts late learns slowly, but learns) -> warning (not when the loss
  * oscillates: that finding explains it better). At least 10 points.
  */
-import { fmtNum, fmtPct } from '../i18n';
+import { fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
@@ -64,9 +64,50 @@ export function detectNoLearning(ctx: Ctx): void {
   if (targets.length === 0) targets = ctx.rs.byRole('val_loss');
   for (const cur of targets) {
     const s = ctx.rs.judged(cur, ctx.st.noLearnMinPoints);
-    if (!s.isLog || ctx.diverged.has(s.name)) continue;
-    check(ctx, s);
+    if (!s.isLog) continue;
+    if (ctx.diverged.has(s.name)) frozenAfterBlowUp(ctx, s);
+    else check(ctx, s);
   }
+}
+
+/**
+ * A loss that blew up before it ever improved (the divergence's best level is its first point)
+ * and has not moved since, over at least noLearnMinPoints values: the model is stuck at the
+ * blown-up scale (dead units, saturated outputs), learning nothing. Reported beside the
+ * divergence, which says how it got there.
+ */
+function frozenAfterBlowUp(ctx: Ctx, s: SeriesState): void {
+  const st = ctx.st;
+  const d = ctx.out.find(f => f.kind === 'divergence' && f.series === s.name);
+  if (!d || !((d.evidence.bestStep as number) <= s.firstStep)) return;
+  let n = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = s.startIdx; i < s.consumed; i++) {
+    if (!(s.stepAt(i) >= d.step)) continue;
+    const x = s.series.values.get(i);
+    if (!(x > 0) || !Number.isFinite(x)) return;
+    n++;
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  if (n < st.noLearnMinPoints || !(Math.log(hi / lo) < -Math.log(1 - st.noLearnMinDrop))) return;
+  ctx.noLearning.add(s.name);
+  emit(ctx, {
+    kind: 'no-learning',
+    severity: 'warning',
+    state: s,
+    step: d.step,
+    endStep: s.lastStep,
+    title: ['noLearning.title'],
+    message: [
+      fmtNum(lo) === fmtNum(hi)
+        ? ['noLearning.frozenAt', { step: fmtStep(d.step), level: fmtNum(lo), points: n }]
+        : ['noLearning.frozen', { step: fmtStep(d.step), low: fmtNum(lo), high: fmtNum(hi), points: n, drop: fmtPct(st.noLearnMinDrop) }],
+    ],
+    evidence: { rule: 'frozen-after-blow-up', onsetStep: d.step, low: lo, high: hi, points: n, dropThreshold: st.noLearnMinDrop },
+    confidence: Math.min(0.9, 0.55 + 0.35 * Math.min(1, n / 100)),
+  });
 }
 
 /**

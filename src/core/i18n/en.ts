@@ -85,6 +85,10 @@ export const en = {
   'noLearning.chance':
     '{subject} stays at {level}, the chance level ln({classes}) = {chance}: the model does no better than guessing among {classes} classes.',
   'noLearning.inferred': 'The number of classes was inferred from the initial loss {initial} ≈ ln({classes}).',
+  'noLearning.frozen':
+    '{subject} has stayed between {low} and {high} (within {drop}) over its {points} values since it blew up at step {step}: the model is stuck there and learns nothing.',
+  'noLearning.frozenAt':
+    '{subject} has stayed at {level} over its {points} values since it blew up at step {step}: the model is stuck there and learns nothing.',
   'noLearning.flat': '{subject} never fell more than {drop} below its initial level {initial} over {points} values (now {level}).',
 
   // ---- overfitting ----

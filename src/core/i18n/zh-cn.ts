@@ -80,6 +80,10 @@ export const zhCn: Record<MessageKey, string> = {
   'noLearning.chance':
     '{subject}停在 {level}，正好是随机猜测水平 ln({classes}) = {chance}：模型的表现并不比在 {classes} 个类别中随机猜测更好。',
   'noLearning.inferred': '类别数是根据初始损失 {initial} ≈ ln({classes}) 推断出来的。',
+  'noLearning.frozen':
+    '{subject}自第 {step} 步爆炸以来的 {points} 个值一直在 {low} 到 {high} 之间（变化不到 {drop}）：模型卡在那里，什么也没有学到。',
+  'noLearning.frozenAt':
+    '{subject}自第 {step} 步爆炸以来的 {points} 个值一直停在 {level}：模型卡在那里，什么也没有学到。',
   'noLearning.flat': '在 {points} 个值中，{subject}从未比初始水平 {initial} 低过 {drop}（当前为 {level}）。',
 
   // ---- 过拟合 ----

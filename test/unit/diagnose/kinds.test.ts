@@ -262,6 +262,21 @@ describe('plateau', () => {
 });
 
 describe('no-learning', () => {
+
+  it('a loss that blows up before it ever improved and then never moves is stuck: divergence and no-learning', () => {
+    // 5.4e30 at epoch 1, 3.19e31 from epoch 2 on for 100 epochs (a model blown to a huge scale)
+    const frozen = (f: (i: number) => number) => makeRun([{ name: 'loss', f, n: 101, start: 1 }], 1);
+    const fs = run(frozen(i => (i === 0 ? 5.4e30 : 3.194e31)));
+    expect(of(fs, 'divergence')).toHaveLength(1);
+    const nl = of(fs, 'no-learning');
+    expect(nl).toHaveLength(1);
+    expect(nl[0].step).toBe(2);
+    expect(nl[0].message).toContain('has stayed at 3.19e31 over its 100 values since it blew up at step 2');
+    // still rising after the blow-up: only the divergence
+    expect(of(run(frozen(i => (i === 0 ? 1 : 6 * Math.exp(i / 50)))), 'no-learning')).toEqual([]);
+    // learned before it blew up (its best is not its first value): only the divergence
+    expect(of(run(frozen(i => (i < 30 ? 2 - i / 30 : 8))), 'no-learning')).toEqual([]);
+  });
   it('a loss sitting at ln 10 is chance level (C inferred from the initial loss)', () => {
     const n = of(run(S.chanceLevel()), 'no-learning');
     expect(n).toHaveLength(1);
