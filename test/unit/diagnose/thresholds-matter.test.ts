@@ -3,7 +3,8 @@
  * integers by at least 1) changes the findings of at least one run we hold — the synthetic
  * scenarios (scenarios.ts, including near misses built for single thresholds), the real PyTorch
  * scenario logs and the judged real-world corpus. A threshold that no run notices is one no
- * test would catch a change of. UNCOVERED lists those still without a run near them; it may
+ * test would catch a change of. What is compared: every finding (kind, series, severity, steps)
+ * and each run's summary (convergence status, capacity, validation trend, simulated early stop). UNCOVERED lists those still without a run near them; it may
  * only shrink. The findings of every one of those runs at the defaults are pinned in a
  * snapshot, so that changing a covered threshold's default breaks this test (an intended change
  * is reviewed and accepted with `npx vitest run -u`).
@@ -11,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnose, type Finding } from '../../../src/core/diagnose';
+import { diagnose, summarize } from '../../../src/core/diagnose';
 import { DEFAULT_SETTINGS } from '../../../src/core/diagnose/settings';
 import { loadPaths } from '../../../src/core/load';
 import type { Run } from '../../../src/core/model';
@@ -20,20 +21,27 @@ import * as S from './scenarios';
 
 /** Thresholds no run we hold sits near yet (see the header). */
 const UNCOVERED = new Set([
-  'noiseFloor', 'scheduleGuardPoints', 'nonFiniteGradTolerance', 'spikeMinProgressShare',
-  'divergenceNoiseZ', 'oscBurstCount', 'oscBurstRatio', 'oscMinAmplitude',
-  'oscTurningZ', 'oscNoiseRatio', 'oscShortMinRange', 'oscShortMinAmplitude',
-  'noLearnTrendTau', 'noLearnTrendZ', 'noLearnTrendMinDrop', 'chanceBand',
+  'noiseFloor', 'scheduleGuardPoints', 'nonFiniteGradTolerance', 'divergenceNoiseZ',
+  'oscBurstCount', 'oscBurstRatio', 'oscMinAmplitude', 'oscNoiseRatio', 'oscShortMinRange',
+  'oscShortMinAmplitude', 'noLearnTrendTau', 'noLearnTrendZ', 'noLearnTrendMinDrop', 'chanceBand',
   'chanceInferTolerance', 'chanceMaxInferredClasses', 'notConvergedValTau', 'convergedThreshold',
-  'fastThreshold', 'notConvergedMinImprovement', 'overfitPersistPoints',
-  'overfitGapTrainFall', 'overfitTrendPoints', 'capacityGap',
-  'underfitChanceFraction', 'overfitPersistTau', 'trendMinChange', 'vanishFactor', 'vanishAbsNorm',
-  'vanishLossMinRemaining', 'imbalanceTotalSlack', 'lrRangeMinDecades',
-  'lrRangeMinPoints', 'lrRangeMaxPoints', 'lrSmoothBeta', 'lrDivergeFactor', 'lrSkipStart', 'lrSkipEnd',
+  'overfitPersistPoints', 'overfitGapTrainFall', 'overfitPersistTau', 'trendMinChange',
+  'underfitChanceFraction', 'vanishFactor', 'vanishAbsNorm', 'vanishLossMinRemaining',
+  'imbalanceTotalSlack', 'lrRangeMinDecades', 'lrRangeMinPoints', 'lrRangeMaxPoints',
+  'lrSmoothBeta', 'lrDivergeFactor', 'lrSkipStart', 'lrSkipEnd',
 ]);
 
-const signature = (fs: Finding[]): string =>
-  fs.map(f => `${f.kind}|${f.series}|${f.severity}|${f.step}|${f.endStep ?? ''}`).sort().join('\n');
+/** What the engine says of runs: its findings, and each run's summary (convergence status,
+ * capacity, the validation trend, the early stop it simulates). */
+function signature(runs: Run[], opts: Record<string, number> = {}): string {
+  const fs = diagnose(runs, opts);
+  const lines = fs.map(f => `${f.kind}|${f.series}|${f.severity}|${f.step}|${f.endStep ?? ''}`).sort();
+  for (const r of runs) {
+    const s = summarize(r, fs, opts);
+    lines.push(`summary|${s.convergence?.status ?? ''}|${s.capacity?.status ?? ''}|${s.valTrend?.rising ?? ''}|${s.earlyStop?.stopStep ?? ''}`);
+  }
+  return lines.join('\n');
+}
 
 /** The two moved values of a threshold. */
 function moved(v: number): number[] {
@@ -84,7 +92,7 @@ describe('every threshold matters', () => {
   it('moving any other threshold by a fifth changes the findings of some run', async () => {
     const { names, runs } = await allRuns();
     expect(runs.length).toBeGreaterThan(150);
-    const base = runs.map(r => signature(diagnose(r)));
+    const base = runs.map(r => signature(r));
     expect(Object.fromEntries(names.map((n, i) => [n, base[i].split('\n')]))).toMatchSnapshot();
     const unnoticed: string[] = [];
     for (const [key, v] of Object.entries(DEFAULT_SETTINGS)) {
@@ -92,7 +100,7 @@ describe('every threshold matters', () => {
       let noticed = false;
       for (const value of moved(v)) {
         for (let i = 0; i < runs.length && !noticed; i++) {
-          noticed = signature(diagnose(runs[i], { [key]: value })) !== base[i];
+          noticed = signature(runs[i], { [key]: value }) !== base[i];
         }
         if (noticed) break;
       }
