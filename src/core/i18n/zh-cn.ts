@@ -443,7 +443,7 @@ export const zhCn: Record<MessageKey, string> = {
   'viewer.noData': '没有可显示的训练指标。',
   'viewer.smoothing': '平滑',
   'viewer.smoothOff': '关闭',
-  'viewer.smoothEma': 'EMA（TensorBoard）',
+  'viewer.smoothEma': 'EMA（TensorBoard 风格）',
   'viewer.smoothEmaX': 'EMA（按步长）',
   'viewer.smoothWindow': '居中窗口',
   'viewer.weight': '权重',
