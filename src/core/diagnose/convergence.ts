@@ -194,6 +194,19 @@ export function detectNotConverged(ctx: Ctx): void {
 
 /** The forecast sentence of a still-improving series, as a message part (none without a forecast). */
 function quantified(ctx: Ctx, s: SeriesState): Array<[MessageKey, Record<string, string>]> {
-  const f = forecastSentence(ctx.run, s.series, ctx.lang);
+  const f = forecastSentence(ctx.run, s.series, ctx.lang, segmentStart(s));
   return f ? [[f.key, f.params]] : [];
+}
+
+/**
+ * Where the series' last segment starts (the last point whose step went back, else 0), when its
+ * state knows it and knows every point from there to the end is finite; undefined otherwise (the
+ * forecaster then reads the whole series).
+ */
+function segmentStart(s: SeriesState): number | undefined {
+  if (s.consumed !== s.series.length || s.nonFinite > 0 || s.maskedCount > 0) return undefined;
+  // an earlier segment of this series (a resumed run split off) has its own state
+  if (s.restartCount > s.restarts.length) return undefined;
+  const r = s.restarts;
+  return r.length ? r[r.length - 1].idx : s.startIdx;
 }

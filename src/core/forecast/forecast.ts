@@ -375,6 +375,49 @@ export function forecastCurve(
 ): Forecast | NoForecast {
   const p = prepare(steps, values);
   if (typeof p === 'string') return { ok: false, reason: p };
+  return forecastPrepared(p, opts);
+}
+
+/** Points read one at a time (a chunked series), without copying the whole series. */
+export interface PointReader {
+  length: number;
+  step(i: number): number;
+  value(i: number): number;
+}
+
+/**
+ * forecastCurve for a caller that already knows where the curve's last segment starts (the
+ * last point whose step went back, else 0) and that every point from there on is finite (the
+ * diagnostic engine's series state does): the same points are read as `prepare` reads them, so
+ * the forecast is the same, at a cost bounded by MAX_POINTS whatever the curve's length (a live
+ * run re-forecast on every update).
+ */
+export function forecastSegment(r: PointReader, start: number, opts: ForecastOptions = {}): Forecast | NoForecast {
+  const n = r.length;
+  const m = n - start;
+  if (m < MIN_POINTS) return { ok: false, reason: 'too-short' };
+  const stride = Math.ceil(m / MAX_POINTS);
+  const k = Math.ceil(m / stride);
+  const first = n - 1 - (k - 1) * stride;
+  const st = new Float64Array(k);
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    st[i] = r.step(first + i * stride);
+    y[i] = r.value(first + i * stride);
+  }
+  const diffs: number[] = [];
+  for (let i = start + 1; i < Math.min(n, start + 1025); i++) {
+    const d = r.step(i) - r.step(i - 1);
+    if (d > 0) diffs.push(d);
+  }
+  if (!diffs.length) return { ok: false, reason: 'too-short' };
+  const origin = r.step(start) - median(diffs);
+  const x = new Float64Array(k);
+  for (let i = 0; i < k; i++) x[i] = st[i] - origin;
+  return forecastPrepared({ x, y, steps: st, origin }, opts);
+}
+
+function forecastPrepared(p: Prepared, opts: ForecastOptions): Forecast | NoForecast {
   const n = p.y.length;
   const fromStep = p.steps[n - 1];
   const toStep = opts.to ?? 2 * fromStep;

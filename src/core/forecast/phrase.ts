@@ -8,7 +8,7 @@
 import type { Lang } from '../diagnose/types';
 import { fmtNum, fmtStep, t, type MessageKey } from '../i18n';
 import type { Run, Series } from '../model';
-import { forecastCurve, type Forecast } from './forecast';
+import { forecastCurve, forecastSegment, type Forecast } from './forecast';
 import { plannedEnd } from './plannedEnd';
 import { pointsOf } from './points';
 
@@ -20,8 +20,13 @@ export interface ForecastSentence {
   milestone?: { value: number; step: number };
 }
 
-/** Forecast a series of a run at its planned end (when ahead), else at twice its last step. */
-export function forecastSeries(run: Run, s: Series): Forecast | undefined {
+/**
+ * Forecast a series of a run at its planned end (when ahead), else at twice its last step.
+ * `segmentStart`: where the series' last segment starts when the caller knows it and knows every
+ * point from there on is finite (the diagnostic engine): the forecast is then the same, read in
+ * bounded time.
+ */
+export function forecastSeries(run: Run, s: Series, segmentStart?: number): Forecast | undefined {
   const plan = plannedEnd(run);
   const last = s.lastStep();
   let lr: { steps: ArrayLike<number>; values: ArrayLike<number> } | undefined;
@@ -32,8 +37,14 @@ export function forecastSeries(run: Run, s: Series): Forecast | undefined {
       break;
     }
   }
-  const [steps, values] = pointsOf(s);
-  const f = forecastCurve(steps, values, { to: plan && plan.step > last ? plan.step : undefined, lr });
+  const opts = { to: plan && plan.step > last ? plan.step : undefined, lr };
+  let f;
+  if (segmentStart !== undefined) {
+    f = forecastSegment({ length: s.length, step: i => s.steps.get(i), value: i => s.values.get(i) }, segmentStart, opts);
+  } else {
+    const [steps, values] = pointsOf(s);
+    f = forecastCurve(steps, values, opts);
+  }
   return f.ok ? f : undefined;
 }
 
@@ -67,8 +78,8 @@ function stepReaching(f: Forecast, target: number, falling: boolean): number | u
 }
 
 /** The forecast sentence for a still-improving series, or undefined when there is no forecast. */
-export function forecastSentence(run: Run, s: Series, lang: Lang): ForecastSentence | undefined {
-  const f = forecastSeries(run, s);
+export function forecastSentence(run: Run, s: Series, lang: Lang, segmentStart?: number): ForecastSentence | undefined {
+  const f = forecastSeries(run, s, segmentStart);
   if (!f) return undefined;
   const epochs = run.meta.stepUnit === 'epoch';
   const unit = t(lang, epochs ? 'forecast.unit.epochs' : 'forecast.unit.steps');

@@ -2,9 +2,10 @@
  * The forecaster (src/core/forecast): what it returns on known curves, when it declines, and
  * the measured table of `npm run eval` (issue #17 §5) on the repository's real curves.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forecastCurve } from '../../../src/core/forecast/forecast';
+import { forecastCurve, forecastSegment } from '../../../src/core/forecast/forecast';
 import { loadPaths } from '../../../src/core/load';
 import { evaluateForecasts, lastValueBaseline, logError, powerLawBaseline } from '../../../src/eval/forecastEval';
 import { REPO_ROOT } from '../../helpers';
@@ -138,5 +139,40 @@ describe('the measured table (npm run eval, issue #17 §5)', () => {
       expect(s.coverage, s.label).toBeGreaterThan(0.6);
       expect(s.coverage, s.label).toBeLessThan(0.95);
     }
+  });
+});
+
+describe('forecastSegment (the diagnostic engine\'s bounded read)', () => {
+  it('gives exactly the forecast forecastCurve gives, on every loss of the scenario logs and on a 2 M-point curve', async () => {
+    const dir = path.join(REPO_ROOT, 'test/scenarios/logs');
+    let compared = 0;
+    const check = (steps: ArrayLike<number>, values: ArrayLike<number>, to?: number) => {
+      let start = 0;
+      for (let i = 1; i < steps.length; i++) if (steps[i] < steps[i - 1]) start = i;
+      for (let i = start; i < values.length; i++) if (!Number.isFinite(values[i])) return;
+      const a = forecastCurve(steps, values, { to });
+      const b = forecastSegment({ length: values.length, step: i => steps[i], value: i => values[i] }, start, { to });
+      expect(b.ok).toBe(a.ok);
+      if (a.ok && b.ok) {
+        expect([b.fromStep, b.toStep, b.median, b.low, b.high, b.asymptote]).toEqual([a.fromStep, a.toStep, a.median, a.low, a.high, a.asymptote]);
+        compared++;
+      }
+    };
+    for (const f of fs.readdirSync(dir)) {
+      for (const run of (await loadPaths([path.join(dir, f)], { threads: false })).runs) {
+        for (const s of run.series.values()) {
+          if (s.role === 'train_loss' || s.role === 'val_loss') check(s.steps.view(), s.values.view());
+        }
+      }
+    }
+    const n = 2_000_000;
+    const steps = new Float64Array(n);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      steps[i] = i;
+      values[i] = 2.5 * Math.exp(-i / 400_000) + 0.3 + 0.01 * Math.sin(i);
+    }
+    check(steps, values, 3_000_000);
+    expect(compared).toBeGreaterThan(20);
   });
 });
