@@ -407,6 +407,7 @@ export class TextParser implements LogParser, SplitReader {
     let last = n - 1;
     while (last > first && ((c = s.charCodeAt(last)) === 32 || c === 9)) last--;
     const lastChar = s.charCodeAt(last);
+    if ((lastChar === 41 || lastChar === 125) && configDump(s, first, lastChar)) return;
     let isDict = false;
     if (lastChar === 125) {
       let b = s.indexOf("{'");
@@ -850,3 +851,31 @@ function isBareHeader(s: string, a: number, b: number, keyLetters: number): bool
   }
   return letters === keyLetters;
 }
+
+/** The last word before a bracket that names a configuration (`args: {`, `Config = {`). */
+const CONFIG_LABEL_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|cfg|hparams|hyper[-_ ]?param(?:eter)?s|opts?|options|params|parameters|settings|flags)\s*[:=]?\s*$/i;
+/** A Python repr of a configuration object: `Namespace(`, `TrainingArguments(`, `ModelConfig(`. */
+const CONFIG_CALL_RE = /(?:Namespace|Arguments|Args|Config|Options|Params|Parameters|Settings|HParams|Hparams)$/;
+
+/**
+ * A one-line dump of the run's configuration, not metrics: argparse's `Namespace(lr=20,
+ * epochs=10, ...)` (with or without a label before it), a `...Arguments(` / `...Config(` repr,
+ * or a dict after a configuration label (`args: {'lr': 0.1, ...}`, `Config = {...}`). Its
+ * numbers are settings (an `lr=20` there is not a learning-rate point). `lastChar` is the line's
+ * last non-blank character, `)` or `}`.
+ */
+function configDump(s: string, first: number, lastChar: number): boolean {
+  if (lastChar === 41) {
+    const p = s.indexOf('(', first);
+    if (p <= first) return false;
+    let q = p;
+    while (q > first && /[A-Za-z0-9_]/.test(s[q - 1])) q--;
+    if (q === p || !CONFIG_CALL_RE.test(s.slice(q, p))) return false;
+    // its content opens with `name=`
+    return /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(s.slice(p + 1, p + 80));
+  }
+  const b = s.indexOf('{', first);
+  if (b <= first) return false;
+  return CONFIG_LABEL_RE.test(s.slice(first, b));
+}
+

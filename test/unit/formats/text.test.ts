@@ -535,6 +535,11 @@ describe('text parser: log styles', () => {
     ['a traceback', 'Traceback (most recent call last):\n  File "train.py", line 610, in <module>\n    main(opt)\nRuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 15.78 GiB total capacity)\n'],
     ['numbers inside words and prose', 'Using 8 dataloader workers\ntraining on 4 devices (GPUs/TPUs)\nEpoch 1: val_loss improved from inf to 0.40000, saving model to model.h5\nlayer3.conv2 top1x v2\n'],
     ['a non-metric dict', "Non-default generation parameters: {'max_length': 512, 'early_stopping': True, 'num_beams': 4}\n"],
+    // PyTorch's word_language_model prints its argparse Namespace before the first epoch
+    ['a one-line argparse Namespace', "Namespace(annealing_loss_improvement_pct=1.0, batch_size=20, bptt=35, clip=0.25, lr=20, model='RNN_TANH', tied=False)\n"],
+    ['a labelled Namespace', "2024-01-01 12:00:00 INFO args: Namespace(lr=0.1, weight_decay=0.0005, epochs=10)\n"],
+    ['a one-line Arguments repr', 'TrainingArguments(learning_rate=5e-05, num_train_epochs=3, warmup_steps=500)\n'],
+    ['a labelled config dict', "Config: {'lr': 0.1, 'batch_size': 32, 'momentum': 0.9}\nargs = {\"lr\": 0.01, \"gamma\": 0.1}\nhyper-parameters: {'lr': 0.001}\n"],
   ])('makes no series from %s', (_name, input) => {
     const run = run1(input);
     expect(counts(run)).toEqual({});
@@ -549,6 +554,13 @@ describe('text parser: log styles', () => {
         "{'loss': 0.4, 'epoch': 2.0}\n",
     );
     expect(t).toEqual({ loss: [[1, 2], [0.5, 0.4]] });
+  });
+
+  it('reads metric dicts and calls that are not configuration', () => {
+    // a dict of metrics with a label that is not a configuration's, and a metric line ending in `)`
+    const t = read("Epoch 1: {'loss': 0.5, 'lr': 0.1}\ntrain metrics: {'loss': 0.4, 'lr': 0.1}\nstep 3 loss 0.3 (lr=0.1)\n");
+    expect(Object.keys(t).sort()).toEqual(['loss', 'lr']);
+    expect(t.loss[1]).toEqual([0.5, 0.4, 0.3]);
   });
 });
 
