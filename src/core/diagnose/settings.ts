@@ -59,10 +59,15 @@ export interface DiagnoseSettings {
   spikeMinProgressShare: number;
   /**
    * A series of fewer values than this (a per-epoch loss, too short for the local noise level)
-   * has a spike where one value is at least spikeWarnRatio times the values on both sides of
-   * it. Default 128.
+   * has a spike where one value, or two in a row, are at least spikeWarnRatio times the values
+   * on both sides of them. Default 128.
    */
   spikeShortMaxPoints: number;
+  /**
+   * A short series with more than two spikes whose values make up more than this share of it
+   * is erratic, not spiking. Default 0.2.
+   */
+  spikeShortMaxShare: number;
   /**
    * ... and by this many times the series' own tail: the 99.5th percentile of its upward
    * deviations from the local level (in noise units, over the points so far, from 128 points
@@ -443,6 +448,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   spikeMinRatio: 1.3,
   spikeMinProgressShare: 0.05,
   spikeShortMaxPoints: 128,
+  spikeShortMaxShare: 0.2,
   spikeTailFactor: 2.4,
   spikeRecoveryPoints: 100,
   spikeRecoverZ: 3,

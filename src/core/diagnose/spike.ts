@@ -62,6 +62,8 @@ const TAIL_Q = 0.995;
 /** Deviations recorded before the tail guard applies. */
 const TAIL_MIN_POINTS = 128;
 const MAX_SPIKES_KEPT = 1000;
+/** Most values in a row one spike of a short series may span. */
+const SHORT_SPIKE_MAX_WIDTH = 2;
 
 export class SpikeTracker {
   /** Log space (the series is positive), set by the series state once it knows. */
@@ -363,11 +365,14 @@ function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
 
 /**
  * Spikes of a short series (fewer than spikeShortMaxPoints values: per-epoch losses, where the
- * local noise level is not known yet): a single value at least spikeWarnRatio times both the
- * value before it and the one after it and spikeZ noise units above them (the noise from the
- * series' own second differences), rising by spikeMinProgressShare of the run's progress, with
- * no step going back between them (a resumed run's first value is no spike). Quoted in logged
- * values.
+ * local noise level is not known yet): one value, or two in a row (a validation loss that blew
+ * up over two evaluations), each at least spikeWarnRatio times both the value before them and
+ * the one after them and spikeZ noise units above them, rising by spikeMinProgressShare of the
+ * run's progress, with no step going back among them (a resumed run's first value is no spike).
+ * The noise comes from the series' own second differences away from such jumps (the jumps'
+ * own differences would make a few blow-ups look like the noise). More than two of them
+ * covering more than spikeShortMaxShare of the values is an erratic series, not spikes. Quoted
+ * in logged values.
  */
 function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
   const st = ctx.st;
@@ -380,39 +385,87 @@ function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
       at.push(i);
     }
   }
-  // The series' own noise, from the second differences of its log values (robust: a median).
-  const d2: number[] = [];
-  for (let k = 1; k + 1 < v.length; k++) d2.push(Math.abs(Math.log(v[k - 1]) - 2 * Math.log(v[k]) + Math.log(v[k + 1])));
-  const sigma = Math.max(st.noiseFloor, (median(d2) * D2_TO_SIGMA) || 0);
-  const found: number[] = [];
+  // jumps by their ratio alone: values k .. k+w-1 all spikeWarnRatio x above both neighbours
+  const cand: Array<{ k: number; w: number; base: number; low: number; peak: number }> = [];
   for (let k = 1; k + 1 < v.length; k++) {
-    // steps going back at k or after it: the neighbour belongs to another (resumed) run
-    if (s.stepAt(at[k]) < s.stepAt(at[k - 1]) || s.stepAt(at[k + 1]) < s.stepAt(at[k])) continue;
-    const base = Math.max(v[k - 1], v[k + 1]);
-    if (
-      v[k] >= st.spikeWarnRatio * base &&
-      Math.log(v[k] / base) >= st.spikeZ * sigma &&
-      !(progress > 0 && v[k] - base < st.spikeMinProgressShare * progress)
-    ) {
-      found.push(k);
+    for (let w = 1; w <= SHORT_SPIKE_MAX_WIDTH && k + w < v.length; w++) {
+      // steps going back inside: a neighbour belongs to another (resumed) run
+      let back = false;
+      for (let j = k - 1; j < k + w && !back; j++) back = s.stepAt(at[j + 1]) < s.stepAt(at[j]);
+      if (back) break;
+      const base = Math.max(v[k - 1], v[k + w]);
+      let low = Infinity;
+      let peak = k;
+      for (let j = k; j < k + w; j++) {
+        low = Math.min(low, v[j]);
+        if (v[j] > v[peak]) peak = j;
+      }
+      if (low >= st.spikeWarnRatio * base) {
+        cand.push({ k, w, base, low, peak });
+        k += w - 1;
+        break;
+      }
     }
   }
-  if (found.length === 0 || found.length > Math.max(2, v.length / 10)) return; // (then it is noise)
-  for (const k of found) {
-    const base = Math.max(v[k - 1], v[k + 1]);
+  // The series' own noise, from the second differences of its log values away from the jumps
+  // (robust: a median; all of them when too few are left).
+  const near = new Uint8Array(v.length);
+  for (const c of cand) for (let j = c.k - 1; j <= c.k + c.w; j++) near[j] = 1;
+  const d2: number[] = [];
+  const d2Away: number[] = [];
+  for (let k = 1; k + 1 < v.length; k++) {
+    const d = Math.abs(Math.log(v[k - 1]) - 2 * Math.log(v[k]) + Math.log(v[k + 1]));
+    d2.push(d);
+    if (!near[k - 1] && !near[k] && !near[k + 1]) d2Away.push(d);
+  }
+  const sigma = Math.max(st.noiseFloor, (median(d2Away.length >= 5 ? d2Away : d2) * D2_TO_SIGMA) || 0);
+  const found = cand.filter(
+    c => Math.log(c.low / c.base) >= st.spikeZ * sigma && !(progress > 0 && c.low - c.base < st.spikeMinProgressShare * progress),
+  );
+  // (many of them: an erratic series, not spikes)
+  let inSpikes = 0;
+  for (const c of found) inSpikes += c.w;
+  if (found.length === 0 || (found.length > 2 && inSpikes > st.spikeShortMaxShare * v.length)) return;
+  for (const c of found) {
+    const before = v[c.k - 1];
+    const after = v[c.k + c.w];
+    const peakStep = fmtStep(s.stepAt(at[c.peak]));
     emit(ctx, {
       kind: 'loss-spike',
       severity: 'warning',
       state: s,
-      idx: at[k],
-      endStep: s.stepAt(at[k + 1]),
-      title: ['spike.title', { step: fmtStep(s.stepAt(at[k])) }],
+      idx: at[c.k],
+      endStep: s.stepAt(at[c.k + c.w]),
+      title: ['spike.title', { step: fmtStep(s.stepAt(at[c.k])) }],
       message: [
-        ['spike.short', { peak: fmtNum(v[k]), peakStep: fmtStep(s.stepAt(at[k])), ratio: fmtRatio(v[k] / base), before: fmtNum(v[k - 1]), after: fmtNum(v[k + 1]) }],
+        c.w === 1
+          ? ['spike.short', { peak: fmtNum(v[c.peak]), peakStep, ratio: fmtRatio(v[c.peak] / c.base), before: fmtNum(before), after: fmtNum(after) }]
+          : [
+              'spike.shortRun',
+              {
+                peak: fmtNum(v[c.peak]),
+                peakStep,
+                fromStep: fmtStep(s.stepAt(at[c.k])),
+                toStep: fmtStep(s.stepAt(at[c.k + c.w - 1])),
+                ratio: fmtRatio(c.low / c.base),
+                before: fmtNum(before),
+                after: fmtNum(after),
+              },
+            ],
       ],
-      evidence: { rule: 'short', peakStep: s.stepAt(at[k]), peak: v[k], before: v[k - 1], after: v[k + 1], ratio: v[k] / base, count: found.length },
+      evidence: {
+        rule: 'short',
+        peakStep: s.stepAt(at[c.peak]),
+        peak: v[c.peak],
+        before,
+        after,
+        ratio: v[c.peak] / c.base,
+        values: c.w,
+        noise: sigma,
+        count: found.length,
+      },
       confidence: 0.7,
-      idSuffix: `${at[k]}`,
+      idSuffix: `${at[c.k]}`,
     });
   }
 }

@@ -50,6 +50,7 @@ export const zhCn: Record<MessageKey, string> = {
 
   // ---- 损失尖峰 ----
   'spike.short': '{subject}在第 {peakStep} 步跳到 {peak}，是前后数值的 {ratio} 倍（之前 {before}，之后 {after}）。',
+  'spike.shortRun': '{subject}在第 {fromStep}–{toStep} 步升高，第 {peakStep} 步达到 {peak}，至少是前后数值的 {ratio} 倍（之前 {before}，之后 {after}）。',
   'spike.title': '第 {step} 步出现损失尖峰（{series}）',
   'spike.message':
     '{subject}在第 {peakStep} 步跳到 {peak}，是局部水平 {base} 的 {ratio} 倍（{z} 个噪声单位），并在第 {endStep} 步前回落。',

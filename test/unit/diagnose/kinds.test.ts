@@ -95,6 +95,21 @@ describe('divergence and loss spikes', () => {
     expect(of(run(r), 'loss-spike')).toHaveLength(1);
   });
 
+  it('a per-epoch validation loss that blows up over one or two evaluations has spikes, quoted from the logged values', () => {
+    // Keras 3 fit(): val_loss 0.09 -> 7.33, 9.38 -> 0.16 (two evaluations), and 0.55, 3.31 earlier
+    const val = [1.345, 0.151, 0.154, 0.55, 3.31, 0.0677, 0.0533, 0.0899, 7.33, 9.38, 0.159, 0.125, 0.0268, 0.0251, 0.0855, 0.024, 0.0334, 0.0392, 0.0511, 0.0387, 0.0489, 0.0397, 0.039, 0.0392, 0.036, 0.0724];
+    const train = val.map((_, i) => 0.365 * Math.pow(0.82, i));
+    const r = makeRun([{ name: 'loss', f: i => train[i], n: val.length }, { name: 'val_loss', f: i => val[i], n: val.length }], 1);
+    const sp = of(run(r), 'loss-spike').filter(f => f.series === 'val_loss');
+    expect(sp.map(f => f.evidence.peak)).toEqual([3.31, 9.38, 0.0855]);
+    expect(sp[1].evidence).toMatchObject({ before: 0.0899, after: 0.159, values: 2 });
+    expect(sp[1].message).toContain('steps 8–9 stayed 46×');
+    // a series that jumps like that all the time is erratic, not spiking
+    const erratic = val.map((v, i) => (i % 3 === 1 ? v * 20 : v));
+    const r2 = makeRun([{ name: 'loss', f: i => train[i], n: val.length }, { name: 'val_loss', f: i => erratic[i], n: val.length }], 1);
+    expect(of(run(r2), 'loss-spike').filter(f => f.series === 'val_loss')).toEqual([]);
+  });
+
   it('near misses of its thresholds: each fires at the default and not with that threshold moved by a fifth', () => {
     const div = (r: ReturnType<typeof createRun>, o = {}) => of(diagnose([r], o), 'divergence');
     // 27 of the last 32 values above the best (84 %): divergenceTailShare 0.8
