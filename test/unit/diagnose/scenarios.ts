@@ -531,3 +531,354 @@ export function underfitGap(): Run {
 export function smallStepDown(): Run {
   return makeRun([{ name: 'loss', f: i => (i < 100 ? 1 : 0.938), n: 300 }], 1);
 }
+
+/*
+ * Near misses of single thresholds (issue #15; see thresholds-matter.test.ts and
+ * near-miss.test.ts): each run sits just inside or just outside one setting, so that moving that
+ * setting by a fifth either way changes a finding or the run's summary.
+ */
+
+/** Near noiseFloor: a noise-free loss (full-batch optimiser) that still falls by 0.27 % over its
+ * last 10 coarse points, just above 2 coarse noise units at the noise floor (0.25 %): status
+ * slow with noiseFloor 0.002, converged with 0.0025. */
+export function noiseFreeSlowFall(): Run {
+  return makeRun([{ name: 'loss', f: i => 0.4 * (1 + 2 * Math.exp(-i / 15)) * Math.exp(-0.000075 * i), n: 1000 }], 1);
+}
+
+/** Near convergedThreshold: a negative log-likelihood (continuous data, so below 0: a linear
+ * series) settling at -3.2 whose last 10 coarse points still improve by 0.11 % of its level
+ * (convergedThreshold 0.001: slow; 0.00125: converged). */
+export function negativeNllSlowFall(): Run {
+  return makeRun([{ name: 'loss', f: i => -3.2 - 2 * Math.exp(-i / 40) - 0.000098 * i, n: 1000 }], 1);
+}
+
+/** Near nonFiniteGradTolerance: a mixed-precision run whose GradScaler skips 0.9 % of the steps
+ * (45 isolated Inf gradient norms in 5,000): overflow skips (info) with nonFiniteGradTolerance
+ * 0.01, an error with 0.008. */
+export function ampOverflowFrequent(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: i => 0.3 + 2 * Math.exp(-i / 1000), n: 5000, noise: 0.1 },
+      { name: 'grad_norm', f: i => (i % 111 === 50 && i < 5000 - 50 ? Infinity : 1), n: 5000, noise: 0.2 },
+    ],
+    6,
+  );
+}
+
+/** Near vanishFactor: the gradient norm decays about 108x from its peak while the loss stays
+ * flat at 0.69 (vanishFactor 100: vanishing; 125: not). */
+export function vanishFactorNearMiss(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: () => 0.69, n: 3000, noise: 0.01 },
+      { name: 'grad_norm', f: i => Math.exp(-Math.log(110) * Math.min(1, i / 1500)), n: 3000, noise: 0.02 },
+    ],
+    29,
+  );
+}
+
+/** Near vanishAbsNorm: gradient norms that were never large fall 8x to 9e-8, below the absolute
+ * floor of 1e-7 (vanishAbsNorm 1e-7: vanishing; 8e-8: not), the loss flat at 0.69. */
+export function vanishTinyNorm(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: () => 0.69, n: 3000, noise: 0.01 },
+      { name: 'grad_norm', f: i => 7.2e-7 * Math.exp(-Math.log(8) * Math.min(1, i / 1500)), n: 3000, noise: 0.02 },
+    ],
+    29,
+  );
+}
+
+/** Near vanishLossMinRemaining: the loss fell from 1 to 0.53 and stopped there while the gradient
+ * norm decayed 20,000x (vanishLossMinRemaining 0.5: vanishing; 0.625: the loss came down enough). */
+export function vanishHalfwayLoss(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: i => 0.53 + 0.47 * Math.exp(-i / 150), n: 3000, noise: 0.01 },
+      { name: 'grad_norm', f: i => Math.exp(-i / 300), n: 3000, noise: 0.1 },
+    ],
+    29,
+  );
+}
+
+/** Near imbalanceTotalSlack: a VAE logging its total (recon + 0.047 KL) and the raw parts; the raw
+ * KL term is 5.5 % above the total, so it was weighted down and the reconstruction is 95 % of the
+ * loss (imbalanceTotalSlack 0.05: dominant; 0.0625: the KL term is read at its raw value). */
+export function weightedKlTerm(): Run {
+  const tot = (i: number) => 1 + Math.exp(-i / 300);
+  return makeRun(
+    [
+      { name: 'loss', f: tot, n: 1000 },
+      { name: 'recon_loss', f: i => 0.95 * tot(i), n: 1000 },
+      { name: 'kl_loss', f: i => 1.055 * tot(i), n: 1000 },
+    ],
+    1,
+  );
+}
+
+/** Near underfitChanceFraction: 10 classes (known), the training loss flat at 85 % of ln 10 and
+ * the validation loss close to it (underfitChanceFraction 0.8: underfitting; 1.0: not). */
+export function underfitNearChance(): Run {
+  const run = makeRun(
+    [
+      { name: 'loss', f: i => 0.85 * Math.log(10) * (1 + 0.15 * Math.exp(-i / 5)), n: 60, noise: 0.003 },
+      { name: 'val_loss', f: i => 0.87 * Math.log(10) * (1 + 0.15 * Math.exp(-i / 5)), n: 60, noise: 0.003 },
+    ],
+    23,
+  );
+  run.meta.num_classes = '10';
+  return run;
+}
+
+/** Near chanceBand: 10 classes (known), a loss 2.4 % below ln 10 from the start, just within the
+ * chance band (chanceBand 0.02: at chance, an error; 0.016: never moved, a warning). */
+export function nearChanceBand(): Run {
+  const run = makeRun([{ name: 'loss', f: () => 0.976 * Math.log(10), n: 100, noise: 0.0002 }], 17);
+  run.meta.num_classes = '10';
+  return run;
+}
+
+/** Near chanceInferTolerance: a loss stuck at ln 15 + 0.015 from the start, 23 % of the gap to
+ * ln 16 (chanceInferTolerance 0.25: 15 classes inferred, at chance; 0.2: never moved). */
+export function stuckNearLn15(): Run {
+  return makeRun([{ name: 'loss', f: () => Math.log(15) + 0.015, n: 100, noise: 0.0002 }], 17);
+}
+
+/** Near chanceMaxInferredClasses: a loss stuck at ln 18 from the start (chanceMaxInferredClasses
+ * 20: 18 classes inferred, at chance; 16: never moved). */
+export function stuckAtLn18(): Run {
+  return makeRun([{ name: 'loss', f: () => Math.log(18), n: 100, noise: 0.0002 }], 17);
+}
+
+/** A per-epoch validation loss that comes down noisily (1.5 % per evaluation), settles at 1.01,
+ * 1.005 and its best, 1.0 at epoch 15, then sits at the given levels after it (relative to that
+ * best), with a training loss given per epoch: the persistent-rise rule of overfitting
+ * (overfitting.ts) on its own, the rise being too small for the noise rule. */
+function persistentRiseRun(after: readonly number[], train: (i: number) => number, seed = 1): Run {
+  const g = gauss(rng(seed));
+  const kb = 14;
+  const n = kb + 1 + after.length;
+  const val = (i: number) =>
+    i < kb - 2 ? (1.03 + 1.2 * Math.exp(-i / 3)) * Math.exp(0.015 * g()) : i === kb - 2 ? 1.01 : i === kb - 1 ? 1.005 : i === kb ? 1 : after[i - kb - 1];
+  return makeRun(
+    [
+      { name: 'train_loss', f: train, n, start: 1 },
+      { name: 'val_loss', f: val, n, start: 1 },
+    ],
+    seed,
+  );
+}
+
+/** Near overfitPersistPoints: the validation loss rises 3.5-5 % over the 5 evaluations after
+ * its best while the training loss keeps falling (overfitPersistPoints 5: overfitting; 6: not). */
+export function persistentRiseFive(): Run {
+  return persistentRiseRun([1.04, 1.035, 1.045, 1.04, 1.05], i => 0.05 + 2 * Math.exp(-i / 4));
+}
+
+/** Near overfitGapTrainFall: the validation loss stays 2.5-6 % above its best for 8 evaluations
+ * while the training loss falls 22 % (overfitGapTrainFall 0.2: overfitting; 0.25: not). */
+export function persistentRiseTrainFall22(): Run {
+  return persistentRiseRun([1.045, 1.025, 1.055, 1.035, 1.06, 1.035, 1.055, 1.04], i => (0.3 + 2 * Math.exp(-i / 3)) * (i > 14 ? Math.pow(0.82, (i - 14) / 7) : 1));
+}
+
+/** Near overfitPersistTau: 10 evaluations 4-6.5 % above the best that drift down a little
+ * (Kendall's tau -0.29; overfitPersistTau 0.3: overfitting; 0.24: a falling trend, not). */
+export function persistentRiseDriftingDown(): Run {
+  return persistentRiseRun([1.065, 1.05, 1.06, 1.045, 1.058, 1.042, 1.062, 1.044, 1.052, 1.048], i => 0.05 + 2 * Math.exp(-i / 4));
+}
+
+/** Near trendMinChange: the validation loss rises 3.5 % from its best at epoch 16 while the
+ * (noise-free) training loss creeps down 0.55 % (trendMinChange 0.005: still falling, overfitting;
+ * 0.00625: flat, and 3.5 % is too small a rise without a falling training loss). */
+export function valRiseTrainCreeps(): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 0.3 * (1 + 5 * Math.exp(-i / 1.5)) * (1 - (0.0055 * Math.max(0, i - 15)) / 23), n: 40, start: 1 },
+      { name: 'val_loss', f: i => (i < 15 ? 0.6 + 0.6 * Math.exp(-i / 2) * (15 - i) / 15 : 0.6 * (1 + (0.035 * (i - 15)) / 24)), n: 40, start: 1 },
+    ],
+    1,
+  );
+}
+
+/** Near noLearnTrendMinDrop: a loss that creeps down steadily by 1.1 % over 100 points (no
+ * learning by noLearnMinDrop; noLearnTrendMinDrop 0.01: a steady fall, learning; 0.0125: no
+ * learning). */
+export function steadyCreep(): Run {
+  return makeRun([{ name: 'loss', f: i => 1.5 * (1 - (0.011 * i) / 99), n: 100, noise: 0.001 }], 1);
+}
+
+/** Near noLearnTrendTau: a loss that falls 1.8 % over 200 points under 0.9 % noise (Kendall's
+ * tau -0.32; noLearnTrendTau 0.3: a steady fall, learning; 0.375: no learning). */
+export function noisyCreep(): Run {
+  return makeRun([{ name: 'loss', f: i => 1.5 * (1 - (0.018 * i) / 199), n: 200, noise: 0.009 }], 1);
+}
+
+/** Near noLearnTrendZ: 20 per-epoch losses falling 2.5 % under 0.8 % noise (3.3 standard errors
+ * of Kendall's tau; noLearnTrendZ 3: a steady fall, learning; 4: no learning). */
+export function shortCreep(): Run {
+  return makeRun([{ name: 'loss', f: i => 1.5 * (1 - (0.025 * i) / 19), n: 20, noise: 0.008 }], 3);
+}
+
+/** Near notConvergedValTau: the training loss still falls fast while the validation loss still
+ * creeps down under its noise at the end (Kendall's tau of its last third -0.28:
+ * notConvergedValTau 0.3: the validation loss stalled, no not-converged; 0.24: not-converged). */
+export function valStillCreeping(): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 0.05 + 2 * Math.exp(-i / 25), n: 60, start: 1, noise: 0.005 },
+      { name: 'val_loss', f: i => 0.6 * (1 + 0.8 * Math.exp(-i / 8)) * (1 - (0.1 * i) / 59), n: 60, start: 1, noise: 0.02 },
+    ],
+    4,
+  );
+}
+
+/** An LR range test: n points, the LR rising geometrically from lrStart to lrEnd, the loss a
+ * function of log10(LR) (with 3 % noise unless said). */
+function rangeTestRun(n: number, lrStart: number, lrEnd: number, loss: (log10Lr: number) => number, seed = 33, noise = 0.03): Run {
+  const lr = (i: number) => lrStart * Math.pow(lrEnd / lrStart, i / (n - 1));
+  return makeRun(
+    [
+      { name: 'loss', f: i => loss(Math.log10(lr(i))), n, noise },
+      { name: 'lr', f: lr, n },
+    ],
+    seed,
+  );
+}
+
+/** A logistic fall of 1.5 from 2.3 centred on log10(LR) = c (the steepest point). */
+const rangeLoss = (c: number, width = 0.5) => (x: number) => 2.3 - 1.5 / (1 + Math.exp(-(x - c) / width));
+
+/** Near lrRangeMinDecades: an LR range test over 2.2 decades (1e-4 to 1.6e-2; lrRangeMinDecades 2:
+ * a range test, an LR suggestion; 3: an ordinary run). */
+export function narrowRangeTest(): Run {
+  return rangeTestRun(200, 1e-4, 1.6e-2, rangeLoss(-3));
+}
+
+/** Near lrRangeMinPoints: a 22-point LR range test from 1e-6 to 1 (lrRangeMinPoints 20: a range
+ * test, an LR suggestion; 25: an ordinary run). */
+export function shortRangeTest(): Run {
+  return rangeTestRun(22, 1e-6, 1, rangeLoss(-3, 0.7), 33, 0.01);
+}
+
+/** Near lrRangeMaxPoints: an 18,000-point LR range test from 1e-7 to 10 (lrRangeMaxPoints 20000:
+ * a range test, an LR suggestion; 16000: an ordinary run). */
+export function longRangeTest(): Run {
+  return rangeTestRun(18000, 1e-7, 10, rangeLoss(-3));
+}
+
+/** Near lrSkipStart: a range test started at too high an LR (1e-5 to 1 over 300 points): the loss
+ * falls fastest 9 % into it, inside the first 10 % that is skipped (lrSkipStart 0.1: the
+ * suggestion is the first point after it; 0.08: the steepest point itself). */
+export function rangeTestSteepEarly(): Run {
+  return rangeTestRun(300, 1e-5, 1, rangeLoss(-4.6, 0.25), 33, 0.005);
+}
+
+/** Near lrSkipEnd: a short range test stopped before the loss turned (1e-6 to 1e-2 over 60 points):
+ * the loss falls fastest at its very end, so the suggestion is the last point not skipped
+ * (lrSkipEnd 5, 6 or 4 points give three different suggestions). */
+export function rangeTestSteepAtEnd(): Run {
+  return rangeTestRun(60, 1e-6, 1e-2, rangeLoss(-2.2, 0.5), 33, 0.005);
+}
+
+/** A range test (1e-7 to 10 over 300 points) whose loss falls around LR 1e-3, then at LR 0.1
+ * shoots up to `height` times its floor for `points` points and comes back (a catapult), before
+ * it blows up for good beyond LR 1. */
+function rangeTestCatapult(height: number, points: number): Run {
+  const n = 300;
+  const at = Math.round((6 / 8) * (n - 1));
+  return rangeTestRun(n, 1e-7, 10, x => {
+    const i = Math.round(((x + 7) / 8) * (n - 1));
+    const base = rangeLoss(-3)(x) + (x > 0 ? Math.pow(10, x) * 20 - 20 : 0);
+    return i >= at && i < at + points ? base * height : base;
+  });
+}
+
+/** Near lrSmoothBeta: the catapult is 6x for 8 points; the EMA of beta 0.98 rides over it (the
+ * suggestion is the steepest fall, where the loss comes back down from the catapult); with beta
+ * 0.784 the smoothed loss passes 4x its best there and the test is cut at it (the suggestion is
+ * in the fall around LR 1e-3). */
+export function rangeTestShortCatapult(): Run {
+  return rangeTestCatapult(6, 8);
+}
+
+/** Near lrDivergeFactor: the catapult is 14x for 25 points, taking the smoothed loss to 4.35x its
+ * best: lrDivergeFactor 4 cuts the test there (the suggestion is in the fall around LR 1e-3);
+ * 5 does not (the suggestion is where the loss comes back down from the catapult). */
+export function rangeTestLongCatapult(): Run {
+  return rangeTestCatapult(14, 25);
+}
+
+/** A healthy per-step loss (5,000 points, 10 % noise) with `height`x bursts of 3 points at the
+ * given points. */
+function burstyLoss(height: number, at: readonly number[], seed = 8): Run {
+  const hit = (i: number) => at.some(a => i >= a && i < a + 3);
+  return makeRun([{ name: 'loss', f: i => (hit(i) ? height : 1) * (0.3 + 2 * Math.exp(-i / 800)), n: 5000, noise: 0.1 }], seed);
+}
+
+/** Near oscBurstCount: 8 bursts of 4x, 3 of them in the last 30 % (oscBurstCount 8: an
+ * oscillation; 10: 8 loss spikes). */
+export function eightBursts(): Run {
+  return burstyLoss(4, [500, 1100, 1700, 2300, 2900, 3600, 4200, 4800]);
+}
+
+/** Near oscBurstRatio: 10 bursts of 2.2x, of which 8 are recognised, their median 2.35x the
+ * local level, 4 of them in the last 30 % (oscBurstRatio 2: an oscillation; 3: loss spikes). */
+export function lowBursts(): Run {
+  return burstyLoss(2.2, [400, 800, 1200, 1600, 2000, 2600, 3600, 4000, 4400, 4800]);
+}
+
+/** Near oscMinAmplitude: 100 per-epoch losses alternating 7 % above and below 0.8 (a robust swing
+ * of +-11 %; oscMinAmplitude 0.1: ping-pong, an oscillation; 0.125: too small a swing). */
+export function smallPingPong(): Run {
+  return makeRun([{ name: 'loss', f: i => 0.8 * Math.exp(i % 2 ? 0.07 : -0.07), n: 100, noise: 0.01 }], 11);
+}
+
+/** Near oscNoiseRatio: a per-step loss swinging slowly (period 500) by +-22 % under 30 % minibatch
+ * noise: its block medians vary 3.05x what the noise explains (oscNoiseRatio 3: slow swings,
+ * an oscillation; 4: not). */
+export function faintSlowSwings(): Run {
+  return makeRun([{ name: 'loss', f: i => 0.8 * Math.exp(0.22 * Math.sin((2 * Math.PI * i) / 500)), n: 6000, noise: 0.3 }], 12);
+}
+
+/** Near oscShortMinRange: 18 per-epoch losses that, after a short descent, bounce between about
+ * 0.6 and 1.4 (a 2.4x range; oscShortMinRange 2: an oscillation; 3: not). */
+export function shortBounceNarrow(): Run {
+  const v = [2.2, 1.5, 0.62, 1.38, 0.6, 1.4, 0.65, 1.35, 0.6, 1.42, 0.63, 1.36, 0.61, 1.4, 0.64, 1.38, 0.6, 1.41];
+  return makeRun([{ name: 'train_loss', f: i => v[i], n: v.length, start: 1 }], 1);
+}
+
+/** Near oscShortMinAmplitude: 18 per-epoch losses that, after a short descent, bounce between
+ * about 0.7 and 1.42 with one dip to 0.5 (a robust swing of +-67 %; oscShortMinAmplitude 0.6: an
+ * oscillation; 0.75: not). */
+export function shortBounceSmallSwing(): Run {
+  const v = [2.2, 1.5, 0.7, 1.42, 0.72, 1.4, 0.5, 1.42, 0.7, 1.41, 0.71, 1.43, 0.7, 1.4, 0.72, 1.42, 0.7, 1.41];
+  return makeRun([{ name: 'train_loss', f: i => v[i], n: v.length, start: 1 }], 1);
+}
+
+/** A per-sample loss (batch size 1: log-normal noise of sd `noise`) settling at 0.5 that steps up
+ * by a factor `rise` at point 1500 of 2000 and stays there. */
+function perSampleStepUp(rise: number, noise: number): Run {
+  return makeRun([{ name: 'loss', f: i => (0.5 + 2 * Math.exp(-i / 200)) * (i >= 1500 ? rise : 1), n: 2000, noise }], 41);
+}
+
+/** Near divergenceNoiseZ: a per-sample loss so noisy (0.8 in log space) that the divergence
+ * threshold is 6 noise units of its smoothed level (2.3x), not the 2x floor; it steps up 1.8x for
+ * its last quarter, and 87 % of its last 32 values clear half that threshold above the smoothed
+ * best (divergenceNoiseZ 6: divergence; 8: a 3.1x threshold, and too few of them clear half of
+ * it). */
+export function noisyStepUp(): Run {
+  return perSampleStepUp(1.8, 0.8);
+}
+
+/** Near scheduleGuardPoints: the LR is cut 10x at step 3000 and restored at step 4000; a 5x
+ * loss spike 18 steps after the restore (scheduleGuardPoints 20: the schedule's doing, not
+ * reported; 16: a loss spike). */
+export function spikeAfterLrRestore(): Run {
+  return makeRun(
+    [
+      { name: 'loss', f: i => (i >= 4018 && i < 4021 ? 5 : 1) * (0.3 + 2 * Math.exp(-i / 800)), n: 5000, noise: 0.1 },
+      { name: 'lr', f: i => (i >= 3000 && i < 4000 ? 1e-4 : 1e-3), n: 5000 },
+    ],
+    8,
+  );
+}
