@@ -1,6 +1,8 @@
 /**
  * underfitting: the training loss is high and flat, close to the validation loss, and at or
- * near chance level or with low accuracy. Flat = not still improving (see not-converged). High =
+ * near chance level or with low accuracy. Flat = not still improving (see not-converged), or
+ * improving slowly (by at most fastThreshold over the seed's window) with a low accuracy: a
+ * model that creeps down at 7 % accuracy will not fit by training longer at that rate. High =
  * training (and validation) accuracy below 0.7 (seed's model_capacity_analysis), or training
  * loss still at least 80 % of ln C for a known class count C (given, or in the run's metadata). Close = validation loss at most 10 % above training.
  * An accuracy is only used when it can belong to the loss's task (accFitsLoss in overfitting.ts).
@@ -19,7 +21,11 @@ export function detectUnderfitting(ctx: Ctx): void {
   if (!tr || !tr.isLog) return;
   if (ctx.noLearning.has(tr.name) || ctx.diverged.has(tr.name)) return;
   const conv = convergenceOf(tr, st);
-  if (conv.status === 'insufficient' || stillImproving(conv, st)) return;
+  if (conv.status === 'insufficient') return;
+  // still falling, but slowly (under fastThreshold over the last convergencePatience coarse
+  // points): underfitting too when the accuracy says the model is far from fitting (below)
+  const slow = stillImproving(conv, st);
+  if (slow && !(conv.robustImprovement <= st.fastThreshold)) return;
   const trainEnd = tr.blocks.coarseTail(3);
   const va = ctx.rs.primary('val_loss');
   let gap = NaN;
@@ -35,8 +41,11 @@ export function detectUnderfitting(ctx: Ctx): void {
   const ch = chanceOf(ctx, tr);
   const nearChance = ch !== undefined && !ch.inferred && lossEnd >= st.underfitChanceFraction * ch.chance;
   if (!accLow && !nearChance) return;
+  if (slow && !accLow) return;
   const msg: Parameters<typeof emit>[1]['message'] = [
-    ['underfitting.message', { level: fmtNum(lossEnd), step: fmtStep(conv.fromStep) }],
+    slow
+      ? ['underfitting.slow', { level: fmtNum(lossEnd), improvement: fmtPct(conv.robustImprovement), from: fmtStep(conv.fromStep), to: fmtStep(conv.toStep) }]
+      : ['underfitting.message', { level: fmtNum(lossEnd), step: fmtStep(conv.fromStep) }],
   ];
   if (Number.isFinite(gap)) msg.push(['underfitting.closeVal', { val: fmtNum(Math.exp(trainEnd + gap)), gap: fmtChange(Math.exp(gap) - 1) }]);
   if (accLow) {
@@ -64,6 +73,7 @@ export function detectUnderfitting(ctx: Ctx): void {
       classes: ch ? ch.classes : null,
       chance: ch ? ch.chance : null,
       convergence: conv.status,
+      stillFalling: slow ? conv.robustImprovement : null,
     },
     confidence: (accLow && nearChance ? 0.8 : 0.65) * (Number.isFinite(gap) ? 1 : 0.85),
   });

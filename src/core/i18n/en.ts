@@ -107,6 +107,7 @@ export const en = {
   // ---- underfitting ----
   'underfitting.title': 'Underfitting ({series})',
   'underfitting.message': '{subject} levelled off at {level} from about step {step}.',
+  'underfitting.slow': '{subject} is at {level} and still falls only slowly: by {improvement} over steps {from}–{to}.',
   'underfitting.closeVal': 'The validation loss {val} is close to it ({gap}): the model is not overfitting, it lacks capacity or signal.',
   'underfitting.chance': 'That is still {share} of the chance level ln({classes}) = {chance}.',
   'underfitting.acc': 'Training accuracy {trainAcc} and validation accuracy {valAcc} are both below {low}.',

@@ -102,6 +102,7 @@ export const zhCn: Record<MessageKey, string> = {
   // ---- 欠拟合 ----
   'underfitting.title': '欠拟合（{series}）',
   'underfitting.message': '{subject}大约从第 {step} 步起停在 {level}。',
+  'underfitting.slow': '{subject}停在 {level} 附近，仍在下降但很慢：第 {from}–{to} 步只下降了 {improvement}。',
   'underfitting.closeVal': '验证集损失 {val} 与之接近（{gap}）：模型并没有过拟合，而是容量或训练信号不足。',
   'underfitting.chance': '这仍是随机猜测水平 ln({classes}) = {chance} 的 {share}。',
   'underfitting.acc': '训练准确率 {trainAcc} 和验证集准确率 {valAcc} 都低于 {low}。',
