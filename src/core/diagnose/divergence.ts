@@ -4,7 +4,8 @@
  * max(log 2, 6 noise units of that average), last at least 20 points to the end of the series,
  * and hold for 80 % of the last 32 points. Onset = first point of the final excursion.
  * A rise right after an LR jump up (warm restart), during a cyclic LR's up-phase, or at a
- * restart is the schedule's doing and is not reported; nor is an LR range test.
+ * restart is the schedule's doing and is not reported; nor is an LR range test. A rise as large
+ * that lasted divergenceMinPoints values and came back is reported as a warning (checkRecovered).
  *
  * The smoothed level and its running best are LevelTracker below, fed every valid point of a
  * training loss, loss term or gradient norm by its SeriesState: update() per point, run() over
@@ -15,7 +16,7 @@ import { emit, stepSpacing, type Ctx } from './context';
 import { EV_IDX, EV_SIGMA } from './noise';
 import type { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
-import { confidenceFromRatio, median } from './stats';
+import { confidenceFromRatio, median, runningMedian3 } from './stats';
 
 /**
  * A moving average of the series (span `divergenceSpan`), its running minimum, the last point
@@ -201,37 +202,49 @@ function checkShort(ctx: Ctx, s: SeriesState, idSuffix: string): void {
 }
 
 function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
+  if (!checkFinal(ctx, s, idSuffix) && s.valid >= ctx.st.divergenceMinPoints) checkRecovered(ctx, s, idSuffix);
+}
+
+/** Whether the schedule or a restart explains a rise that starts at index `onset`. */
+function scheduleExplainsRise(ctx: Ctx, s: SeriesState, onset: number, bestIdx: number): boolean {
+  const st = ctx.st;
+  const guard = st.scheduleGuardPoints;
+  for (const r of s.restarts) if (Math.abs(r.idx - onset) <= guard + st.divergenceSpan) return true;
+  const lr = ctx.lr;
+  if (lr) {
+    const onsetStep = s.stepAt(onset);
+    const g = (guard + st.divergenceSpan) * stepSpacing(s);
+    if (lr.jumpUpIn(onsetStep - g, onsetStep + g)) return true;
+    if (lr.isCyclic() && lr.lrAt(onsetStep) >= st.lrStepFactor * lr.lrAt(s.stepAt(bestIdx))) return true;
+  }
+  return false;
+}
+
+/** Divergence to the end of the series (error); false when there is none. */
+function checkFinal(ctx: Ctx, s: SeriesState, idSuffix: string): boolean {
   const st = ctx.st;
   const lv = s.level;
   if (s.valid < st.divergenceMinPoints) {
     checkShort(ctx, s, idSuffix);
-    return;
+    return true;
   }
-  if (!lv || s.valid < st.divergenceMinPoints || lv.lastNearIdx < 0) return;
+  if (!lv || s.valid < st.divergenceMinPoints || lv.lastNearIdx < 0) return false;
   const best = lv.best;
   const thr = lv.threshold;
   const last = s.lastValidIdx;
-  if (last - lv.lastNearIdx < st.divergenceMinPoints) return;
+  if (last - lv.lastNearIdx < st.divergenceMinPoints) return false;
   const tail = s.tailValues();
-  if (tail.y.length < 5) return;
+  if (tail.y.length < 5) return false;
   let above = 0;
   for (const y of tail.y) if (y > best + thr / 2) above++;
-  if (above < st.divergenceTailShare * tail.y.length) return;
+  if (above < st.divergenceTailShare * tail.y.length) return false;
   const level = s.tailMedian();
   const rise = level - best;
-  if (!(rise >= thr)) return;
+  if (!(rise >= thr)) return false;
   const onset = refineOnset(s, lv, best + thr / 4, st.divergenceSpan);
   const onsetStep = s.stepAt(onset);
   // schedule / restart attribution
-  const guard = st.scheduleGuardPoints;
-  for (const r of s.restarts) if (Math.abs(r.idx - onset) <= guard + st.divergenceSpan) return;
-  const lr = ctx.lr;
-  if (lr) {
-    const g = (guard + st.divergenceSpan) * stepSpacing(s);
-    if (lr.jumpUpIn(onsetStep - g, onsetStep + g)) return;
-    const bestStep = s.stepAt(lv.bestIdx);
-    if (lr.isCyclic() && lr.lrAt(onsetStep) >= st.lrStepFactor * lr.lrAt(bestStep)) return;
-  }
+  if (scheduleExplainsRise(ctx, s, onset, lv.bestIdx)) return false;
   if (!idSuffix) ctx.diverged.add(s.name);
   // Quoted from the logged values: the median of the 5 around the best level's point and of
   // the tail (the smoothed level only decides).
@@ -273,6 +286,106 @@ function check(ctx: Ctx, s: SeriesState, idSuffix: string): void {
     },
     confidence: confidenceFromRatio(rise / thr, 0.6),
     idSuffix: idSuffix || undefined,
+  });
+  return true;
+}
+
+/**
+ * Divergence that came back (warning): on the coarse points (block medians, smoothed by a
+ * running median of 3), the longest stretch at least divergenceMinRatio times (and
+ * divergenceNoiseZ coarse noise units) above the lowest coarse point before it, lasting at least divergenceMinPoints values, after which the loss came
+ * back under that line (a learning rate too high that an LR decay or the next epoch rescued).
+ * The loss must have learned before it (its best at most 1 - divergenceRecoveredMinLearned of
+ * the highest coarse point before the best) and the rise undo at least divergenceRecoveredMinUndo of that: not a rise
+ * in the first steps, nor a small one on a loss near zero after a lucky dip. Not when the
+ * schedule (an LR jump up, a cyclic LR's up-phase) or a restart explains it. Quoted in logged
+ * values: the median of those in the stretch against the median of the five around the best.
+ */
+function checkRecovered(ctx: Ctx, s: SeriesState, idSuffix: string): void {
+  const st = ctx.st;
+  const idx = s.blocks.coarseIndices();
+  if (idx.length < 5) return;
+  const m = runningMedian3(idx.map(j => s.blocks.med[j]));
+  // beyond the noise of the coarse points too (heavy-tailed minibatch losses wander far)
+  const up = Math.max(Math.log(Math.max(1, st.divergenceMinRatio)), st.divergenceNoiseZ * s.blocks.coarseNoise());
+  let best = 0;
+  let found: { a: number; b: number; best: number } | undefined;
+  let len = 0;
+  for (let q = 1, a = -1; q < m.length; q++) {
+    if (a < 0 && m[q] < m[best]) best = q;
+    if (m[q] >= m[best] + up) {
+      if (a < 0) a = q;
+      continue;
+    }
+    if (a >= 0) {
+      // came back at q: the stretch a .. q-1, in raw values
+      const n = s.blocks.endIdx[idx[q - 1]] - s.blocks.startIdx[idx[a]];
+      if (n >= st.divergenceMinPoints && n > len) {
+        found = { a, b: q, best };
+        len = n;
+      }
+      a = -1;
+      if (m[q] < m[best]) best = q;
+    }
+  }
+  if (!found) return;
+  const from = s.blocks.startIdx[idx[found.a]];
+  const to = s.blocks.endIdx[idx[found.b - 1]];
+  const bj = idx[found.best];
+  const bestIdx = s.blocks.minIdx[bj] >= 0 ? s.blocks.minIdx[bj] : s.blocks.startIdx[bj];
+  const bestLogged = medianAround(s, bestIdx, 2);
+  const inside: number[] = [];
+  for (let i = from; i < to; i++) {
+    const x = s.series.values.get(i);
+    if (Number.isFinite(x)) inside.push(x);
+  }
+  const level = median(inside);
+  if (!(bestLogged > 0) || !(level >= st.divergenceMinRatio * bestLogged)) return;
+  // (the highest smoothed level before the best: where it started from)
+  let top = -Infinity;
+  for (let q = 0; q <= found.best; q++) top = Math.max(top, m[q]);
+  const init = s.raw(top);
+  const learned = init - bestLogged;
+  if (!(bestLogged <= (1 - st.divergenceRecoveredMinLearned) * init) || !(level - bestLogged >= st.divergenceRecoveredMinUndo * learned)) return;
+  if (scheduleExplainsRise(ctx, s, from, bestIdx)) return;
+  const back = s.blocks.startIdx[idx[found.b]];
+  const ratio = level / bestLogged;
+  emit(ctx, {
+    kind: 'divergence',
+    severity: 'warning',
+    state: s,
+    idx: from,
+    endStep: s.stepAt(back),
+    title: ['divergence.titleRecovered'],
+    message: [
+      [
+        'divergence.recovered',
+        {
+          best: fmtNum(bestLogged),
+          bestStep: fmtStep(s.stepAt(bestIdx)),
+          level: fmtNum(level),
+          ratio: fmtRatio(ratio),
+          step: fmtStep(s.stepAt(from)),
+          endStep: fmtStep(s.stepAt(to - 1)),
+          points: inside.length,
+        },
+      ],
+    ],
+    evidence: {
+      rule: 'recovered',
+      bestLevel: bestLogged,
+      bestStep: s.stepAt(bestIdx),
+      level,
+      ratio,
+      thresholdRatio: st.divergenceMinRatio,
+      onsetStep: s.stepAt(from),
+      backStep: s.stepAt(back),
+      points: inside.length,
+      initialLevel: init,
+      undone: (level - bestLogged) / learned,
+    },
+    confidence: confidenceFromRatio(ratio / st.divergenceMinRatio, 0.5),
+    idSuffix: idSuffix ? `${idSuffix}-recovered` : 'recovered',
   });
 }
 

@@ -113,6 +113,13 @@ export interface DiagnoseSettings {
   divergenceSpan: number;
   /** The rise must also exceed this many noise units of that average. Default 6. */
   divergenceNoiseZ: number;
+  /**
+   * A divergence that came back (a warning) needs the loss to have learned before it: its best
+   * at most (1 - this) times its initial level. Default 0.5.
+   */
+  divergenceRecoveredMinLearned: number;
+  /** ... and the rise to undo at least this share of what it had learned. Default 0.1. */
+  divergenceRecoveredMinUndo: number;
 
   // ---- oscillation ---------------------------------------------------------------------
   /** Share of the series (its tail) examined. Default 0.3. */
@@ -465,6 +472,8 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   divergenceShortRatio: 3,
   divergenceSpan: 30,
   divergenceNoiseZ: 6,
+  divergenceRecoveredMinLearned: 0.5,
+  divergenceRecoveredMinUndo: 0.1,
 
   oscWindowFraction: 0.3,
   oscMinPoints: 20,

@@ -44,6 +44,9 @@ export const en = {
 
   // ---- divergence ----
   'divergence.title': 'Training diverged ({series})',
+  'divergence.titleRecovered': 'Training diverged for a while ({series})',
+  'divergence.recovered':
+    '{subject} rose from {best} around step {bestStep} to {level} over steps {step}–{endStep} ({ratio}× higher, medians of the {points} logged values there), then came back.',
   'divergence.short':
     '{subject} went from {best} at step {bestStep} to {level} (the median of its last {points} values, {ratio}× higher) from step {step} on, and did not come back.',
   'divergence.message':

@@ -44,6 +44,8 @@ export const zhCn: Record<MessageKey, string> = {
 
   // ---- 发散 ----
   'divergence.title': '训练发散（{series}）',
+  'divergence.titleRecovered': '训练曾一度发散（{series}）',
+  'divergence.recovered': '{subject}从第 {bestStep} 步附近的 {best} 升到第 {step}–{endStep} 步的 {level}（{ratio} 倍，为这段 {points} 个记录值的中位数），之后才回落。',
   'divergence.short': '{subject}从第 {bestStep} 步的 {best} 升到 {level}（最后 {points} 个值的中位数，{ratio} 倍），自第 {step} 步起没有回落。',
   'divergence.message':
     '{subject}从第 {bestStep} 步附近的 {best} 开始上升，自第 {step} 步起升到最后 {points} 个值的 {level}（{ratio} 倍，均为记录值的中位数），且没有回落。',

@@ -133,6 +133,18 @@ describe('divergence and loss spikes', () => {
     expect(of(fs, 'loss-spike')).toEqual([]);
   });
 
+  it('a loss that learned, rose 2x for a while and came back is a divergence warning; a rise in the first steps is not', () => {
+    const d = of(run(S.recoveredAfterHalving()), 'divergence');
+    expect(d).toHaveLength(1);
+    expect(d[0].severity).toBe('warning');
+    expect(d[0].evidence).toMatchObject({ rule: 'recovered', onsetStep: 100, backStep: 140, points: 40 });
+    expect(d[0].evidence.level as number).toBeCloseTo(1.0, 1);
+    expect(d[0].message).toMatch(/rose from 0\.48\d* around step 9\d to 1 over steps 100–139 .*then came back\.$/);
+    // an mmdet warmup: 0.47 -> 0.40 -> 1.38 in the first 60 iterations, then a slow fall
+    const warm = makeRun([{ name: 'loss', f: i => (i < 8 ? 0.47 - 0.01 * i : i < 60 ? 0.4 + 0.98 * ((i - 8) / 52) : 0.6 + 0.78 * Math.exp(-(i - 60) / 150)), n: 1200, noise: 0.01 }], 2);
+    expect(of(run(warm), 'divergence')).toEqual([]);
+  });
+
   it('a single recovering spike is a loss-spike, not divergence', () => {
     const fs = run(S.singleSpike());
     const sp = of(fs, 'loss-spike');

@@ -47,6 +47,8 @@ const ROWS: Row[] = [
   { run: S.ampOverflowFrequent, key: 'nonFiniteGradTolerance', value: 0.008, look: finding('non-finite', 'grad_norm'), before: 'info', after: 'error' },
   // divergence
   { run: S.noisyStepUp, key: 'divergenceNoiseZ', value: 8, look: finding('divergence'), before: 'error', after: null },
+  { run: S.recoveredSmallUndo, key: 'divergenceRecoveredMinUndo', value: 0.125, look: finding('divergence'), before: 'warning', after: null },
+  { run: S.recoveredAfterHalving, key: 'divergenceRecoveredMinLearned', value: 0.625, look: finding('divergence'), before: 'warning', after: null },
   // oscillation
   { run: S.eightBursts, key: 'oscBurstCount', value: 10, look: finding('oscillation'), before: 'warning', after: null },
   { run: S.lowBursts, key: 'oscBurstRatio', value: 3, look: finding('oscillation'), before: 'warning', after: null },

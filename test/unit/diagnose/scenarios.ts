@@ -882,3 +882,17 @@ export function spikeAfterLrRestore(): Run {
     8,
   );
 }
+
+/** Near divergenceRecoveredMinUndo: the loss falls from 1.0 to 0.09, sits at 0.19 for 40 points
+ * and comes back: a rise of 2.1x its best that undoes 11 % of what it learned (0.1: a divergence
+ * that came back; 0.125: too small a share to report). */
+export function recoveredSmallUndo(): Run {
+  return makeRun([{ name: 'loss', f: i => (i >= 100 && i < 140 ? 0.19 : 0.09 + 0.91 * Math.exp(-i / 15)), n: 300, noise: 0.01 }], 5);
+}
+
+/** Near divergenceRecoveredMinLearned: the loss falls from 1.0 to 0.48 (it learned 52 %), jumps
+ * back to 1.0 for 40 points and comes back (0.5: a divergence that came back; 0.625: it had not
+ * learned enough before it to call the rise a divergence). */
+export function recoveredAfterHalving(): Run {
+  return makeRun([{ name: 'loss', f: i => (i >= 100 && i < 140 ? 1.0 : 0.48 + 0.52 * Math.exp(-i / 15)), n: 300, noise: 0.01 }], 6);
+}
