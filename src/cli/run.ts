@@ -38,6 +38,8 @@ process group) when a finding of one of KINDS appears.
   --patience N        validation evaluations without improvement for early-stop (default 5)
   --best VALUE        the best run's best validation loss, for --stop-on cannot-beat-best: stop
                       when the forecast's 80% interval at the planned end stays above it
+                      (default: the lowest best validation loss of the earlier runs in the
+                      runs folder)
   --runs-folder DIR   where run folders go (default .loss-lens/runs); --no-save: none
   --max-output MB     output.log keeps the first and last half of this much (default 64)
   --grace SECONDS     wait after SIGINT and after SIGTERM (default 2)
@@ -97,9 +99,6 @@ function parseRunArgs(argv: string[]): RunArgs {
   if (str('best') !== undefined) {
     beatBest = Number(str('best'));
     if (!Number.isFinite(beatBest) || str('best')!.trim() === '') throw new UsageError('--best must be a number');
-  }
-  if (stopOn.includes('cannot-beat-best') && beatBest === undefined) {
-    throw new UsageError('--stop-on cannot-beat-best needs --best VALUE (the best run\'s best validation loss)');
   }
   const command = rest;
   if (!command.length) throw new UsageError('no COMMAND given (put it after --)');

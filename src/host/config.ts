@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { FINDING_KINDS, type Severity } from '../core/diagnose/types';
-import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_PATIENCE, DEFAULT_RUNS_FOLDER, DEFAULT_STOP_ON, type StopKind } from '../runner';
+import { CANNOT_BEAT_BEST, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_PATIENCE, DEFAULT_RUNS_FOLDER, DEFAULT_STOP_ON, type StopKind } from '../runner';
 
 export const CONFIG_SECTION = 'lossLens';
 /** For `affectsConfiguration`. */
@@ -46,6 +46,8 @@ export interface Settings {
   'runner.stopOn': StopKind[];
   /** Validation evaluations without improvement before an `early-stop` stop (at least 1). */
   'runner.earlyStopPatience': number;
+  /** The best validation loss to beat for `cannot-beat-best`; null: the best of the earlier runs in the runs folder. */
+  'runner.best': number | null;
   /** Where run folders go (relative: to the workspace folder). */
   'runner.runsFolder': string;
   /** output.log keeps the first and last half of this many bytes (at least 1 MiB). */
@@ -101,8 +103,10 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: SettingSpec<Settings[K
   },
   'runner.stopOn': {
     default: [...DEFAULT_STOP_ON],
-    check: v => (Array.isArray(v) ? (v.filter(k => (FINDING_KINDS as readonly unknown[]).includes(k)) as StopKind[]) : undefined),
+    check: v =>
+      Array.isArray(v) ? (v.filter(k => (FINDING_KINDS as readonly unknown[]).includes(k) || k === CANNOT_BEAT_BEST) as StopKind[]) : undefined,
   },
+  'runner.best': { default: null, check: v => (typeof v === 'number' && Number.isFinite(v) ? v : undefined) },
   'runner.earlyStopPatience': intAtLeast(DEFAULT_PATIENCE, 1),
   'runner.runsFolder': str(DEFAULT_RUNS_FOLDER, true),
   'runner.maxOutputBytes': intAtLeast(DEFAULT_MAX_OUTPUT_BYTES, 1 << 20),

@@ -34,6 +34,8 @@ export function msg(lang: Lang | undefined) {
         : t('runner.signalSent', { signal }),
     survivors: (pids: number[]) => t('runner.survivors', { pids: pids.join(', ') }),
     pseudoRunsFolder: (dir: string, fsRoot: string) => t('runner.pseudoRunsFolder', { dir, fsRoot }),
+    siblingBest: (value: string, series: string, run: string) => t('runner.siblingBest', { value, series, run }),
+    noSiblingBest: (folder: string) => t('runner.noSiblingBest', { folder }),
     exitCode: (code: string) => t('runner.outcome.exitCode', { code }),
   };
 }

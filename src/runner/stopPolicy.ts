@@ -45,9 +45,22 @@ export class StopPolicy {
     private readonly patience = DEFAULT_PATIENCE,
     private readonly lang?: Lang,
     /** The best value to beat (the best run's best validation loss), for `cannot-beat-best`. */
-    private readonly beatBest?: number,
+    private beatBest?: number,
   ) {
     this.kinds = new Set(kinds);
+  }
+
+  /** The best value to beat, when there is one. */
+  get best(): number | undefined {
+    return this.beatBest;
+  }
+
+  /**
+   * Set the best value to beat once it is known (the runner looks it up in its sibling run
+   * folders after the run started); a best already given is kept.
+   */
+  setBest(value: number): void {
+    if (this.beatBest === undefined && Number.isFinite(value)) this.beatBest = value;
   }
 
   get stopKinds(): StopKind[] {

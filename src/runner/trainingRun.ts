@@ -26,12 +26,14 @@ import { Emitter, type Disposable } from './emitter';
 import { LiveDiagnosis } from './liveDiagnosis';
 import { LiveLineParser } from './liveParser';
 import { msg } from './messages';
+import { fmtNum } from '../core/i18n';
 import { BoundedOutputLog, type OutputStats } from './outputLog';
 import { startGuard, type RunGuard } from './guard';
 import { groupMembers, markedProcesses, RUN_MARKER_VAR, stopProcessTree, type StopTreeResult } from './processGroup';
 import { createRunFolder, redactEnv, RUN_RECORD_VERSION, writeRunRecord, type RunRecord, type StopRecord } from './runFolder';
 import { parseCommandPlan } from '../core/forecast/plannedEnd';
-import { DEFAULT_PATIENCE, DEFAULT_STOP_ON, StopPolicy, type StopKind } from './stopPolicy';
+import { siblingBest } from './siblingBest';
+import { CANNOT_BEAT_BEST, DEFAULT_PATIENCE, DEFAULT_STOP_ON, StopPolicy, type StopKind } from './stopPolicy';
 import { runFolderName, stopSentence } from './runLabels';
 import { LogWatcher, type RunReason, type WatchEvent } from './tail';
 
@@ -56,7 +58,10 @@ export interface TrainingRunOptions {
   stopOn?: readonly StopKind[];
   /** Validation evaluations without improvement before an 'early-stop' stop (default 5). */
   earlyStopPatience?: number;
-  /** The best value to beat (the best run's best validation loss), for `cannot-beat-best`. */
+  /**
+   * The best value to beat (the best run's best validation loss), for `cannot-beat-best`; when
+   * not given, the lowest best validation loss of the run folders in the same runs folder.
+   */
   beatBest?: number;
   /** Log files the command writes, followed like `watch` (old content is not taken as new). */
   logFiles?: readonly string[];
@@ -170,6 +175,7 @@ export class TrainingRun implements Disposable {
   private resolve!: (r: RunResult) => void;
   private readonly lang: Lang | undefined;
   private readonly policy: StopPolicy;
+  private bestLookup: Promise<void> | undefined;
   private readonly diagnosis: LiveDiagnosis;
   private readonly parser: LiveLineParser;
   private readonly splitters: Record<'stdout' | 'stderr', LineSplitter>;
@@ -330,6 +336,9 @@ export class TrainingRun implements Disposable {
         this.note(`cannot create the run folder: ${(e as Error).message}; output is not saved`);
         this._runDir = undefined;
       }
+    }
+    if (this.opts.beatBest === undefined && this.policy.stopKinds.includes(CANNOT_BEAT_BEST)) {
+      this.lookUpBest(path.resolve(this.cwd, this.opts.runsFolder || DEFAULT_RUNS_FOLDER));
     }
     // The output run's source is output.log when there is one: findings then point at a file.
     if (this.outputLog) this.parser.setSource(this.outputLog.file);
@@ -604,6 +613,35 @@ export class TrainingRun implements Disposable {
     this.writeRecord(false, result);
     this.resolve(result);
     this._onExit.fire(result);
+  }
+
+  /**
+   * `cannot-beat-best` without a best given: the best validation loss of the runs this runner
+   * wrote in the same runs folder (read while the run starts; the forecast waits for it).
+   */
+  private lookUpBest(root: string): void {
+    this.bestLookup = siblingBest(root, this._runDir).then(
+      b => {
+        if (b) {
+          this.policy.setBest(b.value);
+          this.note(msg(this.lang).siblingBest(fmtNum(b.value), b.series, this.shownPath(b.runDir)));
+        } else {
+          this.note(msg(this.lang).noSiblingBest(this.shownPath(root)));
+        }
+      },
+      (e: unknown) => this.note(msg(this.lang).noSiblingBest(`${root}: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+  }
+
+  /** A path as notes show it: relative to the working directory when inside it. */
+  private shownPath(p: string): string {
+    const r = path.relative(this.cwd, p);
+    return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : p;
+  }
+
+  /** The look-up of the best to beat (cannot-beat-best without a best given), when one runs. */
+  get bestReady(): Promise<void> {
+    return this.bestLookup ?? Promise.resolve();
   }
 
   private note(message: string): void {

@@ -216,4 +216,21 @@ describe('TrainingController (VS Code adapter)', () => {
     await until(() => /: stopped$/.test(s.status.text));
     expect(s.channel.some(l => /^■ stopped/.test(l))).toBe(true);
   });
+
+  it('cannot-beat-best: lossLens.runner.best is the best to beat; unset, the runner looks in the runs folder', async () => {
+    const s = h.state;
+    s.settings['lossLens.runner.stopOn'] = ['cannot-beat-best'];
+    s.settings['lossLens.runner.args'] = ['-e', 'for (let i = 1; i <= 3; i++) console.log(`Epoch ${i}: Train Loss = 0.5, Val Loss = 0.6`)'];
+    // Unset: the earlier runs of the runs folder (none here), said in the output channel.
+    await s.commands.get('lossLens.runTraining')!();
+    await until(() => s.channel.some(l => /^■ /.test(l)));
+    expect(s.channel.some(l => l.includes('cannot-beat-best: no earlier run with a validation loss in'))).toBe(true);
+    expect(s.channel.some(l => /stops on: cannot-beat-best/.test(l))).toBe(true);
+    // Set: no look-up.
+    s.channel = [];
+    s.settings['lossLens.runner.best'] = 0.3;
+    await s.commands.get('lossLens.runTraining')!();
+    await until(() => s.channel.some(l => /^■ /.test(l)));
+    expect(s.channel.some(l => l.includes('cannot-beat-best:'))).toBe(false);
+  });
 });

@@ -10,7 +10,8 @@
  * 4. Ensemble: every family of families.ts fitted to the bins (relative weights when the
  *    values are positive, later bins weighing more). Each family is weighed by how well it
  *    forecast the end of this very curve from earlier cuts of it (backtests at 50% and 70% of
- *    the window); the forecast is the weighted median of the families' forecasts.
+ *    the window), tempered (1 / error, not 1 / error²: two backtests measure it roughly); the
+ *    forecast is the weighted median of the families' forecasts.
  * 5. Interval (80%): the observation noise of one logged point (robust, from second
  *    differences), the ensemble's robust spread, and the backtests' error per unit of
  *    log-horizon scaled to the horizon asked for (widened as Student's t for so few backtests),
@@ -330,7 +331,9 @@ function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number): 
   if (!fits.length) return undefined;
   const measured = scores.every(Number.isFinite);
   const unit = logMode ? 1 : Math.abs(actual) || 1;
-  const weights = scores.map(s => (measured ? 1 / (s * s + (SCORE_FLOOR * unit) ** 2) : 1));
+  // Tempered: 1/s rather than 1/s² (two backtests measure s roughly; inverse-variance weights
+  // would trust one lucky backtest far more than the data warrant).
+  const weights = scores.map(s => (measured ? 1 / Math.sqrt(s * s + (SCORE_FLOOR * unit) ** 2) : 1));
   let rate = 0;
   if (measured) {
     let sw = 0;

@@ -2,7 +2,8 @@
  * The run's planned end, where the log tells it: a step (`max_steps` of a Hugging Face
  * trainer_state.json, `step 100/5000` of a text log), or a number of epochs (`Epoch 3/50` of
  * Keras, `num_train_epochs`, Lightning's `max_epochs` in hparams.yaml, `--epochs 50` on the
- * command line of a run started by Loss Lens' runner), turned into the run's step unit.
+ * command line of a run started by Loss Lens' runner, a tqdm bar's total), turned into the run's
+ * step unit.
  *
  * Pure TypeScript: the callers that read hparams.yaml or run.json (Node) put what they found in
  * the run's meta (`plannedEpochs` / `plannedSteps`) and call plannedEnd.
@@ -12,7 +13,7 @@ import type { Run } from '../model';
 export interface PlannedEnd {
   /** The planned end in the run's step unit (what the series' steps count). */
   step: number;
-  /** Where it was read: `max_steps`, `plannedSteps`, `plannedEpochs`, `num_train_epochs`. */
+  /** Where it was read: `max_steps`, `plannedSteps`, `plannedEpochs`, `num_train_epochs`, `tqdm total`. */
   from: string;
 }
 
@@ -67,6 +68,15 @@ export function plannedEnd(run: Run): PlannedEnd | undefined {
     const step = epochsToStep(run, epochs);
     if (step !== undefined && step > 0) return { step, from: key };
   }
+  // A tqdm bar's total (text logs): the bar that counted epochs, else the one that counted the
+  // run's steps (already in the run's step unit, see TextParser.noteBar).
+  const barEpochs = positive(m.tqdmEpochs);
+  if (barEpochs !== undefined) {
+    const step = epochsToStep(run, barEpochs);
+    if (step !== undefined && step > 0) return { step, from: 'tqdm total' };
+  }
+  const barSteps = positive(m.tqdmSteps);
+  if (barSteps !== undefined) return { step: barSteps, from: 'tqdm total' };
   return undefined;
 }
 

@@ -102,6 +102,17 @@ export class TextParser implements LogParser, SplitReader {
   /** The last run total of an epoch / step counter (`Epoch 3/50`), NaN when none was written. */
   private plannedEpochs = NaN;
   private plannedSteps = NaN;
+  /** tqdm bars (see noteBar()): the last total of a bar that counts epochs. */
+  private barEpochs = NaN;
+  /** Bars that count steps, by total: their last count, and whether it ever went back. */
+  private readonly bars = new Map<number, { n: number; reset: boolean }>();
+  /** The run's bar (the largest total that never went back) and its last count. */
+  private barMain = NaN;
+  private barMainN = NaN;
+  /** A bar was drawn since the last record (that record's step pairs with its count). */
+  private barFresh = false;
+  /** The last record step read with the run's bar count, and that bar: its total in x units. */
+  private barPlanned = NaN;
   /** The last value put in the `epoch` series (see epochPoint()). */
   private epochShown = NaN;
   /** Keys of the current group of records without a step (see groupStep()). */
@@ -212,6 +223,8 @@ export class TextParser implements LogParser, SplitReader {
         epochUnit: this.epochUnit() ? 1 : 0,
         plannedEpochs: this.plannedEpochs,
         plannedSteps: this.plannedSteps,
+        barEpochs: this.barEpochs,
+        barPlanned: this.barPlanned,
       },
       false,
     );
@@ -240,6 +253,8 @@ export class TextParser implements LogParser, SplitReader {
     this.setUnit(part.extra.epochUnit === 1);
     if (part.extra.plannedEpochs === part.extra.plannedEpochs) this.plannedEpochs = part.extra.plannedEpochs;
     if (part.extra.plannedSteps === part.extra.plannedSteps) this.plannedSteps = part.extra.plannedSteps;
+    if (part.extra.barEpochs === part.extra.barEpochs) this.barEpochs = part.extra.barEpochs;
+    if (part.extra.barPlanned === part.extra.barPlanned) this.barPlanned = part.extra.barPlanned;
     this.writePlanned();
     this.noteMoreRestarts();
     for (const s of this.run.series.values()) s.trim();
@@ -290,6 +305,73 @@ export class TextParser implements LogParser, SplitReader {
   private writePlanned(): void {
     if (this.plannedEpochs === this.plannedEpochs) this.run.meta.plannedEpochs = String(this.plannedEpochs);
     if (this.plannedSteps === this.plannedSteps) this.run.meta.plannedSteps = String(this.plannedSteps);
+    if (this.barEpochs === this.barEpochs) this.run.meta.tqdmEpochs = String(this.barEpochs);
+    if (this.barPlanned === this.barPlanned) this.run.meta.tqdmSteps = String(this.barPlanned);
+  }
+
+  /**
+   * A tqdm progress bar (`label:  45%|████▌     | 450/1000 [00:10<00:12, 44.1it/s, loss=0.2]`):
+   * its total is the run's planned end when the bar counts the run, not one epoch or one pass
+   * of something else.
+   * - A bar labelled `Epoch`/`Epochs` (no number), or whose rate is in epochs, counts epochs:
+   *   its total is the planned number of epochs.
+   * - A bar labelled with a number (`Epoch 3:`, Lightning) counts the batches of that epoch;
+   *   a bar of evaluation, prediction or data preparation (`Map:`, `Evaluating`, a rate in
+   *   `examples/s`, `B/s`, ...) counts something else: neither is the run's end.
+   * - Of the other bars (unlabelled, `Training`, `Iteration`, a rate in `it/s` or `s/it`), the
+   *   one with the largest total whose count never went back (a bar that restarts counts an
+   *   epoch or an evaluation) counts the run's steps: its total, in the run's step unit, is the
+   *   step of a record read with the bar's count n times total / n (exactly the total when the
+   *   record's step is the bar's count).
+   */
+  private noteBar(s: string, first: number): void {
+    const m = /^(.*?)\s*\d{1,3}%\|[^|]*\|\s*(\d+)\/(\d+)\s*(?:\[([^\]]*))?/.exec(first ? s.slice(first) : s);
+    if (!m) return;
+    const label = m[1].replace(/[:\s]+$/, '');
+    const n = Number(m[2]);
+    const total = Number(m[3]);
+    if (!(total > 0) || n > total) return;
+    const rate = /(?:^|[\s,])(?:[\d.?]+\s*)?([A-Za-z]+)\/s\b|\bs\/([A-Za-z]+)\b/.exec(m[4] ?? '');
+    const unit = rate ? (rate[1] ?? rate[2]).toLowerCase() : '';
+    if (/^epochs?$/i.test(label) || unit === 'epoch' || unit === 'epochs') {
+      this.barEpochs = total;
+      return;
+    }
+    if (/\d/.test(label) || (unit !== '' && !/^(it|its|step|steps|batch|batches|iter|iters|iteration|iterations)$/.test(unit))) return;
+    if (/eval|valid|\bval\b|test|predict|infer|generat|sampl|map|filter|token|download|load|extract|preprocess|convert|shard|upload/i.test(label)) return;
+    let b = this.bars.get(total);
+    if (b === undefined) {
+      if (this.bars.size >= 32) return;
+      b = { n, reset: false };
+      this.bars.set(total, b);
+    } else {
+      if (n < b.n) b.reset = true;
+      b.n = n;
+    }
+    let main = NaN;
+    for (const [t, v] of this.bars) if (!v.reset && !(t <= main)) main = t;
+    this.barMain = main;
+    if (main === main) {
+      this.barMainN = this.bars.get(main)!.n;
+      this.barFresh = total === main;
+    }
+    if (main !== main) this.barPlanned = NaN;
+  }
+
+  /** A record at `step` after a redraw of the run's bar: the bar's total in the run's step unit. */
+  private pairBar(step: number): void {
+    this.barFresh = false;
+    const n = this.barMainN;
+    const total = this.barMain;
+    if (!(n > 0) || !(step > 0) || !(total === total)) return;
+    // The record's step is the bar's count (give or take a redraw): the total itself.
+    if (Math.abs(step - n) <= 0.02 * n + 1) {
+      this.barPlanned = total;
+      return;
+    }
+    const v = (step * total) / n;
+    const r = Math.round(v);
+    this.barPlanned = r > 0 && Math.abs(v - r) <= 0.02 * v ? r : v;
   }
 
   private setUnit(epochs: boolean): void {
@@ -398,6 +480,7 @@ export class TextParser implements LogParser, SplitReader {
       this.skipIndented = 0;
     }
     if (first === n) return;
+    if (s.indexOf('%|') >= 0) this.noteBar(s, first);
     if (c === 34) return; // `  "d_model": 1024,`: a JSON dump line
     if (c === 42 && s.startsWith('*****', first)) {
       // `***** Running training *****` / `***** train metrics *****`: a summary block follows.
@@ -582,6 +665,7 @@ export class TextParser implements LogParser, SplitReader {
       }
       this.lastStep = step;
       if (own || this.ctxStep === this.ctxStep) this.records++;
+      if (this.barFresh) this.pairBar(step);
     }
     if (epoch === epoch && epoch !== this.epochShown && !replace) this.epochPoint(step, epoch, lineNo);
     const vals = sc.vals;

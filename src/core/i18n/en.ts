@@ -253,6 +253,8 @@ export const en = {
   'runner.signalSent.outside.one': "sent {signal} to the run's process group and to {count} process that left it",
   'runner.signalSent.outside.many': "sent {signal} to the run's process group and to {count} processes that left it",
   'runner.survivors': 'could not stop processes {pids}',
+  'runner.siblingBest': 'cannot-beat-best: the best to beat is {value}, the best {series} of the earlier run {run}',
+  'runner.noSiblingBest': 'cannot-beat-best: no earlier run with a validation loss in {folder}, and no best given: the run is not judged against a best',
   'runner.pseudoRunsFolder': '--runs-folder {dir} is on {fsRoot}, a kernel pseudo file system: choose another folder',
 
   // ---- the editor integration (src/host/diagnostics/pure/text.ts: hovers, code lens, actions) ----

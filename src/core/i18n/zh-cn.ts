@@ -241,6 +241,8 @@ export const zhCn: Record<MessageKey, string> = {
   'runner.signalSent.outside.one': '已向训练进程组发送 {signal}（另有 {count} 个已脱离进程组的进程）',
   'runner.signalSent.outside.many': '已向训练进程组发送 {signal}（另有 {count} 个已脱离进程组的进程）',
   'runner.survivors': '无法停止进程 {pids}',
+  'runner.siblingBest': 'cannot-beat-best：要超过的最好值为 {value}，即之前的运行 {run} 的最好 {series}',
+  'runner.noSiblingBest': 'cannot-beat-best：{folder} 中没有带验证损失的之前运行，也没有给出最好值：本次运行不与最好值比较',
   'runner.pseudoRunsFolder': '--runs-folder {dir} 位于内核伪文件系统 {fsRoot} 中，请选择其他文件夹',
 
   // ---- 编辑器集成（src/host/diagnostics/pure/text.ts：悬停、CodeLens、操作）----

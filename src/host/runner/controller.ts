@@ -243,6 +243,8 @@ export class TrainingController extends Disposable {
       runsFolder: l.runsFolder,
       stopOn: s.stopOn,
       earlyStopPatience: s.earlyStopPatience,
+      // (null: the runner takes the best of the earlier runs in the runs folder)
+      beatBest: s.best ?? undefined,
       maxOutputBytes: s.maxOutputBytes,
       lang,
       thresholds: engineThresholds(),

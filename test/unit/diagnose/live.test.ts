@@ -95,6 +95,21 @@ describe('LiveDiagnoser', () => {
     }
   });
 
+  it('a long still-falling loss: the not-converged forecast (memoised on a grid of prefix lengths) is the batch one', () => {
+    const full = createRun('long', 'text', 'long');
+    const s = new Series('loss');
+    full.series.set('loss', s);
+    const g = gauss(rng(5));
+    for (let i = 1; i <= 20_000; i++) s.push(i, (0.3 + 2 * Math.pow(i / 200, -0.5)) * (1 + 0.05 * g()));
+    const { live, run, updates } = replayLive(full, 77);
+    expect(updates).toBeGreaterThan(20);
+    const batch = diagnose([full]);
+    const nc = batch.find(f => f.kind === 'not-converged');
+    expect(nc?.message).toMatch(/expect [0-9.e-]+ \([0-9.e-]+–[0-9.e-]+, 80% interval\)/);
+    expect(stable(live.findings())).toBe(stable(batch));
+    expect(stable(diagnose([run]))).toBe(stable(batch));
+  });
+
   it('reports added, updated and removed findings with stable ids', () => {
     const full = S.divergence();
     const { run, grow } = growingCopy(full);

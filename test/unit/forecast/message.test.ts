@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns } from '../../../src/core/analyze';
 import { forecastSentence } from '../../../src/core/forecast';
+import { forecastPrefix } from '../../../src/core/forecast/phrase';
 import { fmtNum } from '../../../src/core/i18n';
 import { loadPaths } from '../../../src/core/load';
 import { REPO_ROOT } from '../../helpers';
@@ -24,7 +25,9 @@ describe('not-converged, quantified', () => {
     const s = run.series.get(f.series);
     expect(s).toBeDefined();
     if (!s) return;
-    const sent = forecastSentence(run, s, 'en');
+    // The engine reads the series as one segment from its first point, on forecastPrefix's
+    // prefix (the same for a live and a batch diagnosis of the same points).
+    const sent = forecastSentence(run, s, 'en', 0);
     expect(sent?.key).toBe('forecast.notConverged.reach');
     if (!sent?.milestone) return;
     const fc = sent.forecast;
@@ -44,5 +47,21 @@ describe('not-converged, quantified', () => {
     const f = analyzeRuns([run]).find(x => x.kind === 'not-converged');
     // Epochs counted from 0: 40 epochs end at epoch 39.
     expect(f?.message).toMatch(/at epoch 39 expect [0-9.e-]+ \([0-9.e-]+–[0-9.e-]+, 80% interval\)/);
+  });
+});
+
+describe('forecastPrefix (the points a finding\'s forecast reads)', () => {
+  it('is the whole segment when short, else a grid length leaving at most 1/16 of the newest points', () => {
+    expect(forecastPrefix(0, 50)).toBe(50);
+    expect(forecastPrefix(10, 73)).toBe(73);
+    for (const [start, n] of [[0, 1000], [5, 123457], [0, 2_000_000], [1000, 1_000_999]]) {
+      const end = forecastPrefix(start, n);
+      expect(end).toBeLessThanOrEqual(n);
+      expect(n - end).toBeLessThanOrEqual((n - start) / 16);
+    }
+    // It changes about 16 times per doubling of the curve, not on every append.
+    const lengths = new Set<number>();
+    for (let n = 1 << 16; n < 1 << 17; n += 1000) lengths.add(forecastPrefix(0, n));
+    expect(lengths.size).toBeLessThanOrEqual(17);
   });
 });

@@ -3,9 +3,14 @@
  * default; on a real log grown point by point, and on a real PyTorch run through `loss-lens run`.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beatBestVerdict } from '../../../src/core/forecast';
+import { fmtNum } from '../../../src/core/i18n';
+import { RunIndex } from '../../../src/core/runs';
+import { siblingBest } from '../../../src/runner/siblingBest';
 import { loadPaths } from '../../../src/core/load';
 import { createRun, seriesOf, type Run } from '../../../src/core/model';
 import { DEFAULT_STOP_ON, parseStopKinds, StopPolicy } from '../../../src/runner/stopPolicy';
@@ -79,13 +84,7 @@ describe('loss-lens run --stop-on cannot-beat-best (real PyTorch run)', () => {
     if (b.status !== 0) throw new Error(b.stderr);
   });
 
-  it('needs --best, and stops train_example.py --epochs 60 early when the best is out of reach', () => {
-    const bad = spawnSync(process.execPath, ['dist/cli.js', 'run', '--no-save', '--stop-on', 'cannot-beat-best', '--', PY, '-c', 'pass'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('needs --best');
+  it('stops train_example.py --epochs 60 early when the --best given is out of reach', () => {
     const r = spawnSync(
       process.execPath,
       ['dist/cli.js', 'run', '--no-save', '--stop-on', 'cannot-beat-best', '--best', '0.3', '--', PY, 'examples/train_example.py', '--epochs', '60'],
@@ -97,3 +96,40 @@ describe('loss-lens run --stop-on cannot-beat-best (real PyTorch run)', () => {
     expect(r.stdout).not.toMatch(/^Epoch 60:/m);
   });
 });
+
+describe('cannot-beat-best without a best given: the best of the earlier runs in the runs folder (real PyTorch runs)', () => {
+  let dir = '';
+  beforeAll(() => {
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(b.stderr);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-best-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['dist/cli.js', 'run', '--runs-folder', path.join(dir, 'runs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+
+  it('says there is none in an empty runs folder, and then runs to the end', () => {
+    const r = run('--stop-on', 'cannot-beat-best', '--', PY, 'examples/train_example.py', '--epochs', '12');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('cannot-beat-best: no earlier run with a validation loss in');
+    expect(r.stdout).toMatch(/^Epoch 12:/m);
+  });
+
+  it("takes the best validation loss of the earlier runs (the runs index's rows) and stops a worse run early", async () => {
+    // A good run: lr 0.01 for 20 epochs.
+    const good = run('--', PY, 'examples/train_example.py', '--epochs', '20');
+    expect(good.status).toBe(0);
+    const { rows } = await new RunIndex().list([path.join(dir, 'runs')]);
+    const best = Math.min(...rows.filter(x => x.best?.role === 'val_loss').map(x => x.best!.value));
+    expect(Number.isFinite(best)).toBe(true);
+    await expect(siblingBest(path.join(dir, 'runs'))).resolves.toMatchObject({ value: best, series: 'Val Loss' });
+    // A run with a learning rate ten times smaller cannot get there in its 60 epochs.
+    const r = run('--stop-on', 'cannot-beat-best', '--', PY, 'examples/train_example.py', '--epochs', '60', '--lr', '0.001');
+    expect(r.stderr).toContain(`cannot-beat-best: the best to beat is ${fmtNum(best)}, the best Val Loss of the earlier run`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Stopped at step \d+: Cannot beat the best run/);
+    expect(r.stdout).not.toMatch(/^Epoch 60:/m);
+  });
+});
+

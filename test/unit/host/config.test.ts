@@ -64,7 +64,8 @@ describe('settings reader vs package.json', () => {
       const schema = SCHEMA[`${CONFIG_SECTION}.${k}`];
       expect(SETTING_SPECS[k].default, k).toEqual(schema.default);
       const t = typeOf(schema.default);
-      expect(schema.type === 'number' && t === 'integer' ? 'number' : t, k).toBe(schema.type);
+      if (Array.isArray(schema.type)) expect(schema.type, k).toContain(t);
+      else expect(schema.type === 'number' && t === 'integer' ? 'number' : t, k).toBe(schema.type);
     }
   });
 
@@ -81,7 +82,7 @@ describe('settings reader vs package.json', () => {
     h.settings['lossLens.diagnostics.minimumSeverity'] = 'fatal';
     expect(readSetting('diagnostics.minimumSeverity')).toBe('info');
     const kinds = SCHEMA['lossLens.runner.stopOn'].items!.enum!;
-    expect([...kinds].sort()).toEqual([...FINDING_KINDS].sort());
+    expect([...kinds].sort()).toEqual([...FINDING_KINDS, 'cannot-beat-best'].sort());
     h.settings['lossLens.runner.stopOn'] = [...kinds, 'bogus', 3];
     expect(readSetting('runner.stopOn')).toEqual(kinds);
   });
@@ -98,6 +99,16 @@ describe('settings reader vs package.json', () => {
       expect(readSetting(k), k).toBe(s.default);
       h.settings[`lossLens.${k}`] = s.minimum! + 0.5;
       expect(readSetting(k), k).toBe(s.minimum);
+    }
+  });
+
+  it('runner.best: a finite number, else null (the best of the earlier runs)', () => {
+    expect(readSetting('runner.best')).toBeNull();
+    h.settings['lossLens.runner.best'] = 0.42;
+    expect(readRunnerSettings().best).toBe(0.42);
+    for (const bad of ['0.4', Infinity, NaN, [0.4]]) {
+      h.settings['lossLens.runner.best'] = bad;
+      expect(readSetting('runner.best')).toBeNull();
     }
   });
 
