@@ -6,7 +6,7 @@
  * coarse points per series, fixed-size rings, capped event lists), so an update costs O(new
  * points) plus bounded work, and a finished run gives exactly the batch findings.
  */
-import { fmtStep, t } from '../i18n';
+import { fmtNum, fmtStep, t } from '../i18n';
 import type { Run } from '../model';
 import type { Ctx } from './context';
 import { convergenceOf, detectNotConverged, type Convergence } from './convergence';
@@ -62,7 +62,7 @@ export function analyze(rs: RunState, st: DiagnoseSettings, lang: Lang): Finding
   detectValPlateaus(ctx);
   detectGradients(ctx);
   detectImbalance(ctx);
-  return sortFindings(foldBlowUp(ctx));
+  return sortFindings(foldSpikes(ctx, foldBlowUp(ctx)));
 }
 
 /**
@@ -91,6 +91,32 @@ function foldBlowUp(ctx: Ctx): Finding[] {
   primary.message += ' ' + t(ctx.lang, 'blowUp.also', { others: items.join(ctx.lang === 'zh-cn' ? '；' : '; ') });
   primary.evidence.alsoBlewUp = folded.map(f => `${f.kind}:${f.series}@${f.step}`).join(', ');
   return out.filter(f => !folded.includes(f));
+}
+
+/**
+ * One event, one finding: a loss-spike of a loss term (role loss_part) whose span overlaps a
+ * loss-spike of the training loss is the same jump seen in a part; it is named in the training
+ * loss's finding (with its peak) instead of being a finding of its own.
+ */
+function foldSpikes(ctx: Ctx, out: Finding[]): Finding[] {
+  const main = ctx.rs.primary('train_loss');
+  if (!main) return out;
+  const primaries = out.filter(f => f.kind === 'loss-spike' && f.series === main.name);
+  if (primaries.length === 0) return out;
+  const parts = new Set(ctx.rs.byRole('loss_part').map(p => p.name));
+  const folded = new Set<Finding>();
+  for (const p of primaries) {
+    const end = p.endStep ?? p.step;
+    const same = out.filter(f => f.kind === 'loss-spike' && parts.has(f.series) && !folded.has(f) && f.step <= end && (f.endStep ?? f.step) >= p.step);
+    if (same.length === 0) continue;
+    for (const f of same) folded.add(f);
+    const items = same.map(f => t(ctx.lang, 'spike.alsoItem', { series: f.series, peak: fmtNum(f.evidence.peak as number), step: fmtStep(f.evidence.peakStep as number) }));
+    p.message += ' ' + t(ctx.lang, 'spike.also', { others: items.join(ctx.lang === 'zh-cn' ? '；' : '; ') });
+    p.evidence.alsoSpiked = same.map(f => `${f.series}@${f.evidence.peakStep as number}`).join(', ');
+    // the part's severity when it is higher
+    if (same.some(f => f.severity === 'warning') && p.severity === 'info') p.severity = 'warning';
+  }
+  return folded.size === 0 ? out : out.filter(f => !folded.has(f));
 }
 
 const KIND_ORDER = new Map(FINDING_KINDS.map((k, i) => [k, i]));
