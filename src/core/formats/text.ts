@@ -537,7 +537,7 @@ export class TextParser implements LogParser, SplitReader {
           this.headerLine = lineNo;
         }
       }
-      if (!hasStep && b - a <= 160) this.phase(s, a, b, lineNo);
+      if (!hasStep && sc.sawSubset && b - a <= 160) this.phase(s, a, b, lineNo);
       return false;
     }
     if (!hasStep && !sc.metricish) return false;

@@ -521,6 +521,19 @@ describe('text parser: log styles', () => {
       },
     ],
     [
+      'prose that goes on after its value is no point (`Loss is nan at step 169, stopping training`)',
+      'step 168: loss 2.5\nLoss is nan at step 169, stopping training.\n',
+      { loss: [[168], [2.5]] },
+    ],
+    [
+      'TF Estimator `***** Eval results *****`: the `loss` in the block is the evaluation loss',
+      'INFO:tensorflow:loss = 0.75, step = 5400\n' +
+        'INFO:tensorflow:***** Eval results *****\n' +
+        'INFO:tensorflow:  eval_accuracy = 0.8500477\n' +
+        'INFO:tensorflow:  loss = 0.7218847\n',
+      { loss: [[5400], [0.75]], eval_accuracy: [[5400], [0.8500477]], 'Eval loss': [[5400], [0.7218847]] },
+    ],
+    [
       // The batch value moves with the model (a spike, a nan shows at once); the running mean in
       // parentheses lags it and starts again each epoch.
       'a batch value with its running mean in parentheses: the batch value is the point',

@@ -419,6 +419,8 @@ export class LineScanner {
   /** Subset tag of the line or of the section being read (`test`, `Validation`), or null;
    * keys that start at or after tagEnd and name no subset themselves get it as a prefix. */
   private tag: string | null = null;
+  /** A word naming a data subset was seen in the line (a cheap gate for phase lines). */
+  sawSubset = false;
   /** Where a `best` / `最佳` in the line starts (-1: none): metric keys after it are summaries. */
   private bestAt = -1;
   /** The last value was followed by an arrow (`ppl: inf --> 5.45`): the next one is its `after`. */
@@ -483,6 +485,7 @@ export class LineScanner {
     this.epochVal = NaN;
     this.stepTotal = NaN;
     this.tag = null;
+    this.sawSubset = false;
     this.bestAt = -1;
     this.arrowed = false;
     this.nSlots = 0;
@@ -780,6 +783,7 @@ export class LineScanner {
   private subsetWord(s: string, a: number, b: number, first: number, n: number): void {
     const tag = SUBSET_TAGS.get(s.slice(a, b).toLowerCase());
     if (tag === undefined) return;
+    this.sawSubset = true;
     if (s.startsWith(' net output #', b)) {
       // Caffe: `Train net output #3: loss = 1.16 (* 1 = 1.16 loss)` is one head of the net,
       // not the `Iteration N, loss = 1.86` total; `Test net output` is the test phase.
