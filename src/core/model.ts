@@ -552,6 +552,30 @@ const TOTAL_LOSS_RE =
   /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
 
 /**
+ * Loss functions named without the word `loss` (`xent`, `Train-SmoothL1`, `val_nll`), matched on
+ * the name in lower case with camelCase and every non-alphanumeric run made `_`. The first group
+ * names a whole objective (a cross-entropy is the loss of a classifier or language model); the
+ * second one term of a detector's or regressor's loss. Error measures that are as often metrics
+ * beside the loss (`mse`, `mae`, `l1`, `dice`, `iou`, perplexity) are not here: Keras' `mae`,
+ * PaiNN's `Validation L1` or a `ppl` next to the loss would report the same run twice (and an IoU
+ * or a Dice score rises as the model learns).
+ */
+const WHOLE_LOSS_RE = /(?:^|_)(?:xent|nll|ce|bce|cross_?entropy)(?:_|$)/;
+const PART_LOSS_RE = /(?:^|_)(?:smooth_?l1|huber|focal|giou|diou|ciou)(?:_|$)/;
+/** Words of a score, never of a loss (`cls_acc`, `giou_ap`, `ce_f1`). */
+const SCORE_WORD_RE = /(?:^|_)(?:acc|accuracy|iou|miou|map|ap|precision|recall|f1|score|auc)\d*(?:_|$)/;
+/** Words that leave a whole-objective name whole: `train_xent`, `avg_nll`, `Validation xent`. */
+const WHOLE_AFFIX_RE =
+  /^(?:(?:train|training|tr|val|valid|validation|eval|evaluation|test|dev|avg|average|mean|total|epoch|batch|running)_)*(?:xent|nll|ce|bce|cross_?entropy)(?:_(?:train|training|val|valid|validation|eval|test|epoch|step|avg|mean))*$/;
+/**
+ * Ultralytics' loss columns without `loss` in them: YOLOv10's one-to-many / one-to-one heads
+ * (`train/box_om`, `val/cls_oo`, `train/dfl_oo`), a term name right after the subset.
+ */
+const YOLO_TERM_RE = /^(?:train|val)\/(?:box|cls|dfl|obj|seg|kobj|pose|rle|giou)(?:_[a-z0-9]+)?$/i;
+/** BasicSR / ESRGAN loss terms: `l_pix`, `l_g_percep`, `l_d_real` (lower-case `l_` first). */
+const BASICSR_LOSS_RE = /^l_(?:[gd]_)?[a-z]+$/;
+
+/**
  * Infer a series' role from its name as written. Names are kept as they are; the role only
  * tells the engine and the chart what a series is.
  */
@@ -563,14 +587,21 @@ export function inferRole(name: string): Role {
   if (lower === 'val' || lower === 'valid' || lower === 'validation') return 'val_loss';
   // camelCase words apart for the subset test (`ValLoss`, `bestValLoss`).
   const isVal = VAL_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'));
+  const words = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_');
   if ((LOSS_RE.test(n) || L_LOSS_RE.test(n)) && !NOT_LOSS_RE.test(n)) {
     if (isVal) return 'val_loss';
-    if (TOTAL_LOSS_RE.test(n)) return 'train_loss';
+    if (TOTAL_LOSS_RE.test(n) || WHOLE_AFFIX_RE.test(words)) return 'train_loss';
     return 'loss_part';
   }
   if (GRAD_RE.test(n)) return 'grad_norm';
   if (LR_RE.test(n)) return 'lr';
   if (ACC_RE.test(n)) return isVal ? 'val_acc' : 'train_acc';
+  if (!SCORE_WORD_RE.test(words)) {
+    if (WHOLE_LOSS_RE.test(words)) return isVal ? 'val_loss' : WHOLE_AFFIX_RE.test(words) ? 'train_loss' : 'loss_part';
+    if (PART_LOSS_RE.test(words) || YOLO_TERM_RE.test(n) || (BASICSR_LOSS_RE.test(n) && n !== 'l_rate')) {
+      return isVal ? 'val_loss' : 'loss_part';
+    }
+  }
   return 'other';
 }
 

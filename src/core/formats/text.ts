@@ -26,7 +26,20 @@
  * `Epoch N/M` header), else a running record index. Step keys are never series. A step going
  * backwards gives one `restart` run event (the first 100 are listed, further ones counted in a
  * note). Values kept: every one read, NaN/Inf included, except nanoGPT's `mfu -100` sentinel, a
- * key repeated on one line (the first value wins: `loss: 8.27 (8.27)`) and superseded redraws.
+ * key repeated on one line (the first value wins: `loss: 8.27 (8.27)`; in `Loss 3.51 (4.02)` the
+ * batch value, not the running mean in parentheses, which lags a spike or a nan and starts again
+ * each epoch) and superseded redraws. Not points either: values after `best` / `final` in a line
+ * (`Final Results: Loss=0.49`, a summary), and both sides of a change report
+ * (`Model is improving ppl: 5.45 --> 2.44`).
+ *
+ * Subsets: a line that opens with a subset word (`Test ...`, `INFO:root:Evaluation Epoch 3 -
+ * Average Loss: 3.9`, after a logger's prefix too) or a section head (`| val: loss=0.6`) names its
+ * keys after that word (`Evaluation Average Loss`): a validation value never joins the training
+ * series. So does a phase line (`📊 Evaluation Results:`, `Validating...`, `==> val`) for the
+ * records without a step of their own in the few lines after it.
+ *
+ * Prose: `<metric> is <value>` (`val loss is 0.03`, `avg loss so far is 0.06`) when the word
+ * before `is` looks like a metric (not `batch size is 32`, `epoch 3 is done`).
  *
  * Progress redraws: Keras progress lines after an `Epoch N/M` header replace each other until
  * the next header (the epoch-end state wins); `\r` redraws of a line with the same step and keys
@@ -58,6 +71,16 @@ const ANSI_RE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-
 
 /** For the rare replayed line whose text is needed but was not decoded (ASCII). */
 const asciiDecoder = new TextDecoder();
+
+/**
+ * A line that only names the phase that follows (`Evaluation Results:`, `Validating...`,
+ * `==> val`, `INFO:__main__:📊 Evaluation Results:`): group 1 is the subset word. A training word
+ * ends the phase.
+ */
+const PHASE_RE =
+  /^(?:.{0,64}?\b(?:INFO|DEBUG|WARNING|NOTICE)\b[^A-Za-z0-9]*(?:[\w.]+[:\]])?)?[^A-Za-z0-9]*(val|valid|validation|validating|eval|evaluation|evaluating|test|testing|dev|train|training)(?:[ _](?:results?|set|metrics|phase|stage|mode|loop))?\s*(?:\.{2,}|…|:|!)?[^A-Za-z0-9]*$/i;
+/** Lines after a phase line (PHASE_RE) whose records without a step of their own it tags. */
+const PHASE_LINES = 8;
 
 /** A headerless `step,value` row (see TextParser.headerlessRow). */
 const HEADERLESS_ROW_RE = /^\s*(\d{1,12})\s*[,;\t]\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))\s*$/i;
@@ -120,6 +143,8 @@ export class TextParser implements LogParser, SplitReader {
   /** Subset of the block a header opened (`Eval epoch: 3`, then `  mean_loss: 2.1`): the keys
    * of the lines after it without a step of their own get it as a prefix. */
   private blockTag: string | null = null;
+  /** Line of the phase line (PHASE_RE) that set blockTag, or -1 (none, or a step header). */
+  private phaseLine = -1;
 
   // Skipping dumps.
   private skipIndented = 0;
@@ -187,6 +212,7 @@ export class TextParser implements LogParser, SplitReader {
       numKey(this.curEpoch),
       numKey(this.epochShown),
       this.blockTag,
+      rel(this.phaseLine),
       this.skipIndented,
       this.blockOpen,
       this.blockClose,
@@ -587,12 +613,14 @@ export class TextParser implements LogParser, SplitReader {
       ) {
         this.curEpoch = sc.stepVal;
         this.blockTag = subsetTagOf(sc.stepKey!.name);
+        this.phaseLine = -1;
         // Under a finer counter the header only says which epoch follows.
         if (this.fineStep !== this.fineStep) {
           this.ctxStep = sc.stepVal;
           this.headerLine = lineNo;
         }
       }
+      if (!hasStep && sc.sawSubset && b - a <= 160) this.phase(s, a, b, lineNo);
       return false;
     }
     if (!hasStep && !sc.metricish) return false;
@@ -627,8 +655,13 @@ export class TextParser implements LogParser, SplitReader {
 
     let keys = sc.keys;
     this.tagged = false;
-    if (own) this.blockTag = null;
-    else if (this.blockTag !== null) keys = this.blockTagged(keys, np, this.blockTag);
+    if (!own && this.phaseLine >= 0 && lineNo - this.phaseLine > PHASE_LINES) this.blockTag = null;
+    if (own || this.blockTag === null) {
+      this.blockTag = null;
+      this.phaseLine = -1;
+    } else {
+      keys = this.blockTagged(keys, np, this.blockTag);
+    }
     // (A key named num_updates always has step rank 1.)
     if (!isDict && sc.stepRank === 1 && sc.stepKey!.name === 'num_updates') {
       keys = this.fairseqTagged(a === 0 && b === s.length ? s : s.slice(a, b), keys, np);
@@ -848,6 +881,18 @@ export class TextParser implements LogParser, SplitReader {
     this.records++;
     this.prevN = 0;
     return true;
+  }
+
+  /**
+   * A line without values that names the phase that follows (`📊 Evaluation Results:` and then
+   * `   Loss: 0.5301`): the records without a step of their own in the next PHASE_LINES lines are
+   * that subset's, not the training loss's (`Training...` ends it).
+   */
+  private phase(s: string, a: number, b: number, lineNo: number): void {
+    const m = PHASE_RE.exec(a === 0 && b === s.length ? s : s.slice(a, b));
+    if (m === null) return;
+    this.blockTag = subsetTagOf(m[1]);
+    this.phaseLine = this.blockTag === null ? -1 : lineNo;
   }
 
   /** The keys of a line in a block opened by a subset header, prefixed with its subset. */

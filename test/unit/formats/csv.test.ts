@@ -335,6 +335,20 @@ describe('CSV: real corpus', () => {
     expect(bytes).toBeLessThanOrEqual(24 * nPoints + 256 * nSeries);
   });
 
+  it('YOLOv10: the one-to-many / one-to-one head columns are losses, the metrics are not', () => {
+    const r = parseFile('csv', real('yolo_results_csv/yolov10_results.csv'))[0];
+    const role = (k: string) => r.series.get(k)!.role;
+    for (const k of ['train/box_om', 'train/cls_om', 'train/dfl_om', 'train/box_oo', 'train/cls_oo', 'train/dfl_oo']) {
+      expect(role(k), k).toBe('loss_part');
+    }
+    for (const k of ['val/box_om', 'val/cls_om', 'val/dfl_om', 'val/box_oo', 'val/cls_oo', 'val/dfl_oo']) {
+      expect(role(k), k).toBe('val_loss');
+    }
+    expect(role('metrics/mAP50-95(B)')).toBe('other');
+    expect(role('metrics/precision(B)')).toBe('other');
+    expect(role('lr/pg0')).toBe('lr');
+  });
+
   it('Lightning 2020: created_at is no series, epoch is the step', () => {
     const r = parseFile('csv', real('lightning_csv/lightning2020_created_at_metrics.csv'))[0];
     expect(steps(r, 'train_loss').slice(0, 3)).toEqual([0, 1, 2]);

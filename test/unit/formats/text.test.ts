@@ -447,6 +447,99 @@ describe('text parser: log styles', () => {
         acc: [[2], [0.9]],
       },
     ],
+    [
+      'an evaluation line after a logger prefix is its own series (CSTA: INFO:root:Evaluation Epoch N)',
+      'INFO:root:Epoch 0 - Average Loss: 4.1224, Average Accuracy: 0.0474, Samples: 1013\n' +
+        'INFO:root:Evaluation Epoch 0 - Average Loss: 3.9494, Average Accuracy: 0.2038, Samples: 211\n' +
+        'INFO:root:Epoch 1 - Average Loss: 4.1041, Average Accuracy: 0.0474, Samples: 1013\n' +
+        'INFO:root:Evaluation Epoch 1 - Average Loss: 3.9431, Average Accuracy: 0.2038, Samples: 211\n',
+      {
+        'Average Loss': [[0, 1], [4.1224, 4.1041]],
+        'Average Accuracy': [[0, 1], [0.0474, 0.0474]],
+        Samples: [[0, 1], [1013, 1013]],
+        'Evaluation Average Loss': [[0, 1], [3.9494, 3.9431]],
+        'Evaluation Average Accuracy': [[0, 1], [0.2038, 0.2038]],
+        'Evaluation Samples': [[0, 1], [211, 211]],
+      },
+    ],
+    [
+      'a phase line names the subset of the lines after it; a summary line is no point (GPT-2 LoRA)',
+      'INFO:__main__:Epoch 0 | Step 6490/6501 | Loss: 0.5270 | PPL: 1.72\n' +
+        'INFO:__main__:Epoch 0 | Step 6500/6501 | Loss: 0.5133 | PPL: 1.70\n' +
+        'INFO:__main__:\u{1f4ca} Evaluation Results:\n' +
+        'INFO:__main__:   Loss: 0.5301\n' +
+        'INFO:__main__:   Perplexity: 1.70\n' +
+        'INFO:__main__:\u2705 Epoch 0 completed in 4729.23s | Avg Loss: 0.6070\n' +
+        'INFO:__main__:\u{1f389} Final Results: Loss=0.4886, PPL=1.63\n' +
+        'Validating...\n' +
+        'loss: 0.8\n' +
+        '==> train\n' +
+        'loss: 0.65\n',
+      {
+        epoch: [[6490], [0]],
+        Loss: [[6490, 6500], [0.527, 0.5133]],
+        PPL: [[6490, 6500], [1.72, 1.7]],
+        'Evaluation Loss': [[6500], [0.5301]],
+        'Evaluation Perplexity': [[6500], [1.7]],
+        'Avg Loss': [[6500], [0.607]],
+        'validation loss': [[6500], [0.8]],
+        loss: [[6500], [0.65]],
+      },
+    ],
+    [
+      'a phase line holds for a few lines only',
+      'Epoch 1 loss: 0.9\nEvaluating:\n' + 'saving images\n'.repeat(9) + 'loss: 0.5\n',
+      { loss: [[1, 1], [0.9, 0.5]] },
+    ],
+    [
+      'a `before --> after` report and values after `best` or after a value are no series (OpenNMT, simple-nmt)',
+      '[2024-05-08 04:06:28,463 INFO] Validation perplexity: 5.45281\n' +
+        '[2024-05-08 04:06:28,463 INFO] Model is improving ppl: inf --> 5.45281.\n' +
+        '[2024-05-08 04:06:28,463 INFO] Model is improving acc: -inf --> 44.6274.\n' +
+        'Validation - loss=3.9061e+00 ppl=49.71 best_loss=inf best_ppl=inf\n' +
+        'step 100 -> loss: 0.5\n',
+      {
+        'Validation perplexity': [[0], [5.45281]],
+        'Validation loss': [[0], [3.9061]],
+        'Validation ppl': [[0], [49.71]],
+        loss: [[100], [0.5]],
+      },
+    ],
+    [
+      'prose `<metric> is <value>`, not `batch size is 32` (PredNet on Paddle)',
+      'Starting epoch 0 current lr is 0.001\n' +
+        'Epoch 0, Step 25, total used time 7.178124904632568 (s), avg loss so far is 0.10979227721691132\n' +
+        'Epoch 0, Step 50, total used time 14.059857845306396 (s), avg loss so far is 0.08230332285165787\n' +
+        'Epoch 0, val loss is 0.0477195605635643, val mse is 0.024224352091550827.\n' +
+        'batch size is 32\nepoch 3 is done\nthe model is 3 times larger\n',
+      {
+        lr: [[0], [0.001]],
+        epoch: [[25], [0]],
+        'avg loss': [[25, 50], [0.10979227721691132, 0.08230332285165787]],
+        'val loss': [[50], [0.0477195605635643]],
+        'val mse': [[50], [0.024224352091550827]],
+      },
+    ],
+    [
+      'prose that goes on after its value is no point (`Loss is nan at step 169, stopping training`)',
+      'step 168: loss 2.5\nLoss is nan at step 169, stopping training.\n',
+      { loss: [[168], [2.5]] },
+    ],
+    [
+      'TF Estimator `***** Eval results *****`: the `loss` in the block is the evaluation loss',
+      'INFO:tensorflow:loss = 0.75, step = 5400\n' +
+        'INFO:tensorflow:***** Eval results *****\n' +
+        'INFO:tensorflow:  eval_accuracy = 0.8500477\n' +
+        'INFO:tensorflow:  loss = 0.7218847\n',
+      { loss: [[5400], [0.75]], eval_accuracy: [[5400], [0.8500477]], 'Eval loss': [[5400], [0.7218847]] },
+    ],
+    [
+      // The batch value moves with the model (a spike, a nan shows at once); the running mean in
+      // parentheses lags it and starts again each epoch.
+      'a batch value with its running mean in parentheses: the batch value is the point',
+      'Epoch 1 | Step 10 | Loss 3.51 (4.02) | lr 0.01\nEpoch 1 | Step 20 | Loss nan (3.90) | lr 0.01\n',
+      { epoch: [[10], [1]], Loss: [[10, 20], [3.51, NaN]], lr: [[10, 20], [0.01, 0.01]] },
+    ],
   ];
 
   it.each(cases)('%s', (_name, input, expected) => {
@@ -690,6 +783,25 @@ describe('text parser: the real corpus', () => {
       },
       0,
     ],
+    [
+      // PredNet on Paddle: prose `<metric> is <value>` lines.
+      // grep -c 'avg loss so far is' F                 -> 750
+      // grep -c ', val loss is .*, val mse is' F       -> 150
+      // grep -c 'test mse is' F                        -> 150
+      // grep -c 'current lr is' F                      -> 150 (`Starting epoch N current lr is X`)
+      // (+ the epoch beside the step, for the epoch axis: one point per epoch)
+      '../judged/text/prednet-paddle-running-avg.log',
+      { lr: 150, epoch: 150, 'avg loss': 750, 'val loss': 150, 'val mse': 150, 'test mse': 150 },
+      0,
+    ],
+    [
+      // OpenNMT-py: grep -c 'Step [0-9]*/100000; acc:' F -> 32 (acc, ppl, xent, lr);
+      // grep -c 'Validation perplexity:' F -> 8; grep -c 'Validation accuracy:' F -> 8;
+      // the 6 + 6 `Model is improving ppl: 5.45 --> 2.44` lines are no series
+      '../judged/text/opennmt-morph-earlystop.log',
+      { acc: 32, ppl: 32, xent: 32, lr: 32, 'Validation perplexity': 8, 'Validation accuracy': 8 },
+      0,
+    ],
   ];
 
   it.each(corpus)('%s', (file, expected, restarts) => {
@@ -698,6 +810,27 @@ describe('text parser: the real corpus', () => {
     expect(counts(runs[0])).toEqual(expected);
     expect(runs[0].events.filter(e => e.type === 'restart')).toHaveLength(restarts);
     expect(runs[0].events.filter(e => e.type === 'malformed' || e.type === 'truncated')).toEqual([]);
+  });
+
+  it('evaluation lines are not the training loss (CSTA adapter, GPT-2 LoRA)', () => {
+    // grep -c 'INFO:root:Epoch [0-9]* - Average Loss' F -> 246;
+    // grep -c 'INFO:root:Evaluation Epoch [0-9]* - Average Loss' F -> 246
+    let run = parseFile('text', real('../judged/text/csta-adapter-5launches-stuck.log'))[0];
+    expect(counts(run)).toEqual({
+      'Average Loss': 246,
+      'Average Accuracy': 246,
+      Samples: 246,
+      'Evaluation Average Loss': 246,
+      'Evaluation Average Accuracy': 246,
+      'Evaluation Samples': 246,
+    });
+    // grep -c '| Step .* | Loss: ' F -> 1302; grep -c 'Evaluation Results:' F -> 3 (each followed
+    // by `   Loss:` / `   Perplexity:` lines); grep -c 'completed in .* Avg Loss:' F -> 2;
+    // the `Final Results: Loss=0.4886, PPL=1.63` summary is no point
+    run = parseFile('text', real('../judged/text/gpt2-lora-alpaca-epoch-steps.log'))[0];
+    const c = counts(run);
+    expect([c.Loss, c.PPL, c['Evaluation Loss'], c['Evaluation Perplexity'], c['Avg Loss']]).toEqual([1302, 1302, 3, 3, 2]);
+    expect(run.series.get('Evaluation Loss')!.role).toBe('val_loss');
   });
 
   it('keras_verbose2_readme.txt: steps are the epoch numbers, restarting at each fit()', () => {

@@ -289,6 +289,88 @@ function isWrapper(s: string, a: number, b: number): boolean {
   );
 }
 
+/** After s[i] (blanks skipped) the clause ends: the line, `,` `;` `.` `%` `|` `)`. */
+function clauseEnd(s: string, i: number, n: number): boolean {
+  while (i < n && s.charCodeAt(i) === 32) i++;
+  if (i >= n) return true;
+  const c = s.charCodeAt(i);
+  return c === 44 || c === 59 || c === 46 || c === 37 || c === 124 || c === 41 || c === 13;
+}
+
+/** Start of the word (letters, digits, `_`) that ends at b. */
+function wordStart(s: string, b: number): number {
+  let i = b;
+  while (i > 0 && isAlnumAt(s, i - 1)) i--;
+  return i;
+}
+
+/**
+ * After s[i] (blanks skipped) comes an arrow (`->`, `-->`, `=>`, `→`) and then a value: the
+ * value before it was a `before --> after` pair (not `step 100 -> loss: 0.5`).
+ */
+function isArrowAt(s: string, i: number, n: number): boolean {
+  while (i < n && s.charCodeAt(i) === 32) i++;
+  if (i >= n) return false;
+  const c = s.charCodeAt(i);
+  let j: number;
+  if (c === 0x2192) {
+    j = i + 1;
+  } else {
+    if (c !== 45 && c !== 61) return false;
+    j = i + 1;
+    while (j < n && s.charCodeAt(j) === 45) j++;
+    if (j >= n || s.charCodeAt(j) !== 62) return false;
+    j++;
+  }
+  while (j < n && s.charCodeAt(j) === 32) j++;
+  if (j >= n) return false;
+  const d = s.charCodeAt(j);
+  // a digit, a sign, a point, inf / nan
+  return (d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46 || d === 105 || d === 73 || d === 110 || d === 78;
+}
+
+/**
+ * s[first, a) is a logger's prefix: it holds a log level (`INFO`, `[WARNING]`), and after it only
+ * punctuation, blanks, symbols and at most one logger name ending in `:` or `]`
+ * (`INFO:root:`, `2024-05-08 04:06:28 - INFO - `, `[12:00:01] INFO __main__: `).
+ */
+function afterLogPrefix(s: string, first: number, a: number): boolean {
+  if (a - first > 96) return false;
+  let le = -1;
+  for (let i = first; i < a; ) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90 && (i === first || !isAlnumAt(s, i - 1))) {
+      let j = i + 1;
+      while (j < a && isAlnumAt(s, j)) j++;
+      if (isLogLevel(s, i, j)) le = j;
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  if (le < 0) return false;
+  let named = false;
+  for (let k = le; k < a; ) {
+    if (!isAlnumAt(s, k)) {
+      k++;
+      continue;
+    }
+    if (named) return false;
+    let j = k + 1;
+    while (j < a && (isAlnumAt(s, j) || s.charCodeAt(j) === 46)) j++;
+    const d = j < a ? s.charCodeAt(j) : -1;
+    if (d !== 58 && d !== 93) return false;
+    named = true;
+    k = j;
+  }
+  return true;
+}
+
+function isAlnumAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c < 128 && (CC[c] & ALNUM_) !== 0;
+}
+
 function isLogLevel(s: string, a: number, b: number): boolean {
   const n = b - a;
   if (n < 4 || n > 8) return false;
@@ -337,8 +419,12 @@ export class LineScanner {
   /** Subset tag of the line or of the section being read (`test`, `Validation`), or null;
    * keys that start at or after tagEnd and name no subset themselves get it as a prefix. */
   private tag: string | null = null;
+  /** A word naming a data subset was seen in the line (a cheap gate for phase lines). */
+  sawSubset = false;
   /** Where a `best` / `最佳` in the line starts (-1: none): metric keys after it are summaries. */
   private bestAt = -1;
+  /** The last value was followed by an arrow (`ppl: inf --> 5.45`): the next one is its `after`. */
+  private arrowed = false;
   private tagEnd = 0;
 
   // ---- number parse scratch ----
@@ -353,6 +439,8 @@ export class LineScanner {
   private kBracket = false;
   private kProse = false;
   private kExplicit = false;
+  /** The key was read before an `is` (see beforeIs). */
+  private kIs = false;
   private kMin = 0;
   // tokens of the last scan (for templates)
   private readonly slotA = new Int32Array(MAX_SLOTS);
@@ -397,7 +485,9 @@ export class LineScanner {
     this.epochVal = NaN;
     this.stepTotal = NaN;
     this.tag = null;
+    this.sawSubset = false;
     this.bestAt = -1;
+    this.arrowed = false;
     this.nSlots = 0;
     this.tokEnd = -1;
     this.unsafe = false;
@@ -647,6 +737,9 @@ export class LineScanner {
         }
         if (i - ws >= 3 && i - ws <= 10 && SUBSET_FIRST[c] === 1) this.subsetWord(s, ws, i, first, n);
         else if (i - ws === 4 && this.bestAt < 0 && (c === 98 || c === 66) && s.startsWith('est', ws + 1)) this.bestAt = ws;
+        // `Final Results: Loss=0.4886, PPL=1.63`, `final loss: 0.41`: a summary of the run, like
+        // `best` (not `final_int8_val_loss`, one word).
+        else if (i - ws === 5 && this.bestAt < 0 && (c === 102 || c === 70) && s.startsWith('inal', ws + 1) && (at(s, i, n) === 32 || at(s, i, n) === 58)) this.bestAt = ws;
         continue;
       }
       if (f & NUMSTART) {
@@ -690,6 +783,7 @@ export class LineScanner {
   private subsetWord(s: string, a: number, b: number, first: number, n: number): void {
     const tag = SUBSET_TAGS.get(s.slice(a, b).toLowerCase());
     if (tag === undefined) return;
+    this.sawSubset = true;
     if (s.startsWith(' net output #', b)) {
       // Caffe: `Train net output #3: loss = 1.16 (* 1 = 1.16 loss)` is one head of the net,
       // not the `Iteration N, loss = 1.86` total; `Test net output` is the test phase.
@@ -705,6 +799,8 @@ export class LineScanner {
         break;
       }
     }
+    // `INFO:root:Evaluation Epoch 3 - Average Loss: 3.94`: first after the logger's prefix.
+    if (!head) head = afterLogPrefix(s, first, a);
     if (!head) {
       // A section head: the word, maybe one more (`set`, `metrics`), then `:` `]` `)` `|`.
       let i = b;
@@ -762,14 +858,31 @@ export class LineScanner {
             info = this.table.get(this.tag + ' ' + info.name);
           }
           if (info.kind === KIND_METRIC && end > e && isTimeUnit(s, e, end)) info = this.table.duration(info, s.slice(e, end));
+          // `Loss is nan at step 169, stopping training`: prose goes on; a value ends its clause.
+          if (this.kIs && !clauseEnd(s, end, n)) {
+            code = R_IGNORE;
+            info = undefined;
+          }
           // `✓ 保存最佳模型，验证损失: 5.97`, `Saving best model, val loss: 0.41`: the values after a
           // `best` in a line sum up the run so far, they are not points of a curve.
-          if (info.kind === KIND_METRIC && this.bestAt >= 0 && this.ks >= this.bestAt) {
+          if (info !== undefined && info.kind === KIND_METRIC && this.bestAt >= 0 && this.ks >= this.bestAt) {
             code = R_IGNORE;
             info = undefined;
           }
         }
       }
+    }
+    // `Model is improving ppl: inf --> 5.45`, `lr 0.1 -> 0.01`: a report of a change, neither
+    // value a point of a series named by the words before them.
+    if (this.arrowed) {
+      this.arrowed = false;
+      code = R_IGNORE;
+      info = undefined;
+    }
+    if (isArrowAt(s, end, n)) {
+      this.arrowed = true;
+      code = R_IGNORE;
+      info = undefined;
     }
     this.slot(ns, e, end, code, info, br);
     this.pairIdx = -1;
@@ -981,7 +1094,7 @@ export class LineScanner {
       this.kMin = p < side ? p : side;
       return false;
     }
-    const ke = p + 1;
+    let ke = p + 1;
     while (c >= 0 && (c < 128 ? CC[c] & KEY : uniLetter(c))) {
       p--;
       c = p >= 0 ? s.charCodeAt(p) : -1;
@@ -1000,6 +1113,9 @@ export class LineScanner {
     let words = 1;
     const maxWords = explicit ? 3 : 2;
     while (words < maxWords && c === 32 && p >= 1) {
+      // `best_loss=inf best_ppl=inf`: the word before is the last pair's value, not part of this
+      // key (in `number of nan iterations: 0` the `nan` was no value: prose, kept).
+      if (p === this.tokEnd && this.nSlots > 0 && this.slotCode[this.nSlots - 1] !== R_IGNORE) break;
       let q = p - 1;
       let d = s.charCodeAt(q);
       lo = q;
@@ -1019,6 +1135,19 @@ export class LineScanner {
       p = q;
       c = d;
     }
+    let isKey = false;
+    if (!explicit && !bracket && words === 1 && ke - ks === 2 && s.charCodeAt(ks) === 105 && s.charCodeAt(ks + 1) === 115) {
+      // `val loss is 0.0299`, `avg loss so far is 0.0601`: the metric named before `is`.
+      const r = this.beforeIs(s, ks);
+      if (this.kMin < lo) lo = this.kMin;
+      if (r >= 0) {
+        ks = r;
+        ke = this.ke;
+        explicit = true;
+        isKey = true;
+      }
+    }
+    this.kIs = isKey;
     let prose = false;
     if (!explicit && ks >= 2 && s.charCodeAt(ks - 1) === 32) {
       if (ks - 2 < lo) lo = ks - 2;
@@ -1032,6 +1161,39 @@ export class LineScanner {
     this.kProse = prose;
     this.kExplicit = explicit;
     return true;
+  }
+
+  /**
+   * Prose `<metric> is <value>` (`Epoch 3, val loss is 0.0299`, `avg loss so far is 0.06`): the
+   * start of the metric's name before the `is` at `isAt` (its end in ke, the lowest index read in
+   * kMin), or -1. The word must look like a metric (`loss`, `acc`, `ppl`, `mse`, `lr`, ...; not
+   * `batch size is 32`, `epoch 3 is done`), with at most one qualifier before it (`val`, `avg`).
+   */
+  private beforeIs(s: string, isAt: number): number {
+    let p = isAt - 1;
+    this.kMin = p;
+    if (p < 1 || s.charCodeAt(p) !== 32) return -1;
+    while (p > 0 && s.charCodeAt(p) === 32) p--;
+    let w1 = p + 1;
+    let w0 = wordStart(s, w1);
+    // `so far`
+    if (w1 - w0 === 3 && s.startsWith('far', w0) && w0 >= 4 && s.startsWith('so ', w0 - 3)) {
+      w1 = w0 - 4;
+      if (w1 < 1 || s.charCodeAt(w1 - 1) === 32) return -1;
+      w0 = wordStart(s, w1);
+    }
+    this.kMin = w0 - 1;
+    if (w0 >= w1 || w0 <= this.tokEnd) return -1;
+    const info = this.table.lookup(s, w0, w1);
+    if (info.kind !== KIND_METRIC || !info.metricish || info.subset || info.stopLast) return -1;
+    this.ke = w1;
+    let ks = w0;
+    if (w0 >= 2 && s.charCodeAt(w0 - 1) === 32) {
+      const q0 = wordStart(s, w0 - 1);
+      this.kMin = q0 - 1;
+      if (q0 < w0 - 1 && q0 > this.tokEnd && isQualifier(s, q0, w0 - 1)) ks = q0;
+    }
+    return ks;
   }
 
   // -------------------------------------------------------------------------------------------
