@@ -61,7 +61,15 @@ export function chanceOf(ctx: Ctx, s: SeriesState): ChanceInfo | undefined {
 export function detectNoLearning(ctx: Ctx): void {
   if (ctx.rangeTest) return;
   let targets = ctx.rs.byRole('train_loss');
-  if (targets.length === 0) targets = ctx.rs.byRole('val_loss');
+  if (targets.length === 0) {
+    // A training loss logged only in parts (YOLO's train/box, cls, dfl): the model learns when
+    // one of them fell by noLearnMinDrop; the validation losses are judged only when none did.
+    const learns = ctx.rs.byRole('loss_part').some(p => {
+      const j = ctx.rs.judged(p, ctx.st.noLearnMinPoints);
+      return j.isLog && j.blocks.coarseIndices().length > 0 && j.blocks.coarseTail(3) < j.initialLevel() + Math.log(1 - ctx.st.noLearnMinDrop);
+    });
+    targets = learns ? [] : ctx.rs.byRole('val_loss');
+  }
   for (const cur of targets) {
     const s = ctx.rs.judged(cur, ctx.st.noLearnMinPoints);
     if (!s.isLog) continue;
