@@ -11,6 +11,7 @@
  * oscillates: that finding explains it better). At least 10 points.
  */
 import { fmtNum, fmtPct, fmtStep } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
@@ -75,6 +76,17 @@ export function detectNoLearning(ctx: Ctx): void {
     if (!s.isLog) continue;
     if (ctx.diverged.has(s.name)) frozenAfterBlowUp(ctx, s);
     else check(ctx, s);
+    // Earlier launches appended to the same log (steps back to where the first began, not a
+    // resume from a checkpoint), each at least a quarter as long as the longest (not an
+    // aborted start): one that never learned is reported as such.
+    const segs = ctx.rs.segments(cur);
+    const origin = segs[0].firstStep;
+    let longest = 0;
+    for (const seg of segs) longest = Math.max(longest, seg.valid);
+    segs.forEach((seg, k) => {
+      if (seg === s || !seg.isLog || 4 * seg.valid < longest || (k > 0 && !(seg.firstStep <= origin))) return;
+      check(ctx, seg, `seg${k}`);
+    });
   }
 }
 
@@ -150,7 +162,7 @@ function realInitialLevel(ctx: Ctx, s: SeriesState, dThr: number): number {
   return y0;
 }
 
-function check(ctx: Ctx, s: SeriesState): void {
+function check(ctx: Ctx, s: SeriesState, idSuffix = ''): void {
   const st = ctx.st;
   if (s.valid < st.noLearnMinPoints) return;
   const idx = s.blocks.coarseIndices();
@@ -172,7 +184,10 @@ function check(ctx: Ctx, s: SeriesState): void {
     atChance = Math.abs(lossEnd - ch.chance) <= band && lossBest >= ch.chance * (1 - st.noLearnMinDrop);
   }
   if (!atChance && (!neverMoved || ctx.oscillating.has(s.name))) return;
-  ctx.noLearning.add(s.name);
+  if (!idSuffix) ctx.noLearning.add(s.name);
+  const launch: Array<[MessageKey, Record<string, string | number>]> = idSuffix
+    ? [['noLearning.launch', { from: fmtStep(s.firstStep), to: fmtStep(s.lastStep) }]]
+    : [];
   const first = s.firstStep;
   const last = s.lastStep;
   const evidence = {
@@ -192,6 +207,7 @@ function check(ctx: Ctx, s: SeriesState): void {
       ['noLearning.chance', { level: fmtNum(lossEnd), classes: ch.classes, chance: fmtNum(ch.chance) }],
     ];
     if (ch.inferred) msg.push(['noLearning.inferred', { initial: fmtNum(Math.exp(y0)), classes: ch.classes }]);
+    msg.push(...launch);
     emit(ctx, {
       kind: 'no-learning',
       severity: 'error',
@@ -203,6 +219,7 @@ function check(ctx: Ctx, s: SeriesState): void {
       evidence,
       fixes: FIX_VARIANTS.chance,
       confidence: ch.inferred ? 0.85 : 0.9,
+      idSuffix: idSuffix || undefined,
     });
     return;
   }
@@ -223,8 +240,10 @@ function check(ctx: Ctx, s: SeriesState): void {
           level: fmtNum(lossEnd),
         },
       ],
+      ...launch,
     ],
     evidence,
     confidence: Math.min(0.9, 0.55 + 0.35 * Math.min(1, s.points / 100)),
+    idSuffix: idSuffix || undefined,
   });
 }

@@ -95,6 +95,7 @@ export const en = {
     '{subject} has stayed between {low} and {high} (within {drop}) over its {points} values since it blew up at step {step}: the model is stuck there and learns nothing.',
   'noLearning.frozenAt':
     '{subject} has stayed at {level} over its {points} values since it blew up at step {step}: the model is stuck there and learns nothing.',
+  'noLearning.launch': 'That is one of the runs appended to this log (steps {from}–{to}).',
   'noLearning.flat': '{subject} never fell more than {drop} below its initial level {initial} over {points} values (now {level}).',
 
   // ---- overfitting ----

@@ -89,6 +89,7 @@ export const zhCn: Record<MessageKey, string> = {
     '{subject}自第 {step} 步爆炸以来的 {points} 个值一直在 {low} 到 {high} 之间（变化不到 {drop}）：模型卡在那里，什么也没有学到。',
   'noLearning.frozenAt':
     '{subject}自第 {step} 步爆炸以来的 {points} 个值一直停在 {level}：模型卡在那里，什么也没有学到。',
+  'noLearning.launch': '这是追加在此日志中的其中一次运行（第 {from}–{to} 步）。',
   'noLearning.flat': '在 {points} 个值中，{subject}从未比初始水平 {initial} 低过 {drop}（当前为 {level}）。',
 
   // ---- 过拟合 ----
