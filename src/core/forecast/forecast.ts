@@ -7,11 +7,14 @@
  *    a change point of the curve itself), without the first stretch of the run (its transient).
  * 3. Robust bins: up to BINS equal-count bins, each the median of its points (minibatch noise
  *    and spikes do not move a median much).
- * 4. Ensemble: every family of families.ts fitted to the bins (relative weights when the
- *    values are positive, later bins weighing more). Each family is weighed by how well it
- *    forecast the end of this very curve from earlier cuts of it (backtests at 50% and 70% of
- *    the window), tempered (1 / error, not 1 / error²: two backtests measure it roughly); the
- *    forecast is the weighted median of the families' forecasts.
+ * 4. Ensemble: every family of families.ts' ENSEMBLE fitted to the bins (for positive values
+ *    each bin weighed by the precision of its median, relative to its level and measured from
+ *    its own points' noise, later bins weighing more), and, when the logged learning rate
+ *    decays in the window, the annealing law of Tissue et al. 2024 in the LR's areas (read up
+ *    to the curve's last step, the recent decay continued beyond). Each member is weighed by
+ *    how well it forecast the end of this very curve from earlier cuts of it (backtests at 50%
+ *    and 70% of the window), tempered (1 / error, not 1 / error²: two backtests measure it
+ *    roughly); the forecast is the weighted median of the members' forecasts.
  * 5. Interval (80%): the observation noise of one logged point (robust, from second
  *    differences), the ensemble's robust spread, and the backtests' error per unit of
  *    log-horizon scaled to the horizon asked for (widened as Student's t for so few backtests),
@@ -19,7 +22,7 @@
  *
  * Pure TypeScript.
  */
-import { FAMILIES, fitFamily, predict, type Family, type Fit } from './families';
+import { ENSEMBLE, fitFamily, predict, type Family, type Fit } from './families';
 
 export type NoForecastReason = 'too-short' | 'non-finite' | 'diverged' | 'bad-target';
 
@@ -183,10 +186,18 @@ interface Bins {
   y: Float64Array;
   w: Float64Array;
   n: number;
+  /**
+   * Relative variance of each bin's median (binPoints with `noise`, when at least three bins
+   * hold enough points to measure their own noise): a fit weighs each bin by it.
+   */
+  rv?: Float64Array;
 }
 
-/** Equal-count bins of points [from, to): mean x, median y, count. */
-function binPoints(x: Float64Array, y: Float64Array, from: number, to: number, maxBins: number): Bins {
+/**
+ * Equal-count bins of points [from, to): mean x, median y, count; with `noise`, the relative
+ * variance of each bin's median from the noise of its own points (rv).
+ */
+function binPoints(x: Float64Array, y: Float64Array, from: number, to: number, maxBins: number, noise = false): Bins {
   const m = to - from;
   const nb = Math.max(1, Math.min(maxBins, m));
   const bx = new Float64Array(nb);
@@ -201,7 +212,51 @@ function binPoints(x: Float64Array, y: Float64Array, from: number, to: number, m
     by[b] = median(y.subarray(lo, hi));
     bw[b] = hi - lo;
   }
-  return { x: bx, y: by, w: bw, n: nb };
+  const out: Bins = { x: bx, y: by, w: bw, n: nb };
+  if (noise) out.rv = binNoise(y, from, m, by, bw);
+  return out;
+}
+
+/** Fewest points a bin needs to measure its own noise (fewer: the pooled noise of the others). */
+const BIN_NOISE_MIN = 5;
+/**
+ * Least noise credited to a bin, as a share of the median bin's: a stretch that happens to be
+ * smooth (or quantised) is not trusted without bound.
+ */
+const BIN_NOISE_FLOOR = 0.25;
+
+/**
+ * The relative variance of each bin's median: its points' noise (MAD of second differences,
+ * relative to the bin's level) squared over its count; undefined when fewer than three bins
+ * can measure it (the count alone weighs the bins then). Minibatch noise is rarely the same
+ * along a run (it grows relative to the level as the loss falls, or a noisy stretch sits in
+ * the middle), and a fit that weighs each bin by how precisely it is known follows the
+ * precise stretches rather than the noisy ones.
+ */
+function binNoise(y: Float64Array, from: number, m: number, by: Float64Array, bw: Float64Array): Float64Array | undefined {
+  const nb = by.length;
+  const sd = new Float64Array(nb).fill(NaN);
+  const d: number[] = [];
+  const pool: number[] = [];
+  for (let b = 0; b < nb; b++) {
+    const lo = from + Math.floor((b * m) / nb);
+    const hi = from + Math.floor(((b + 1) * m) / nb);
+    if (hi - lo < BIN_NOISE_MIN || !(by[b] > 0)) continue;
+    d.length = 0;
+    for (let i = lo + 2; i < hi; i++) d.push(Math.abs(y[i] - 2 * y[i - 1] + y[i - 2]) / by[b]);
+    sd[b] = (1.4826 * median(d)) / Math.sqrt(6);
+    pool.push(sd[b]);
+  }
+  if (pool.length < 3) return undefined;
+  const pooled = median(pool);
+  const floor = BIN_NOISE_FLOOR * pooled;
+  const rv = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    const s = Number.isFinite(sd[b]) ? Math.max(sd[b], floor) : pooled;
+    rv[b] = (s * s) / bw[b];
+  }
+  // A curve without measurable noise (a constant, or quantised values): the count weighs them.
+  return pooled > 0 ? rv : undefined;
 }
 
 /** Robust noise of single points: MAD of second differences (free of a locally linear trend). */
@@ -269,10 +324,17 @@ interface Ensemble {
   backtests: number;
 }
 
-/** Weights of the bins: relative (1/y²) for a positive curve, times the recency emphasis. */
+/**
+ * Weights of the bins, times the recency emphasis: for a positive curve relative (1/y²) and
+ * inverse to each bin's measured variance when binPoints measured it (else its count), for any
+ * other curve the count.
+ */
 function binWeights(b: Bins, t: Float64Array, logMode: boolean): Float64Array {
   const w = new Float64Array(b.n);
-  for (let i = 0; i < b.n; i++) w[i] = (logMode ? b.w[i] / (b.y[i] * b.y[i]) : b.w[i]) * Math.pow(t[i], RECENCY);
+  for (let i = 0; i < b.n; i++) {
+    const precision = logMode ? (b.rv ? 1 / b.rv[i] : b.w[i]) / (b.y[i] * b.y[i]) : b.w[i];
+    w[i] = precision * Math.pow(t[i], RECENCY);
+  }
   return w;
 }
 
@@ -290,21 +352,217 @@ function fitOne(fam: Family, b: Bins, logMode: boolean, xTarget: number): { fit:
   return fit ? { fit, scale } : undefined;
 }
 
+/** The learning rate's areas at any x (scaled by s1 at the last point): S1 = ∫ lr, S2 = ∫ (peak so far − lr). */
+interface LrAreas {
+  s1: (x: number) => number;
+  s2: (x: number) => number;
+}
+
+/** Points of the LR's area tables (the whole run to the target, linear between). */
+const AREA_GRID = 256;
+
+/**
+ * The learning rate's forward area S1 and annealing area S2 (Tissue et al. 2024, "Scaling law
+ * with learning rate annealing") along the run, when the logged LR decays inside the fit
+ * window: from the logged values up to the curve's last step, beyond it the recent decay
+ * continued as a straight line down to zero (a linear schedule exactly, a cosine roughly).
+ * Undefined when the LR is not logged, or does not decay in the window.
+ */
+function lrAreas(p: Prepared, lr: ForecastOptions['lr'], from: number, toStep: number): LrAreas | undefined {
+  if (!lr) return undefined;
+  const n = p.steps.length;
+  const last = p.steps[n - 1];
+  const ls: number[] = [];
+  const lv: number[] = [];
+  for (let i = 0; i < lr.values.length && lr.steps[i] <= last; i++) {
+    const v = lr.values[i];
+    if (!(v >= 0) || !Number.isFinite(v) || !Number.isFinite(lr.steps[i])) return undefined;
+    if (ls.length && !(lr.steps[i] > ls[ls.length - 1])) continue;
+    ls.push(lr.steps[i]);
+    lv.push(v);
+  }
+  const m = ls.length;
+  if (m < 5) return undefined;
+  let peak = 0;
+  let peakI = 0;
+  for (let i = 0; i < m; i++) {
+    if (lv[i] > peak) {
+      peak = lv[i];
+      peakI = i;
+    }
+  }
+  if (!(peak > 0)) return undefined;
+  // Decaying in the window: the LR at the window's start well above the LR now, no rise since the peak.
+  const ws = p.steps[from];
+  let atWs = lv[0];
+  for (let i = 0; i < m && ls[i] <= ws; i++) atWs = lv[i];
+  const cur = lv[m - 1];
+  if (!(cur < 0.9 * Math.min(peak, atWs))) return undefined;
+  for (let i = peakI + 1; i < m; i++) if (lv[i] > lv[i - 1] * 1.05) return undefined;
+  // The recent slope: a least-squares line through the last quarter of the decay (3 points at least).
+  const k0 = Math.max(peakI, m - Math.max(3, Math.floor((m - peakI) * 0.25)));
+  let sx = 0;
+  let sy = 0;
+  let c = 0;
+  for (let i = k0; i < m; i++) {
+    sx += ls[i];
+    sy += lv[i];
+    c++;
+  }
+  const mx = sx / c;
+  const my = sy / c;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = k0; i < m; i++) {
+    sxx += (ls[i] - mx) ** 2;
+    sxy += (ls[i] - mx) * (lv[i] - my);
+  }
+  const slope = sxx > 0 ? Math.min(0, sxy / sxx) : 0;
+  const end = Math.max(toStep, last);
+  const lrAt = (st: number): number => {
+    if (st >= ls[m - 1]) return Math.max(0, cur + slope * (st - ls[m - 1]));
+    if (st <= ls[0]) return lv[0];
+    let lo = 0;
+    let hi = m - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ls[mid] <= st) lo = mid;
+      else hi = mid;
+    }
+    return lv[lo] + ((lv[hi] - lv[lo]) * (st - ls[lo])) / (ls[hi] - ls[lo]);
+  };
+  const g0 = Math.min(ls[0], p.steps[0]);
+  const gs = new Float64Array(AREA_GRID);
+  const a1 = new Float64Array(AREA_GRID);
+  const a2 = new Float64Array(AREA_GRID);
+  let prevLr = lrAt(g0);
+  let runMax = prevLr;
+  gs[0] = g0;
+  for (let i = 1; i < AREA_GRID; i++) {
+    gs[i] = g0 + ((end - g0) * i) / (AREA_GRID - 1);
+    const v = lrAt(gs[i]);
+    const d = gs[i] - gs[i - 1];
+    a1[i] = a1[i - 1] + 0.5 * (v + prevLr) * d;
+    const an = Math.max(0, runMax - v);
+    const anPrev = Math.max(0, runMax - prevLr);
+    runMax = Math.max(runMax, v);
+    a2[i] = a2[i - 1] + 0.5 * (an + anPrev) * d;
+    prevLr = v;
+  }
+  const interp = (arr: Float64Array, st: number): number => {
+    const f = ((st - g0) / (end - g0)) * (AREA_GRID - 1);
+    if (f <= 0) return arr[0];
+    if (f >= AREA_GRID - 1) return arr[AREA_GRID - 1];
+    const i = Math.floor(f);
+    return arr[i] + (arr[i + 1] - arr[i]) * (f - i);
+  };
+  const unit = interp(a1, last);
+  if (!(unit > 0)) return undefined;
+  return { s1: x => interp(a1, x + p.origin) / unit, s2: x => interp(a2, x + p.origin) / unit };
+}
+
+const LRS_ALPHA = [0.05, 0.08, 0.12, 0.18, 0.27, 0.4, 0.6, 0.9, 1.3, 2];
+
+/**
+ * The LR-schedule member: y = L0 + A·S1^(−α) − C·S2 (C ≥ 0), least squares in (L0, A, C) for
+ * each α of a grid; returned as a Fit whose shape g folds C / A in.
+ */
+function fitLrs(b: Bins, areas: LrAreas, logMode: boolean, xTarget: number): { fit: Fit; scale: number } | undefined {
+  const scale = b.x[b.n - 1];
+  const t = Float64Array.from(b.x, v => v / scale);
+  const w = binWeights(b, t, logMode);
+  const n = b.n;
+  const s1 = Float64Array.from(b.x, x => areas.s1(x));
+  const s2 = Float64Array.from(b.x, x => areas.s2(x));
+  for (let i = 0; i < n; i++) if (!(s1[i] > 0)) return undefined;
+  let ymin = Infinity;
+  for (let i = 0; i < n; i++) ymin = Math.min(ymin, b.y[i]);
+  const s1T = areas.s1(xTarget);
+  const s2T = areas.s2(xTarget);
+  let best: { sse: number; a: number; A: number; C: number; al: number } | undefined;
+  const g1 = new Float64Array(n);
+  for (const al of LRS_ALPHA) {
+    for (let i = 0; i < n; i++) g1[i] = Math.pow(s1[i], -al);
+    // Weighted normal equations for y = a + A·g1 − C·g2 (centred).
+    let sw = 0;
+    let m1 = 0;
+    let m2 = 0;
+    let my = 0;
+    for (let i = 0; i < n; i++) {
+      sw += w[i];
+      m1 += w[i] * g1[i];
+      m2 += w[i] * s2[i];
+      my += w[i] * b.y[i];
+    }
+    m1 /= sw;
+    m2 /= sw;
+    my /= sw;
+    let s11 = 0;
+    let s12 = 0;
+    let s22 = 0;
+    let s1y = 0;
+    let s2y = 0;
+    let syy = 0;
+    for (let i = 0; i < n; i++) {
+      const d1 = g1[i] - m1;
+      const d2 = s2[i] - m2;
+      const dy = b.y[i] - my;
+      s11 += w[i] * d1 * d1;
+      s12 += w[i] * d1 * d2;
+      s22 += w[i] * d2 * d2;
+      s1y += w[i] * d1 * dy;
+      s2y += w[i] * d2 * dy;
+      syy += w[i] * dy * dy;
+    }
+    if (!(s11 > 1e-300)) continue;
+    let A: number;
+    let B2: number;
+    const det = s11 * s22 - s12 * s12;
+    if (det > 1e-12 * s11 * s22 && s22 > 0) {
+      A = (s1y * s22 - s2y * s12) / det;
+      B2 = (s2y * s11 - s1y * s12) / det;
+    } else {
+      A = s1y / s11;
+      B2 = 0;
+    }
+    if (B2 > 0) {
+      // Annealing lowers the loss: a fit that wants it to raise it drops the term.
+      A = s1y / s11;
+      B2 = 0;
+    }
+    if (!(A > 0)) continue;
+    const a = my - A * m1 - B2 * m2;
+    const sse = Math.max(0, syy - A * s1y - B2 * s2y);
+    const pred = a + A * Math.pow(s1T, -al) + B2 * s2T;
+    if (logMode && !(pred > 0.1 * ymin)) continue;
+    if (!best || sse < best.sse) best = { sse, a, A, C: -B2, al };
+  }
+  if (!best) return undefined;
+  const { al, A, C } = best;
+  const fam: Family = {
+    id: 'lrs',
+    g: tt => Math.pow(Math.max(areas.s1(tt * scale), 1e-12), -al) - (C / A) * areas.s2(tt * scale),
+    grid: [[al]],
+    bounds: [[al, al]],
+  };
+  return { fit: { family: fam, th: [al], a: best.a, b: A, sse: best.sse }, scale };
+}
+
 /**
  * Fit every family to the window's bins, and weigh each by how well it forecast the end of
  * this very curve from earlier cuts of it (a backtest at the horizon that matters, per unit of
  * log-horizon); equal weights when the curve is too short to cut.
  */
-function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number): Ensemble | undefined {
+function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number, areas?: LrAreas): Ensemble | undefined {
   const n = p.y.length;
   const tf = (v: number) => (logMode ? Math.log(v) : v);
-  const bins = binPoints(p.x, p.y, from, n, BINS);
+  const bins = binPoints(p.x, p.y, from, n, BINS, true);
   const cuts: Array<{ bins: Bins; h: number }> = [];
   for (const share of BACKTEST_CUTS) {
     const cut = from + Math.floor((n - from) * share);
     if (cut - from < MIN_POINTS) continue;
     const h = Math.log(p.x[n - 1] / p.x[cut - 1]);
-    if (h > 0) cuts.push({ bins: binPoints(p.x, p.y, from, cut, BINS), h });
+    if (h > 0) cuts.push({ bins: binPoints(p.x, p.y, from, cut, BINS, true), h });
   }
   const tailFrom = n - Math.max(1, Math.floor((n - from) * 0.1));
   const actual = tf(median(p.y.subarray(tailFrom, n)));
@@ -312,7 +570,7 @@ function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number): 
   const fits: Fit[] = [];
   const scores: number[] = [];
   let scale = 1;
-  for (const fam of FAMILIES) {
+  for (const fam of ENSEMBLE) {
     const full = fitOne(fam, bins, logMode, xTo);
     if (!full) continue;
     scale = full.scale;
@@ -327,6 +585,21 @@ function fitEnsemble(p: Prepared, from: number, logMode: boolean, xTo: number): 
     }
     fits.push(full.fit);
     scores.push(k ? Math.sqrt(s2 / k) : NaN);
+  }
+  if (areas) {
+    const full = fitLrs(bins, areas, logMode, xTo);
+    if (full) {
+      let s2 = 0;
+      let k = 0;
+      for (const c of cuts) {
+        const f = fitLrs(c.bins, areas, logMode, xEnd);
+        const e = f ? Math.abs(tf(Math.max(predict(f.fit, xEnd / f.scale), 1e-300)) - actual) / c.h : 1;
+        s2 += e * e;
+        k++;
+      }
+      fits.push(full.fit);
+      scores.push(k ? Math.sqrt(s2 / k) : NaN);
+    }
   }
   if (!fits.length) return undefined;
   const measured = scores.every(Number.isFinite);
@@ -443,7 +716,7 @@ function forecastPrepared(p: Prepared, opts: ForecastOptions): Forecast | NoFore
   const from = n - start >= MIN_POINTS ? start : Math.max(0, n - MIN_POINTS);
   const xTo = toStep - p.origin;
   const xFrom = p.x[n - 1];
-  const ens = fitEnsemble(p, from, logMode, xTo);
+  const ens = fitEnsemble(p, from, logMode, xTo, lrAreas(p, opts.lr, from, toStep));
   if (!ens) return { ok: false, reason: 'too-short' };
   const tv = Float64Array.from(p.y, tf);
   const obs = pointNoise(tv, from, n);

@@ -89,6 +89,39 @@ describe('forecastCurve', () => {
     expect(Math.abs(Math.log(r.median / f(6000)))).toBeLessThan(0.08);
   });
 
+  it('with a decaying learning rate logged, forecasts the annealing drop from the LR up to its last step only', () => {
+    // A linear decay to zero at step 2000 and a loss of the annealing law L0 + A·S1^-α − C·S2.
+    const total = 2000;
+    const lrAt = (s: number) => 1e-3 * (1 - s / total);
+    const ls = new Float64Array(total);
+    const lv = new Float64Array(total);
+    const loss = new Float64Array(total);
+    let s1 = 0;
+    let s2 = 0;
+    for (let s = 1; s <= total; s++) {
+      s1 += lrAt(s);
+      s2 += 1e-3 - lrAt(s);
+      ls[s - 1] = s;
+      lv[s - 1] = lrAt(s);
+      loss[s - 1] = 1.5 + 2 * Math.pow(s1 / 0.1, -0.5) - 0.4 * (s2 / 1);
+    }
+    const r = lcg(3);
+    const steps = Float64Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
+    const values = Float64Array.from(steps, s => loss[s - 1] * (1 + 0.05 * r()));
+    const withFuture = forecastCurve(steps, values, { to: total, lr: { steps: ls, values: lv } });
+    const upToNow = forecastCurve(steps, values, { to: total, lr: { steps: ls.subarray(0, 1000), values: lv.subarray(0, 1000) } });
+    const without = forecastCurve(steps, values, { to: total });
+    expect(withFuture.ok && upToNow.ok && without.ok).toBe(true);
+    if (!withFuture.ok || !upToNow.ok || !without.ok) return;
+    // The LR logged after the curve's last step is not read (a live run has none).
+    expect(withFuture.median).toBe(upToNow.median);
+    expect(withFuture.high).toBe(upToNow.high);
+    // The annealing still ahead lowers the forecast towards the truth.
+    const truth = loss[total - 1];
+    expect(withFuture.median).toBeLessThan(without.median);
+    expect(Math.abs(Math.log(withFuture.median / truth))).toBeLessThan(Math.abs(Math.log(without.median / truth)));
+  });
+
   it('reads a million points in one pass (a stride), and its curve goes through the forecast', () => {
     const { steps, values } = curve(1_000_000, s => 0.1 + 1 / Math.pow(s, 0.3), 0.3);
     const r = forecastCurve(steps, values);
