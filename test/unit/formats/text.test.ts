@@ -564,6 +564,32 @@ describe('text parser: log styles', () => {
   });
 });
 
+describe('text parser: the step axis of real log shapes', () => {
+  it('reads thousands separators as one number, and leaves value lists alone', () => {
+    const t = read(
+      '23-05-05 21:26:52.413 - INFO: [epoch:  0, iter:     900, lr:(2.000e-04,)] l_pix: 2.9331e+05 \n' +
+        '23-05-05 21:28:02.492 - INFO: [epoch:  0, iter:   1,000, lr:(2.000e-04,)] l_pix: 4.3229e+02 \n' +
+        '23-05-05 21:28:02.492 - INFO: [epoch:  9, iter: 121,400, lr:(1.9e-04,)] l_pix: 9.6e-03 \n' +
+        '23-05-05 21:28:02.492 - INFO: [epoch: 99, iter: 12,345,678, lr:(1.9e-04,)] l_pix: 8.5e-03 \n',
+    );
+    expect(t.l_pix[0]).toEqual([900, 1000, 121400, 12345678]);
+    // (a list of values, a CSV-like row, a leading zero, decimals: not thousands)
+    const u = read('step 1 loss: 0.5, acc: 0.9\nstep 2 loss: 0.4,acc: 0.91\n');
+    expect(u).toEqual({ loss: [[1, 2], [0.5, 0.4]], acc: [[1, 2], [0.9, 0.91]] });
+    const v = read('1,2.5\n2,2.25\n3,2.0\n');
+    expect(v.value).toEqual([[1, 2, 3], [2.5, 2.25, 2]]);
+    // (`0,125` has a leading zero: no thousands, and not read as 125 either)
+    const w = read('step 1,000 loss 0,125\nstep 2,000 loss 0.1\n');
+    expect(w.loss).toEqual([[2000], [0.1]]);
+  });
+
+  it('reads a step total written with thousands separators', () => {
+    const run = run1('iter 1,000/600,000 loss 0.5\niter 2,000/600,000 loss 0.4\n');
+    expect(table(run).loss).toEqual([[1000, 2000], [0.5, 0.4]]);
+    expect(run.meta.plannedSteps).toBe('600000');
+  });
+});
+
 describe('text parser: the real corpus', () => {
   // [file, exact {series: points}, restart events]
   const corpus: Array<[string, Record<string, number>, number]> = [
