@@ -40,7 +40,7 @@
  * waits for a line that may not come.
  *
  * Runs of NUL bytes (a file pre-allocated or truncated while written, a hole a crashed writer
- * left) end a line and are skipped.
+ * left) are skipped: they part a line as `\r` does.
  *
  * Lines without metrics (tracebacks, model tables, `TrainingArguments(...)` and JSON config
  * dumps, `***** Running training *****` blocks) are skipped silently; a file without any metric
@@ -153,8 +153,8 @@ export class TextParser implements LogParser, SplitReader {
   private hdrStep = NaN;
   /** The line being read starts with a blank. */
   private indented = false;
-  /** The last chunk ended in a run of NULs (see unpad()). */
-  private inNul = false;
+  /** No byte but NULs read yet (see push()). */
+  private atStart = true;
   private restarts = 0;
   private moreRestarts: { type: 'note'; message: string } | undefined;
   /** The last record's keys were renamed (fairseq subset tag): not a template. */
@@ -288,9 +288,15 @@ export class TextParser implements LogParser, SplitReader {
   push(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
-      // (a native scan: NULs are rare, and looked at only where there are some)
-      if (chunk.indexOf(0) >= 0) chunk = this.unpad(chunk);
-      else this.inNul = false;
+      if (this.atStart) {
+        // NUL padding before the first line (a file pre-allocated, or truncated while written):
+        // skipped, however long (see line() for NULs further on).
+        let i = 0;
+        while (i < chunk.length && chunk[i] === 0) i++;
+        if (i === chunk.length) return;
+        this.atStart = false;
+        if (i > 0) chunk = chunk.subarray(i);
+      }
       this.splitter.push(chunk);
     } catch (e) {
       this.internalError(e);
@@ -311,29 +317,6 @@ export class TextParser implements LogParser, SplitReader {
     if (!this.marker) this.setUnit(this.epochUnit());
     if (!this.marker) this.writePlanned();
     for (const s of this.run.series.values()) s.trim();
-  }
-
-  /**
-   * The chunk with each run of NUL bytes made one line end: a file pre-allocated or truncated
-   * while written starts with NUL padding, and a crashed writer can leave a hole of NULs in the
-   * middle (the line cut by the hole ends there; the next one is read as written).
-   */
-  private unpad(chunk: Uint8Array): Uint8Array {
-    const out = new Uint8Array(chunk.length);
-    let n = 0;
-    let inNul = this.inNul;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (c === 0) {
-        if (!inNul) out[n++] = 10;
-        inNul = true;
-      } else {
-        out[n++] = c;
-        inNul = false;
-      }
-    }
-    this.inNul = inNul;
-    return out.subarray(0, n);
   }
 
   /** The steps are epochs: an epoch was read and no finer counter ever (see fineStepOf). */
@@ -453,6 +436,13 @@ export class TextParser implements LogParser, SplitReader {
       if (r >= 0 && this.record(src, a, b, lineNo, sc.lastDict)) return;
     }
     const text = a === 0 && b === src.length ? src : src.slice(a, b);
+    if (text.indexOf('\0') >= 0) {
+      // Runs of NULs (a hole a crashed writer left, padding): they part the line like `\r`
+      // redraws, each part read on its own, at this line's number. (No template has a NUL:
+      // such a line never replays, and is always read here.)
+      for (const part of text.split(/\0+/)) if (part.length > 0) this.line(part, 0, part.length, lineNo, truncated, undefined);
+      return;
+    }
     let s = text;
     if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '');
     if (s.indexOf('\b') >= 0) s = s.split('\b').join(''); // Keras 3 redraws: \b...\b then \r

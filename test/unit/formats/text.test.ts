@@ -565,7 +565,7 @@ describe('text parser: log styles', () => {
 });
 
 describe('text parser: the step axis of real log shapes', () => {
-  it('reads NUL padding (a file pre-allocated, or a hole a crashed writer left) as a line end', () => {
+  it('skips NUL padding (a file pre-allocated, or a hole a crashed writer left), line numbers kept', () => {
     const enc = new TextEncoder();
     const a = enc.encode('step   700 | loss 4.5105 | lm 6.1508 | lr 2.99e-04\nstep   710 | loss 4.37');
     const b = enc.encode('step   720 | loss 4.4358 | lm 6.0456 | lr 2.99e-04\n');
@@ -576,6 +576,8 @@ describe('text parser: the step axis of real log shapes', () => {
       const run = parseBytes('text', data, 'mem', chunk)[0];
       expect(table(run).loss).toEqual([[700, 710, 720], [4.5105, 4.37, 4.4358]]);
       expect(steps(run, 'lm')).toEqual([700, 720]);
+      // (the hole parts line 2 as a `\r` would: the record after it is on line 2 of the file)
+      expect(Array.from(run.series.get('loss')!.lines!.view())).toEqual([1, 2, 2]);
     }
   });
 
