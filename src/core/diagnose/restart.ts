@@ -15,9 +15,21 @@ interface Item {
 export function detectRestarts(ctx: Ctx): void {
   const items: Item[] = [];
   const seen = new Set<string>();
+  // One restart is reported by each series that steps back at it (the same from > to): those
+  // are one. But the same jump made again by one series is another restart (runs appended to
+  // one log each go from the same last step back to 0): the n-th time a series makes a jump
+  // is the n-th restart with that jump.
+  const times = new Map<string, number>();
+  const keyOf = (series: string, from: number, to: number): string => {
+    const jump = `${from}>${to}`;
+    const k = `${series}\u0000${jump}`;
+    const n = (times.get(k) ?? 0) + 1;
+    times.set(k, n);
+    return `${jump}#${n}`;
+  };
   for (const e of ctx.run.events) {
     if (e.type !== 'restart') continue;
-    const key = `${e.fromStep}>${e.toStep}`;
+    const key = keyOf(e.series, e.fromStep, e.toStep);
     if (seen.has(key)) continue;
     seen.add(key);
     items.push({ series: e.series, from: e.fromStep, to: e.toStep, line: e.line });
@@ -26,7 +38,7 @@ export function detectRestarts(ctx: Ctx): void {
     for (const s of [...ctx.rs.closed, ...ctx.rs.states.values()]) {
       const rs = s.freshRestart ? [s.freshRestart, ...s.restarts] : s.restarts;
       for (const r of rs) {
-        const key = `${r.fromStep}>${r.toStep}`;
+        const key = keyOf(s.name, r.fromStep, r.toStep);
         if (seen.has(key)) continue;
         seen.add(key);
         items.push({ series: s.name, from: r.fromStep, to: r.toStep, line: s.lineAt(r.idx) });

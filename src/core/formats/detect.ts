@@ -31,7 +31,8 @@ export function detectFormat(head: Uint8Array, fileName = ''): Detection {
   if (looksBinary(head)) {
     return { ok: false, reason: 'binary', message: 'binary data that is not a known log format' };
   }
-  const body = text.replace(/^\uFEFF/, '');
+  // NUL padding (see looksBinary) ends a line, as the text reader reads it.
+  const body = (text.indexOf('\0') >= 0 ? text.replace(/\0+/g, '\n') : text).replace(/^\uFEFF/, '');
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{')) {
     if (/"log_history"\s*:/.test(body) || /trainer_state[^/\\]*\.json$/i.test(fileName)) {
@@ -64,12 +65,30 @@ export function isTfRecord(b: Uint8Array): boolean {
   return maskedCrc32c(b, 0, 8) === dv.getUint32(8, true);
 }
 
+/** A run of NUL bytes at least this long is padding (see looksBinary). */
+export const NUL_PAD_MIN = 16;
+
+/**
+ * Binary data, not text: a stray NUL byte (UTF-16 without a byte-order mark, binary formats)
+ * or over 5% control characters in the first 4096 bytes. A run of NUL_PAD_MIN or more NULs is
+ * padding and skipped (a log file pre-allocated or truncated while written starts with
+ * thousands of NULs, and a crashed writer can leave a hole of them); it neither decides nor
+ * counts, and the 4096 bytes looked at are those around it.
+ */
 function looksBinary(b: Uint8Array): boolean {
-  const n = Math.min(b.length, 4096);
+  let n = 0;
   let bad = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < b.length && n < 4096; i++) {
     const c = b[i];
-    if (c === 0) return true;
+    if (c === 0) {
+      let j = i + 1;
+      while (j < b.length && b[j] === 0) j++;
+      // A short run is binary; a long one is padding.
+      if (j - i < NUL_PAD_MIN) return true;
+      i = j - 1;
+      continue;
+    }
+    n++;
     if (c < 9 || (c > 13 && c < 27) || (c > 27 && c < 32)) bad++;
   }
   return bad > n * 0.05;
@@ -109,9 +128,15 @@ function looksCsv(s: string, fileName: string): boolean {
   }
   if (lines.length === 1) return /\.(csv|tsv)$/i.test(fileName);
   const rows = lines.slice(1, -1).length ? lines.slice(1, Math.max(2, lines.length - 1)) : lines.slice(1);
-  // Rows of about the header's width (ragged rows are reported by the CSV reader itself).
+  // Rows of about the header's width (ragged rows are reported by the CSV reader itself). A
+  // row without the delimiter at all is no row of the table: a prose first line with a comma
+  // (Keras 2 `Train on 58 samples, validate on 26 samples`) over lines of plain log output
+  // must not pass for a two-column header whose rows are one column short.
   let close = 0;
-  for (const r of rows) if (Math.abs(r.split(sep).length - cols) <= 1) close++;
+  for (const r of rows) {
+    const w = r.split(sep).length;
+    if (w >= 2 && Math.abs(w - cols) <= 1) close++;
+  }
   const headerNumeric = cells.filter(c => c !== '' && !Number.isNaN(Number(c))).length;
   if (headerNumeric > cells.length / 2 && !/\.(csv|tsv)$/i.test(fileName)) return false;
   return close >= Math.ceil(rows.length * 0.8) && rows.some(r => /\d/.test(r));

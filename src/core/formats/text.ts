@@ -21,9 +21,15 @@
  * - build-nanogpt `log.txt` lines `<step> <train|val|hella> <value>`.
  *
  * Step of a record: the line's step key (step/global_step > num_updates > iter/iteration >
- * epoch > update; `epoch` plus a later `[i/n]` batch counter gives a fractional epoch), else a
- * leading integer (build-nanogpt), else the step of the last line that had one (a record or an
- * `Epoch N/M` header), else a running record index. Step keys are never series. A step going
+ * epoch > update; `epoch` plus a later `[i/n]` batch counter gives a fractional epoch; values
+ * logged many times an epoch with no batch counter, `Epoch 1 - Batch loss: 12.1`, are spread
+ * over their epoch as such a counter would place them, see spreadStep()), else a leading
+ * integer (build-nanogpt), else the step of a step line without metrics right above (the
+ * indented block under OLMo's `INFO [step=10/10000,epoch=0]`, or the one line after
+ * `current step: 100th step`), else the step of the last line that had one (a record or an
+ * `Epoch N/M` header), else a running record index. A finer counter that starts again each
+ * epoch (`Epoch 2 | Step 0/6501`, or `epoch:7 iter:0/18` that never moves) continues over the
+ * epochs (see fineStepOf()). Step keys are never series. A step going
  * backwards gives one `restart` run event (the first 100 are listed, further ones counted in a
  * note). Values kept: every one read, NaN/Inf included, except nanoGPT's `mfu -100` sentinel, a
  * key repeated on one line (the first value wins: `loss: 8.27 (8.27)`; in `Loss 3.51 (4.02)` the
@@ -45,6 +51,9 @@
  * the next header (the epoch-end state wins); `\r` redraws of a line with the same step and keys
  * replace each other too. Replacing overwrites the last point in place, so the live view never
  * waits for a line that may not come.
+ *
+ * Runs of NUL bytes (a file pre-allocated or truncated while written, a hole a crashed writer
+ * left) are skipped: they part a line as `\r` does.
  *
  * Lines without metrics (tracebacks, model tables, `TrainingArguments(...)` and JSON config
  * dumps, `***** Running training *****` blocks) are skipped silently; a file without any metric
@@ -159,6 +168,29 @@ export class TextParser implements LogParser, SplitReader {
   private noteNan = false;
   private noteOverflow = false;
   private ended = false;
+  /** Per-batch values under an epoch counter alone (see spreadStep()): the series, its epoch,
+   * the records of that epoch so far and in the epoch before, and the points to place. */
+  private spreadSer: Series | null = null;
+  private spreadEpoch = NaN;
+  private spreadN = 0;
+  private spreadPrevN = 0;
+  private readonly spreadPts: Series[] = [];
+  private readonly spreadIdx: number[] = [];
+  private readonly spreadK: number[] = [];
+  /** A step line without metrics, not itself indented (`INFO [step=10/10000,epoch=0]`; an
+   * indented one is a line of a dump, as `  |- iter  250000`), whose block of indented
+   * metric lines may follow, or one metric line right after it (a record on two lines): those
+   * take its step, if they have none of their own. The line of it or of the block's last line
+   * (-1: none), its counter as written, epoch and total, and the step it gave (NaN: not yet). */
+  private hdrLine = -1;
+  private hdrRaw = NaN;
+  private hdrEpoch = NaN;
+  private hdrTotal = NaN;
+  private hdrStep = NaN;
+  /** The line being read starts with a blank. */
+  private indented = false;
+  /** No byte but NULs read yet (see push()). */
+  private atStart = true;
   private restarts = 0;
   private moreRestarts: { type: 'note'; message: string } | undefined;
   /** The last record's keys were renamed (fairseq subset tag): not a template. */
@@ -185,6 +217,8 @@ export class TextParser implements LogParser, SplitReader {
     if (this.ended || !this.splitter.idle) return null;
     // Near the caps, what is kept depends on counts a key does not carry.
     if (this.run.series.size >= MAX_SERIES / 2 || this.table.size >= MAX_KEYS / 2) return null;
+    // Points of an epoch still to be placed (see spreadStep()) are not carried either.
+    if (this.spreadSer !== null) return null;
     const line = this.splitter.currentLine;
     const rel = (l: number) => (l < 0 ? l : l - line);
     const prev: string[] = [];
@@ -213,6 +247,11 @@ export class TextParser implements LogParser, SplitReader {
       numKey(this.epochShown),
       this.blockTag,
       rel(this.phaseLine),
+      rel(this.hdrLine),
+      numKey(this.hdrRaw),
+      numKey(this.hdrEpoch),
+      numKey(this.hdrTotal),
+      numKey(this.hdrStep),
       this.skipIndented,
       this.blockOpen,
       this.blockClose,
@@ -290,6 +329,15 @@ export class TextParser implements LogParser, SplitReader {
   push(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
+      if (this.atStart) {
+        // NUL padding before the first line (a file pre-allocated, or truncated while written):
+        // skipped, however long (see line() for NULs further on).
+        let i = 0;
+        while (i < chunk.length && chunk[i] === 0) i++;
+        if (i === chunk.length) return;
+        this.atStart = false;
+        if (i > 0) chunk = chunk.subarray(i);
+      }
       this.splitter.push(chunk);
     } catch (e) {
       this.internalError(e);
@@ -304,6 +352,7 @@ export class TextParser implements LogParser, SplitReader {
     } catch (e) {
       this.internalError(e);
     }
+    this.spreadEnd();
     this.noteMoreRestarts();
     // (a part read on another thread hands it over in splitExport instead: meta must not change)
     if (!this.marker) this.setUnit(this.epochUnit());
@@ -428,6 +477,7 @@ export class TextParser implements LogParser, SplitReader {
     if (this.blockOpen !== 0 || this.skipIndented !== 0) return -1;
     const sc = this.sc;
     let nl = -1;
+    this.indented = u[start] === 32 || u[start] === 9;
     try {
       const end = sc.replayBytes(u, start, lim);
       if (end < 0) return -1;
@@ -464,6 +514,8 @@ export class TextParser implements LogParser, SplitReader {
   ): void {
     try {
       this.line(src, a, b, lineNo, truncated, bytes);
+      // An indented line without metrics inside the block under a step line goes on with it.
+      if (this.hdrLine === lineNo - 1 && this.indented) this.hdrLine = lineNo;
     } catch (e) {
       // Never expected; the contract is to never throw, so it becomes an event (and the
       // rest of the chunk is still read).
@@ -480,6 +532,8 @@ export class TextParser implements LogParser, SplitReader {
     truncated: boolean,
     bytes: Uint8Array | undefined,
   ): void {
+    const c0 = a < b ? src.charCodeAt(a) : 0;
+    this.indented = c0 === 32 || c0 === 9;
     if (truncated) {
       this.reportTruncated(lineNo);
     } else if (this.blockOpen === 0 && this.skipIndented === 0) {
@@ -490,6 +544,13 @@ export class TextParser implements LogParser, SplitReader {
       if (r >= 0 && this.record(src, a, b, lineNo, sc.lastDict)) return;
     }
     const text = a === 0 && b === src.length ? src : src.slice(a, b);
+    if (text.indexOf('\0') >= 0) {
+      // Runs of NULs (a hole a crashed writer left, padding): they part the line like `\r`
+      // redraws, each part read on its own, at this line's number. (No template has a NUL:
+      // such a line never replays, and is always read here.)
+      for (const part of text.split(/\0+/)) if (part.length > 0) this.line(part, 0, part.length, lineNo, truncated, undefined);
+      return;
+    }
     let s = text;
     if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '');
     if (s.indexOf('\b') >= 0) s = s.split('\b').join(''); // Keras 3 redraws: \b...\b then \r
@@ -619,6 +680,12 @@ export class TextParser implements LogParser, SplitReader {
           this.ctxStep = sc.stepVal;
           this.headerLine = lineNo;
         }
+      } else if (hasStep && sc.stepRank < 3 && !isDict && !this.indented) {
+        this.hdrLine = lineNo;
+        this.hdrRaw = sc.stepVal;
+        this.hdrEpoch = sc.epochVal;
+        this.hdrTotal = sc.stepTotal;
+        this.hdrStep = NaN;
       }
       if (!hasStep && sc.sawSubset && b - a <= 160) this.phase(s, a, b, lineNo);
       return false;
@@ -646,6 +713,18 @@ export class TextParser implements LogParser, SplitReader {
       }
     } else if (sc.leadInt === sc.leadInt) {
       step = sc.leadInt;
+    } else if (this.hdrLine >= 0 && lineNo === this.hdrLine + 1 && (this.indented || this.hdrStep !== this.hdrStep)) {
+      // A metric line of the indented block under a step line (see hdrLine), or the one line
+      // right after it (a record written on two lines: `current step: 1000th step`, then
+      // `loss: 2.3148`).
+      own = false;
+      if (this.hdrStep !== this.hdrStep) {
+        epoch = this.hdrEpoch === this.hdrEpoch ? this.hdrEpoch : this.curEpoch;
+        if (this.hdrEpoch === this.hdrEpoch) this.curEpoch = this.hdrEpoch;
+        this.hdrStep = this.fineStepOf(this.hdrRaw, epoch, this.hdrTotal);
+      }
+      step = this.hdrStep;
+      this.hdrLine = lineNo;
     } else {
       own = false;
       if (this.ctxStep === this.ctxStep) step = this.ctxStep;
@@ -685,6 +764,20 @@ export class TextParser implements LogParser, SplitReader {
       }
     }
 
+    let spreadK = -1;
+    if (
+      !replace &&
+      own &&
+      !isDict &&
+      sc.stepRank === 3 &&
+      step === sc.stepVal &&
+      Number.isInteger(step) &&
+      this.fineStep !== this.fineStep &&
+      sc.fracN !== sc.fracN
+    ) {
+      spreadK = this.spreadStep(keys, np, step);
+      if (spreadK > 0) step += spreadK / Math.max(this.spreadPrevN, spreadK + 1);
+    }
     const prevRec = this.recId;
     const rec = ++this.recId;
     if (!replace) {
@@ -715,6 +808,7 @@ export class TextParser implements LogParser, SplitReader {
       if (replace && info.lastRec === prevRec && ser.length > 0) overwriteLast(ser, v, lineNo);
       else ser.push(step, v, undefined, lineNo);
       info.lastRec = rec;
+      if (spreadK >= 0) this.spreadAdd(ser, ser.length - 1, spreadK);
     }
 
     // Remember this record.
@@ -732,8 +826,10 @@ export class TextParser implements LogParser, SplitReader {
     this.prevKerasHeader = kerasHeader;
     this.prevKerasTotal = sc.kerasTotal;
     if (own) {
-      this.ctxStep = step;
+      // (a spread record's lines without a step are at its epoch)
+      this.ctxStep = spreadK > 0 ? sc.stepVal : step;
       this.headerLine = -1;
+      this.hdrLine = -1;
     }
     return true;
   }
@@ -742,12 +838,14 @@ export class TextParser implements LogParser, SplitReader {
    * The global step of a record whose finer counter reads `raw` in `epoch`. A counter that
    * starts again when the epoch moves on (`Epoch 2 | Step 0/6501`) continues from where the
    * last epoch ended (by its `/total` when written: the epoch adds its total, else by its usual
-   * stride); one that goes
+   * stride), as does one that reads the same as in the last epoch; one that goes
    * back while the epoch does not is a real restart (a resumed run) and is kept as written.
    */
   private fineStepOf(raw: number, epoch: number, total: number): number {
     const last = this.fineRaw;
-    if (raw < last && epoch === epoch && !(epoch <= this.fineEpoch)) {
+    // (a counter that reads the same in the next epoch started again too: `epoch:7 iter:0/18`
+    // logged once an epoch is at the same step every epoch, not at one step for the run)
+    if (raw <= last && epoch > this.fineEpoch) {
       // (by its total: the counter's epoch-long range, whatever its first logged value is)
       if (total === total && total >= last) this.fineOffset += total;
       else this.fineOffset = this.fineStep + this.fineDelta - raw;
@@ -758,6 +856,71 @@ export class TextParser implements LogParser, SplitReader {
     this.fineStep = step;
     this.fineEpoch = epoch;
     return step;
+  }
+
+  /**
+   * Per-batch values logged under an epoch counter with no batch counter (`Epoch 1 - Batch
+   * loss: 12.13`, hundreds of lines per epoch): the values of one epoch are spread over it, the
+   * k-th of n at epoch + k/n (as a `[k/n]` batch counter would place them), not piled on one
+   * step. A series is spread from its second value at one epoch on, when that comes right after
+   * the first (the record before it is of the series, at the epoch); the first is at the epoch.
+   * The other records of a spread epoch take their place in it too (the lines are in order).
+   * While an epoch is read, n is the last epoch's count (the points are placed again when it
+   * ends: the next epoch's first value, or the end of the file). Returns the record's k in its
+   * epoch, or -1 when the record is not spread (keys: its keys; step: its epoch).
+   */
+  private spreadStep(keys: KeyInfo[], np: number, step: number): number {
+    const first = keys[0];
+    const ser = first.series ?? this.run.series.get(first.name);
+    if (this.spreadSer !== null) {
+      // Every record of the epoch is placed in its order (an end-of-epoch summary at its end).
+      if (step === this.spreadEpoch) return this.spreadN++;
+      // The next epoch (or a restart): the last one's points are placed, this one begins.
+      const again = ser === this.spreadSer;
+      this.spreadEnd();
+      if (again) {
+        this.spreadEpoch = step;
+        this.spreadN = 1;
+        return 0;
+      }
+      this.spreadSer = null;
+    }
+    // (right after the series' last record, at its step: one value a line, the lines in a row;
+    // an epoch logged again after a restart is no batch)
+    if (ser === undefined || ser.length === 0 || ser.lastStep() !== step) return -1;
+    if (this.prevN === 0 || this.prevKeys[0] !== first || this.prevStep !== step) return -1;
+    // A second value at this epoch: the series is per batch. The first one's points (the last
+    // of each of this record's series, when at this epoch) are the epoch's first.
+    this.spreadEnd();
+    this.spreadPrevN = 0;
+    this.spreadSer = ser;
+    this.spreadEpoch = step;
+    for (let k = 0; k < np; k++) {
+      const s = keys[k].series ?? this.run.series.get(keys[k].name);
+      if (s !== undefined && s.length > 0 && s.lastStep() === step) this.spreadAdd(s, s.length - 1, 0);
+    }
+    this.spreadN = 2;
+    return 1;
+  }
+
+  private spreadAdd(ser: Series, i: number, k: number): void {
+    this.spreadPts.push(ser);
+    this.spreadIdx.push(i);
+    this.spreadK.push(k);
+  }
+
+  /** Place the points of the epoch being spread (see spreadStep()), now that its count is known. */
+  private spreadEnd(): void {
+    const n = this.spreadN;
+    if (this.spreadSer === null || n === 0) return;
+    const pts = this.spreadPts;
+    const e = this.spreadEpoch;
+    for (let j = 0; j < pts.length; j++) pts[j].steps.set(this.spreadIdx[j], e + this.spreadK[j] / n);
+    pts.length = 0;
+    this.spreadIdx.length = 0;
+    this.spreadK.length = 0;
+    this.spreadPrevN = n;
+    this.spreadN = 0;
   }
 
   /** The epoch at a step, for the epoch axis (a point each time the epoch read changes). */

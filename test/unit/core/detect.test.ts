@@ -67,6 +67,39 @@ describe('detectFormat tells formats by content', () => {
     expect(detectFormat(enc(log), 'train.log')).toMatchObject({ ok: true, format: 'text' });
   });
 
+  it('reads a log whose first line is prose with a comma as text, not as a two-column CSV', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const keras =
+      'Train on 58 samples, validate on 26 samples\nEpoch 1/1000\n\n' +
+      '32/58 [===============>..............] - ETA: 0s - loss: 1.1833 - sparse_categorical_accuracy: 0.3125\n' +
+      '58/58 [==============================] - 0s 7ms/step - loss: 1.2549 - val_loss: 1.0300\nEpoch 2/1000\n';
+    expect(detectFormat(enc(keras), 'logs.txt')).toMatchObject({ ok: true, format: 'text' });
+    const unetpp =
+      'Total Epoch:300 Image_size:(256, 256) Training num:288  Validation num:72\n' +
+      '[train] epoch:0 iter:0/18 0.00% lr:0.001000 loss:1.298646 ETA:0.0min\n[val] epoch:0 miou:0.20\n';
+    expect(detectFormat(enc(unetpp), 'train_log.txt')).toMatchObject({ ok: true, format: 'text' });
+    // (a two-column table is still one)
+    expect(detectFormat(enc('step,loss\n1,0.5\n2,0.4\n3,0.3\n'), 'a.log')).toMatchObject({ format: 'csv' });
+  });
+
+  it('skips NUL padding (pre-allocated or truncated while written), but a stray NUL is binary', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const line = enc('step   700 | loss 4.5105 | lm 6.1508\nstep   710 | loss 4.3713 | lm 5.9245\n');
+    const padded = new Uint8Array(11363 + line.length);
+    padded.set(line, 11363);
+    expect(detectFormat(padded, 'training.log')).toMatchObject({ ok: true, format: 'text' });
+    const hole = new Uint8Array(line.length * 2 + 64);
+    hole.set(line, 0);
+    hole.set(line, line.length + 64);
+    expect(detectFormat(hole, 'training.log')).toMatchObject({ ok: true, format: 'text' });
+    // UTF-16 without a byte-order mark, a NUL inside text, a binary record: binary
+    const utf16 = new Uint8Array(line.length * 2);
+    line.forEach((c, i) => (utf16[2 * i] = c));
+    expect(detectFormat(utf16, 'a.log')).toMatchObject({ ok: false, reason: 'binary' });
+    const stray = enc('step 1 loss 0.5\n\0\0\0step 2 loss 0.4\n');
+    expect(detectFormat(stray, 'a.log')).toMatchObject({ ok: false, reason: 'binary' });
+  });
+
   it('reads the seed template as text and a Python dict line as text, not JSON', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     expect(detectFormat(enc('Epoch 1: Train Loss = 0.5, Val Loss = 0.6, LR = 0.001000\n'))).toMatchObject({ format: 'text' });

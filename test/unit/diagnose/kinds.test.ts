@@ -712,6 +712,15 @@ describe('restart', () => {
     expect(aboveInfo(fs)).toEqual([]);
   });
 
+  it('counts the same jump made again by a series as another restart, and one jump of several series once', () => {
+    // gpt2-shakespeare-14runs.md: 14 runs of 50 steps appended, 13 times back from 49 to 0
+    const r = S.healthy(2000, 7);
+    for (let k = 1; k <= 13; k++) r.events.push({ type: 'restart', series: 'loss', fromStep: 49, toStep: 0, line: 60 * k });
+    r.events.push({ type: 'restart', series: 'val_loss', fromStep: 49, toStep: 0, line: 65 });
+    const x = of(run(r), 'restart');
+    expect(x[0].evidence.count).toBe(13);
+  });
+
   it('monotonic steps give no restart', () => {
     expect(of(run(S.healthy(2000, 8)), 'restart')).toEqual([]);
   });

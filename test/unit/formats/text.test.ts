@@ -657,6 +657,113 @@ describe('text parser: log styles', () => {
   });
 });
 
+describe('text parser: the step axis of real log shapes', () => {
+  it('skips NUL padding (a file pre-allocated, or a hole a crashed writer left), line numbers kept', () => {
+    const enc = new TextEncoder();
+    const a = enc.encode('step   700 | loss 4.5105 | lm 6.1508 | lr 2.99e-04\nstep   710 | loss 4.37');
+    const b = enc.encode('step   720 | loss 4.4358 | lm 6.0456 | lr 2.99e-04\n');
+    const data = new Uint8Array(11363 + a.length + 40 + b.length);
+    data.set(a, 11363); // leading padding, the first line glued to it
+    data.set(b, 11363 + a.length + 40); // a hole after a cut line
+    for (const chunk of [7, 4096, 1 << 16]) {
+      const run = parseBytes('text', data, 'mem', chunk)[0];
+      expect(table(run).loss).toEqual([[700, 710, 720], [4.5105, 4.37, 4.4358]]);
+      expect(steps(run, 'lm')).toEqual([700, 720]);
+      // (the hole parts line 2 as a `\r` would: the record after it is on line 2 of the file)
+      expect(Array.from(run.series.get('loss')!.lines!.view())).toEqual([1, 2, 2]);
+    }
+  });
+
+  it('reads thousands separators as one number, and leaves value lists alone', () => {
+    const t = read(
+      '23-05-05 21:26:52.413 - INFO: [epoch:  0, iter:     900, lr:(2.000e-04,)] l_pix: 2.9331e+05 \n' +
+        '23-05-05 21:28:02.492 - INFO: [epoch:  0, iter:   1,000, lr:(2.000e-04,)] l_pix: 4.3229e+02 \n' +
+        '23-05-05 21:28:02.492 - INFO: [epoch:  9, iter: 121,400, lr:(1.9e-04,)] l_pix: 9.6e-03 \n' +
+        '23-05-05 21:28:02.492 - INFO: [epoch: 99, iter: 12,345,678, lr:(1.9e-04,)] l_pix: 8.5e-03 \n',
+    );
+    expect(t.l_pix[0]).toEqual([900, 1000, 121400, 12345678]);
+    // (a list of values, a CSV-like row, a leading zero, decimals: not thousands)
+    const u = read('step 1 loss: 0.5, acc: 0.9\nstep 2 loss: 0.4,acc: 0.91\n');
+    expect(u).toEqual({ loss: [[1, 2], [0.5, 0.4]], acc: [[1, 2], [0.9, 0.91]] });
+    const v = read('1,2.5\n2,2.25\n3,2.0\n');
+    expect(v.value).toEqual([[1, 2, 3], [2.5, 2.25, 2]]);
+    // (`0,125` has a leading zero: no thousands, and not read as 125 either)
+    const w = read('step 1,000 loss 0,125\nstep 2,000 loss 0.1\n');
+    expect(w.loss).toEqual([[2000], [0.1]]);
+  });
+
+  it('reads a step total written with thousands separators', () => {
+    const run = run1('iter 1,000/600,000 loss 0.5\niter 2,000/600,000 loss 0.4\n');
+    expect(table(run).loss).toEqual([[1000, 2000], [0.5, 0.4]]);
+    expect(run.meta.plannedSteps).toBe('600000');
+  });
+
+  it('a per-epoch counter that reads the same every epoch continues over the epochs', () => {
+    const t = read(
+      'Total Epoch:300 Image_size:(256, 256)\n' +
+        '[train] epoch:0 iter:0/18 0.00% lr:0.001000 loss:1.298646 ETA:0.0min\n' +
+        '[val] epoch:0 miou:0.20\n' +
+        '[train] epoch:1 iter:0/18 0.00% lr:0.000999 loss:0.612000 ETA:0.0min\n' +
+        '[val] epoch:1 miou:0.31\n' +
+        '[train] epoch:2 iter:0/18 0.00% lr:0.000997 loss:0.585000 ETA:0.0min\n',
+    );
+    expect(t.loss).toEqual([[0, 18, 36], [1.298646, 0.612, 0.585]]);
+  });
+
+  it('a counter first read before any epoch is not made global when the epoch appears', () => {
+    const t = read(
+      'INFO: Number of train images: 49,400, iters: 6,175\n' +
+        'INFO: [epoch:  0, iter:     100, lr:(2.000e-04,)] l_pix: 2.9331e+05 \n' +
+        'INFO: [epoch:  0, iter:     200, lr:(2.000e-04,)] l_pix: 1.1071e+05 \n',
+    );
+    expect(t.l_pix[0]).toEqual([100, 200]);
+  });
+
+  it('spreads per-batch values logged under an epoch counter alone over the epoch', () => {
+    const lines: string[] = [];
+    for (let e = 1; e <= 3; e++) {
+      lines.push(`2025-03-02 05:16:20,348 - INFO - ##### Epoch ${e} #####`);
+      for (let k = 0; k < 4; k++) lines.push(`2025-03-02 05:16:20,962 - INFO - Epoch ${e} - Batch loss: ${(10 - e - k / 10).toFixed(4)}`);
+      lines.push(`2025-03-02 05:24:38,655 - INFO - Epoch ${e} - Average Train Loss: ${(9.8 - e).toFixed(4)}`);
+    }
+    const run = run1(lines.join('\n') + '\n');
+    // (five records an epoch: four batches, then the epoch's average at the epoch's end)
+    expect(steps(run, 'Batch loss')).toEqual([1, 1.2, 1.4, 1.6, 2, 2.2, 2.4, 2.6, 3, 3.2, 3.4, 3.6]);
+    expect(steps(run, 'Average Train Loss')).toEqual([1.8, 2.8, 3.8]);
+    expect(run.events.filter(e => e.type === 'restart')).toEqual([]);
+    // one value an epoch stays at the epoch
+    expect(read('Epoch 1 - loss: 0.5\nEpoch 2 - loss: 0.4\n').loss[0]).toEqual([1, 2]);
+  });
+
+  it('gives the metric block under a step line that step (OLMo), and a logger name no series', () => {
+    const hdr = (n: number) => `2025-12-27 22:12:56.867\tfine-work-echoes-fin-03:0\tolmo.train:990\tINFO\t[step=${n}/10000,epoch=0]\n`;
+    const block = (ce: number) =>
+      `    optim/total_grad_norm=1.608\n    train/CrossEntropyLoss=${ce}\n    train/Perplexity=8,641\n` +
+      '    grad_provenance/embedding_grad_mean=2.891206013876175e-17\n    throughput/total_training_log_Gflops=15.72\n';
+    const run = run1(
+      '2025-12-27 22:11:53.985\tfine-work-echoes-fin-03:0\ttrain:417\tINFO\tCLI environment prepared\n' +
+        '2025-12-27 22:11:57.554\tfine-work-echoes-fin-03:0\ttrain:232\tINFO\tPeak GPU Memory (MB) after ddp: 1218\n' +
+        hdr(10) + block(9.064) + hdr(20) + block(8.247) + hdr(30) + block(7.5),
+    );
+    const t = table(run);
+    expect(t['train/CrossEntropyLoss']).toEqual([[10, 20, 30], [9.064, 8.247, 7.5]]);
+    expect(t['throughput/total_training_log_Gflops'][0]).toEqual([10, 20, 30]);
+    expect(t['train/Perplexity'][1]).toEqual([8641, 8641, 8641]);
+    expect(t.train).toBeUndefined();
+  });
+
+  it('pairs a step line with the metric line right after it (tf-speaker: a record on two lines)', () => {
+    const t = read(
+      'current step: 100th step\nloss: 2.3148\ncurrent step: 200th step\nloss: 2.0712\n' +
+        'model saved\ncurrent step: 301st step\nloss: 1.9920\n',
+    );
+    expect(t.loss).toEqual([[100, 200, 301], [2.3148, 2.0712, 1.992]]);
+    // (a wrong ordinal is no number; a line that is not right after the step line keeps its own)
+    expect(read('current step: 101th step\nloss: 2.3\n').loss[0]).toEqual([0]);
+    expect(read('step 5\n\nloss: 2.3\nloss: 2.2\n').loss[0]).toEqual([0, 1]);
+  });
+});
+
 describe('text parser: the real corpus', () => {
   // [file, exact {series: points}, restart events]
   const corpus: Array<[string, Record<string, number>, number]> = [
@@ -802,6 +909,78 @@ describe('text parser: the real corpus', () => {
       { acc: 32, ppl: 32, xent: 32, lr: 32, 'Validation perplexity': 8, 'Validation accuracy': 8 },
       0,
     ],
+    // The judged logs the text reader misread (test/fixtures/judged/text; series that are not
+    // curves, as `Training num`, are another matter, counted as read today).
+    [
+      // grep -c '^Epoch [0-9]*/1000' F -> 1000; tr '\r' '\n' < F | grep -c ' - val_loss: ' -> 1000
+      // (a prose first line `Train on 58 samples, validate on 26 samples`)
+      '../judged/text/keras-leaf-58samples-1000ep.txt',
+      { loss: 1000, sparse_categorical_accuracy: 1000, val_loss: 1000, val_sparse_categorical_accuracy: 1000 },
+      0,
+    ],
+    [
+      // tr -d '\000' < F | grep -c '^step .* | loss ' -> 281 (after 11363 NUL bytes)
+      '../judged/text/neuro-lm-nul-prefixed.log',
+      { loss: 281, lm: 281, ppl: 281, lr: 281, mesoLG: 281, DA: 281, NE: 281, ACh: 281, eCB: 281, Glu: 281, GABA: 281 },
+      0,
+    ],
+    [
+      // grep -c '^\[train\] epoch:' F -> 164; grep -c '^\[val\] epoch:' F -> 163
+      '../judged/text/unetpp-hsi-sgdr-killed.txt',
+      { 'Training num': 1, 'Validation num': 1, epoch: 164, lr: 164, loss: 164, 'val miou': 163 },
+      0,
+    ],
+    [
+      // grep -c '] l_pix: ' F -> 1214 (iter 100 .. 121,400); grep -c 'PSNR: ' F -> 12 (after a validation phase line)
+      '../judged/text/basicsr-hdrunet-comma-iters.log',
+      { lr_G: 1, lr_gamma: 1, val_freq: 1, 'of train images': 1, epoch: 20, l_pix: 1214, 'Validation PSNR': 12 },
+      0,
+    ],
+    [
+      // grep -c 'Batch loss:' F -> 7760; grep -c 'Average Train Loss:' F -> 20;
+      // grep -c 'Validation BLEU:' F -> 10; grep -c 'Dev BLEU' F -> 10
+      '../judged/text/t5-qa-bleu-flat-batchloss.log',
+      {
+        'Batch loss': 7760,
+        'Average Train Loss': 20,
+        'Validation BLEU-1': 10,
+        'Validation BLEU-2': 10,
+        'Validation BLEU-3': 10,
+        'Validation BLEU-4': 10,
+        'Dev BLEU-1': 10,
+        'Dev BLEU-2': 10,
+        'Dev BLEU-3': 10,
+        'Dev BLEU-4': 10,
+      },
+      0,
+    ],
+    [
+      // grep -c 'INFO.\[step=' F -> 37; grep -c '^    train/CrossEntropyLoss=' F -> 37
+      '../judged/text/olmo-150m-multiline-killed.log',
+      {
+        epoch: 1,
+        'optim/total_grad_norm': 37,
+        'train/CrossEntropyLoss': 37,
+        'train/Perplexity': 37,
+        'grad_provenance/embedding_grad_l2_norm': 37,
+        'grad_provenance/embedding_grad_l2_norm_effective': 37,
+        'grad_provenance/embedding_grad_l1_norm': 37,
+        'grad_provenance/output_proj_grad_l2_norm': 37,
+        'grad_provenance/output_proj_grad_l2_norm_effective': 37,
+        'grad_provenance/output_proj_grad_l1_norm': 37,
+        'throughput/total_training_Gflops': 37,
+        'throughput/total_training_log_Gflops': 37,
+      },
+      0,
+    ],
+    [
+      // grep -cE '^step [0-9]+, loss' F -> 750; grep -c 'time:' F -> 550; grep -c 'norm:' F -> 250;
+      // grep -c ' lr: ' F -> 200; grep -cE '^step 0+, loss' F -> 13 runs: 12 jumps 49 -> 0, and
+      // one 49 -> 1 (the last run's log starts at `step 0001`)
+      '../judged/text/gpt2-shakespeare-14runs.md',
+      { loss: 750, time: 550, 'tokens/sec': 550, norm: 250, lr: 200 },
+      13,
+    ],
   ];
 
   it.each(corpus)('%s', (file, expected, restarts) => {
@@ -831,6 +1010,27 @@ describe('text parser: the real corpus', () => {
     const c = counts(run);
     expect([c.Loss, c.PPL, c['Evaluation Loss'], c['Evaluation Perplexity'], c['Avg Loss']]).toEqual([1302, 1302, 3, 3, 2]);
     expect(run.series.get('Evaluation Loss')!.role).toBe('val_loss');
+  });
+
+  it('the judged logs: steps where the log says', () => {
+    const judged = (f: string) => parseFile('text', real('../judged/text/' + f))[0];
+    const ends = (run: Run, name: string) => {
+      const s = steps(run, name);
+      return [s[0], s[s.length - 1]];
+    };
+    // iter:0/18 in every epoch: epochs of 18 iterations; killed in epoch 163
+    expect(ends(judged('unetpp-hsi-sgdr-killed.txt'), 'loss')).toEqual([0, 163 * 18]);
+    // `iter:     100` .. `iter: 121,400`
+    expect(ends(judged('basicsr-hdrunet-comma-iters.log'), 'l_pix')).toEqual([100, 121400]);
+    // 388 batches an epoch (+ the average line), 20 epochs: spread over each epoch
+    const t5 = judged('t5-qa-bleu-flat-batchloss.log');
+    const b = steps(t5, 'Batch loss');
+    expect(b[0]).toBe(1);
+    expect(b[388]).toBe(2);
+    expect(new Set(b).size).toBe(7760);
+    // `[step=10/10000,epoch=0]` .. `[step=370/10000,epoch=0]`
+    expect(ends(judged('olmo-150m-multiline-killed.log'), 'train/CrossEntropyLoss')).toEqual([10, 370]);
+    expect(ends(judged('neuro-lm-nul-prefixed.log'), 'loss')).toEqual([700, 3500]);
   });
 
   it('keras_verbose2_readme.txt: steps are the epoch numbers, restarting at each fit()', () => {

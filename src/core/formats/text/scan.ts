@@ -249,6 +249,53 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+const ORDINAL_TAILS = new Set(['st', 'nd', 'rd', 'th']);
+
+/** s[j, j + 2) is the English ordinal suffix of the integer v (`1st`, `2nd`, `3rd`, `11th`, `1000th`). */
+function ordinalOk(v: number, s: string, j: number): boolean {
+  const a = s.charCodeAt(j);
+  const b = s.charCodeAt(j + 1);
+  const n = Math.abs(v);
+  const t = n % 100;
+  const u = n % 10;
+  if (t >= 11 && t <= 13) return a === 116 && b === 104;
+  if (u === 1) return a === 115 && b === 116; // st
+  if (u === 2) return a === 110 && b === 100; // nd
+  if (u === 3) return a === 114 && b === 100; // rd
+  return a === 116 && b === 104; // th
+}
+
+/** s[j] is a `,` followed by exactly three digits (`,000` then no digit). */
+function thousandsGroup(s: string, j: number, n: number): boolean {
+  return (
+    j + 3 < n &&
+    isDigit(s.charCodeAt(j + 1)) &&
+    isDigit(s.charCodeAt(j + 2)) &&
+    isDigit(s.charCodeAt(j + 3)) &&
+    (j + 4 >= n || !isDigit(s.charCodeAt(j + 4)))
+  );
+}
+
+/**
+ * At i: blanks, then a logging level in capitals (`INFO`, `WARNING`, `DEBUG`, `ERROR`,
+ * `CRITICAL`) and a blank or ` - ` / `:` / `]`: the number before was a source line number.
+ */
+function loggerLevelAt(s: string, i: number, n: number): boolean {
+  const c = i < n ? s.charCodeAt(i) : 0;
+  if (c !== 9 && c !== 32) return false;
+  let j = i + 1;
+  while (j < n && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+  const d = j < n ? s.charCodeAt(j) : 0;
+  // I W D E C
+  if (d !== 73 && d !== 87 && d !== 68 && d !== 69 && d !== 67) return false;
+  let k = j;
+  while (k < n && s.charCodeAt(k) >= 65 && s.charCodeAt(k) <= 90) k++;
+  const w = s.slice(j, k);
+  if (w !== 'INFO' && w !== 'WARNING' && w !== 'WARN' && w !== 'DEBUG' && w !== 'ERROR' && w !== 'CRITICAL') return false;
+  const e = k < n ? s.charCodeAt(k) : 32;
+  return e === 32 || e === 9 || e === 58 || e === 93 || e === 45;
+}
+
 /** Words that may precede a metric name in a space-separated pair (`train loss 1.23`). */
 function isQualifier(s: string, a: number, b: number): boolean {
   const w = s.slice(a, b).toLowerCase();
@@ -605,24 +652,30 @@ export class LineScanner {
   private right(s: string, j: number, n: number): number {
     this.nFrac = NaN;
     if (j >= n) return j;
-    const d = s.charCodeAt(j);
+    let d = s.charCodeAt(j);
+    if (d === 44 && this.nInt && this.nIntDigits <= 3 && thousandsGroup(s, j, n)) {
+      // `iter:   1,000`, `Perplexity=8,641`, `12,345,678`: thousands separators, one number.
+      // Only 1 to 3 leading digits without a leading zero, then groups of exactly three (a
+      // list `1,2,3`, `0,100`, `0.5,0.7` is not one).
+      const lead = Math.abs(this.nv);
+      if (lead < (this.nIntDigits === 1 ? 1 : this.nIntDigits === 2 ? 10 : 100)) return -1;
+      let v = lead;
+      let k = j;
+      do {
+        v = v * 1000 + (s.charCodeAt(k + 1) - 48) * 100 + (s.charCodeAt(k + 2) - 48) * 10 + (s.charCodeAt(k + 3) - 48);
+        k += 4;
+      } while (k < n && s.charCodeAt(k) === 44 && thousandsGroup(s, k, n));
+      // `1,234.5`: not read (a decimal after groups, or a European `1.234,5`, is unclear).
+      if (k < n && s.charCodeAt(k) === 46 && k + 1 < n && isDigit(s.charCodeAt(k + 1))) return -1;
+      this.nv = this.nv < 0 ? -v : v;
+      this.nIntDigits += ((k - j) / 4) * 3;
+      j = k;
+      if (j >= n) return j;
+      d = s.charCodeAt(j);
+    }
     if (d >= 128) return uniLetter(d) ? -1 : j; // `0.5，` `0.5 ━━` end it; `1轮` does not
     const f = CC[d];
-    if (f & END) {
-      if (
-        d === 44 &&
-        this.nInt &&
-        this.nIntDigits <= 3 &&
-        j + 3 < n &&
-        isDigit(s.charCodeAt(j + 1)) &&
-        isDigit(s.charCodeAt(j + 2)) &&
-        isDigit(s.charCodeAt(j + 3)) &&
-        (j + 4 >= n || !isDigit(s.charCodeAt(j + 4)))
-      ) {
-        return -1; // 39,344: a thousands separator
-      }
-      return j;
-    }
+    if (f & END) return j;
     if (d === 58) return j + 1 < n && isDigit(s.charCodeAt(j + 1)) ? -1 : j; // 12:21:56
     if (d === 46) {
       // A sentence's full stop; 4.38.1 is a version.
@@ -638,9 +691,18 @@ export class LineScanner {
       let c = k < n ? s.charCodeAt(k) : 0;
       if (!isDigit(c)) return -1;
       let t = 0;
+      const ts = k;
       while (isDigit(c)) {
         t = t * 10 + (c - 48);
         k++;
+        c = k < n ? s.charCodeAt(k) : 0;
+      }
+      // (`121,400/600,000`: the total in thousands groups too)
+      if (c === 44 && k - ts <= 3 && t > 0 && thousandsGroup(s, k, n)) {
+        do {
+          t = t * 1000 + (s.charCodeAt(k + 1) - 48) * 100 + (s.charCodeAt(k + 2) - 48) * 10 + (s.charCodeAt(k + 3) - 48);
+          k += 4;
+        } while (k < n && s.charCodeAt(k) === 44 && thousandsGroup(s, k, n));
         c = k < n ? s.charCodeAt(k) : 0;
       }
       if (k < n && (c >= 128 || (CC[c] & (END | STOP)) === 0)) return -1;
@@ -663,7 +725,8 @@ export class LineScanner {
         if (c < 128 && (CC[c] & ALPHA || c === 47)) k++;
         else break;
       }
-      if (!this.unitOk(s, j, k)) return -1;
+      // (`current step: 1000th step`: an ordinal is its number)
+      if (!this.unitOk(s, j, k) && !(k - j === 2 && this.nInt && ordinalOk(this.nv, s, j))) return -1;
       if (k < n) {
         c = s.charCodeAt(k);
         if (c >= 128 || (CC[c] & END) === 0) {
@@ -842,7 +905,9 @@ export class LineScanner {
       if (this.kMin < this.tokEnd) this.unsafe = true;
       if (!keyed) {
         code = ns === first + 1 && s.charCodeAt(first) === 91 ? R_HEADFRAC : R_KEYLESS;
-      } else if (this.kProse) {
+      } else if (this.kProse || (this.kExplicit && end === e && loggerLevelAt(s, end, n))) {
+        // (`train:417  INFO  ...`: Python logging's `%(name)s:%(lineno)d` before the level is
+        // a logger and a source line, not a metric)
         code = R_IGNORE;
       } else {
         info = this.table.lookup(s, this.ks, this.ke);
@@ -1626,12 +1691,17 @@ export class LineScanner {
       const next = j + 1 < k ? this.slotA[j + 1] : s.length;
       const tail = s.slice(e, this.slotB[j]);
       // What follows the number decides nothing that depends on the number itself, unless it
-      // is a fraction (`/total`, integers only) or a `,` before digits (`1,234`).
+      // is a fraction (`/total`, integers only), a `,` before digits (`1,234`) or an ordinal's
+      // suffix (`1st`, `2nd`: it must fit the number).
       const c0 = s.charCodeAt(e);
       if (this.slotCode[j] === R_REJECT) {
         right[j] = 2;
         lits[j + 1] = s.slice(this.slotB[j], next);
-      } else if (tail.indexOf('/') >= 0 || (c0 === 44 && isDigit(s.charCodeAt(e + 1)))) {
+      } else if (
+        tail.indexOf('/') >= 0 ||
+        (c0 === 44 && isDigit(s.charCodeAt(e + 1))) ||
+        (tail.length === 2 && ORDINAL_TAILS.has(tail))
+      ) {
         right[j] = 1;
         lits[j + 1] = s.slice(this.slotB[j], next);
       } else {
