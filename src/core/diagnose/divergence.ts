@@ -19,7 +19,8 @@ import type { DiagnoseSettings } from './settings';
 import { confidenceFromRatio, median, runningMedian3 } from './stats';
 
 /**
- * A moving average of the series (span `divergenceSpan`), its running minimum, the last point
+ * A moving average of the series (span `divergenceSpan`, started at the median of the first three
+ * values), its running minimum, the last point
  * where it was within half the divergence threshold of that minimum, and the threshold: max(
  * `divergenceNoiseZ` noise units of the average, log `divergenceMinRatio` in log space).
  */
@@ -36,6 +37,14 @@ export class LevelTracker {
   private bestLevelIdx = -1;
   private lastNear = -1;
   private divThreshold = NaN;
+  /** Valid points seen, up to 3, and the first two (value, index): the level starts at the
+   * median of the first three, so that one odd first value (a GAN's 4.8e-4 at iteration 0)
+   * is not the best level every later point is measured from. */
+  private warm = 0;
+  private w0 = NaN;
+  private w0Idx = -1;
+  private w1 = NaN;
+  private w1Idx = -1;
 
   constructor(st: DiagnoseSettings) {
     this.divZ = st.divergenceNoiseZ;
@@ -74,6 +83,11 @@ export class LevelTracker {
 
   /** Valid point i of value y (log or raw), with the local noise level `sig` in effect. */
   update(i: number, y: number, sig: number): void {
+    if (this.warm < 3) {
+      this.divThreshold = this.thresholdOf(sig);
+      this.warmUp(i, y);
+      return;
+    }
     let level = this.level;
     level = level === level ? level + this.alpha * (y - level) : y;
     this.level = level;
@@ -84,6 +98,26 @@ export class LevelTracker {
       this.bestLevelIdx = i;
     }
     if (level <= this.bestLevel + thr / 2) this.lastNear = i;
+  }
+
+  /** One of the first three valid points (see warm). */
+  private warmUp(i: number, y: number): void {
+    if (this.warm === 0) {
+      this.w0 = y;
+      this.w0Idx = i;
+    } else if (this.warm === 1) {
+      this.w1 = y;
+      this.w1Idx = i;
+    } else {
+      const a = this.w0;
+      const b = this.w1;
+      const med = Math.max(Math.min(a, b), Math.min(Math.max(a, b), y));
+      this.level = med;
+      this.bestLevel = med;
+      this.bestLevelIdx = med === a ? this.w0Idx : med === b ? this.w1Idx : i;
+      this.lastNear = i;
+    }
+    this.warm++;
   }
 
   /**
@@ -105,7 +139,21 @@ export class LevelTracker {
     let bestLevel = +this.bestLevel;
     let bestLevelIdx = this.bestLevelIdx | 0;
     let lastNear = this.lastNear | 0;
-    for (let i = from | 0; i < end; i++) {
+    let i = from | 0;
+    // the first three valid points: warmUp() (the loop below then starts from their median)
+    for (; this.warm < 3 && i < end; i++) {
+      if (i === nextEv) {
+        thr = this.thresholdOf(evSigma[ev++]);
+        halfThr = thr / 2;
+        nextEv = ev < nev ? evIdx[ev] : -1;
+      }
+      this.warmUp(i, ys[i - yo]);
+      level = this.level;
+      bestLevel = this.bestLevel;
+      bestLevelIdx = this.bestLevelIdx;
+      lastNear = this.lastNear;
+    }
+    for (; i < end; i++) {
       if (i === nextEv) {
         thr = this.thresholdOf(evSigma[ev++]);
         halfThr = thr / 2;

@@ -170,8 +170,10 @@ function check(ctx: Ctx, s: SeriesState, idSuffix = ''): void {
   const sc = s.blocks.coarseNoise();
   const dThr = Math.max(-Math.log(1 - st.noLearnMinDrop), st.noLearnNoiseZ * sc);
   const y0 = realInitialLevel(ctx, s, dThr);
+  // (the first coarse point holds the initial values y0 already measures: an odd first value
+  // mixed into it is no fall)
   let best = Infinity;
-  for (const j of idx) if (s.blocks.med[j] < best) best = s.blocks.med[j];
+  for (let q = 1; q < idx.length; q++) if (s.blocks.med[idx[q]] < best) best = s.blocks.med[idx[q]];
   const end = s.blocks.coarseTail(3);
   let neverMoved = y0 - best < dThr && end - y0 < dThr;
   if (neverMoved && fallsSteadily(s, idx, st)) neverMoved = false;

@@ -145,6 +145,15 @@ describe('divergence and loss spikes', () => {
     expect(of(run(warm), 'divergence')).toEqual([]);
   });
 
+  it('one odd first value is not the best level every later point diverges from', () => {
+    // a GAN's generator loss logged 4.8e-4 at iteration 0, then 0.67 falling to 0.25
+    const r = makeRun([{ name: 'g_loss', f: i => (i === 0 ? 4.82e-4 : 0.25 + 0.42 * Math.exp(-i / 80)), n: 400, noise: 0.15 }], 3);
+    expect(of(run(r), 'divergence')).toEqual([]);
+    // the same from its second value on: a divergence from the start still is one
+    const d = makeRun([{ name: 'loss', f: i => (i < 3 ? 0.5 : 0.5 * Math.min(20, 1 + i / 10)), n: 400, noise: 0.02 }], 3);
+    expect(of(run(d), 'divergence')).toHaveLength(1);
+  });
+
   it('a single recovering spike is a loss-spike, not divergence', () => {
     const fs = run(S.singleSpike());
     const sp = of(fs, 'loss-spike');
@@ -291,14 +300,19 @@ describe('plateau', () => {
 describe('no-learning', () => {
 
   it('a loss that blows up before it ever improved and then never moves is stuck: divergence and no-learning', () => {
-    // 5.4e30 at epoch 1, 3.19e31 from epoch 2 on for 100 epochs (a model blown to a huge scale)
+    // 5.4e30 for 3 epochs, 3.19e31 from epoch 4 on for 98 epochs (a model blown to a huge scale)
     const frozen = (f: (i: number) => number) => makeRun([{ name: 'loss', f, n: 101, start: 1 }], 1);
-    const fs = run(frozen(i => (i === 0 ? 5.4e30 : 3.194e31)));
+    const fs = run(frozen(i => (i < 3 ? 5.4e30 : 3.194e31)));
     expect(of(fs, 'divergence')).toHaveLength(1);
     const nl = of(fs, 'no-learning');
     expect(nl).toHaveLength(1);
-    expect(nl[0].step).toBe(2);
-    expect(nl[0].message).toContain('has stayed at 3.19e31 over its 100 values since it blew up at step 2');
+    expect(nl[0].step).toBe(4);
+    expect(nl[0].message).toContain('has stayed at 3.19e31 over its 98 values since it blew up at step 4');
+    // one odd first value (PaiNN: 5.4e30 at epoch 1, then 3.19e31 for good) is no blow-up: the
+    // loss never moved from its initial level
+    const one = run(frozen(i => (i === 0 ? 5.4e30 : 3.194e31)));
+    expect(of(one, 'divergence')).toEqual([]);
+    expect(of(one, 'no-learning').map(f => f.severity)).toEqual(['warning']);
     // still rising after the blow-up: only the divergence
     expect(of(run(frozen(i => (i === 0 ? 1 : 6 * Math.exp(i / 50)))), 'no-learning')).toEqual([]);
     // learned before it blew up (its best is not its first value): only the divergence
