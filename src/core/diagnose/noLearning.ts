@@ -12,6 +12,7 @@
  */
 import { fmtNum, fmtPct, fmtStep } from '../i18n';
 import type { MessageKey } from '../i18n';
+import type { Run } from '../model';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
@@ -186,6 +187,10 @@ function check(ctx: Ctx, s: SeriesState, idSuffix = ''): void {
     atChance = Math.abs(lossEnd - ch.chance) <= band && lossBest >= ch.chance * (1 - st.noLearnMinDrop);
   }
   if (!atChance && (!neverMoved || ctx.oscillating.has(s.name))) return;
+  // A log that starts after training began (its epoch counter at 2 or more: `Epoch [6/6]`)
+  // does not show the initial level: a loss flat in it may have learned before (only the chance
+  // level says "not learning" then).
+  if (!atChance && startedLate(ctx.run)) return;
   if (!idSuffix) ctx.noLearning.add(s.name);
   const launch: Array<[MessageKey, Record<string, string | number>]> = idSuffix
     ? [['noLearning.launch', { from: fmtStep(s.firstStep), to: fmtStep(s.lastStep) }]]
@@ -249,3 +254,17 @@ function check(ctx: Ctx, s: SeriesState, idSuffix = ''): void {
     idSuffix: idSuffix || undefined,
   });
 }
+
+/** Whether the log starts after its first epoch: the run's epoch counter (a series named
+ * `epoch`, or the step itself on an epoch axis) is 2 or more at its first point. */
+function startedLate(run: Run): boolean {
+  for (const ser of run.series.values()) {
+    if (ser.name.toLowerCase() !== 'epoch' || ser.length === 0) continue;
+    return ser.values.get(0) >= 2;
+  }
+  if (run.meta.stepUnit !== 'epoch') return false;
+  let first = Infinity;
+  for (const ser of run.series.values()) if (ser.length > 0) first = Math.min(first, ser.steps.get(0));
+  return first >= 2;
+}
+

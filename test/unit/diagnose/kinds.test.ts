@@ -338,6 +338,18 @@ describe('no-learning', () => {
     expect(n[0].evidence.rule).toBe('flat');
   });
 
+  it('a log that starts after the first epoch does not show whether the loss learned', () => {
+    // `Epoch [6/6], Step [10/1549], Loss: 0.0490`: only the last epoch was logged, flat and noisy
+    const r = (epoch: number) => {
+      const x = makeRun([{ name: 'Loss', f: () => 0.05, n: 155, noise: 0.4, start: 10, stride: 10 }, { name: 'epoch', f: () => epoch, n: 155, start: 10, stride: 10 }], 4);
+      x.series.get('epoch')!.role = 'other';
+      return x;
+    };
+    expect(of(run(r(6)), 'no-learning')).toEqual([]);
+    // the same values from epoch 1: never learned
+    expect(of(run(r(1)), 'no-learning')).toHaveLength(1);
+  });
+
   it('a flat loss at a low value after convergence is converged, not no-learning', () => {
     const fs = run(S.convergedFlat());
     expect(of(fs, 'no-learning')).toEqual([]);
