@@ -348,11 +348,14 @@ export function keptSpikes(ctx: Ctx, s: SeriesState): SpikeRecord[] {
   return s.spikes.records.filter(sp => !scheduleExplains(ctx, s, s.stepAt(sp.start)));
 }
 
-/**
- * How far the series came down over the whole run (raw units): its initial level minus its
- * lowest coarse level, over every segment. 0 when it never fell.
- */
-function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
+/** How far the series came down over the whole run: its initial level and its lowest coarse level. */
+interface Progress {
+  init: number;
+  best: number;
+}
+
+/** The initial level (the largest over segments) and lowest coarse level of a series, raw units. */
+function levels(ctx: Ctx, segs: readonly SeriesState[]): Progress {
   let init = -Infinity;
   let best = Infinity;
   for (const seg of segs) {
@@ -360,7 +363,34 @@ function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
     init = Math.max(init, seg.raw(seg.initialLevel()));
     for (const j of seg.blocks.coarseIndices()) best = Math.min(best, seg.raw(seg.blocks.med[j]));
   }
-  return init > best ? init - best : 0;
+  return { init, best };
+}
+
+/**
+ * How far the series came down over the run, over every segment; null when it never fell. A
+ * validation loss counts from no higher than its training loss's initial level: it is the same
+ * loss on other data, and the first evaluation of a barely trained model (a keras-yolo3
+ * val_loss of 1.9e8 against a training loss that started at 5657) can be orders of magnitude
+ * above anything training saw; measured from there, every later blow-up would look "tiny".
+ */
+function learned(ctx: Ctx, s: SeriesState, segs: readonly SeriesState[]): Progress | null {
+  const p = levels(ctx, segs);
+  if (s.role === 'val_loss') {
+    const tr = ctx.rs.trainFor(s);
+    if (tr) {
+      const t = levels(ctx, ctx.rs.segments(tr));
+      if (t.init > 0) p.init = Math.min(p.init, t.init);
+    }
+  }
+  return p.init > p.best ? p : null;
+}
+
+/**
+ * A jump from `base` to `peak` is tiny in the run's own terms: below spikeMinProgressShare of
+ * how far the series came down (0.003 -> 0.005 on a loss that fell from 0.7).
+ */
+function tinyJump(st: DiagnoseSettings, p: Progress | null, base: number, peak: number): boolean {
+  return p !== null && peak - base < st.spikeMinProgressShare * (p.init - p.best);
 }
 
 /**
@@ -371,10 +401,11 @@ function learned(ctx: Ctx, segs: readonly SeriesState[]): number {
  * run's progress, with no step going back among them (a resumed run's first value is no spike).
  * The noise comes from the series' own second differences away from such jumps (the jumps'
  * own differences would make a few blow-ups look like the noise). More than two of them
- * covering more than spikeShortMaxShare of the values is an erratic series, not spikes. Quoted
+ * covering more than spikeShortMaxShare of the values is an erratic series, not spikes; the
+ * spikeMaxFindings highest are reported, each naming how many there are. Quoted
  * in logged values.
  */
-function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
+function shortSpikes(ctx: Ctx, s: SeriesState, progress: Progress | null): void {
   const st = ctx.st;
   const v: number[] = [];
   const at: number[] = [];
@@ -420,16 +451,38 @@ function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
   }
   const sigma = Math.max(st.noiseFloor, (median(d2Away.length >= 5 ? d2Away : d2) * D2_TO_SIGMA) || 0);
   const found = cand.filter(
-    c => Math.log(c.low / c.base) >= st.spikeZ * sigma && !(progress > 0 && c.low - c.base < st.spikeMinProgressShare * progress),
+    c => Math.log(c.low / c.base) >= st.spikeZ * sigma && !tinyJump(st, progress, c.base, c.low),
   );
   // (many of them: an erratic series, not spikes)
   let inSpikes = 0;
   for (const c of found) inSpikes += c.w;
   if (found.length === 0 || (found.length > 2 && inSpikes > st.spikeShortMaxShare * v.length)) return;
-  for (const c of found) {
+  // the spikeMaxFindings highest, as for a long series; each names how many there are
+  const chosen = [...found]
+    .sort((a, b) => b.low / b.base - a.low / a.base || a.k - b.k)
+    .slice(0, st.spikeMaxFindings)
+    .sort((a, b) => a.k - b.k);
+  for (const c of chosen) {
     const before = v[c.k - 1];
     const after = v[c.k + c.w];
     const peakStep = fmtStep(s.stepAt(at[c.peak]));
+    const msg: Parameters<typeof emit>[1]['message'] = [
+      c.w === 1
+        ? ['spike.short', { peak: fmtNum(v[c.peak]), peakStep, ratio: fmtRatio(v[c.peak] / c.base), before: fmtNum(before), after: fmtNum(after) }]
+        : [
+            'spike.shortRun',
+            {
+              peak: fmtNum(v[c.peak]),
+              peakStep,
+              fromStep: fmtStep(s.stepAt(at[c.k])),
+              toStep: fmtStep(s.stepAt(at[c.k + c.w - 1])),
+              ratio: fmtRatio(c.low / c.base),
+              before: fmtNum(before),
+              after: fmtNum(after),
+            },
+          ],
+    ];
+    if (found.length > 1) msg.push(['spike.count', { count: found.length }]);
     emit(ctx, {
       kind: 'loss-spike',
       severity: 'warning',
@@ -437,22 +490,7 @@ function shortSpikes(ctx: Ctx, s: SeriesState, progress: number): void {
       idx: at[c.k],
       endStep: s.stepAt(at[c.k + c.w]),
       title: ['spike.title', { step: fmtStep(s.stepAt(at[c.k])) }],
-      message: [
-        c.w === 1
-          ? ['spike.short', { peak: fmtNum(v[c.peak]), peakStep, ratio: fmtRatio(v[c.peak] / c.base), before: fmtNum(before), after: fmtNum(after) }]
-          : [
-              'spike.shortRun',
-              {
-                peak: fmtNum(v[c.peak]),
-                peakStep,
-                fromStep: fmtStep(s.stepAt(at[c.k])),
-                toStep: fmtStep(s.stepAt(at[c.k + c.w - 1])),
-                ratio: fmtRatio(c.low / c.base),
-                before: fmtNum(before),
-                after: fmtNum(after),
-              },
-            ],
-      ],
+      message: msg,
       evidence: {
         rule: 'short',
         peakStep: s.stepAt(at[c.peak]),
@@ -543,7 +581,7 @@ function report(ctx: Ctx, cur: SeriesState): void {
     points += seg.points;
   }
   if (kept.length === 0) {
-    if (cur.valid < st.spikeShortMaxPoints && cur.isLog) shortSpikes(ctx, cur, learned(ctx, segs));
+    if (cur.valid < st.spikeShortMaxPoints && cur.isLog) shortSpikes(ctx, cur, learned(ctx, cur, segs));
     return;
   }
   const s = cur;
@@ -555,13 +593,13 @@ function report(ctx: Ctx, cur: SeriesState): void {
     .sort((a, b) => a.start - b.start);
   const log = s.isLog;
   const per1k = (1000 * count) / Math.max(1, points);
-  const progress = learned(ctx, segs);
+  const progress = learned(ctx, s, segs);
   for (const sp of chosen) {
     const ratio = log ? Math.exp(sp.height) : NaN;
     const peak = s.raw(sp.base + sp.height);
     const base = s.raw(sp.base);
     // Tiny in the run's own terms (0.003 -> 0.005 on a loss that fell from 0.7): no finding.
-    if (progress > 0 && peak - base < st.spikeMinProgressShare * progress) continue;
+    if (tinyJump(st, progress, base, peak)) continue;
     const warn = (log && ratio >= st.spikeWarnRatio) || count >= st.spikeWarnCount || !log;
     const msg: Parameters<typeof emit>[1]['message'] = [
       [

@@ -110,6 +110,21 @@ describe('divergence and loss spikes', () => {
     expect(of(run(r2), 'loss-spike').filter(f => f.series === 'val_loss')).toEqual([]);
   });
 
+  it("a validation loss whose first evaluation is far above anything training saw still has its later blow-ups", () => {
+    // keras-yolo3: val_loss 1.9e8 at epoch 1 (training loss 5657), then about 50 with blow-ups
+    // to 1757 and 1033; measured from 1.9e8 every later jump would be "tiny"
+    const val = [1.92e8, 6.79e7, 2.2e6, 4.97e5, 2.3e5, 2.38e4, 1024, 374, 610, 508, 190, 143, 161, 145, 154, 120, 108, 106, 85, 90];
+    for (let i = 0; i < 40; i++) val.push(i === 19 ? 922 : i === 20 ? 1757 : i === 27 ? 1033 : 58 - 0.2 * i + (i % 3));
+    const train = val.map((_, i) => 45 + 5600 * Math.pow(0.55, i));
+    const r = makeRun([{ name: 'loss', f: i => train[i], n: val.length }, { name: 'val_loss', f: i => val[i], n: val.length }], 1);
+    const sp = of(run(r), 'loss-spike').filter(f => f.series === 'val_loss');
+    expect(sp.map(f => f.evidence.peak)).toEqual([1757, 1033]);
+    // the same blow-ups 1,000x smaller are tiny against a training loss that fell from 5657
+    const small = val.map((v, i) => (i >= 20 ? 58 + (v - 58) / 1000 : v));
+    const r2 = makeRun([{ name: 'loss', f: i => train[i], n: val.length }, { name: 'val_loss', f: i => small[i], n: val.length }], 1);
+    expect(of(run(r2), 'loss-spike').filter(f => f.series === 'val_loss')).toEqual([]);
+  });
+
   it('near misses of its thresholds: each fires at the default and not with that threshold moved by a fifth', () => {
     const div = (r: ReturnType<typeof createRun>, o = {}) => of(diagnose([r], o), 'divergence');
     // 27 of the last 32 values above the best (84 %): divergenceTailShare 0.8
