@@ -17,7 +17,8 @@
  * did not fire.
  * A run with several validation losses (a validation loss logged in parts) is judged on their
  * sum too: one part rising while the sum falls is not overfitting. Validation losses of at most
- * `coarsePoints` evaluations also get the persistent-rise rule (see persistentRise).
+ * `coarsePoints` evaluations also get the persistent-rise rule (see persistentRise), and those
+ * too short for any noise estimate the few-evaluations rule (see fewEvaluations).
  */
 import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
@@ -46,7 +47,10 @@ function check(ctx: Ctx, s: SeriesState): void {
   const st = ctx.st;
   const idx = s.blocks.coarseIndices();
   const K = idx.length;
-  if (K < st.overfitMinPoints + 2) return;
+  if (K < st.overfitMinPoints + 2) {
+    fewEvaluations(ctx, s);
+    return;
+  }
   // best level on a running median of 3 (the minimum of single noisy evaluations is biased low)
   const m = runningMedian3(idx.map(j => s.blocks.med[j]));
   let kb = 0;
@@ -150,6 +154,65 @@ function check(ctx: Ctx, s: SeriesState): void {
     },
     confidence:
       confidenceFromRatio(rise / needed, 0.55) * (trend === 'falling' ? 1 : trend === 'flat' ? 0.85 : 0.8) * (trendUp || !Number.isFinite(slope) ? 1 : 0.85),
+  });
+}
+
+/**
+ * A validation loss of too few evaluations for the coarse rule (a 3-epoch fine-tune: val_loss
+ * 0.318, 0.320, 0.443 while the training loss went 0.386, 0.227, 0.113): every evaluation after
+ * the lowest one above it, the last by at least overfitShortMinRise, no step going back (a
+ * resumed run), and the training loss down by overfitGapTrainFall from the lowest evaluation's
+ * step to its end. Quoted in logged values.
+ */
+function fewEvaluations(ctx: Ctx, s: SeriesState): void {
+  const st = ctx.st;
+  const v: number[] = [];
+  let prevStep = -Infinity;
+  for (let i = s.startIdx; i < s.consumed; i++) {
+    const x = s.series.values.get(i);
+    const step = s.stepAt(i);
+    if (!(x > 0) || !Number.isFinite(x) || step < prevStep) return;
+    prevStep = step;
+    v.push(x);
+  }
+  if (v.length < 3) return;
+  let kb = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] < v[kb]) kb = i;
+  if (kb === v.length - 1) return;
+  const best = v[kb];
+  const last = v[v.length - 1];
+  if (!(last >= best * (1 + st.overfitShortMinRise))) return;
+  const bestIdx = s.startIdx + kb;
+  const bestStep = s.stepAt(bestIdx);
+  const tr = ctx.rs.trainFor(s);
+  if (!tr || !tr.isLog || tr.valid < 2) return;
+  const trainChange = Math.exp(tr.blocks.coarseTail(1) - tr.blocks.coarseAtStep(bestStep, 0)) - 1;
+  if (!(trainChange <= -st.overfitGapTrainFall)) return;
+  if (!valSumRises(ctx, s, bestStep, st.overfitShortMinRise)) return;
+  ctx.overfit.add(s.name);
+  emit(ctx, {
+    kind: 'overfitting',
+    severity: 'warning',
+    state: s,
+    idx: bestIdx,
+    endStep: s.lastStep,
+    title: ['overfitting.title', { step: fmtStep(bestStep) }],
+    message: [
+      ['overfitting.message', { step: fmtStep(bestStep), best: fmtNum(best), rise: fmtPct(last / best - 1), level: fmtNum(last) }],
+      ['overfitting.trainFalling', { change: fmtChange(trainChange) }],
+    ],
+    evidence: {
+      rule: 'few-evaluations',
+      bestStep,
+      best,
+      level: last,
+      rise: last / best - 1,
+      threshold: st.overfitShortMinRise,
+      evaluations: v.length,
+      trainChange,
+      trainTrend: 'falling',
+    },
+    confidence: confidenceFromRatio((last / best - 1) / st.overfitShortMinRise, 0.5),
   });
 }
 

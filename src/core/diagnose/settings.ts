@@ -301,8 +301,16 @@ export interface DiagnoseSettings {
    * Default 5.
    */
   overfitPersistPoints: number;
-  /** See overfitPersistPoints. Default 0.2. */
+  /** See overfitPersistPoints (and overfitShortMinRise). Default 0.2. */
   overfitGapTrainFall: number;
+  /**
+   * A validation loss of too few evaluations for the rules above (fewer than
+   * overfitMinPoints + 2: a 3-epoch fine-tune) overfits when every evaluation after its lowest
+   * one sits above it, the last by at least this share, while the training loss fell by
+   * overfitGapTrainFall meanwhile. Without a noise estimate the rise must be large: a converged
+   * model's validation loss moves by a few percent from epoch to epoch. Default 0.2.
+   */
+  overfitShortMinRise: number;
   /** Persistent rise: no falling trend (Kendall's tau below minus this) among the evaluations
    * after the best; a rising one is tau >= this, `overfitPersistTrendZ` standard errors above 0.
    * Default 0.3. */
@@ -529,6 +537,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   overfitMinPoints: 3,
   overfitPersistPoints: 5,
   overfitGapTrainFall: 0.2,
+  overfitShortMinRise: 0.2,
   overfitPersistTau: 0.3,
   overfitPersistTrendZ: 3,
   trendNoiseZ: 2,

@@ -373,6 +373,23 @@ describe('no-learning', () => {
 });
 
 describe('overfitting', () => {
+  it('a 3-epoch fine-tune whose validation loss rose 39 % while the training loss fell overfits, quoted from the logged values', () => {
+    // a BERT IMDB Keras CSVLogger: val_loss 0.3179, 0.3203, 0.4432; loss 0.386, 0.2266, 0.1134
+    const train = [0.386, 0.2266, 0.1134];
+    const val = [0.3179, 0.3203, 0.4432];
+    const mk = (t: number[], v: number[]) =>
+      makeRun([{ name: 'loss', f: i => t[i], n: t.length, start: 0 }, { name: 'val_loss', f: i => v[i], n: v.length, start: 0 }], 1);
+    const o = of(run(mk(train, val)), 'overfitting');
+    expect(o).toHaveLength(1);
+    expect(o[0].evidence).toMatchObject({ rule: 'few-evaluations', bestStep: 0, best: 0.3179, level: 0.4432 });
+    expect(o[0].message).toContain('lowest at step 0 (0.3179) and has since risen by 39% to 0.4432');
+    // the training loss not falling: not overfitting; a rise of a few percent: not either
+    expect(of(run(mk([0.2, 0.21, 0.2], val)), 'overfitting')).toEqual([]);
+    expect(of(run(mk(train, [0.3179, 0.3203, 0.33])), 'overfitting')).toEqual([]);
+    // still falling at the end: not either
+    expect(of(run(mk(train, [0.4432, 0.3203, 0.3179])), 'overfitting')).toEqual([]);
+  });
+
   it('validation rising from its minimum while training falls: onset within 10 % of the run', () => {
     const o = of(run(S.overfit()), 'overfitting');
     expect(o).toHaveLength(1);

@@ -681,6 +681,37 @@ export function persistentRiseTrainFall22(): Run {
   return persistentRiseRun([1.045, 1.025, 1.055, 1.035, 1.06, 1.035, 1.055, 1.04], i => (0.3 + 2 * Math.exp(-i / 3)) * (i > 14 ? Math.pow(0.82, (i - 14) / 7) : 1));
 }
 
+/** Near overfitShortMinRise: a 3-epoch fine-tune whose validation loss goes 0.318, 0.320,
+ * 0.39 (23 % above its best) while the training loss goes 0.386, 0.227, 0.113
+ * (overfitShortMinRise 0.2: overfitting; 0.25: not). */
+export function fewEvaluationsRise23(): Run {
+  const train = [0.386, 0.227, 0.113];
+  const val = [0.318, 0.32, 0.39];
+  return makeRun(
+    [
+      { name: 'loss', f: i => train[i], n: 3 },
+      { name: 'val_loss', f: i => val[i], n: 3 },
+    ],
+    1,
+  );
+}
+
+/** Near overfitMinPoints: 4 evaluations, 1.0, 0.7, 0.9, 0.86, while the training loss keeps
+ * falling (overfitMinPoints 3: too few for the coarse rule, and the few-evaluations rule sees
+ * the last 23 % above the best: overfitting; 2: the coarse rule's smoothed best is the third
+ * evaluation, with one after it: not). */
+export function fourEvaluationsRise(): Run {
+  const train = [1.2, 0.8, 0.6, 0.45];
+  const val = [1.0, 0.7, 0.9, 0.86];
+  return makeRun(
+    [
+      { name: 'loss', f: i => train[i], n: 4 },
+      { name: 'val_loss', f: i => val[i], n: 4 },
+    ],
+    1,
+  );
+}
+
 /** Near overfitPersistTau: 10 evaluations 4-6.5 % above the best that drift down a little
  * (Kendall's tau -0.29; overfitPersistTau 0.3: overfitting; 0.24: a falling trend, not). */
 export function persistentRiseDriftingDown(): Run {
