@@ -20,6 +20,7 @@ export type FormatId =
   | 'csv'
   | 'jsonl'
   | 'hf-trainer-state'
+  | 'json-history'
   | 'tfevents'
   | 'mlflow'
   | 'wandb';

@@ -285,7 +285,7 @@ class FileTailer {
       ? path.basename(path.dirname(path.resolve(this.file)))
       : path.basename(this.file);
     this.parser = createParser(det.format, { source: this.file, name: this.segment > 0 ? `${name} (${this.segment + 1})` : name });
-    this.whole = det.format === 'hf-trainer-state';
+    this.whole = det.format === 'hf-trainer-state' || det.format === 'json-history';
     this.wholeEnded = false;
     this.runsSeen = 0;
     this.offset = 0;

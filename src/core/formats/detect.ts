@@ -40,16 +40,24 @@ export function detectFormat(head: Uint8Array, fileName = ''): Detection {
     }
     const lines = nonEmptyLines(body, 6);
     const jsonish = lines.filter(l => l.trimStart().startsWith('{')).length;
+    // one document of per-epoch lists (Keras' history.history dumped with json.dump)
+    if (jsonish <= 1 && HISTORY_RE.test(trimmed)) {
+      return { ok: true, format: 'json-history', why: 'JSON object of metric lists' };
+    }
     if (jsonish >= Math.max(1, Math.ceil(lines.length * 0.6)) && !/^\{'/.test(trimmed)) {
       return { ok: true, format: 'jsonl', why: 'lines of JSON objects' };
     }
   }
+  if (/^\[\s*\{/.test(trimmed)) return { ok: true, format: 'json-history', why: 'JSON list of records' };
   if (looksCsv(body, fileName)) return { ok: true, format: 'csv', why: 'delimited header and rows' };
   if (/events\.out\.tfevents/.test(fileName)) {
     return { ok: true, format: 'tfevents', why: 'event file name (framing not valid at start)' };
   }
   return { ok: true, format: 'text', why: 'plain text' };
 }
+
+/** A key holding a list of numbers (`"val_loss": [0.52, ...`, pretty-printed or not). */
+const HISTORY_RE = /"[^"\n]*"\s*:\s*\[\s*(-?[\d.]|NaN|-?Infinity|null)/;
 
 function startsWith(b: Uint8Array, s: string): boolean {
   if (b.length < s.length) return false;

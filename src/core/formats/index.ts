@@ -1,6 +1,7 @@
 import type { FormatId } from '../model';
 import { CsvParser } from './csv';
 import { TrainerStateParser } from './hfTrainerState';
+import { JsonHistoryParser } from './jsonHistory';
 import { JsonLinesParser } from './jsonl';
 import { TextParser } from './text';
 import { TfEventsParser } from './tfevents';
@@ -22,6 +23,8 @@ export function createParser(format: StreamFormat, opts: ParserOptions): LogPars
       return new JsonLinesParser(opts);
     case 'hf-trainer-state':
       return new TrainerStateParser(opts);
+    case 'json-history':
+      return new JsonHistoryParser(opts);
     case 'tfevents':
       return new TfEventsParser(opts);
     case 'wandb':
