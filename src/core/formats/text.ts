@@ -126,6 +126,8 @@ export class TextParser implements LogParser, SplitReader {
   /** That counter as written, and what was added to it (a per-epoch counter made global). */
   private fineRaw = NaN;
   private fineOffset = 0;
+  /** The epoch in force at the first record with a finer counter. */
+  private fineFirstEpoch = NaN;
   /** Its last rise, and the epoch in force at that record. */
   private fineDelta = 1;
   private fineEpoch = NaN;
@@ -243,6 +245,7 @@ export class TextParser implements LogParser, SplitReader {
       this.fineOffset,
       this.fineDelta,
       numKey(this.fineEpoch),
+      numKey(this.fineFirstEpoch),
       numKey(this.curEpoch),
       numKey(this.epochShown),
       this.blockTag,
@@ -803,6 +806,7 @@ export class TextParser implements LogParser, SplitReader {
       if (ser === undefined) {
         ser = this.seriesFor(info.name);
         if (ser === undefined) continue;
+        if (info.role !== undefined && ser.length === 0) ser.role = info.role;
         info.series = ser;
       }
       if (replace && info.lastRec === prevRec && ser.length > 0) overwriteLast(ser, v, lineNo);
@@ -839,13 +843,21 @@ export class TextParser implements LogParser, SplitReader {
    * starts again when the epoch moves on (`Epoch 2 | Step 0/6501`) continues from where the
    * last epoch ended (by its `/total` when written: the epoch adds its total, else by its usual
    * stride), as does one that reads the same as in the last epoch; one that goes
-   * back while the epoch does not is a real restart (a resumed run) and is kept as written.
+   * back while the epoch does not is a real restart (a resumed run) and is kept as written. An
+   * epoch that goes back to the first one read starts the counter from scratch (another training
+   * in the same log).
    */
   private fineStepOf(raw: number, epoch: number, total: number): number {
     const last = this.fineRaw;
+    if (this.fineFirstEpoch !== this.fineFirstEpoch) this.fineFirstEpoch = epoch;
     // (a counter that reads the same in the next epoch started again too: `epoch:7 iter:0/18`
     // logged once an epoch is at the same step every epoch, not at one step for the run)
-    if (raw <= last && epoch > this.fineEpoch) {
+    if (epoch < this.fineEpoch && epoch <= this.fineFirstEpoch) {
+      // The epoch went back to where the log began (MTCNN's PNet, RNet and ONet stages one after
+      // the other, each from `Epoch: 1, Step: 0`): another training from scratch, whose
+      // counter is not one that goes on from the last one's (it is a restart at its own start).
+      this.fineOffset = 0;
+    } else if (raw <= last && epoch > this.fineEpoch) {
       // (by its total: the counter's epoch-long range, whatever its first logged value is)
       if (total === total && total >= last) this.fineOffset += total;
       else this.fineOffset = this.fineStep + this.fineDelta - raw;

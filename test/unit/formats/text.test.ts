@@ -764,6 +764,64 @@ describe('text parser: the step axis of real log shapes', () => {
   });
 });
 
+describe('text parser: what is not a point, and what is another series', () => {
+  it('counts of data (split sizes, loaded images, batches) are not metrics', () => {
+    const log =
+      '2026-05-08 22:39:25 | INFO |   Class [00] AKIEC: 303 images\n' +
+      '2026-05-08 22:39:25 | INFO | [Split] Train=3667 | Val=786 | Test=787\n' +
+      '2026-05-08 22:39:25 | INFO | [DataLoaders] Train=115 batches | Val=25 batches | Test=25 batches\n' +
+      'INFO:src.data_loader:Loaded TRAIN set: 41592 images\n' +
+      'INFO:src.data_loader:Loaded VAL set: 5199 images\n' +
+      '2026-05-08 22:49:56 | INFO | Epoch [001/30] TrainLoss=1.8695 TrainAcc=48.54% | ValLoss=1.3028 ValAcc=60.94%\n' +
+      '2026-05-08 22:59:30 | INFO | Epoch [002/30] TrainLoss=1.5289 TrainAcc=54.79% | ValLoss=1.1843 ValAcc=63.10%\n';
+    const t = read(log);
+    expect(Object.keys(t).sort()).toEqual(['TrainAcc', 'TrainLoss', 'ValAcc', 'ValLoss']);
+    // (build-nanogpt's `<step> train <loss>` keeps its bare subset names; a rate or a key named
+    // like a unit stays a metric)
+    expect(read('0 train 10.9833\n0 val 10.9778\n').val).toEqual([[0], [10.9778]]);
+    const u = read('step 10 | loss 2.3 | 1200 samples/s\nstep 20 | loss 2.1 samples 64\n');
+    expect(u.loss).toEqual([[10, 20], [2.3, 2.1]]);
+  });
+
+  it('a run named before its step is a series of its own (several trainings in one log)', () => {
+    const run = run1(
+      'LSTM_e1 Epoch 1: Loss = 4.1839\n' +
+        'Saved checkpoint to checkpoints/LSTM_e1_epoch1.pt\n' +
+        '[LSTM_e1] Temperature=0.7\n' +
+        'Transformer_L2_e1 Epoch 1: Loss = 3.6678\n' +
+        'LSTM_e2 Epoch 1: Loss = 4.1702\n' +
+        'LSTM_e2 Epoch 2: Loss = 3.7726\n' +
+        'Transformer_L2_e2 Epoch 1: Loss = 3.6674\n' +
+        'Transformer_L2_e2 Epoch 2: Loss = 3.3713\n',
+    );
+    const t = table(run);
+    expect(t['LSTM_e2/Loss']).toEqual([[1, 2], [4.1702, 3.7726]]);
+    expect(t['Transformer_L2_e2/Loss']).toEqual([[1, 2], [3.6674, 3.3713]]);
+    expect(t['LSTM_e1/Loss']).toEqual([[1], [4.1839]]);
+    expect(t.Loss).toBeUndefined();
+    // the role is the loss's, and merging nothing, nothing restarts
+    expect(run.series.get('LSTM_e2/Loss')!.role).toBe('train_loss');
+    expect(run.events.filter(e => e.type === 'restart')).toEqual([]);
+    // (a word of prose, a subset, a log level before the step is no run's name)
+    expect(Object.keys(read('Starting epoch 1: loss = 2.5\nStarting epoch 2: loss = 2.4\n'))).toEqual(['loss']);
+    expect(Object.keys(read('INFO Epoch 1: loss = 2.5\nTrain Epoch 2: loss = 2.4\n'))).toEqual(['loss']);
+  });
+
+  it('an epoch counter back to the first epoch starts the finer counter from scratch (stages one after the other)', () => {
+    const line = (e: number, st: number, l: number) =>
+      `2022-11-21 19:27:39.088521 : Epoch: ${e}, Step: ${st}, accuracy: 0.9, det loss: ${l}, bbox loss: 0.02, all_loss: ${l + 0.02}, lr:0.01 \n`;
+    const run = run1(
+      'Training Pnet:\n' + line(1, 0, 0.7) + line(1, 200, 0.3) + line(2, 0, 0.25) + line(2, 200, 0.2) +
+        'Training Rnet:\n' + line(1, 0, 0.9) + line(1, 200, 0.4) + line(2, 0, 0.3),
+    );
+    expect(steps(run, 'all_loss')).toEqual([0, 200, 400, 600, 0, 200, 400]);
+    expect(run.series.get('all_loss')!.role).toBe('train_loss');
+    expect(run.events.filter(e => e.type === 'restart')).toEqual([
+      { type: 'restart', series: 'accuracy', fromStep: 600, toStep: 0, line: 7 },
+    ]);
+  });
+});
+
 describe('text parser: the real corpus', () => {
   // [file, exact {series: points}, restart events]
   const corpus: Array<[string, Record<string, number>, number]> = [

@@ -5,7 +5,7 @@
  * lookup. The table is bounded: a garbage file with millions of distinct "keys" resets it
  * instead of growing without limit (classification is pure, so nothing is lost but time).
  */
-import { inferRole, type Series } from '../../model';
+import { inferRole, type Role, type Series } from '../../model';
 
 export const KIND_METRIC = 0;
 export const KIND_STEP = 1;
@@ -30,6 +30,9 @@ export interface KeyInfo {
   readonly stopLast: boolean;
   /** The name says which data subset it is about (`train`, `val`, `test`, ...). */
   readonly subset: boolean;
+  /** The role its series takes when its name alone would say another (a key named after its
+   * run, `LSTM_e1/Loss`, is the loss its last part names); undefined: by its name. */
+  role: Role | undefined;
   /** The series, once a point was kept for this key. */
   series: Series | undefined;
   /** Id of the record that last wrote a point for this key (for "last redraw wins"). */
@@ -162,6 +165,17 @@ export class KeyTable {
     return info.roleByName ? this.get(`${info.name} [${unit}]`) : info;
   }
 
+  /**
+   * The key of `info` in another series of the same kind: `LSTM_e1/Loss` (a run's name before
+   * the step: `LSTM_e1 Epoch 1: Loss = 4.18`), `Train Loss (epoch)` (an epoch's summary beside
+   * the per-batch values). Its series takes the role of info's.
+   */
+  variant(name: string, info: KeyInfo): KeyInfo {
+    const k = this.get(name);
+    if (k.role === undefined && k.kind === KIND_METRIC) k.role = info.role ?? inferRole(info.name);
+    return k;
+  }
+
   /** The key with this name. */
   get(name: string): KeyInfo {
     return this.lookup(name, 0, name.length);
@@ -224,6 +238,7 @@ function makeKey(name: string): KeyInfo {
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),
     subset: SUBSET_RE.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')),
+    role: undefined,
     series: undefined,
     lastRec: -1,
     stamp: -1,
