@@ -807,6 +807,66 @@ describe('text parser: what is not a point, and what is another series', () => {
     expect(Object.keys(read('INFO Epoch 1: loss = 2.5\nTrain Epoch 2: loss = 2.4\n'))).toEqual(['loss']);
   });
 
+  it("an epoch's summary beside per-batch values of the same key is a series of its own", () => {
+    const batch = (e: number, i: number, l: number) => `Epoch  ${e} | Batch ${i}/972 | Time/Batch(ms) 691.84 | Train Loss ${l}\n`;
+    const run = run1(
+      'Start loading the data....\n' +
+        batch(1, 100, 0.7241) + batch(1, 900, 0.6556) +
+        'F1 score:  0.9076519781738399\n' +
+        'Epoch  1 | Time 1041.3202 sec | Train Acc 21.7959 | Train Loss 0.6782 | Valid Loss 0.6181\n' +
+        batch(2, 100, 0.6354) + batch(2, 900, 0.5963) +
+        'Epoch  2 | Time 1036.9255 sec | Train Acc 23.3938 | Train Loss 0.6154 | Valid Loss 0.5589\n',
+    );
+    const t = table(run);
+    expect(t['Train Loss'][1]).toEqual([0.7241, 0.6556, 0.6354, 0.5963]);
+    expect(t['Train Loss (epoch)']).toEqual([[900, 1872], [0.6782, 0.6154]]);
+    expect(run.series.get('Train Loss (epoch)')!.role).toBe('train_loss');
+    expect(t['Valid Loss'][1]).toEqual([0.6181, 0.5589]);
+  });
+
+  it('keys in parentheses after a loss are its terms', () => {
+    const run = run1(
+      'INFO:__main__:Epoch 1 [0/5199] Loss: 1.6766 (Pix:0.894 Per:0.856)\n' +
+        'INFO:__main__:Epoch 1 [100/5199] Loss: 0.2288 (Pix:0.134 Per:0.089)\n' +
+        'Epoch: [0]  [5/6]  lr: 0.001  loss: 8.2773 (8.2773)  time: 0.5 (0.6)\n' +
+        'step 3 loss: 2.5 (avg: 2.7) acc: 0.5\n',
+    );
+    expect(run.series.get('Pix')!.role).toBe('loss_part');
+    expect(run.series.get('Per')!.role).toBe('loss_part');
+    expect(run.series.get('Loss')!.role).toBe('train_loss');
+    expect(run.series.get('avg')!.role).toBe('other');
+    expect(run.series.get('time')!.role).toBe('other');
+  });
+
+  it("an evaluation's progress bar is one point, its last state, at its epoch", () => {
+    const bar = (n: number, v: number) => `Epoch 25/40 [Val]:   ${Math.floor(n / 4)}%|          | ${n}/400 [00:00<04:23,  1.52it/s, val_loss=${v}]`;
+    const tbar = (n: number, v: number) => `Epoch 26/40 [Train]:   0%|          | ${n}/3600 [00:00<35:12,  1.70it/s, loss=${v}, lr=2.00e-08]`;
+    const run = run1(
+      '2025-05-12 13:07:41,473 - ViT_finetune - INFO - Validating model from loaded checkpoint (Epoch 25) before resuming training...\n' +
+        [bar(0, 1.992), bar(1, 1.992), bar(1, 2.1972), bar(3, 2.1232), bar(400, 2.1376)].join('\r') + '\n' +
+        '2025-05-12 13:08:17,488 - ViT_finetune - INFO - Epoch [25], Validation Loss: 2.1376, Accuracy: 66.33%\n' +
+        [tbar(0, 0.1176), tbar(1, 0.1176), tbar(1, 0.143), tbar(2, 0.143), tbar(2, 0.1058)].join('\r') + '\n',
+    );
+    const t = table(run);
+    expect(t.val_loss).toEqual([[25], [2.1376]]);
+    // (a training bar's postfix is per step: a step drawn twice counts once)
+    expect(t.loss).toEqual([[26, 26 + 1 / 3600, 26 + 2 / 3600], [0.1176, 0.143, 0.1058]]);
+    // the same bar written a line per redraw (no \r)
+    const u = read([bar(1, 1.992), bar(3, 2.1232), bar(400, 2.1376)].join('\n') + '\n');
+    expect(u.val_loss).toEqual([[25], [2.1376]]);
+  });
+
+  it('values after a line saying the model is in evaluation mode are an evaluation', () => {
+    const t = read(
+      'Training finished. Total time: 2461.84 seconds\n权重加载成功，模型已切换为评估模式\n\nBackbone: resnet18\nClass         IoU\n' +
+        'bg         0.8872\nperson     0.4360\ncar        0.4623\ncat        0.4189\ndog        0.1477\n' +
+        'mIoU       0.4704\nPixel Accuracy: 0.8785\n',
+    );
+    expect(t['eval Pixel Accuracy'][1]).toEqual([0.8785]);
+    expect(t['Pixel Accuracy']).toBeUndefined();
+    expect(run1('Switching model to eval mode\nAccuracy: 0.91\n').series.get('eval Accuracy')!.role).toBe('val_acc');
+  });
+
   it('an epoch counter back to the first epoch starts the finer counter from scratch (stages one after the other)', () => {
     const line = (e: number, st: number, l: number) =>
       `2022-11-21 19:27:39.088521 : Epoch: ${e}, Step: ${st}, accuracy: 0.9, det loss: ${l}, bbox loss: 0.02, all_loss: ${l + 0.02}, lr:0.01 \n`;

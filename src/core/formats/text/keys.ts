@@ -5,7 +5,7 @@
  * lookup. The table is bounded: a garbage file with millions of distinct "keys" resets it
  * instead of growing without limit (classification is pure, so nothing is lost but time).
  */
-import { inferRole, type Role, type Series } from '../../model';
+import { inferRole, LOSS_ROLES, type Role, type Series } from '../../model';
 
 export const KIND_METRIC = 0;
 export const KIND_STEP = 1;
@@ -22,6 +22,10 @@ export interface KeyInfo {
   readonly needsFrac: boolean;
   /** The name says nothing that makes its values durations rather than what its role says. */
   readonly roleByName: boolean;
+  /** Its name says it is a loss (train, validation or one part). */
+  readonly lossRole: boolean;
+  /** Its name says no role at all (`Pix`, `Per`, `IoU`). */
+  readonly noRole: boolean;
   /** The key looks like a training metric (lets a line without a step key count as a record). */
   readonly metricish: boolean;
   /** nanoGPT's `mfu`: the value -100 is a sentinel, not data. */
@@ -176,6 +180,12 @@ export class KeyTable {
     return k;
   }
 
+  /** The key, its series a part of the loss (`Loss: 0.23 (Pix: 0.13 Per: 0.09)`). */
+  part(info: KeyInfo): KeyInfo {
+    info.role ??= 'loss_part';
+    return info;
+  }
+
   /** The key with this name. */
   get(name: string): KeyInfo {
     return this.lookup(name, 0, name.length);
@@ -228,12 +238,15 @@ function sameChars(name: string, s: string, a: number): boolean {
 function makeKey(name: string): KeyInfo {
   const c = classify(name);
   const sp = name.lastIndexOf(' ');
+  const role = inferRole(name);
   return {
     name,
     kind: c.kind,
     stepRank: c.stepRank,
     needsFrac: c.kind === KIND_STEP && BATCH_WORDS.has(name.toLowerCase().slice(sp + 1)),
-    roleByName: inferRole(name) !== 'other',
+    roleByName: role !== 'other',
+    lossRole: LOSS_ROLES.has(role),
+    noRole: role === 'other',
     metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),

@@ -99,6 +99,8 @@ interface Template {
   play: Int16Array;
   pairKeys: KeyInfo[];
   metricish: boolean;
+  /** The line is a redraw of an evaluation's progress bar (see LineScanner.evalBar). */
+  evalBar: boolean;
   dict: boolean;
   hits: number;
   /** First character of the line (-1: the line starts with a number). */
@@ -359,6 +361,24 @@ function runLabel(s: string, a: number, b: number, n: number): boolean {
 /** First words that are never a run's name. */
 const RUN_NOT_LABEL = new Set(['warn', 'warning', 'error', 'info', 'debug', 'trace', 'fatal', 'critical', 'notice', 'log', 'global_step', 'train_epoch', 'val_epoch']);
 
+/** The label of a tqdm bar of an evaluation pass (`Epoch 25/40 [Val]:`, `Evaluating:`). */
+const EVAL_BAR_RE = /(?:^|[^A-Za-z])(?:val|valid|validation|validating|eval|evaluation|evaluating|test|testing|dev)(?:[^A-Za-z]|$)/i;
+
+/** Keys in parentheses after a loss that are never one of its terms. */
+const NOT_PARTS = new Set(['time', 'eta', 'data', 'speed', 'mem', 'memory', 'it', 'step', 'iter', 'epoch', 'batch', 'n', 'count', 'weight', 'w', 'scale']);
+
+/**
+ * After a loss's value ending at s[i]: `(` then a letter (`Loss: 1.67 (Pix:0.894 Per:0.856)`):
+ * the parenthesis' index, else -1 (`loss: 8.27 (8.27)` is a running mean).
+ */
+function partsAfter(s: string, i: number, n: number): number {
+  let j = i;
+  while (j < n && s.charCodeAt(j) === 32) j++;
+  if (j >= n || s.charCodeAt(j) !== 40) return -1;
+  const c = j + 1 < n ? s.charCodeAt(j + 1) : -1;
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? j : -1;
+}
+
 /** Words that count data, not measure a model (`41592 images`, `115 batches`). */
 const COUNT_UNITS = new Set([
   'images', 'imgs', 'pics', 'pictures', 'photos', 'samples', 'examples', 'sequences', 'sentences',
@@ -534,6 +554,14 @@ export class LineScanner {
   sawSubset = false;
   /** The name of a run the line opens with (see runLabel()), or null. */
   private label: string | null = null;
+  /** Where the parenthesis that holds a loss's terms opened (see found()), or -1. */
+  private partFrom = -1;
+  /**
+   * The line is a tqdm bar of an evaluation (`Epoch 25/40 [Val]:  1%| | 3/400 [..., val_loss=2.0]`):
+   * its postfix is a running value of the pass, complete only at the bar's end (decided on the
+   * words before the bar, so a template keeps it).
+   */
+  evalBar = false;
   /** The line is about the data (see aboutData()): -1 not looked at yet, 0 no, 1 yes. */
   private dataLine = -1;
   /** Where a `best` / `最佳` in the line starts (-1: none): metric keys after it are summaries. */
@@ -603,6 +631,8 @@ export class LineScanner {
     this.sawSubset = false;
     this.dataLine = -1;
     this.label = null;
+    this.evalBar = false;
+    this.partFrom = -1;
     this.bestAt = -1;
     this.arrowed = false;
     this.nSlots = 0;
@@ -911,6 +941,8 @@ export class LineScanner {
       }
       i++;
     }
+    const bar = s.indexOf('%|', first);
+    if (bar > first && this.nPairs > 0) this.evalBar = EVAL_BAR_RE.test(s.slice(first, bar));
   }
 
   /**
@@ -1006,6 +1038,14 @@ export class LineScanner {
           }
           if (info.kind === KIND_METRIC && end > e && isTimeUnit(s, e, end)) info = this.table.duration(info, s.slice(e, end));
           if (this.label !== null && info.kind === KIND_METRIC) info = this.table.variant(this.label + '/' + info.name, info);
+          // `Loss: 0.2288 (Pix:0.134 Per:0.089)`: keys in parentheses right after a loss's value,
+          // named for no role of their own, are the terms it sums (a running mean, `(avg: 0.3)`,
+          // or a time, is no term).
+          if (this.partFrom >= 0) {
+            if (s.lastIndexOf(')', this.ks) >= this.partFrom) this.partFrom = -1;
+            else if (info.kind === KIND_METRIC && info.noRole && end === e && !isQualifier(s, this.ks, this.ke) && !NOT_PARTS.has(info.name.toLowerCase())) info = this.table.part(info);
+          }
+          if (info.kind === KIND_METRIC && info.lossRole && !this.kBracket) this.partFrom = partsAfter(s, end, n);
           // `Loaded TRAIN set: 41592 images`, `Train=115 batches`: a count of data, not a
           // metric; so are the bare subset names of a line about the data (`[Split] Train=3667 |
           // Val=786`), which would otherwise read as build-nanogpt's `train` / `val` losses.
@@ -1632,6 +1672,7 @@ export class LineScanner {
     this.keys = tp.pairKeys;
     this.nPairs = tp.pairKeys.length;
     this.metricish = tp.metricish;
+    this.evalBar = tp.evalBar;
     return pos;
   }
 
@@ -1760,6 +1801,7 @@ export class LineScanner {
     this.keys = tp.pairKeys;
     this.nPairs = tp.pairKeys.length;
     this.metricish = tp.metricish;
+    this.evalBar = tp.evalBar;
     return true;
   }
 
@@ -1814,6 +1856,7 @@ export class LineScanner {
       play: this.slotPlay.slice(0, k),
       pairKeys: this.scratchKeys.slice(0, this.nPairs),
       metricish: this.metricish,
+      evalBar: this.evalBar,
       dict: this.dictScan,
       hits: 0,
       c0: lits[0].length > 0 ? lits[0].charCodeAt(0) : -1,
