@@ -592,6 +592,8 @@ export class TextParser implements LogParser, SplitReader {
     while (last > first && ((c = s.charCodeAt(last)) === 32 || c === 9)) last--;
     const lastChar = s.charCodeAt(last);
     if ((lastChar === 41 || lastChar === 125) && configDump(s, first, lastChar)) return;
+    // `INFO - Parameters: BATCH_SIZE=30, NUM_EPOCHS=40, LR=1e-05`: settings, not points.
+    if (s.indexOf('=') > 0 && CONFIG_LINE_RE.test(s)) return;
     let isDict = false;
     if (lastChar === 125) {
       let b = s.indexOf("{'");
@@ -1217,6 +1219,8 @@ function isBareHeader(s: string, a: number, b: number, keyLetters: number): bool
 
 /** The last word before a bracket that names a configuration (`args: {`, `Config = {`). */
 const CONFIG_LABEL_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|cfg|hparams|hyper[-_ ]?param(?:eter)?s|opts?|options|params|parameters|settings|flags)\s*[:=]?\s*$/i;
+/** A configuration label, then `name=value` pairs: a line of settings (see line()). */
+const CONFIG_LINE_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|configuration|cfg|hparams|hyper[-_ ]?param(?:eter)?s|options|params|parameters|settings)\s*:\s*[A-Za-z_][\w.]*\s*=/i;
 /** A Python repr of a configuration object: `Namespace(`, `TrainingArguments(`, `ModelConfig(`. */
 const CONFIG_CALL_RE = /(?:Namespace|Arguments|Args|Config|Options|Params|Parameters|Settings|HParams|Hparams)$/;
 

@@ -24,6 +24,8 @@ export interface KeyInfo {
   readonly roleByName: boolean;
   /** Its name says it is a loss (train, validation or one part). */
   readonly lossRole: boolean;
+  /** Its name says it counts a subset's data (`Training num`, `Train Dataset size`). */
+  readonly count: boolean;
   /** Its name says no role at all (`Pix`, `Per`, `IoU`). */
   readonly noRole: boolean;
   /** The key looks like a training metric (lets a line without a step key count as a record). */
@@ -91,6 +93,9 @@ const NOT_VALUES = new Set([
 const BEST_RE = /^(?:best|lowest|highest)(?:[ _./-]|[a-z]*(?:loss|acc|val|score))/;
 /** Names that say their data subset (camelCase split first: `ValLoss`). */
 const SUBSET_RE = /(?:^|[^a-z])(?:train|training|val|valid|validation|eval|evaluation|test|dev|holdout)(?:[^a-z]|$)/i;
+
+/** A count of a subset's data: `Training num`, `Validation num`, `Train Dataset size`, `test examples`. */
+const SUBSET_COUNT_RE = /^(?:train|training|val|valid|validation|eval|test|testing|dev)[ _](?:(?:data ?set|loader|set|split)[ _])?(?:num|count|size|number|samples|examples|images|len|length)$/i;
 
 const SOURCE_FILE_RE = /\.(?:py|pyc|pyx|cc|cpp|cu|c|h|hpp|js|ts|java|go|rs|rb|sh)$/i;
 
@@ -247,6 +252,7 @@ function makeKey(name: string): KeyInfo {
     roleByName: role !== 'other',
     lossRole: LOSS_ROLES.has(role),
     noRole: role === 'other',
+    count: c.kind === KIND_METRIC && SUBSET_COUNT_RE.test(name),
     metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),

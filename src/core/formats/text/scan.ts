@@ -1049,7 +1049,7 @@ export class LineScanner {
           // `Loaded TRAIN set: 41592 images`, `Train=115 batches`: a count of data, not a
           // metric; so are the bare subset names of a line about the data (`[Split] Train=3667 |
           // Val=786`), which would otherwise read as build-nanogpt's `train` / `val` losses.
-          if (info.kind === KIND_METRIC && (countUnitAfter(s, end, n) || (isBareSubset(info.name) && this.aboutData(s, first, n)))) {
+          if (info.kind === KIND_METRIC && (info.count || countUnitAfter(s, end, n) || (isBareSubset(info.name) && this.aboutData(s, first, n)))) {
             code = R_IGNORE;
             info = undefined;
           }
