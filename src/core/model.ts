@@ -542,15 +542,17 @@ export function reportMalformedMany(run: Run, n: number): void {
 
 const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev|holdout)([^a-z]|$)|验证|测试|评估/i;
 const LR_RE = /(^|[^a-z])(lr|learning[_ ]?rate|base_lr|lr\d)([^a-z]|$)|^lr[-_/]|^x\/lr\d/i;
-const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)([^a-z]|$)|^norm$/i;
+/** (a bare `grad` column, `step | loss | lr | grad`, is the gradient norm a training loop prints) */
+const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)([^a-z]|$)|^norm$|^grad$/i;
 const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1)([^a-z]|$)|accuracy/i;
 const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)|损失/i;
 const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
 /** A capital L as a word is the loss of many papers' notation (`train_L_vae`, `L_kl`). */
 const L_LOSS_RE = /(^|[^A-Za-z])L(_|$)/;
-/** Names of a whole (total) training loss, as opposed to one part of a multi-part loss. */
+/** Names of a whole (total) training loss, as opposed to one part of a multi-part loss
+ * (`all_loss` beside `det loss` and `bbox loss` is their sum, as `total_loss` is). */
 const TOTAL_LOSS_RE =
-  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
+  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|all|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
 
 /**
  * Loss functions named without the word `loss` (`xent`, `Train-SmoothL1`, `val_nll`), matched on

@@ -73,6 +73,8 @@ const MAX_BLOCK_LINES = 2000;
 const MAX_TRUNCATED_EVENTS = 20;
 /** Restart events listed one by one; further jumps are counted in one note. */
 const MAX_RESTART_EVENTS = 100;
+/** Most keys remembered as per-batch ones (see epochSummary()). */
+const MAX_FINE_KEYS = 256;
 
 /** ANSI escape sequences (colours, cursor moves, OSC titles): CSI, OSC and two-byte forms. */
 // eslint-disable-next-line no-control-regex -- escape sequences are made of control characters
@@ -88,6 +90,8 @@ const asciiDecoder = new TextDecoder();
  */
 const PHASE_RE =
   /^(?:.{0,64}?\b(?:INFO|DEBUG|WARNING|NOTICE)\b[^A-Za-z0-9]*(?:[\w.]+[:\]])?)?[^A-Za-z0-9]*(val|valid|validation|validating|eval|evaluation|evaluating|test|testing|dev|train|training)(?:[ _](?:results?|set|metrics|phase|stage|mode|loop))?\s*(?:\.{2,}|…|:|!)?[^A-Za-z0-9]*$/i;
+/** A line saying the model is put in evaluation mode (what follows is an evaluation's output). */
+const EVAL_MODE_RE = /(?:^|[^A-Za-z])(?:eval|evaluation|test|testing|inference|validation)[ _-]mode(?:[^A-Za-z]|$)|\.eval\(\)|(?:评估|验证|测试|推理)模式/i;
 /** Lines after a phase line (PHASE_RE) whose records without a step of their own it tags. */
 const PHASE_LINES = 8;
 
@@ -111,6 +115,8 @@ export class TextParser implements LogParser, SplitReader {
   private prevStep = NaN;
   private prevKerasHeader = -1;
   private prevKerasTotal = -1;
+  /** The previous record was an evaluation's progress bar (LineScanner.evalBar). */
+  private prevEvalBar = false;
   private recId = 0;
   private records = 0;
   /** Step of the last record, for restart detection. */
@@ -126,6 +132,11 @@ export class TextParser implements LogParser, SplitReader {
   /** That counter as written, and what was added to it (a per-epoch counter made global). */
   private fineRaw = NaN;
   private fineOffset = 0;
+  /** Names of the keys of records with a finer counter (see epochSummary()). */
+  private readonly fineKeys = new Set<string>();
+  private fineNoted: KeyInfo[] | null = null;
+  /** The epoch in force at the first record with a finer counter. */
+  private fineFirstEpoch = NaN;
   /** Its last rise, and the epoch in force at that record. */
   private fineDelta = 1;
   private fineEpoch = NaN;
@@ -232,6 +243,7 @@ export class TextParser implements LogParser, SplitReader {
       numKey(this.prevStep),
       rel(this.prevKerasHeader),
       this.prevKerasTotal,
+      this.prevEvalBar,
       numKey(this.lastStep),
       numKey(this.ctxStep),
       // A record without any step takes the record count: not carried.
@@ -243,6 +255,8 @@ export class TextParser implements LogParser, SplitReader {
       this.fineOffset,
       this.fineDelta,
       numKey(this.fineEpoch),
+      numKey(this.fineFirstEpoch),
+      [...this.fineKeys].sort(),
       numKey(this.curEpoch),
       numKey(this.epochShown),
       this.blockTag,
@@ -578,6 +592,8 @@ export class TextParser implements LogParser, SplitReader {
     while (last > first && ((c = s.charCodeAt(last)) === 32 || c === 9)) last--;
     const lastChar = s.charCodeAt(last);
     if ((lastChar === 41 || lastChar === 125) && configDump(s, first, lastChar)) return;
+    // `INFO - Parameters: BATCH_SIZE=30, NUM_EPOCHS=40, LR=1e-05`: settings, not points.
+    if (s.indexOf('=') > 0 && CONFIG_LINE_RE.test(s)) return;
     let isDict = false;
     if (lastChar === 125) {
       let b = s.indexOf("{'");
@@ -688,19 +704,30 @@ export class TextParser implements LogParser, SplitReader {
         this.hdrStep = NaN;
       }
       if (!hasStep && sc.sawSubset && b - a <= 160) this.phase(s, a, b, lineNo);
+      if (!hasStep && b - a <= 160 && this.phaseLine !== lineNo && this.evalMode(s, a, b)) {
+        // `model switched to evaluation mode`, `模型已切换为评估模式`: an evaluation follows.
+        this.blockTag = 'eval';
+        this.phaseLine = lineNo;
+      }
       return false;
     }
-    if (!hasStep && !sc.metricish) return false;
+    if (!hasStep && !sc.metricish) {
+      // (a table the evaluation prints, `bg  0.8872` per class, is part of the phase)
+      if (this.phaseLine >= 0 && lineNo - this.phaseLine <= PHASE_LINES) this.phaseLine = lineNo;
+      return false;
+    }
 
     let step: number;
     let own = true;
     let epoch = NaN;
+    let epochLevel = false;
     if (hasStep && sc.stepRank < 3) {
       epoch = sc.epochVal === sc.epochVal ? sc.epochVal : this.curEpoch;
       step = this.fineStepOf(sc.stepVal, epoch, sc.stepTotal);
     } else if (hasStep && sc.stepRank === 3 && this.fineStep === this.fineStep) {
       // An epoch-level line (`Epoch 2: Train Loss = ...`, `test epoch:8 || Loss:2.82`) in a
       // log with a finer counter: at the step where it appears, its epoch kept as a second x.
+      epochLevel = true;
       step = this.fineStep;
       epoch = sc.stepVal;
       if (sc.fracN === sc.fracN) epoch += sc.fracI / sc.fracN;
@@ -709,7 +736,8 @@ export class TextParser implements LogParser, SplitReader {
       step = sc.stepVal;
       if (sc.stepRank === 3) {
         this.curEpoch = sc.stepVal;
-        if (sc.fracN === sc.fracN) step += sc.fracI / sc.fracN;
+        // (an evaluation's bar counts the pass's batches, not the epoch's: its value is the epoch's)
+        if (sc.fracN === sc.fracN && !sc.evalBar) step += sc.fracI / sc.fracN;
       }
     } else if (sc.leadInt === sc.leadInt) {
       step = sc.leadInt;
@@ -741,6 +769,8 @@ export class TextParser implements LogParser, SplitReader {
     } else {
       keys = this.blockTagged(keys, np, this.blockTag);
     }
+    if (hasStep && sc.stepRank < 3) this.noteFine(keys, np);
+    else if (epochLevel && this.fineKeys.size > 0) keys = this.epochSummary(keys, np);
     // (A key named num_updates always has step rank 1.)
     if (!isDict && sc.stepRank === 1 && sc.stepKey!.name === 'num_updates') {
       keys = this.fairseqTagged(a === 0 && b === s.length ? s : s.slice(a, b), keys, np);
@@ -752,7 +782,9 @@ export class TextParser implements LogParser, SplitReader {
     if (this.prevN > 0) {
       if (kerasHeader >= 0) {
         replace = this.prevKerasHeader === kerasHeader && this.prevKerasTotal === sc.kerasTotal;
-      } else if (this.prevLine === lineNo && this.prevStep === step && this.prevN === np) {
+      } else if ((this.prevLine === lineNo || (sc.evalBar && this.prevEvalBar)) && this.prevStep === step && this.prevN === np) {
+        // (a redraw of the line, or of an evaluation's bar on a line of its own: its running
+        // value is one point, the last state)
         replace = true;
         const pk = this.prevKeys;
         for (let k = 0; k < np; k++) {
@@ -803,6 +835,7 @@ export class TextParser implements LogParser, SplitReader {
       if (ser === undefined) {
         ser = this.seriesFor(info.name);
         if (ser === undefined) continue;
+        if (info.role !== undefined && ser.length === 0) ser.role = info.role;
         info.series = ser;
       }
       if (replace && info.lastRec === prevRec && ser.length > 0) overwriteLast(ser, v, lineNo);
@@ -825,6 +858,7 @@ export class TextParser implements LogParser, SplitReader {
     this.prevStep = step;
     this.prevKerasHeader = kerasHeader;
     this.prevKerasTotal = sc.kerasTotal;
+    this.prevEvalBar = sc.evalBar;
     if (own) {
       // (a spread record's lines without a step are at its epoch)
       this.ctxStep = spreadK > 0 ? sc.stepVal : step;
@@ -839,13 +873,21 @@ export class TextParser implements LogParser, SplitReader {
    * starts again when the epoch moves on (`Epoch 2 | Step 0/6501`) continues from where the
    * last epoch ended (by its `/total` when written: the epoch adds its total, else by its usual
    * stride), as does one that reads the same as in the last epoch; one that goes
-   * back while the epoch does not is a real restart (a resumed run) and is kept as written.
+   * back while the epoch does not is a real restart (a resumed run) and is kept as written. An
+   * epoch that goes back to the first one read starts the counter from scratch (another training
+   * in the same log).
    */
   private fineStepOf(raw: number, epoch: number, total: number): number {
     const last = this.fineRaw;
+    if (this.fineFirstEpoch !== this.fineFirstEpoch) this.fineFirstEpoch = epoch;
     // (a counter that reads the same in the next epoch started again too: `epoch:7 iter:0/18`
     // logged once an epoch is at the same step every epoch, not at one step for the run)
-    if (raw <= last && epoch > this.fineEpoch) {
+    if (epoch < this.fineEpoch && epoch <= this.fineFirstEpoch) {
+      // The epoch went back to where the log began (MTCNN's PNet, RNet and ONet stages one after
+      // the other, each from `Epoch: 1, Step: 0`): another training from scratch, whose
+      // counter is not one that goes on from the last one's (it is a restart at its own start).
+      this.fineOffset = 0;
+    } else if (raw <= last && epoch > this.fineEpoch) {
       // (by its total: the counter's epoch-long range, whatever its first logged value is)
       if (total === total && total >= last) this.fineOffset += total;
       else this.fineOffset = this.fineStep + this.fineDelta - raw;
@@ -1058,6 +1100,37 @@ export class TextParser implements LogParser, SplitReader {
     this.phaseLine = this.blockTag === null ? -1 : lineNo;
   }
 
+  /** Keys of a record with a finer counter than the epoch (see epochSummary()). */
+  private noteFine(keys: KeyInfo[], np: number): void {
+    // (a replayed line's keys are its template's array: noted once)
+    if (keys === this.fineNoted && keys !== this.sc.scratchKeys) return;
+    this.fineNoted = keys;
+    for (let k = 0; k < np && this.fineKeys.size < MAX_FINE_KEYS; k++) this.fineKeys.add(keys[k].name);
+  }
+
+  /**
+   * The keys of an epoch-level line in a log with a finer counter (`Epoch 1 | Time 1041 s | Train
+   * Loss 0.6782`, after `Epoch 1 | Batch 900/972 | ... | Train Loss 0.6556`): one that per-batch
+   * records have too is the epoch's summary (a mean over the epoch), a series of its own
+   * (`Train Loss (epoch)`), not one more point of the batch values.
+   */
+  private epochSummary(keys: KeyInfo[], np: number): KeyInfo[] {
+    let out: KeyInfo[] | undefined;
+    for (let k = 0; k < np; k++) {
+      const info = keys[k];
+      if (!this.fineKeys.has(info.name)) continue;
+      out ??= keys.slice(0, np);
+      out[k] = this.table.variant(info.name + ' (epoch)', info);
+    }
+    return out ?? keys;
+  }
+
+  /** A line without values that says the model is switched to evaluation (EVAL_MODE_RE). */
+  private evalMode(s: string, a: number, b: number): boolean {
+    const t = a === 0 && b === s.length ? s : s.slice(a, b);
+    return EVAL_MODE_RE.test(t);
+  }
+
   /** The keys of a line in a block opened by a subset header, prefixed with its subset. */
   private blockTagged(keys: KeyInfo[], np: number, tag: string): KeyInfo[] {
     let out: KeyInfo[] | undefined;
@@ -1146,6 +1219,8 @@ function isBareHeader(s: string, a: number, b: number, keyLetters: number): bool
 
 /** The last word before a bracket that names a configuration (`args: {`, `Config = {`). */
 const CONFIG_LABEL_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|cfg|hparams|hyper[-_ ]?param(?:eter)?s|opts?|options|params|parameters|settings|flags)\s*[:=]?\s*$/i;
+/** A configuration label, then `name=value` pairs: a line of settings (see line()). */
+const CONFIG_LINE_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|configuration|cfg|hparams|hyper[-_ ]?param(?:eter)?s|options|params|parameters|settings)\s*:\s*[A-Za-z_][\w.]*\s*=/i;
 /** A Python repr of a configuration object: `Namespace(`, `TrainingArguments(`, `ModelConfig(`. */
 const CONFIG_CALL_RE = /(?:Namespace|Arguments|Args|Config|Options|Params|Parameters|Settings|HParams|Hparams)$/;
 

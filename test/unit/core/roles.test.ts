@@ -10,6 +10,9 @@ describe('inferRole(name) reads roles from names as written', () => {
     ['train/loss', 'train_loss'],
     ['train loss', 'train_loss'],
     ['total_loss', 'train_loss'],
+    // MTCNN: `det loss: .., bbox loss: .., all_loss: ..` (all_loss is their sum)
+    ['all_loss', 'train_loss'],
+    ['overall loss', 'train_loss'],
     ['epoch_loss', 'train_loss'],
     ['train_loss_epoch', 'train_loss'],
     ['train', 'train_loss'],
@@ -64,6 +67,9 @@ describe('inferRole(name) reads roles from names as written', () => {
     ['grad_norm', 'grad_norm'],
     ['gnorm', 'grad_norm'],
     ['norm', 'grad_norm'],
+    // `step | loss | lr | grad` (a pretraining loop's print)
+    ['grad', 'grad_norm'],
+    ['grad_scale', 'other'],
     ['accuracy', 'train_acc'],
     ['train_acc', 'train_acc'],
     ['val_accuracy', 'val_acc'],

@@ -764,6 +764,131 @@ describe('text parser: the step axis of real log shapes', () => {
   });
 });
 
+describe('text parser: what is not a point, and what is another series', () => {
+  it('counts of data (split sizes, loaded images, batches) are not metrics', () => {
+    const log =
+      '2026-05-08 22:39:25 | INFO |   Class [00] AKIEC: 303 images\n' +
+      '2026-05-08 22:39:25 | INFO | [Split] Train=3667 | Val=786 | Test=787\n' +
+      '2026-05-08 22:39:25 | INFO | [DataLoaders] Train=115 batches | Val=25 batches | Test=25 batches\n' +
+      'INFO:src.data_loader:Loaded TRAIN set: 41592 images\n' +
+      'INFO:src.data_loader:Loaded VAL set: 5199 images\n' +
+      '2026-05-08 22:49:56 | INFO | Epoch [001/30] TrainLoss=1.8695 TrainAcc=48.54% | ValLoss=1.3028 ValAcc=60.94%\n' +
+      '2026-05-08 22:59:30 | INFO | Epoch [002/30] TrainLoss=1.5289 TrainAcc=54.79% | ValLoss=1.1843 ValAcc=63.10%\n';
+    const t = read(log);
+    expect(Object.keys(t).sort()).toEqual(['TrainAcc', 'TrainLoss', 'ValAcc', 'ValLoss']);
+    // (build-nanogpt's `<step> train <loss>` keeps its bare subset names; a rate or a key named
+    // like a unit stays a metric)
+    expect(read('0 train 10.9833\n0 val 10.9778\n').val).toEqual([[0], [10.9778]]);
+    const u = read('step 10 | loss 2.3 | 1200 samples/s\nstep 20 | loss 2.1 samples 64\n');
+    expect(u.loss).toEqual([[10, 20], [2.3, 2.1]]);
+    // (a header of sizes and a line of settings are no points either)
+    const h = read(
+      'Total Epoch:300 Image_size:(256, 256) Training num:288  Validation num:72\n' +
+        '2025-05-12 13:07:32,454 - ViT_finetune - INFO - Parameters: BATCH_SIZE=30, IMAGE_SIZE=(224, 224), NUM_EPOCHS=40, LR=1e-05, PRETRAINED=True\n' +
+        '[train] epoch:0 iter:0/18 0.00% lr:0.001000 loss:1.298646 ETA:0.0min\n',
+    );
+    expect(Object.keys(h).sort()).toEqual(['epoch', 'loss', 'lr']);
+  });
+
+  it('a run named before its step is a series of its own (several trainings in one log)', () => {
+    const run = run1(
+      'LSTM_e1 Epoch 1: Loss = 4.1839\n' +
+        'Saved checkpoint to checkpoints/LSTM_e1_epoch1.pt\n' +
+        '[LSTM_e1] Temperature=0.7\n' +
+        'Transformer_L2_e1 Epoch 1: Loss = 3.6678\n' +
+        'LSTM_e2 Epoch 1: Loss = 4.1702\n' +
+        'LSTM_e2 Epoch 2: Loss = 3.7726\n' +
+        'Transformer_L2_e2 Epoch 1: Loss = 3.6674\n' +
+        'Transformer_L2_e2 Epoch 2: Loss = 3.3713\n',
+    );
+    const t = table(run);
+    expect(t['LSTM_e2/Loss']).toEqual([[1, 2], [4.1702, 3.7726]]);
+    expect(t['Transformer_L2_e2/Loss']).toEqual([[1, 2], [3.6674, 3.3713]]);
+    expect(t['LSTM_e1/Loss']).toEqual([[1], [4.1839]]);
+    expect(t.Loss).toBeUndefined();
+    // the role is the loss's, and merging nothing, nothing restarts
+    expect(run.series.get('LSTM_e2/Loss')!.role).toBe('train_loss');
+    expect(run.events.filter(e => e.type === 'restart')).toEqual([]);
+    // (a word of prose, a subset, a log level before the step is no run's name)
+    expect(Object.keys(read('Starting epoch 1: loss = 2.5\nStarting epoch 2: loss = 2.4\n'))).toEqual(['loss']);
+    expect(Object.keys(read('INFO Epoch 1: loss = 2.5\nTrain Epoch 2: loss = 2.4\n'))).toEqual(['loss']);
+  });
+
+  it("an epoch's summary beside per-batch values of the same key is a series of its own", () => {
+    const batch = (e: number, i: number, l: number) => `Epoch  ${e} | Batch ${i}/972 | Time/Batch(ms) 691.84 | Train Loss ${l}\n`;
+    const run = run1(
+      'Start loading the data....\n' +
+        batch(1, 100, 0.7241) + batch(1, 900, 0.6556) +
+        'F1 score:  0.9076519781738399\n' +
+        'Epoch  1 | Time 1041.3202 sec | Train Acc 21.7959 | Train Loss 0.6782 | Valid Loss 0.6181\n' +
+        batch(2, 100, 0.6354) + batch(2, 900, 0.5963) +
+        'Epoch  2 | Time 1036.9255 sec | Train Acc 23.3938 | Train Loss 0.6154 | Valid Loss 0.5589\n',
+    );
+    const t = table(run);
+    expect(t['Train Loss'][1]).toEqual([0.7241, 0.6556, 0.6354, 0.5963]);
+    expect(t['Train Loss (epoch)']).toEqual([[900, 1872], [0.6782, 0.6154]]);
+    expect(run.series.get('Train Loss (epoch)')!.role).toBe('train_loss');
+    expect(t['Valid Loss'][1]).toEqual([0.6181, 0.5589]);
+  });
+
+  it('keys in parentheses after a loss are its terms', () => {
+    const run = run1(
+      'INFO:__main__:Epoch 1 [0/5199] Loss: 1.6766 (Pix:0.894 Per:0.856)\n' +
+        'INFO:__main__:Epoch 1 [100/5199] Loss: 0.2288 (Pix:0.134 Per:0.089)\n' +
+        'Epoch: [0]  [5/6]  lr: 0.001  loss: 8.2773 (8.2773)  time: 0.5 (0.6)\n' +
+        'step 3 loss: 2.5 (avg: 2.7) acc: 0.5\n',
+    );
+    expect(run.series.get('Pix')!.role).toBe('loss_part');
+    expect(run.series.get('Per')!.role).toBe('loss_part');
+    expect(run.series.get('Loss')!.role).toBe('train_loss');
+    expect(run.series.get('avg')!.role).toBe('other');
+    expect(run.series.get('time')!.role).toBe('other');
+  });
+
+  it("an evaluation's progress bar is one point, its last state, at its epoch", () => {
+    const bar = (n: number, v: number) => `Epoch 25/40 [Val]:   ${Math.floor(n / 4)}%|          | ${n}/400 [00:00<04:23,  1.52it/s, val_loss=${v}]`;
+    const tbar = (n: number, v: number) => `Epoch 26/40 [Train]:   0%|          | ${n}/3600 [00:00<35:12,  1.70it/s, loss=${v}, lr=2.00e-08]`;
+    const run = run1(
+      '2025-05-12 13:07:41,473 - ViT_finetune - INFO - Validating model from loaded checkpoint (Epoch 25) before resuming training...\n' +
+        [bar(0, 1.992), bar(1, 1.992), bar(1, 2.1972), bar(3, 2.1232), bar(400, 2.1376)].join('\r') + '\n' +
+        '2025-05-12 13:08:17,488 - ViT_finetune - INFO - Epoch [25], Validation Loss: 2.1376, Accuracy: 66.33%\n' +
+        [tbar(0, 0.1176), tbar(1, 0.1176), tbar(1, 0.143), tbar(2, 0.143), tbar(2, 0.1058)].join('\r') + '\n',
+    );
+    const t = table(run);
+    expect(t.val_loss).toEqual([[25], [2.1376]]);
+    // (a training bar's postfix is per step: a step drawn twice counts once)
+    expect(t.loss).toEqual([[26, 26 + 1 / 3600, 26 + 2 / 3600], [0.1176, 0.143, 0.1058]]);
+    // the same bar written a line per redraw (no \r)
+    const u = read([bar(1, 1.992), bar(3, 2.1232), bar(400, 2.1376)].join('\n') + '\n');
+    expect(u.val_loss).toEqual([[25], [2.1376]]);
+  });
+
+  it('values after a line saying the model is in evaluation mode are an evaluation', () => {
+    const t = read(
+      'Training finished. Total time: 2461.84 seconds\n权重加载成功，模型已切换为评估模式\n\nBackbone: resnet18\nClass         IoU\n' +
+        'bg         0.8872\nperson     0.4360\ncar        0.4623\ncat        0.4189\ndog        0.1477\n' +
+        'mIoU       0.4704\nPixel Accuracy: 0.8785\n',
+    );
+    expect(t['eval Pixel Accuracy'][1]).toEqual([0.8785]);
+    expect(t['Pixel Accuracy']).toBeUndefined();
+    expect(run1('Switching model to eval mode\nAccuracy: 0.91\n').series.get('eval Accuracy')!.role).toBe('val_acc');
+  });
+
+  it('an epoch counter back to the first epoch starts the finer counter from scratch (stages one after the other)', () => {
+    const line = (e: number, st: number, l: number) =>
+      `2022-11-21 19:27:39.088521 : Epoch: ${e}, Step: ${st}, accuracy: 0.9, det loss: ${l}, bbox loss: 0.02, all_loss: ${l + 0.02}, lr:0.01 \n`;
+    const run = run1(
+      'Training Pnet:\n' + line(1, 0, 0.7) + line(1, 200, 0.3) + line(2, 0, 0.25) + line(2, 200, 0.2) +
+        'Training Rnet:\n' + line(1, 0, 0.9) + line(1, 200, 0.4) + line(2, 0, 0.3),
+    );
+    expect(steps(run, 'all_loss')).toEqual([0, 200, 400, 600, 0, 200, 400]);
+    expect(run.series.get('all_loss')!.role).toBe('train_loss');
+    expect(run.events.filter(e => e.type === 'restart')).toEqual([
+      { type: 'restart', series: 'accuracy', fromStep: 600, toStep: 0, line: 7 },
+    ]);
+  });
+});
+
 describe('text parser: the real corpus', () => {
   // [file, exact {series: points}, restart events]
   const corpus: Array<[string, Record<string, number>, number]> = [
@@ -909,8 +1034,7 @@ describe('text parser: the real corpus', () => {
       { acc: 32, ppl: 32, xent: 32, lr: 32, 'Validation perplexity': 8, 'Validation accuracy': 8 },
       0,
     ],
-    // The judged logs the text reader misread (test/fixtures/judged/text; series that are not
-    // curves, as `Training num`, are another matter, counted as read today).
+    // The judged logs the text reader misread (test/fixtures/judged/text).
     [
       // grep -c '^Epoch [0-9]*/1000' F -> 1000; tr '\r' '\n' < F | grep -c ' - val_loss: ' -> 1000
       // (a prose first line `Train on 58 samples, validate on 26 samples`)
@@ -927,7 +1051,8 @@ describe('text parser: the real corpus', () => {
     [
       // grep -c '^\[train\] epoch:' F -> 164; grep -c '^\[val\] epoch:' F -> 163
       '../judged/text/unetpp-hsi-sgdr-killed.txt',
-      { 'Training num': 1, 'Validation num': 1, epoch: 164, lr: 164, loss: 164, 'val miou': 163 },
+      // (the header's `Training num:288  Validation num:72` are counts of data, no series)
+      { epoch: 164, lr: 164, loss: 164, 'val miou': 163 },
       0,
     ],
     [

@@ -5,7 +5,7 @@
  * lookup. The table is bounded: a garbage file with millions of distinct "keys" resets it
  * instead of growing without limit (classification is pure, so nothing is lost but time).
  */
-import { inferRole, type Series } from '../../model';
+import { inferRole, LOSS_ROLES, type Role, type Series } from '../../model';
 
 export const KIND_METRIC = 0;
 export const KIND_STEP = 1;
@@ -22,6 +22,12 @@ export interface KeyInfo {
   readonly needsFrac: boolean;
   /** The name says nothing that makes its values durations rather than what its role says. */
   readonly roleByName: boolean;
+  /** Its name says it is a loss (train, validation or one part). */
+  readonly lossRole: boolean;
+  /** Its name says it counts a subset's data (`Training num`, `Train Dataset size`). */
+  readonly count: boolean;
+  /** Its name says no role at all (`Pix`, `Per`, `IoU`). */
+  readonly noRole: boolean;
   /** The key looks like a training metric (lets a line without a step key count as a record). */
   readonly metricish: boolean;
   /** nanoGPT's `mfu`: the value -100 is a sentinel, not data. */
@@ -30,6 +36,9 @@ export interface KeyInfo {
   readonly stopLast: boolean;
   /** The name says which data subset it is about (`train`, `val`, `test`, ...). */
   readonly subset: boolean;
+  /** The role its series takes when its name alone would say another (a key named after its
+   * run, `LSTM_e1/Loss`, is the loss its last part names); undefined: by its name. */
+  role: Role | undefined;
   /** The series, once a point was kept for this key. */
   series: Series | undefined;
   /** Id of the record that last wrote a point for this key (for "last redraw wins"). */
@@ -84,6 +93,9 @@ const NOT_VALUES = new Set([
 const BEST_RE = /^(?:best|lowest|highest)(?:[ _./-]|[a-z]*(?:loss|acc|val|score))/;
 /** Names that say their data subset (camelCase split first: `ValLoss`). */
 const SUBSET_RE = /(?:^|[^a-z])(?:train|training|val|valid|validation|eval|evaluation|test|dev|holdout)(?:[^a-z]|$)/i;
+
+/** A count of a subset's data: `Training num`, `Validation num`, `Train Dataset size`, `test examples`. */
+const SUBSET_COUNT_RE = /^(?:train|training|val|valid|validation|eval|test|testing|dev)[ _](?:(?:data ?set|loader|set|split)[ _])?(?:num|count|size|number|samples|examples|images|len|length)$/i;
 
 const SOURCE_FILE_RE = /\.(?:py|pyc|pyx|cc|cpp|cu|c|h|hpp|js|ts|java|go|rs|rb|sh)$/i;
 
@@ -162,6 +174,23 @@ export class KeyTable {
     return info.roleByName ? this.get(`${info.name} [${unit}]`) : info;
   }
 
+  /**
+   * The key of `info` in another series of the same kind: `LSTM_e1/Loss` (a run's name before
+   * the step: `LSTM_e1 Epoch 1: Loss = 4.18`), `Train Loss (epoch)` (an epoch's summary beside
+   * the per-batch values). Its series takes the role of info's.
+   */
+  variant(name: string, info: KeyInfo): KeyInfo {
+    const k = this.get(name);
+    if (k.role === undefined && k.kind === KIND_METRIC) k.role = info.role ?? inferRole(info.name);
+    return k;
+  }
+
+  /** The key, its series a part of the loss (`Loss: 0.23 (Pix: 0.13 Per: 0.09)`). */
+  part(info: KeyInfo): KeyInfo {
+    info.role ??= 'loss_part';
+    return info;
+  }
+
   /** The key with this name. */
   get(name: string): KeyInfo {
     return this.lookup(name, 0, name.length);
@@ -214,16 +243,21 @@ function sameChars(name: string, s: string, a: number): boolean {
 function makeKey(name: string): KeyInfo {
   const c = classify(name);
   const sp = name.lastIndexOf(' ');
+  const role = inferRole(name);
   return {
     name,
     kind: c.kind,
     stepRank: c.stepRank,
     needsFrac: c.kind === KIND_STEP && BATCH_WORDS.has(name.toLowerCase().slice(sp + 1)),
-    roleByName: inferRole(name) !== 'other',
+    roleByName: role !== 'other',
+    lossRole: LOSS_ROLES.has(role),
+    noRole: role === 'other',
+    count: c.kind === KIND_METRIC && SUBSET_COUNT_RE.test(name),
     metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),
     subset: SUBSET_RE.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')),
+    role: undefined,
     series: undefined,
     lastRec: -1,
     stamp: -1,

@@ -99,6 +99,8 @@ interface Template {
   play: Int16Array;
   pairKeys: KeyInfo[];
   metricish: boolean;
+  /** The line is a redraw of an evaluation's progress bar (see LineScanner.evalBar). */
+  evalBar: boolean;
   dict: boolean;
   hits: number;
   /** First character of the line (-1: the line starts with a number). */
@@ -336,6 +338,88 @@ function isWrapper(s: string, a: number, b: number): boolean {
   );
 }
 
+const RUN_STEP_RE = /^ +(?:epoch|step|iter|iteration)(?:[ :=[]|$)/i;
+
+/**
+ * s[a, b), the line's first word, names a run (`LSTM_e1`, `Transformer_L6_e10`, `ResNet50`) and
+ * the run's step follows (`LSTM_e1 Epoch 3: Loss = 3.65`): an identifier (a digit, an `_` or a
+ * capital inside it), not a word of prose, a data subset or a log level (`Starting epoch 3`,
+ * `Train Epoch 3`, `INFO epoch 3`).
+ */
+function runLabel(s: string, a: number, b: number, n: number): boolean {
+  if (!RUN_STEP_RE.test(s.slice(b, b + 12))) return false;
+  let id = false;
+  for (let i = a + 1; i < b && !id; i++) {
+    const c = s.charCodeAt(i);
+    id = c === 95 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+  }
+  if (!id || isLogLevel(s, a, b)) return false;
+  const w = s.slice(a, b).toLowerCase();
+  return !SUBSET_TAGS.has(w) && !RUN_NOT_LABEL.has(w) && b < n;
+}
+
+/** First words that are never a run's name. */
+const RUN_NOT_LABEL = new Set(['warn', 'warning', 'error', 'info', 'debug', 'trace', 'fatal', 'critical', 'notice', 'log', 'global_step', 'train_epoch', 'val_epoch']);
+
+/** The label of a tqdm bar of an evaluation pass (`Epoch 25/40 [Val]:`, `Evaluating:`). */
+const EVAL_BAR_RE = /(?:^|[^A-Za-z])(?:val|valid|validation|validating|eval|evaluation|evaluating|test|testing|dev)(?:[^A-Za-z]|$)/i;
+
+/** Keys in parentheses after a loss that are never one of its terms. */
+const NOT_PARTS = new Set(['time', 'eta', 'data', 'speed', 'mem', 'memory', 'it', 'step', 'iter', 'epoch', 'batch', 'n', 'count', 'weight', 'w', 'scale']);
+
+/**
+ * After a loss's value ending at s[i]: `(` then a letter (`Loss: 1.67 (Pix:0.894 Per:0.856)`):
+ * the parenthesis' index, else -1 (`loss: 8.27 (8.27)` is a running mean).
+ */
+function partsAfter(s: string, i: number, n: number): number {
+  let j = i;
+  while (j < n && s.charCodeAt(j) === 32) j++;
+  if (j >= n || s.charCodeAt(j) !== 40) return -1;
+  const c = j + 1 < n ? s.charCodeAt(j + 1) : -1;
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? j : -1;
+}
+
+/** Words that count data, not measure a model (`41592 images`, `115 batches`). */
+const COUNT_UNITS = new Set([
+  'images', 'imgs', 'pics', 'pictures', 'photos', 'samples', 'examples', 'sequences', 'sentences',
+  'documents', 'docs', 'files', 'records', 'items', 'instances', 'batches', 'tokens', 'words',
+  'pairs', 'videos', 'clips', 'frames', 'patients', 'subjects', 'lesions', 'classes', 'labels',
+  'annotations', 'boxes', 'objects', 'utterances', 'chunks', 'shards', 'rows', 'entries',
+]);
+
+/**
+ * After the value ending at s[i] comes a count unit (`41592 images`, `Train=115 batches |`) that
+ * ends the clause: the value is a count of data. Not a rate (`samples/s`), nor the key of a
+ * next value (`loss 2.3 tokens 5000`, `samples: 64`).
+ */
+function countUnitAfter(s: string, i: number, n: number): boolean {
+  let j = i;
+  while (j < n && s.charCodeAt(j) === 32) j++;
+  if (j === i || j >= n) return false;
+  let k = j;
+  while (k < n) {
+    const c = s.charCodeAt(k) | 32;
+    if (c >= 97 && c <= 122) k++;
+    else break;
+  }
+  if (k - j < 4 || k - j > 11 || !COUNT_UNITS.has(s.slice(j, k).toLowerCase())) return false;
+  const c = k < n ? s.charCodeAt(k) : -1;
+  if (c === 47 || c === 58 || c === 61 || c === 95 || (c >= 48 && c <= 57)) return false;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  const d = k < n ? s.charCodeAt(k) : -1;
+  return !((d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46);
+}
+
+/** A key that is only a subset's name (`Train`, `Val`, `Test`). */
+function isBareSubset(name: string): boolean {
+  if (name.length > 10) return false;
+  const l = name.toLowerCase();
+  return SUBSET_TAGS.has(l) || l === 'dev';
+}
+
+/** Words of a line about the data set rather than the model (`[Split] Train=3667 | Val=786`). */
+const DATA_LINE_RE = /(?:^|[^A-Za-z])(?:split|splits|splitting|dataset|datasets|data ?set|data ?loaders?|samples|examples|images|sizes?|loaded|loading|counts?)(?:[^A-Za-z]|$)/i;
+
 /** After s[i] (blanks skipped) the clause ends: the line, `,` `;` `.` `%` `|` `)`. */
 function clauseEnd(s: string, i: number, n: number): boolean {
   while (i < n && s.charCodeAt(i) === 32) i++;
@@ -468,6 +552,18 @@ export class LineScanner {
   private tag: string | null = null;
   /** A word naming a data subset was seen in the line (a cheap gate for phase lines). */
   sawSubset = false;
+  /** The name of a run the line opens with (see runLabel()), or null. */
+  private label: string | null = null;
+  /** Where the parenthesis that holds a loss's terms opened (see found()), or -1. */
+  private partFrom = -1;
+  /**
+   * The line is a tqdm bar of an evaluation (`Epoch 25/40 [Val]:  1%| | 3/400 [..., val_loss=2.0]`):
+   * its postfix is a running value of the pass, complete only at the bar's end (decided on the
+   * words before the bar, so a template keeps it).
+   */
+  evalBar = false;
+  /** The line is about the data (see aboutData()): -1 not looked at yet, 0 no, 1 yes. */
+  private dataLine = -1;
   /** Where a `best` / `最佳` in the line starts (-1: none): metric keys after it are summaries. */
   private bestAt = -1;
   /** The last value was followed by an arrow (`ppl: inf --> 5.45`): the next one is its `after`. */
@@ -533,6 +629,10 @@ export class LineScanner {
     this.stepTotal = NaN;
     this.tag = null;
     this.sawSubset = false;
+    this.dataLine = -1;
+    this.label = null;
+    this.evalBar = false;
+    this.partFrom = -1;
     this.bestAt = -1;
     this.arrowed = false;
     this.nSlots = 0;
@@ -798,6 +898,12 @@ export class LineScanner {
           if (d < 128 && CC[d] & ALNUM_) i++;
           else break;
         }
+        if (ws === first && i - ws >= 2 && i - ws <= 40 && runLabel(s, ws, i, n)) {
+          // `LSTM_e1 Epoch 1: Loss = 4.18`, `Transformer_L6_e10 Epoch 1: ...`: the name of one of
+          // the runs a log holds, before its step; its keys are that run's series.
+          this.label = s.slice(ws, i);
+          continue;
+        }
         if (i - ws >= 3 && i - ws <= 10 && SUBSET_FIRST[c] === 1) this.subsetWord(s, ws, i, first, n);
         else if (i - ws === 4 && this.bestAt < 0 && (c === 98 || c === 66) && s.startsWith('est', ws + 1)) this.bestAt = ws;
         // `Final Results: Loss=0.4886, PPL=1.63`, `final loss: 0.41`: a summary of the run, like
@@ -835,6 +941,8 @@ export class LineScanner {
       }
       i++;
     }
+    const bar = s.indexOf('%|', first);
+    if (bar > first && this.nPairs > 0) this.evalBar = EVAL_BAR_RE.test(s.slice(first, bar));
   }
 
   /**
@@ -881,6 +989,12 @@ export class LineScanner {
     this.tagEnd = b;
   }
 
+  /** The line (its words, never its numbers) is about the data: sizes of splits, loading. */
+  private aboutData(s: string, first: number, n: number): boolean {
+    if (this.dataLine < 0) this.dataLine = DATA_LINE_RE.test(first === 0 && n === s.length ? s : s.slice(first, n)) ? 1 : 0;
+    return this.dataLine === 1;
+  }
+
   private leftOk(s: string, i: number): boolean {
     if (i === 0) return true;
     const p = s.charCodeAt(i - 1);
@@ -923,8 +1037,24 @@ export class LineScanner {
             info = this.table.get(this.tag + ' ' + info.name);
           }
           if (info.kind === KIND_METRIC && end > e && isTimeUnit(s, e, end)) info = this.table.duration(info, s.slice(e, end));
+          if (this.label !== null && info.kind === KIND_METRIC) info = this.table.variant(this.label + '/' + info.name, info);
+          // `Loss: 0.2288 (Pix:0.134 Per:0.089)`: keys in parentheses right after a loss's value,
+          // named for no role of their own, are the terms it sums (a running mean, `(avg: 0.3)`,
+          // or a time, is no term).
+          if (this.partFrom >= 0) {
+            if (s.lastIndexOf(')', this.ks) >= this.partFrom) this.partFrom = -1;
+            else if (info.kind === KIND_METRIC && info.noRole && end === e && !isQualifier(s, this.ks, this.ke) && !NOT_PARTS.has(info.name.toLowerCase())) info = this.table.part(info);
+          }
+          if (info.kind === KIND_METRIC && info.lossRole && !this.kBracket) this.partFrom = partsAfter(s, end, n);
+          // `Loaded TRAIN set: 41592 images`, `Train=115 batches`: a count of data, not a
+          // metric; so are the bare subset names of a line about the data (`[Split] Train=3667 |
+          // Val=786`), which would otherwise read as build-nanogpt's `train` / `val` losses.
+          if (info.kind === KIND_METRIC && (info.count || countUnitAfter(s, end, n) || (isBareSubset(info.name) && this.aboutData(s, first, n)))) {
+            code = R_IGNORE;
+            info = undefined;
+          }
           // `Loss is nan at step 169, stopping training`: prose goes on; a value ends its clause.
-          if (this.kIs && !clauseEnd(s, end, n)) {
+          if (info !== undefined && this.kIs && !clauseEnd(s, end, n)) {
             code = R_IGNORE;
             info = undefined;
           }
@@ -1542,6 +1672,7 @@ export class LineScanner {
     this.keys = tp.pairKeys;
     this.nPairs = tp.pairKeys.length;
     this.metricish = tp.metricish;
+    this.evalBar = tp.evalBar;
     return pos;
   }
 
@@ -1670,6 +1801,7 @@ export class LineScanner {
     this.keys = tp.pairKeys;
     this.nPairs = tp.pairKeys.length;
     this.metricish = tp.metricish;
+    this.evalBar = tp.evalBar;
     return true;
   }
 
@@ -1724,6 +1856,7 @@ export class LineScanner {
       play: this.slotPlay.slice(0, k),
       pairKeys: this.scratchKeys.slice(0, this.nPairs),
       metricish: this.metricish,
+      evalBar: this.evalBar,
       dict: this.dictScan,
       hits: 0,
       c0: lits[0].length > 0 ? lits[0].charCodeAt(0) : -1,
