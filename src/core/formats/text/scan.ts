@@ -358,6 +358,27 @@ function runLabel(s: string, a: number, b: number, n: number): boolean {
   return !SUBSET_TAGS.has(w) && !RUN_NOT_LABEL.has(w) && b < n;
 }
 
+/** Keys whose value names the run a line belongs to (`Run: <name> |`, `model=<name>,`). */
+const RUN_KEYS = new Set(['run', 'model', 'experiment', 'exp', 'trial', 'job']);
+
+/**
+ * s[a, b) is a run key followed by `:` or `=` and a name (letters in it, not a number) that ends
+ * at ` |`, `,`, `;` or a tab before the line's step (`| Epoch: 1`): the end of the name, else -1.
+ */
+function runField(s: string, a: number, b: number, n: number): number {
+  if (!RUN_KEYS.has(s.slice(a, b).toLowerCase())) return -1;
+  let e = b + 1;
+  while (e < n) {
+    const c = s.charCodeAt(e);
+    if (c === 124 || c === 44 || c === 59 || c === 9) break;
+    e++;
+  }
+  if (e >= n || e - b > 80) return -1;
+  const name = s.slice(b + 1, e).trim();
+  if (name.length === 0 || !/[A-Za-z]/.test(name) || /^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(name)) return -1;
+  return RUN_STEP_RE.test(' ' + s.slice(e + 1, e + 14).replace(/^[\s|,;]+/, '')) ? e : -1;
+}
+
 /** First words that are never a run's name. */
 const RUN_NOT_LABEL = new Set(['warn', 'warning', 'error', 'info', 'debug', 'trace', 'fatal', 'critical', 'notice', 'log', 'global_step', 'train_epoch', 'val_epoch']);
 
@@ -897,6 +918,16 @@ export class LineScanner {
           const d = s.charCodeAt(i);
           if (d < 128 && CC[d] & ALNUM_) i++;
           else break;
+        }
+        if (this.label === null && i - ws >= 3 && i - ws <= 10 && i + 2 < n && (s.charCodeAt(i) === 58 || s.charCodeAt(i) === 61)) {
+          const e = runField(s, ws, i, n);
+          if (e > 0) {
+            // `Run: Moons_QFNN_fold_1 | Epoch: 1 | Train Loss: 1.88`: the run this line belongs
+            // to, as a field; its keys are that run's series (216 interleaved runs were one).
+            this.label = s.slice(i + 1, e).trim();
+            i = e;
+            continue;
+          }
         }
         if (ws === first && i - ws >= 2 && i - ws <= 40 && runLabel(s, ws, i, n)) {
           // `LSTM_e1 Epoch 1: Loss = 4.18`, `Transformer_L6_e10 Epoch 1: ...`: the name of one of
