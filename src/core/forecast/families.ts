@@ -26,6 +26,19 @@ function logGrid(lo: number, hi: number, n: number): number[] {
   return out;
 }
 
+/** ln(k), remembered for the last k asked: a fit asks for the same shape at every point. */
+const logOf = (() => {
+  let k = NaN;
+  let lk = NaN;
+  return (v: number): number => {
+    if (v !== k) {
+      k = v;
+      lk = Math.log(v);
+    }
+    return lk;
+  };
+})();
+
 /** The families of the ensemble. */
 export const FAMILIES: readonly Family[] = [
   // pow3: a + b·t^-c (the classic power law with an offset)
@@ -35,7 +48,8 @@ export const FAMILIES: readonly Family[] = [
   // pow4: a + b·(t + d)^-c (a power law whose origin is free)
   {
     id: 'pow4',
-    g: (t, th) => Math.pow(t + th[1], -th[0]),
+    // exp(−c·ln(t + d)) rather than Math.pow (several times faster; ln t is at hand for d = 0).
+    g: (t, th, lt) => Math.exp(-th[0] * (th[1] === 0 ? lt : Math.log(t + th[1]))),
     grid: [logGrid(0.02, 6, 8), [0, 0.1, 0.4, 1.5]],
     bounds: [
       [0.005, 12],
@@ -55,7 +69,7 @@ export const FAMILIES: readonly Family[] = [
   // MMF (Morgan–Mercer–Flodin): a + b / (1 + (k·t)^d)
   {
     id: 'mmf',
-    g: (_t, th, lt) => 1 / (1 + Math.exp(th[1] * (Math.log(th[0]) + lt))),
+    g: (_t, th, lt) => 1 / (1 + Math.exp(th[1] * (logOf(th[0]) + lt))),
     grid: [logGrid(0.3, 60, 8), [0.4, 1, 2]],
     bounds: [
       [0.05, 300],
