@@ -174,9 +174,14 @@ export function forecastSentence(run: Run, s: Series, lang: Lang, segmentStart?:
     high: fmtNum(f.high),
   };
   const asym = f.asymptote;
-  const falling = asym < f.current;
-  if (Number.isFinite(asym) && falling && f.current - asym > 1e-12 * Math.abs(f.current)) {
-    const value = (f.current + asym) / 2;
+  // Half way from where the forecast curve starts (its own value at the last step; the logged
+  // level can sit above it, and half way from there was "reached in about 1 more step") to
+  // where it levels off.
+  const start = f.at(f.fromStep);
+  const from = Number.isFinite(start) ? Math.min(start, f.current) : f.current;
+  const falling = asym < from;
+  if (Number.isFinite(asym) && falling && from - asym > 1e-12 * Math.abs(from)) {
+    const value = (from + asym) / 2;
     const step = stepReaching(f, value, true);
     if (step !== undefined && step > f.fromStep) {
       // (whole epochs or steps: "about 40 more epochs")

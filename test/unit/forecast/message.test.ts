@@ -31,8 +31,9 @@ describe('not-converged, quantified', () => {
     expect(sent?.key).toBe('forecast.notConverged.reach');
     if (!sent?.milestone) return;
     const fc = sent.forecast;
-    // The milestone lies half way from the current level to the level-off, reached on the curve.
-    expect(sent.milestone.value).toBeCloseTo((fc.current + fc.asymptote) / 2, 10);
+    // The milestone lies half way from where the forecast curve starts (its value at the last
+    // step, or the logged level when that is lower) to the level-off, reached on the curve.
+    expect(sent.milestone.value).toBeCloseTo((Math.min(fc.at(fc.fromStep), fc.current) + fc.asymptote) / 2, 10);
     expect(fc.at(sent.milestone.step)).toBeCloseTo(sent.milestone.value, 6);
     expect(f.message).toContain(`At this rate it reaches ${fmtNum(sent.milestone.value)} in about ${sent.params.more} more steps`);
     expect(f.message).toContain(`levels off near ${fmtNum(fc.asymptote)}`);
