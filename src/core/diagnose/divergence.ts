@@ -2,7 +2,9 @@
  * divergence: a sustained rise of the training loss far above its best, with no recovery.
  * Best = running minimum of a moving average of log(loss) (span 30); the rise must exceed
  * max(log 2, 6 noise units of that average), last at least 20 points to the end of the series,
- * and hold for 80 % of the last 32 points. Onset = first point of the final excursion.
+ * and hold for 80 % of the last 32 points (or for 80 % of a stretch of at least 20 logged values
+ * at the end that starts above: the smoothed level lags a jump). Onset = first point of the
+ * final excursion.
  * A rise right after an LR jump up (warm restart), during a cyclic LR's up-phase, or at a
  * restart is the schedule's doing and is not reported; nor is an LR range test. A rise as large
  * that lasted divergenceMinPoints values and came back is reported as a warning (checkRecovered).
@@ -268,6 +270,35 @@ function scheduleExplainsRise(ctx: Ctx, s: SeriesState, onset: number, bestIdx: 
   return false;
 }
 
+/**
+ * The longest stretch of logged values at the end of the series (at most `maxBack` valid values,
+ * the last value logged among them)
+ * that starts with a value above `cut` (y units) and has at least `share` of its values above
+ * it: its length in valid values, 0 when none.
+ */
+function endExcursion(s: SeriesState, cut: number, share: number, maxBack: number): number {
+  // (a series that ends in values it cannot read, NaN or a logger's 0 for one, ends in those:
+  // the non-finite finding speaks of them, and this is no stretch to the end)
+  // (and only a positive loss: one that goes below 0, a GAN's generator, has no "times higher")
+  if (!s.isLog || s.lastValidIdx < s.consumed - 1) return 0;
+  let n = 0;
+  let above = 0;
+  let best = 0;
+  for (let i = s.lastValidIdx; i >= s.startIdx && n < maxBack; i--) {
+    const x = s.series.values.get(i);
+    // (an unreadable value ends the stretch: a loss that also goes below 0 has only its
+    // positive values read, and those of different times are no one stretch)
+    if (!Number.isFinite(x) || !(x > 0)) break;
+    n++;
+    const up = (s.isLog ? Math.log(x) : x) > cut;
+    if (up) {
+      above++;
+      if (above >= share * n) best = n;
+    }
+  }
+  return best;
+}
+
 /** Divergence to the end of the series (error); false when there is none. */
 function checkFinal(ctx: Ctx, s: SeriesState, idSuffix: string): boolean {
   const st = ctx.st;
@@ -280,13 +311,21 @@ function checkFinal(ctx: Ctx, s: SeriesState, idSuffix: string): boolean {
   const best = lv.best;
   const thr = lv.threshold;
   const last = s.lastValidIdx;
-  if (last - lv.lastNearIdx < st.divergenceMinPoints) return false;
   const tail = s.tailValues();
   if (tail.y.length < 5) return false;
   let above = 0;
   for (const y of tail.y) if (y > best + thr / 2) above++;
-  if (above < st.divergenceTailShare * tail.y.length) return false;
-  const level = s.tailMedian();
+  // The smoothed level lags a jump by a few values: while it has not been up for
+  // divergenceMinPoints values, an excursion of that many logged values at the end counts (a
+  // resumed run whose loss jumped 330x and stayed there for its last 20 epochs).
+  // (the level and the count quoted: over the last 32 values, or over that stretch)
+  let k = tail.y.length;
+  if (last - lv.lastNearIdx < st.divergenceMinPoints) {
+    const len = endExcursion(s, best + thr / 2, st.divergenceTailShare, 8 * st.divergenceMinPoints);
+    if (len < st.divergenceMinPoints) return false;
+    k = Math.min(len, tail.y.length);
+  } else if (above < st.divergenceTailShare * tail.y.length) return false;
+  const level = s.tailMedian(k);
   const rise = level - best;
   if (!(rise >= thr)) return false;
   const onset = refineOnset(s, lv, best + thr / 4, st.divergenceSpan);
@@ -314,7 +353,7 @@ function checkFinal(ctx: Ctx, s: SeriesState, idSuffix: string): boolean {
           best: fmtNum(bestLogged),
           bestStep: fmtStep(s.stepAt(lv.bestIdx)),
           level: fmtNum(tailLogged),
-          points: tail.y.length,
+          points: k,
           ratio: fmtRatio(ratio),
           step: fmtStep(onsetStep),
         },

@@ -134,7 +134,7 @@ describe('divergence and loss spikes', () => {
     expect(div(S.shortDivergence())).toHaveLength(1);
     expect(div(S.shortDivergence(), { divergenceShortRatio: 3.3 })).toEqual([]);
     expect(div(S.shortDivergence(), { divergenceShortPoints: 4 })).toEqual([]);
-    // about 22 points of excursion at the end: divergenceMinPoints 20
+    // 22 logged values of excursion at the end: divergenceMinPoints 20
     expect(div(S.lateSmallDivergence())).toHaveLength(1);
     expect(div(S.lateSmallDivergence(), { divergenceMinPoints: 24 })).toEqual([]);
   });
@@ -158,6 +158,21 @@ describe('divergence and loss spikes', () => {
     // an mmdet warmup: 0.47 -> 0.40 -> 1.38 in the first 60 iterations, then a slow fall
     const warm = makeRun([{ name: 'loss', f: i => (i < 8 ? 0.47 - 0.01 * i : i < 60 ? 0.4 + 0.98 * ((i - 8) / 52) : 0.6 + 0.78 * Math.exp(-(i - 60) / 150)), n: 1200, noise: 0.01 }], 2);
     expect(of(run(warm), 'divergence')).toEqual([]);
+  });
+
+  it('a jump that stays up for the last 20 values is divergence, though the smoothed level lags it', () => {
+    // a resumed autoencoder: 80 epochs 1.4e-4 -> 2.6e-5, then 9.5e-4, 8.5e-3 and 20 values ~6.7e-3
+    const v: number[] = [];
+    for (let i = 0; i < 80; i++) v.push(2.6e-5 + 1.1e-4 * Math.exp(-i / 6));
+    for (let i = 0; i < 20; i++) v.push(i === 0 ? 9.5e-4 : i === 1 ? 8.5e-3 : 6.7e-3 * (1 + 0.01 * (i % 3)));
+    const r = makeRun([{ name: 'loss', f: i => v[i], n: v.length }], 1);
+    const d = of(run(r), 'divergence');
+    expect(d).toHaveLength(1);
+    expect(d[0].severity).toBe('error');
+    expect(d[0].message).toContain('over its last 20 values');
+    // 15 values up at the end are too few (divergenceMinPoints 20)
+    const short = makeRun([{ name: 'loss', f: i => v[i], n: 95 }], 1);
+    expect(of(run(short), 'divergence')).toEqual([]);
   });
 
   it('one odd first value is not the best level every later point diverges from', () => {
