@@ -566,7 +566,15 @@ export class TextParser implements LogParser, SplitReader {
       }
       this.skipIndented = 0;
     }
-    if (first === n) return;
+    if (first === n) {
+      // A blank line after the records of a phase line's block ends the block (the lines after
+      // it are not that phase's, however few).
+      if (this.phaseLine >= 0 && this.prevLine > this.phaseLine) {
+        this.blockTag = null;
+        this.phaseLine = -1;
+      }
+      return;
+    }
     if (s.indexOf('%|') >= 0) this.noteBar(s, first);
     if (c === 34) return; // `  "d_model": 1024,`: a JSON dump line
     if (c === 42 && s.startsWith('*****', first)) {

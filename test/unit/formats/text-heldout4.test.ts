@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/model';
-import { parseText, steps } from '../../helpers';
+import { parseText, steps, values } from '../../helpers';
 
 function run1(text: string, chunk = 7): Run {
   const runs = parseText('text', text, chunk);
@@ -21,6 +21,41 @@ function restarts(run: Run): number {
 }
 
 describe('text reader: held-out batch 4 shapes', () => {
+  it('reads `Epoch N[i/M]:` as the epoch and its batch counter, and a phase line tags only its block (CSRA / PaddlePaddle)', () => {
+    const log =
+      'Epoch 1[16/5011]: loss:0.71410, lr:0.00000, batch time:0.4156, data time:1.6631\n' +
+      'Epoch 1[1616/5011]: loss:0.20306, lr:0.00159, batch time:0.3074, data time:0.0003\n' +
+      'Epoch 1 training ends, total 98.49s\n' +
+      'Test on Epoch 1\n' +
+      '100%|█████████████████████████████████████████| 310/310 [00:32<00:00,  9.54it/s]\n' +
+      'Evaluation\n' +
+      '100%|██████████████████████████████████████████| 20/20 [00:00<00:00, 224.92it/s]\n' +
+      'mAP: 0.860687\n' +
+      'Epoch 2[16/5011]: loss:0.09553, lr:0.00502, batch time:0.2850, data time:1.7723\n' +
+      'Epoch 2[1616/5011]: loss:0.06554, lr:0.00661, batch time:0.3092, data time:0.0003\n';
+    const run = run1(log);
+    expect(values(run, 'loss')).toEqual([0.7141, 0.20306, 0.09553, 0.06554]);
+    expect(steps(run, 'loss')).toEqual([1 + 16 / 5011, 1 + 1616 / 5011, 2 + 16 / 5011, 2 + 1616 / 5011]);
+    expect(values(run, 'Evaluation mAP')).toEqual([0.860687]);
+    expect(run.series.has('Evaluation loss')).toBe(false);
+    expect(restarts(run)).toBe(0);
+  });
+
+  it('ends a phase line block at a blank line after its records', () => {
+    const log =
+      'epoch 1 loss: 0.9\n' +
+      'Validation:\n' +
+      'loss: 0.8\n' +
+      '\n' +
+      'loss: 0.7\n';
+    const run = run1(log);
+    expect(values(run, 'Validation loss')).toEqual([0.8]);
+    expect(values(run, 'loss')).toEqual([0.9, 0.7]);
+    // (a blank line right after the phase line, before its records, does not end it)
+    const r2 = run1('epoch 1 loss: 0.9\nValidation Results:\n\n  loss: 0.8\n');
+    expect(values(r2, 'Validation loss')).toEqual([0.8]);
+  });
+
   it('reads non-standard ordinals as their number (TI_SV `current step: 21th step`)', () => {
     let log = '';
     for (let k = 19; k <= 24; k++) log += `current step: ${k}th step\nbatch loss:${(4 - k / 10).toFixed(4)}\n`;

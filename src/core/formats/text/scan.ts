@@ -260,6 +260,22 @@ function ordinalOk(_v: number, s: string, j: number): boolean {
   return ORDINAL_TAILS.has(s.slice(j, j + 2));
 }
 
+/** At j: `16/5011]` (blanks allowed around the `/`), a batch counter in brackets. */
+function bracketFracAt(s: string, j: number, n: number): boolean {
+  let k = j;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  const d0 = k;
+  while (k < n && isDigit(s.charCodeAt(k))) k++;
+  if (k === d0) return false;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  if (k >= n || s.charCodeAt(k) !== 47) return false;
+  k++;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  const d1 = k;
+  while (k < n && isDigit(s.charCodeAt(k))) k++;
+  return k > d1 && k < n && s.charCodeAt(k) === 93;
+}
+
 /** s[j] is a `,` followed by exactly three digits (`,000` then no digit). */
 function thousandsGroup(s: string, j: number, n: number): boolean {
   return (
@@ -712,6 +728,8 @@ export class LineScanner {
       }
       return j + 1;
     }
+    // `Epoch 2[16/5011]:`: the epoch, then its batch counter written without a blank.
+    if (d === 91 && this.nInt && bracketFracAt(s, j + 1, n)) return j;
     if (f & ALPHA) {
       let k = j + 1;
       let c = 0;
