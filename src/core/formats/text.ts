@@ -586,6 +586,7 @@ export class TextParser implements LogParser, SplitReader {
     while (last > first && ((c = s.charCodeAt(last)) === 32 || c === 9)) last--;
     const lastChar = s.charCodeAt(last);
     if ((lastChar === 41 || lastChar === 125) && configDump(s, first, lastChar)) return;
+    if (INIT_LINE_RE.test(s)) return;
     let isDict = false;
     if (lastChar === 125) {
       let b = s.indexOf("{'");
@@ -1158,10 +1159,18 @@ const CONFIG_LABEL_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|cfg
 const CONFIG_CALL_RE = /(?:Namespace|Arguments|Args|Config|Options|Params|Parameters|Settings|HParams|Hparams)$/;
 
 /**
+ * A line of settings, not metrics: an MMCV / MMEngine weight-init report
+ * (`ConstantInit: val=0, bias=0`, `KaimingInit: a=0, mode=fan_out, ..., bias=0`, `XavierInit:`,
+ * `NormalInit: mean=0, std=0.01`) or an `init_cfg` line.
+ */
+const INIT_LINE_RE = /^\s*[A-Z][A-Za-z]*Init\s*:|\binit_cfg\b/;
+
+/**
  * A one-line dump of the run's configuration, not metrics: argparse's `Namespace(lr=20,
  * epochs=10, ...)` (with or without a label before it), a `...Arguments(` / `...Config(` repr,
  * or a dict after a configuration label (`args: {'lr': 0.1, ...}`, `Config = {...}`). Its
- * numbers are settings (an `lr=20` there is not a learning-rate point). `lastChar` is the line's
+ * numbers are settings (an `lr=20` there is not a learning-rate point); so is an MMCV config
+ * line `optimizer = dict(type='Adam', lr=0.001)`. `lastChar` is the line's
  * last non-blank character, `)` or `}`.
  */
 function configDump(s: string, first: number, lastChar: number): boolean {
@@ -1170,7 +1179,8 @@ function configDump(s: string, first: number, lastChar: number): boolean {
     if (p <= first) return false;
     let q = p;
     while (q > first && /[A-Za-z0-9_]/.test(s[q - 1])) q--;
-    if (q === p || !CONFIG_CALL_RE.test(s.slice(q, p))) return false;
+    // (`optimizer = dict(type='Adam', lr=0.001)`: a line of an MMCV / MMEngine config dump)
+    if (q === p || !(CONFIG_CALL_RE.test(s.slice(q, p)) || (s.slice(q, p) === 'dict' && /^\s*[A-Za-z_][\w.]*\s*=\s*$/.test(s.slice(first, q))))) return false;
     // its content opens with `name=`
     return /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(s.slice(p + 1, p + 80));
   }

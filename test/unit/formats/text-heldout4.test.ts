@@ -64,4 +64,27 @@ describe('text reader: held-out batch 4 shapes', () => {
     expect(restarts(run)).toBe(0);
     expect(steps(run1('current step: 1th step\nloss: 2.3\ncurrent step: 2th step\nloss: 2.2\n'), 'loss')).toEqual([1, 2]);
   });
+
+  it('keeps an MMEngine iteration past its epoch length going on, and skips weight-init and config lines (mmseg)', () => {
+    const line = (i: number, loss: string) =>
+      `2023/05/11 06:41:15 - mmengine - INFO - Epoch(train) [1][${String(i).padStart(3)}/649]  lr: 1.2209e-04  eta: 0:59:31  time: 1.2535  data_time: 0.9836  memory: 7513  loss: ${loss}  decode.loss_ce: ${loss}  decode.acc_seg: 100.0000\n`;
+    const log =
+      "optimizer = dict(type='Adam', lr=0.001, eps=1e-08, weight_decay=0.0005)\n" +
+      'backbone.stem.0.conv.weight - torch.Size([32, 3, 3, 3]): \n' +
+      'KaimingInit: a=0, mode=fan_out, nonlinearity=relu, distribution =normal, bias=0 \n\n' +
+      'backbone.stem.0.activate.weight - torch.Size([32]): \n' +
+      'ConstantInit: val=0, bias=0 \n\n' +
+      'decode_head.conv_seg.weight - torch.Size([2, 256, 1, 1]): \n' +
+      'NormalInit: mean=0, std=0.01, bias=0 \n\n' +
+      line(600, '0.0061') +
+      line(650, '0.0057') +
+      line(700, '0.0052') +
+      line(2150, '0.0010');
+    const run = run1(log);
+    expect(values(run, 'loss')).toEqual([0.0061, 0.0057, 0.0052, 0.001]);
+    expect(steps(run, 'loss')).toEqual([1 + 600 / 649, 1 + 650 / 649, 1 + 700 / 649, 1 + 2150 / 649]);
+    expect(restarts(run)).toBe(0);
+    for (const k of ['val', 'bias', 'a', 'mean', 'std', 'eps', 'weight_decay']) expect(run.series.has(k)).toBe(false);
+    expect(values(run, 'lr')).toHaveLength(4);
+  });
 });

@@ -1037,13 +1037,16 @@ export class LineScanner {
         return;
       case R_KEYLESS:
         // A batch counter after the epoch (`Epoch: [0]  [5/6]`); a date before it is not one.
+        // A bracketed count past its total (MMEngine `Epoch(train) [1][2150/649]`: an
+        // iteration-based loop, or a per-GPU length) goes on counting: its step must not fall
+        // back to the epoch's start at `[650/649]`.
         if (
           frac === frac &&
           this.fracN !== this.fracN &&
           this.stepKey !== undefined &&
           frac > 0 &&
           v >= 0 &&
-          v <= frac
+          (v <= frac || (c1 === 93 && v <= 1000 * frac))
         ) {
           this.fracI = v;
           this.fracN = frac;
