@@ -47,6 +47,9 @@
  * Prose: `<metric> is <value>` (`val loss is 0.03`, `avg loss so far is 0.06`) when the word
  * before `is` looks like a metric (not `batch size is 32`, `epoch 3 is done`).
  *
+ * Tables (see tableLine()): `Loss | 0.1788 | 0.1205` rows under a `METRIC | TRAIN | VALIDATION`
+ * header, and markdown / rich tables with a step column (`| Epoch | Train Loss | Val Loss |`).
+ *
  * Progress redraws: Keras progress lines after an `Epoch N/M` header replace each other until
  * the next header (the epoch-end state wins); `\r` redraws of a line with the same step and keys
  * replace each other too. Replacing overwrites the last point in place, so the live view never
@@ -63,7 +66,7 @@ import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../
 import { LineSplitter } from './lines';
 import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import { KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
-import { LineScanner, NO_MATCH, subsetTagOf, UNSURE } from './text/scan';
+import { LineScanner, NO_MATCH, SUBSET_TAGS, subsetTagOf, UNSURE } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -155,6 +158,15 @@ export class TextParser implements LogParser, SplitReader {
   /** Line of the phase line (PHASE_RE) that set blockTag, or -1 (none, or a step header). */
   private phaseLine = -1;
 
+  /** An open table (see tableLine()): its value columns' names (null: none), whether its rows
+   * are named (`Loss | 0.17 | 0.12` under `METRIC | TRAIN | VALIDATION`) or hold a step column
+   * (its index), its last line, and the step of a named-row table. */
+  private tblCols: string[] | null = null;
+  private tblNamed = false;
+  private tblStepCol = -1;
+  private tblLine = -1;
+  private tblStep = NaN;
+
   // Skipping dumps.
   private skipIndented = 0;
   private blockOpen = 0;
@@ -219,6 +231,8 @@ export class TextParser implements LogParser, SplitReader {
     if (this.run.series.size >= MAX_SERIES / 2 || this.table.size >= MAX_KEYS / 2) return null;
     // Points of an epoch still to be placed (see spreadStep()) are not carried either.
     if (this.spreadSer !== null) return null;
+    // Nor an open table (see tableLine()).
+    if (this.tblCols !== null) return null;
     const line = this.splitter.currentLine;
     const rel = (l: number) => (l < 0 ? l : l - line);
     const prev: string[] = [];
@@ -474,7 +488,7 @@ export class TextParser implements LogParser, SplitReader {
     lineNo: number,
     max: number,
   ): number {
-    if (this.blockOpen !== 0 || this.skipIndented !== 0) return -1;
+    if (this.blockOpen !== 0 || this.skipIndented !== 0 || this.tblCols !== null) return -1;
     const sc = this.sc;
     let nl = -1;
     this.indented = u[start] === 32 || u[start] === 9;
@@ -534,6 +548,8 @@ export class TextParser implements LogParser, SplitReader {
   ): void {
     const c0 = a < b ? src.charCodeAt(a) : 0;
     this.indented = c0 === 32 || c0 === 9;
+    // A table ends at the first line that does not go on with it.
+    if (this.tblCols !== null && lineNo !== this.tblLine + 1) this.tblCols = null;
     if (truncated) {
       this.reportTruncated(lineNo);
     } else if (this.blockOpen === 0 && this.skipIndented === 0) {
@@ -600,6 +616,7 @@ export class TextParser implements LogParser, SplitReader {
       return;
     }
     if (this.yoloRow(s, lineNo)) return;
+    if (this.tableLine(s, lineNo)) return;
     // No record: maybe the start of a dump block, or something worth a note.
     if ((lastChar === 40 || lastChar === 123 || lastChar === 91) && first === 0) {
       this.blockOpen = lastChar;
@@ -1056,6 +1073,109 @@ export class TextParser implements LogParser, SplitReader {
   }
 
   /**
+   * A table drawn in text: markdown or pipe rows (`| a | b |`, `a | b`), tabulate `+---+` and
+   * rich `┃ a ┃ b ┃` / `│ 1 │ 2 │` boxes. Two shapes are read, from a header row of names:
+   * - named rows under subset columns: `METRIC | TRAIN | VALIDATION`, then `Loss | 0.1788 |
+   *   0.1205`: the series `TRAIN Loss` and `VALIDATION Loss`, one point per table, at the step
+   *   in force (the epoch the table is printed for);
+   * - rows of numbers under metric names with a step column: `| Epoch | Train Loss | Val Loss |`,
+   *   then `| 1 | 0.90 | 0.95 |`: a point per row at its step.
+   * Rule lines (`----`, `|---|---|`, `+----+`, `┡━━━╇━━━┩`) go on with the table; any other line,
+   * a blank one included, ends it. Returns true if the line was part of a table.
+   */
+  private tableLine(s: string, lineNo: number): boolean {
+    if (!TABLE_CHAR_RE.test(s)) {
+      if (this.tblCols === null || !TABLE_RULE_RE.test(s)) return false;
+      this.tblLine = lineNo;
+      return true;
+    }
+    if (TABLE_RULE_RE.test(s)) {
+      if (this.tblCols === null) return false;
+      this.tblLine = lineNo;
+      return true;
+    }
+    const cells = tableCells(s);
+    if (cells === null) return false;
+    if (this.tblCols !== null && cells.length === this.tblCols.length + (this.tblNamed ? 1 : 0) && this.tableRow(cells, lineNo)) {
+      this.tblLine = lineNo;
+      return true;
+    }
+    // A header?
+    if (cells.length < 2 || cells.length > 32) return false;
+    let named = cells[0] === '' || TABLE_NAME_RE.test(cells[0]);
+    for (let k = 1; k < cells.length && named; k++) if (!SUBSET_TAGS.has(cells[k].toLowerCase())) named = false;
+    if (named) {
+      this.tblNamed = true;
+      this.tblStepCol = -1;
+      this.tblCols = cells.slice(1);
+      // (a log without any step so far: the tables count up)
+      this.tblStep = this.ctxStep === this.ctxStep ? this.ctxStep : this.records++;
+      this.tblLine = lineNo;
+      return true;
+    }
+    let stepCol = -1;
+    for (let k = 0; k < cells.length; k++) {
+      if (!TABLE_NAME_RE.test(cells[k])) return false;
+      if (stepCol < 0 && TABLE_STEP_RE.test(cells[k])) stepCol = k;
+    }
+    if (stepCol < 0) return false;
+    this.tblNamed = false;
+    this.tblStepCol = stepCol;
+    this.tblCols = cells;
+    this.tblLine = lineNo;
+    return true;
+  }
+
+  /** A row of the open table (see tableLine()): false if it is not one. */
+  private tableRow(cells: string[], lineNo: number): boolean {
+    const cols = this.tblCols!;
+    if (this.tblNamed) {
+      if (!TABLE_NAME_RE.test(cells[0])) return false;
+      const vals: number[] = [];
+      for (let k = 1; k < cells.length; k++) {
+        const v = tableNumber(cells[k]);
+        if (v === undefined) return false;
+        vals.push(v);
+      }
+      const step = this.tblStep;
+      for (let k = 0; k < cols.length; k++) {
+        const name = cols[k] + ' ' + cells[0];
+        const ser = this.seriesFor(name);
+        if (!ser) continue;
+        // (a table printed again at the same step replaces its values)
+        if (ser.length > 0 && ser.lastStep() === step) overwriteLast(ser, vals[k], lineNo);
+        else ser.push(step, vals[k], undefined, lineNo);
+      }
+      return true;
+    }
+    const vals: number[] = [];
+    for (const c of cells) {
+      const v = tableNumber(c);
+      if (v === undefined) return false;
+      vals.push(v);
+    }
+    const step = vals[this.tblStepCol];
+    if (!Number.isFinite(step)) return false;
+    let restarted = false;
+    for (let k = 0; k < cols.length; k++) {
+      if (k === this.tblStepCol) continue;
+      const ser = this.seriesFor(cols[k]);
+      if (!ser) continue;
+      if (!restarted && ser.length > 0 && step < ser.lastStep()) {
+        restarted = true;
+        this.restart(cols[k], step, lineNo, ser.lastStep());
+      }
+      ser.push(step, vals[k], undefined, lineNo);
+    }
+    this.lastStep = step;
+    this.ctxStep = step;
+    this.headerLine = -1;
+    this.records++;
+    this.prevN = 0;
+    return true;
+  }
+
+  /**
    * A line without values that names the phase that follows (`📊 Evaluation Results:` and then
    * `   Loss: 0.5301`): the records without a step of their own in the next PHASE_LINES lines are
    * that subset's, not the training loss's (`Training...` ends it).
@@ -1112,6 +1232,31 @@ export class TextParser implements LogParser, SplitReader {
       line: lineNo,
     });
   }
+}
+
+/** A table's cell separators: `|`, and the vertical bars of box drawing (`│ ┃ ║`). */
+const TABLE_CHAR_RE = /[|│┃║]/;
+/** A rule line of a table: only dashes, `=`, `+`, `:`, `|` and box-drawing characters. */
+const TABLE_RULE_RE = /^\s*[-=+:|\u2500-\u257f]{3,}\s*$/;
+/** A header cell or a row's name: words, not a number (`Train Loss`, `F1 Score`, `mAP@0.5`). */
+const TABLE_NAME_RE = /^[A-Za-z_][\w .@%()/-]{0,47}$/;
+/** A step column's name. */
+const TABLE_STEP_RE = /^(?:epoch|epochs|step|steps|global[ _]step|iter|iters|iteration|iterations)$/i;
+
+/** The cells of a table line (blank edges dropped), or null when it has fewer than 2. */
+function tableCells(s: string): string[] | null {
+  const cells = s.split(/[|│┃║]/).map(c => c.trim());
+  if (cells.length > 0 && cells[0] === '') cells.shift();
+  if (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+  return cells.length >= 2 ? cells : null;
+}
+
+/** A table cell's number (`0.1788`, `1e-5`, `93.1%` as written, `nan`), or undefined. */
+function tableNumber(c: string): number | undefined {
+  if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$|^[-+]?(?:nan|inf)$/i.test(c)) return undefined;
+  const t = c.endsWith('%') ? c.slice(0, -1) : c;
+  const l = t.toLowerCase();
+  return l.endsWith('nan') ? NaN : l.endsWith('inf') ? (l.startsWith('-') ? -Infinity : Infinity) : Number(t);
 }
 
 /** Columns 3 to 15 of a YOLOv5 / v7 results.txt row ('' = not a series: label count, image size). */

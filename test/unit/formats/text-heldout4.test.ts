@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../src/core/model';
-import { parseText, steps, values } from '../../helpers';
+import { counts, parseText, steps, values } from '../../helpers';
 
 function run1(text: string, chunk = 7): Run {
   const runs = parseText('text', text, chunk);
@@ -54,6 +54,64 @@ describe('text reader: held-out batch 4 shapes', () => {
     // (a blank line right after the phase line, before its records, does not end it)
     const r2 = run1('epoch 1 loss: 0.9\nValidation Results:\n\n  loss: 0.8\n');
     expect(values(r2, 'Validation loss')).toEqual([0.8]);
+  });
+
+  it('reads `NAME | TRAIN | VALIDATION` tables, one point per table at its epoch', () => {
+    const table = (tl: string, vl: string, ta: string, va: string) =>
+      '-----------------------------------------------------------------\n' +
+      'METRIC     | TRAIN      | VALIDATION\n' +
+      '-----------------------------------------------------------------\n' +
+      `Loss       | ${tl}     | ${vl}\n` +
+      `Accuracy   | ${ta}     | ${va}\n` +
+      'F1 Score   | 0.9525     | 0.9506\n' +
+      '-----------------------------------------------------------------\n';
+    const log =
+      'Epoch 1/5\n\n' +
+      'Training: 100%|██████████| 294/294 [00:38<00:00,  7.76it/s, loss=0.0813]\n' +
+      table('0.1788', '0.1205', '0.9308', '0.9328') +
+      '--> 🏆 New Best Model saved to best_model.pth\n\n' +
+      'Epoch 2/5\n\n' +
+      table('0.1101', '0.0884', '0.9561', '0.9578') +
+      '\nEpoch 3/5\n\n' +
+      table('0.1017', '0.2786', '0.9629', '0.8292');
+    const run = run1(log);
+    expect(values(run, 'TRAIN Loss')).toEqual([0.1788, 0.1101, 0.1017]);
+    expect(values(run, 'VALIDATION Loss')).toEqual([0.1205, 0.0884, 0.2786]);
+    expect(steps(run, 'VALIDATION Loss')).toEqual([1, 2, 3]);
+    expect(values(run, 'VALIDATION Accuracy')).toEqual([0.9328, 0.9578, 0.8292]);
+    expect(run.series.get('TRAIN Loss')!.role).toBe('train_loss');
+    expect(run.series.get('VALIDATION Loss')!.role).toBe('val_loss');
+    expect(run.series.get('VALIDATION Accuracy')!.role).toBe('val_acc');
+  });
+
+  it('reads markdown and rich tables with a step column', () => {
+    const md =
+      '| Epoch | Train Loss | Val Loss | Val Acc |\n' +
+      '|-------|------------|----------|---------|\n' +
+      '| 1 | 0.90 | 0.95 | 0.50 |\n' +
+      '| 2 | 0.70 | 0.80 | 0.60 |\n' +
+      '| 3 | 0.50 | 0.70 | 70.0% |\n' +
+      'done\n';
+    const run = run1(md);
+    expect(steps(run, 'Val Loss')).toEqual([1, 2, 3]);
+    expect(values(run, 'Train Loss')).toEqual([0.9, 0.7, 0.5]);
+    expect(values(run, 'Val Acc')).toEqual([0.5, 0.6, 70]);
+    const rich =
+      '┏━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━┓\n' +
+      '┃ Epoch ┃ train_loss ┃ val_loss ┃\n' +
+      '┡━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━┩\n' +
+      '│ 1     │ 0.9        │ 0.95     │\n' +
+      '│ 2     │ 0.7        │ 0.85     │\n' +
+      '└───────┴────────────┴──────────┘\n';
+    const r2 = run1(rich);
+    expect(counts(r2)).toEqual({ train_loss: 2, val_loss: 2 });
+    expect(steps(r2, 'val_loss')).toEqual([1, 2]);
+    // A per-class table (no step column, its columns not subsets) is no series.
+    const perClass =
+      '| class     | gts | dets | recall | ap    |\n' +
+      '|-----------|-----|------|--------|-------|\n' +
+      '| aeroplane | 285 | 1099 | 0.912  | 0.789 |\n';
+    expect(run1(perClass).series.size).toBe(0);
   });
 
   it('reads non-standard ordinals as their number (TI_SV `current step: 21th step`)', () => {
