@@ -592,6 +592,7 @@ export class TextParser implements LogParser, SplitReader {
       return;
     }
     if (s.indexOf('%|') >= 0) this.noteBar(s, first);
+    if (s.indexOf(' th', first) >= 0 || s.indexOf(' each ', first) >= 0 || s.indexOf(' current ', first) >= 0) s = perUnitKey(s);
     if (c === 34) return; // `  "d_model": 1024,`: a JSON dump line
     if (c === 42 && s.startsWith('*****', first)) {
       // `***** Running training *****` / `***** train metrics *****`: a summary block follows.
@@ -1232,6 +1233,19 @@ export class TextParser implements LogParser, SplitReader {
       line: lineNo,
     });
   }
+}
+
+/** ` for this epoch` before a `:` / `=` (`Learning Rate for this epoch: 1e-05`). */
+const PER_UNIT_RE = /\s+(?:for|of|in)\s+(?:this|the|the current|current|each|every)\s+(?:epoch|step|iteration|iter|batch|round)(?=\s*[:=]\s*[-+.\d])/i;
+
+/**
+ * `Learning Rate for this epoch: 1e-05`, `loss of the current step: 2.1`: the words after the
+ * metric name say which step the value is of; the key is the name before them (`Learning
+ * Rate`), not `epoch` (a step key).
+ */
+function perUnitKey(s: string): string {
+  const m = PER_UNIT_RE.exec(s);
+  return m === null ? s : s.slice(0, m.index) + s.slice(m.index + m[0].length);
 }
 
 /** A table's cell separators: `|`, and the vertical bars of box drawing (`│ ┃ ║`). */

@@ -114,6 +114,23 @@ describe('text reader: held-out batch 4 shapes', () => {
     expect(run1(perClass).series.size).toBe(0);
   });
 
+  it('reads `<metric> for this epoch: x` as the metric, and no series from early-stopping counters or best-so-far reports (YOLOv1)', () => {
+    const log =
+      'Starting epoch 29 / 100\n' +
+      'Learning Rate for this epoch: 0.001\n' +
+      'Epoch [29/100], Iter [20/1070] Loss: 1.4917, average_loss: 1.3137\n' +
+      'Epoch [29/100], Iter [40/1070] Loss: 2.0527, average_loss: 1.3147\n' +
+      'get best test loss 1.07210\n\n\n' +
+      'Starting epoch 30 / 100\n' +
+      'Learning Rate for this epoch: 1e-05\n' +
+      'Epoch [30/100], Iter [20/1070] Loss: 1.2187, average_loss: 1.3182\n' +
+      'EarlyStopping counter: 9 out of 8\n';
+    const run = run1(log);
+    expect(values(run, 'Learning Rate')).toEqual([0.001, 1e-5]);
+    expect(run.series.get('Learning Rate')!.role).toBe('lr');
+    expect(Object.keys(counts(run)).sort()).toEqual(['Learning Rate', 'Loss', 'average_loss', 'epoch']);
+  });
+
   it('reads non-standard ordinals as their number (TI_SV `current step: 21th step`)', () => {
     let log = '';
     for (let k = 19; k <= 24; k++) log += `current step: ${k}th step\nbatch loss:${(4 - k / 10).toFixed(4)}\n`;
