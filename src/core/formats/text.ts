@@ -592,6 +592,7 @@ export class TextParser implements LogParser, SplitReader {
       return;
     }
     if (s.indexOf('%|') >= 0) this.noteBar(s, first);
+    if (s.indexOf('>', first) >= 0) s = labelArrow(s);
     if (s.indexOf(' th', first) >= 0 || s.indexOf(' each ', first) >= 0 || s.indexOf(' current ', first) >= 0) s = perUnitKey(s);
     if (c === 34) return; // `  "d_model": 1024,`: a JSON dump line
     if (c === 42 && s.startsWith('*****', first)) {
@@ -1233,6 +1234,20 @@ export class TextParser implements LogParser, SplitReader {
       line: lineNo,
     });
   }
+}
+
+/** `aeroplane --> mAP : 0.578`: a label (a class, a head), an arrow, then `key: value`. */
+const LABEL_ARROW_RE = /^(\s*[A-Za-z_][A-Za-z_ ]{0,40}?)\s*(?:-->|->|=>)\s*(?=[A-Za-z_][\w@./-]*\s*[:=]\s*[-+.\d])/;
+
+/**
+ * A line that opens with a label and an arrow before its `key: value` (VOC evaluation's
+ * per-class `aeroplane --> mAP : 0.578` before the overall `mAP:0.535`): the label is part of
+ * the key (`aeroplane mAP`, as `AP for aeroplane = 0.70` is), so the per-class values do not
+ * join the overall series. (An arrow between two values, a change report, is not this.)
+ */
+function labelArrow(s: string): string {
+  const m = LABEL_ARROW_RE.exec(s);
+  return m === null ? s : m[1] + ' ' + s.slice(m[0].length);
 }
 
 /** ` for this epoch` before a `:` / `=` (`Learning Rate for this epoch: 1e-05`). */

@@ -162,4 +162,21 @@ describe('text reader: held-out batch 4 shapes', () => {
     for (const k of ['val', 'bias', 'a', 'mean', 'std', 'eps', 'weight_decay']) expect(run.series.has(k)).toBe(false);
     expect(values(run, 'lr')).toHaveLength(4);
   });
+
+  it('gives per-class `class --> metric : x` lines their own names (YOLOv3 VOC evaluation)', () => {
+    const log =
+      'Epoch:[ 5 | 19 ]    Batch:[ 2000 | 2068 ]    loss_giou: 3.7    loss: 12.6    lr: 0.0001\n' +
+      'aeroplane --> mAP : 0.5784386958590877\n' +
+      'bicycle --> mAP : 0.6720404347173495\n' +
+      'train --> mAP : 0.44252731615419416\n' +
+      'mAP:0.534991\n' +
+      'best mAP : 0.534991\n' +
+      'Model is improving ppl: 5.45 --> 2.44\n';
+    const run = run1(log);
+    expect(values(run, 'mAP')).toEqual([0.534991]);
+    expect(values(run, 'aeroplane mAP')).toEqual([0.5784386958590877]);
+    expect(values(run, 'train mAP')).toEqual([0.44252731615419416]);
+    expect(run.series.get('train mAP')!.role).toBe('other');
+    expect(run.series.has('ppl')).toBe(false);
+  });
 });
