@@ -6,7 +6,7 @@
  * real shape (numbers from the logs).
  */
 import { describe, expect, it } from 'vitest';
-import type { Run } from '../../../src/core/model';
+import { inferRole, type Run } from '../../../src/core/model';
 import { counts, parseText, steps, values } from '../../helpers';
 
 function run1(text: string, chunk = 7): Run {
@@ -178,5 +178,16 @@ describe('text reader: held-out batch 4 shapes', () => {
     expect(values(run, 'train mAP')).toEqual([0.44252731615419416]);
     expect(run.series.get('train mAP')!.role).toBe('other');
     expect(run.series.has('ppl')).toBe(false);
+  });
+
+  it('gives a spread (std / var) of a loss no loss role (LEADS `loss_test_std`)', () => {
+    const run = run1(
+      '[550][550/1200][1/1] | loss_test_mean: 1.195e+06 | loss_test_std: 4.660e+06\n' +
+        '[600][600/1200][1/1] | loss_test_mean: 2.195e+00 | loss_test_std: 1.660e+00\n',
+    );
+    expect(run.series.get('loss_test_mean')!.role).toBe('val_loss');
+    expect(run.series.get('loss_test_std')!.role).toBe('other');
+    for (const n of ['loss_std', 'val_loss_var', 'train loss stddev', 'lossStd', 'loss_sigma', 'loss variance']) expect(inferRole(n)).toBe('other');
+    for (const n of ['loss', 'val_loss', 'loss_variational', 'kl_loss']) expect(inferRole(n)).not.toBe('other');
   });
 });
