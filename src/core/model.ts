@@ -575,6 +575,9 @@ const WHOLE_AFFIX_RE =
  * (`train/box_om`, `val/cls_oo`, `train/dfl_oo`), a term name right after the subset.
  */
 const YOLO_TERM_RE = /^(?:train|val)\/(?:box|cls|dfl|obj|seg|kobj|pose|rle|giou)(?:_[a-z0-9]+)?$/i;
+/** A name ending in a spread word: a standard deviation or variance of a metric over a batch,
+ * seeds or samples (`loss_test_std`, `loss_var`, `val loss stddev`, `loss_sigma`). */
+const SPREAD_RE = /(?:^|[^a-z])(?:std|stdev|stddev|std_dev|var|variance|sigma)$/i;
 /** BasicSR / ESRGAN loss terms: `l_pix`, `l_g_percep`, `l_d_real` (lower-case `l_` first). */
 const BASICSR_LOSS_RE = /^l_(?:[gd]_)?[a-z]+$/;
 
@@ -588,6 +591,8 @@ export function inferRole(name: string): Role {
   // Bare split names, as build-nanogpt's log.txt writes them ("<step> train <loss>").
   if (lower === 'train' || lower === 'training') return 'train_loss';
   if (lower === 'val' || lower === 'valid' || lower === 'validation') return 'val_loss';
+  // A spread of a metric (`loss_test_std`, `val_loss_var`, `loss stddev`), not the metric.
+  if (SPREAD_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'))) return 'other';
   // camelCase words apart for the subset test (`ValLoss`, `bestValLoss`).
   const isVal = VAL_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'));
   const words = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_');

@@ -47,6 +47,9 @@
  * Prose: `<metric> is <value>` (`val loss is 0.03`, `avg loss so far is 0.06`) when the word
  * before `is` looks like a metric (not `batch size is 32`, `epoch 3 is done`).
  *
+ * Tables (see tableLine()): `Loss | 0.1788 | 0.1205` rows under a `METRIC | TRAIN | VALIDATION`
+ * header, and markdown / rich tables with a step column (`| Epoch | Train Loss | Val Loss |`).
+ *
  * Progress redraws: Keras progress lines after an `Epoch N/M` header replace each other until
  * the next header (the epoch-end state wins); `\r` redraws of a line with the same step and keys
  * replace each other too. Replacing overwrites the last point in place, so the live view never
@@ -63,7 +66,7 @@ import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../
 import { LineSplitter } from './lines';
 import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import { KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
-import { LineScanner, NO_MATCH, subsetTagOf, UNSURE } from './text/scan';
+import { LineScanner, NO_MATCH, SUBSET_TAGS, subsetTagOf, UNSURE } from './text/scan';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -166,6 +169,15 @@ export class TextParser implements LogParser, SplitReader {
   /** Line of the phase line (PHASE_RE) that set blockTag, or -1 (none, or a step header). */
   private phaseLine = -1;
 
+  /** An open table (see tableLine()): its value columns' names (null: none), whether its rows
+   * are named (`Loss | 0.17 | 0.12` under `METRIC | TRAIN | VALIDATION`) or hold a step column
+   * (its index), its last line, and the step of a named-row table. */
+  private tblCols: string[] | null = null;
+  private tblNamed = false;
+  private tblStepCol = -1;
+  private tblLine = -1;
+  private tblStep = NaN;
+
   // Skipping dumps.
   private skipIndented = 0;
   private blockOpen = 0;
@@ -230,6 +242,8 @@ export class TextParser implements LogParser, SplitReader {
     if (this.run.series.size >= MAX_SERIES / 2 || this.table.size >= MAX_KEYS / 2) return null;
     // Points of an epoch still to be placed (see spreadStep()) are not carried either.
     if (this.spreadSer !== null) return null;
+    // Nor an open table (see tableLine()).
+    if (this.tblCols !== null) return null;
     const line = this.splitter.currentLine;
     const rel = (l: number) => (l < 0 ? l : l - line);
     const prev: string[] = [];
@@ -488,7 +502,7 @@ export class TextParser implements LogParser, SplitReader {
     lineNo: number,
     max: number,
   ): number {
-    if (this.blockOpen !== 0 || this.skipIndented !== 0) return -1;
+    if (this.blockOpen !== 0 || this.skipIndented !== 0 || this.tblCols !== null) return -1;
     const sc = this.sc;
     let nl = -1;
     this.indented = u[start] === 32 || u[start] === 9;
@@ -548,6 +562,8 @@ export class TextParser implements LogParser, SplitReader {
   ): void {
     const c0 = a < b ? src.charCodeAt(a) : 0;
     this.indented = c0 === 32 || c0 === 9;
+    // A table ends at the first line that does not go on with it.
+    if (this.tblCols !== null && lineNo !== this.tblLine + 1) this.tblCols = null;
     if (truncated) {
       this.reportTruncated(lineNo);
     } else if (this.blockOpen === 0 && this.skipIndented === 0) {
@@ -580,8 +596,18 @@ export class TextParser implements LogParser, SplitReader {
       }
       this.skipIndented = 0;
     }
-    if (first === n) return;
+    if (first === n) {
+      // A blank line after the records of a phase line's block ends the block (the lines after
+      // it are not that phase's, however few).
+      if (this.phaseLine >= 0 && this.prevLine > this.phaseLine) {
+        this.blockTag = null;
+        this.phaseLine = -1;
+      }
+      return;
+    }
     if (s.indexOf('%|') >= 0) this.noteBar(s, first);
+    if (s.indexOf('>', first) >= 0) s = labelArrow(s);
+    if (s.indexOf(' th', first) >= 0 || s.indexOf(' each ', first) >= 0 || s.indexOf(' current ', first) >= 0) s = perUnitKey(s);
     if (c === 34) return; // `  "d_model": 1024,`: a JSON dump line
     if (c === 42 && s.startsWith('*****', first)) {
       // `***** Running training *****` / `***** train metrics *****`: a summary block follows.
@@ -594,6 +620,7 @@ export class TextParser implements LogParser, SplitReader {
     if ((lastChar === 41 || lastChar === 125) && configDump(s, first, lastChar)) return;
     // `INFO - Parameters: BATCH_SIZE=30, NUM_EPOCHS=40, LR=1e-05`: settings, not points.
     if (s.indexOf('=') > 0 && CONFIG_LINE_RE.test(s)) return;
+    if (INIT_LINE_RE.test(s)) return;
     let isDict = false;
     if (lastChar === 125) {
       let b = s.indexOf("{'");
@@ -607,6 +634,7 @@ export class TextParser implements LogParser, SplitReader {
       return;
     }
     if (this.yoloRow(s, lineNo)) return;
+    if (this.tableLine(s, lineNo)) return;
     // No record: maybe the start of a dump block, or something worth a note.
     if ((lastChar === 40 || lastChar === 123 || lastChar === 91) && first === 0) {
       this.blockOpen = lastChar;
@@ -1089,6 +1117,109 @@ export class TextParser implements LogParser, SplitReader {
   }
 
   /**
+   * A table drawn in text: markdown or pipe rows (`| a | b |`, `a | b`), tabulate `+---+` and
+   * rich `┃ a ┃ b ┃` / `│ 1 │ 2 │` boxes. Two shapes are read, from a header row of names:
+   * - named rows under subset columns: `METRIC | TRAIN | VALIDATION`, then `Loss | 0.1788 |
+   *   0.1205`: the series `TRAIN Loss` and `VALIDATION Loss`, one point per table, at the step
+   *   in force (the epoch the table is printed for);
+   * - rows of numbers under metric names with a step column: `| Epoch | Train Loss | Val Loss |`,
+   *   then `| 1 | 0.90 | 0.95 |`: a point per row at its step.
+   * Rule lines (`----`, `|---|---|`, `+----+`, `┡━━━╇━━━┩`) go on with the table; any other line,
+   * a blank one included, ends it. Returns true if the line was part of a table.
+   */
+  private tableLine(s: string, lineNo: number): boolean {
+    if (!TABLE_CHAR_RE.test(s)) {
+      if (this.tblCols === null || !TABLE_RULE_RE.test(s)) return false;
+      this.tblLine = lineNo;
+      return true;
+    }
+    if (TABLE_RULE_RE.test(s)) {
+      if (this.tblCols === null) return false;
+      this.tblLine = lineNo;
+      return true;
+    }
+    const cells = tableCells(s);
+    if (cells === null) return false;
+    if (this.tblCols !== null && cells.length === this.tblCols.length + (this.tblNamed ? 1 : 0) && this.tableRow(cells, lineNo)) {
+      this.tblLine = lineNo;
+      return true;
+    }
+    // A header?
+    if (cells.length < 2 || cells.length > 32) return false;
+    let named = cells[0] === '' || TABLE_NAME_RE.test(cells[0]);
+    for (let k = 1; k < cells.length && named; k++) if (!SUBSET_TAGS.has(cells[k].toLowerCase())) named = false;
+    if (named) {
+      this.tblNamed = true;
+      this.tblStepCol = -1;
+      this.tblCols = cells.slice(1);
+      // (a log without any step so far: the tables count up)
+      this.tblStep = this.ctxStep === this.ctxStep ? this.ctxStep : this.records++;
+      this.tblLine = lineNo;
+      return true;
+    }
+    let stepCol = -1;
+    for (let k = 0; k < cells.length; k++) {
+      if (!TABLE_NAME_RE.test(cells[k])) return false;
+      if (stepCol < 0 && TABLE_STEP_RE.test(cells[k])) stepCol = k;
+    }
+    if (stepCol < 0) return false;
+    this.tblNamed = false;
+    this.tblStepCol = stepCol;
+    this.tblCols = cells;
+    this.tblLine = lineNo;
+    return true;
+  }
+
+  /** A row of the open table (see tableLine()): false if it is not one. */
+  private tableRow(cells: string[], lineNo: number): boolean {
+    const cols = this.tblCols!;
+    if (this.tblNamed) {
+      if (!TABLE_NAME_RE.test(cells[0])) return false;
+      const vals: number[] = [];
+      for (let k = 1; k < cells.length; k++) {
+        const v = tableNumber(cells[k]);
+        if (v === undefined) return false;
+        vals.push(v);
+      }
+      const step = this.tblStep;
+      for (let k = 0; k < cols.length; k++) {
+        const name = cols[k] + ' ' + cells[0];
+        const ser = this.seriesFor(name);
+        if (!ser) continue;
+        // (a table printed again at the same step replaces its values)
+        if (ser.length > 0 && ser.lastStep() === step) overwriteLast(ser, vals[k], lineNo);
+        else ser.push(step, vals[k], undefined, lineNo);
+      }
+      return true;
+    }
+    const vals: number[] = [];
+    for (const c of cells) {
+      const v = tableNumber(c);
+      if (v === undefined) return false;
+      vals.push(v);
+    }
+    const step = vals[this.tblStepCol];
+    if (!Number.isFinite(step)) return false;
+    let restarted = false;
+    for (let k = 0; k < cols.length; k++) {
+      if (k === this.tblStepCol) continue;
+      const ser = this.seriesFor(cols[k]);
+      if (!ser) continue;
+      if (!restarted && ser.length > 0 && step < ser.lastStep()) {
+        restarted = true;
+        this.restart(cols[k], step, lineNo, ser.lastStep());
+      }
+      ser.push(step, vals[k], undefined, lineNo);
+    }
+    this.lastStep = step;
+    this.ctxStep = step;
+    this.headerLine = -1;
+    this.records++;
+    this.prevN = 0;
+    return true;
+  }
+
+  /**
    * A line without values that names the phase that follows (`📊 Evaluation Results:` and then
    * `   Loss: 0.5301`): the records without a step of their own in the next PHASE_LINES lines are
    * that subset's, not the training loss's (`Training...` ends it).
@@ -1178,6 +1309,58 @@ export class TextParser implements LogParser, SplitReader {
   }
 }
 
+/** `aeroplane --> mAP : 0.578`: a label (a class, a head), an arrow, then `key: value`. */
+const LABEL_ARROW_RE = /^(\s*[A-Za-z_][A-Za-z_ ]{0,40}?)\s*(?:-->|->|=>)\s*(?=[A-Za-z_][\w@./-]*\s*[:=]\s*[-+.\d])/;
+
+/**
+ * A line that opens with a label and an arrow before its `key: value` (VOC evaluation's
+ * per-class `aeroplane --> mAP : 0.578` before the overall `mAP:0.535`): the label is part of
+ * the key (`aeroplane mAP`, as `AP for aeroplane = 0.70` is), so the per-class values do not
+ * join the overall series. (An arrow between two values, a change report, is not this.)
+ */
+function labelArrow(s: string): string {
+  const m = LABEL_ARROW_RE.exec(s);
+  return m === null ? s : m[1] + ' ' + s.slice(m[0].length);
+}
+
+/** ` for this epoch` before a `:` / `=` (`Learning Rate for this epoch: 1e-05`). */
+const PER_UNIT_RE = /\s+(?:for|of|in)\s+(?:this|the|the current|current|each|every)\s+(?:epoch|step|iteration|iter|batch|round)(?=\s*[:=]\s*[-+.\d])/i;
+
+/**
+ * `Learning Rate for this epoch: 1e-05`, `loss of the current step: 2.1`: the words after the
+ * metric name say which step the value is of; the key is the name before them (`Learning
+ * Rate`), not `epoch` (a step key).
+ */
+function perUnitKey(s: string): string {
+  const m = PER_UNIT_RE.exec(s);
+  return m === null ? s : s.slice(0, m.index) + s.slice(m.index + m[0].length);
+}
+
+/** A table's cell separators: `|`, and the vertical bars of box drawing (`│ ┃ ║`). */
+const TABLE_CHAR_RE = /[|│┃║]/;
+/** A rule line of a table: only dashes, `=`, `+`, `:`, `|` and box-drawing characters. */
+const TABLE_RULE_RE = /^\s*[-=+:|\u2500-\u257f]{3,}\s*$/;
+/** A header cell or a row's name: words, not a number (`Train Loss`, `F1 Score`, `mAP@0.5`). */
+const TABLE_NAME_RE = /^[A-Za-z_][\w .@%()/-]{0,47}$/;
+/** A step column's name. */
+const TABLE_STEP_RE = /^(?:epoch|epochs|step|steps|global[ _]step|iter|iters|iteration|iterations)$/i;
+
+/** The cells of a table line (blank edges dropped), or null when it has fewer than 2. */
+function tableCells(s: string): string[] | null {
+  const cells = s.split(/[|│┃║]/).map(c => c.trim());
+  if (cells.length > 0 && cells[0] === '') cells.shift();
+  if (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+  return cells.length >= 2 ? cells : null;
+}
+
+/** A table cell's number (`0.1788`, `1e-5`, `93.1%` as written, `nan`), or undefined. */
+function tableNumber(c: string): number | undefined {
+  if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$|^[-+]?(?:nan|inf)$/i.test(c)) return undefined;
+  const t = c.endsWith('%') ? c.slice(0, -1) : c;
+  const l = t.toLowerCase();
+  return l.endsWith('nan') ? NaN : l.endsWith('inf') ? (l.startsWith('-') ? -Infinity : Infinity) : Number(t);
+}
+
 /** Columns 3 to 15 of a YOLOv5 / v7 results.txt row ('' = not a series: label count, image size). */
 const YOLO_COLUMNS = [
   'train/box_loss', 'train/obj_loss', 'train/cls_loss', 'train/total_loss', '', '',
@@ -1225,10 +1408,18 @@ const CONFIG_LINE_RE = /(?:^|[^A-Za-z0-9_])(?:args|arguments|config|configs|conf
 const CONFIG_CALL_RE = /(?:Namespace|Arguments|Args|Config|Options|Params|Parameters|Settings|HParams|Hparams)$/;
 
 /**
+ * A line of settings, not metrics: an MMCV / MMEngine weight-init report
+ * (`ConstantInit: val=0, bias=0`, `KaimingInit: a=0, mode=fan_out, ..., bias=0`, `XavierInit:`,
+ * `NormalInit: mean=0, std=0.01`) or an `init_cfg` line.
+ */
+const INIT_LINE_RE = /^\s*[A-Z][A-Za-z]*Init\s*:|\binit_cfg\b/;
+
+/**
  * A one-line dump of the run's configuration, not metrics: argparse's `Namespace(lr=20,
  * epochs=10, ...)` (with or without a label before it), a `...Arguments(` / `...Config(` repr,
  * or a dict after a configuration label (`args: {'lr': 0.1, ...}`, `Config = {...}`). Its
- * numbers are settings (an `lr=20` there is not a learning-rate point). `lastChar` is the line's
+ * numbers are settings (an `lr=20` there is not a learning-rate point); so is an MMCV config
+ * line `optimizer = dict(type='Adam', lr=0.001)`. `lastChar` is the line's
  * last non-blank character, `)` or `}`.
  */
 function configDump(s: string, first: number, lastChar: number): boolean {
@@ -1237,7 +1428,8 @@ function configDump(s: string, first: number, lastChar: number): boolean {
     if (p <= first) return false;
     let q = p;
     while (q > first && /[A-Za-z0-9_]/.test(s[q - 1])) q--;
-    if (q === p || !CONFIG_CALL_RE.test(s.slice(q, p))) return false;
+    // (`optimizer = dict(type='Adam', lr=0.001)`: a line of an MMCV / MMEngine config dump)
+    if (q === p || !(CONFIG_CALL_RE.test(s.slice(q, p)) || (s.slice(q, p) === 'dict' && /^\s*[A-Za-z_][\w.]*\s*=\s*$/.test(s.slice(first, q))))) return false;
     // its content opens with `name=`
     return /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(s.slice(p + 1, p + 80));
   }

@@ -758,8 +758,9 @@ describe('text parser: the step axis of real log shapes', () => {
         'model saved\ncurrent step: 301st step\nloss: 1.9920\n',
     );
     expect(t.loss).toEqual([[100, 200, 301], [2.3148, 2.0712, 1.992]]);
-    // (a wrong ordinal is no number; a line that is not right after the step line keeps its own)
-    expect(read('current step: 101th step\nloss: 2.3\n').loss[0]).toEqual([0]);
+    // (a non-standard ordinal is its number too, as TI_SV writes `21th`; a line that is not
+    // right after the step line keeps its own)
+    expect(read('current step: 101th step\nloss: 2.3\n').loss[0]).toEqual([101]);
     expect(read('step 5\n\nloss: 2.3\nloss: 2.2\n').loss[0]).toEqual([0, 1]);
   });
 });

@@ -253,18 +253,29 @@ function isDigit(c: number): boolean {
 
 const ORDINAL_TAILS = new Set(['st', 'nd', 'rd', 'th']);
 
-/** s[j, j + 2) is the English ordinal suffix of the integer v (`1st`, `2nd`, `3rd`, `11th`, `1000th`). */
-function ordinalOk(v: number, s: string, j: number): boolean {
-  const a = s.charCodeAt(j);
-  const b = s.charCodeAt(j + 1);
-  const n = Math.abs(v);
-  const t = n % 100;
-  const u = n % 10;
-  if (t >= 11 && t <= 13) return a === 116 && b === 104;
-  if (u === 1) return a === 115 && b === 116; // st
-  if (u === 2) return a === 110 && b === 100; // nd
-  if (u === 3) return a === 114 && b === 100; // rd
-  return a === 116 && b === 104; // th
+/**
+ * s[j, j + 2) is an English ordinal suffix of the integer v (`1st`, `2nd`, `3rd`, `11th`,
+ * `1000th`). Any of the four after any integer: logs write `21th`, `22th`, `1th` as often as the
+ * right one, and a misread there is a step that goes back (`current step: 21th step`).
+ */
+function ordinalOk(_v: number, s: string, j: number): boolean {
+  return ORDINAL_TAILS.has(s.slice(j, j + 2));
+}
+
+/** At j: `16/5011]` (blanks allowed around the `/`), a batch counter in brackets. */
+function bracketFracAt(s: string, j: number, n: number): boolean {
+  let k = j;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  const d0 = k;
+  while (k < n && isDigit(s.charCodeAt(k))) k++;
+  if (k === d0) return false;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  if (k >= n || s.charCodeAt(k) !== 47) return false;
+  k++;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  const d1 = k;
+  while (k < n && isDigit(s.charCodeAt(k))) k++;
+  return k > d1 && k < n && s.charCodeAt(k) === 93;
 }
 
 /** s[j] is a `,` followed by exactly three digits (`,000` then no digit). */
@@ -838,6 +849,8 @@ export class LineScanner {
       }
       return j + 1;
     }
+    // `Epoch 2[16/5011]:`: the epoch, then its batch counter written without a blank.
+    if (d === 91 && this.nInt && bracketFracAt(s, j + 1, n)) return j;
     if (f & ALPHA) {
       let k = j + 1;
       let c = 0;
@@ -1185,13 +1198,16 @@ export class LineScanner {
         return;
       case R_KEYLESS:
         // A batch counter after the epoch (`Epoch: [0]  [5/6]`); a date before it is not one.
+        // A bracketed count past its total (MMEngine `Epoch(train) [1][2150/649]`: an
+        // iteration-based loop, or a per-GPU length) goes on counting: its step must not fall
+        // back to the epoch's start at `[650/649]`.
         if (
           frac === frac &&
           this.fracN !== this.fracN &&
           this.stepKey !== undefined &&
           frac > 0 &&
           v >= 0 &&
-          v <= frac
+          (v <= frac || (c1 === 93 && v <= 1000 * frac))
         ) {
           this.fracI = v;
           this.fracN = frac;
