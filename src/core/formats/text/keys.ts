@@ -253,7 +253,7 @@ function makeKey(name: string): KeyInfo {
     lossRole: LOSS_ROLES.has(role),
     noRole: role === 'other',
     count: c.kind === KIND_METRIC && SUBSET_COUNT_RE.test(name),
-    metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
+    metricish: c.kind === KIND_METRIC && (METRIC_RE.test(name) || LOSS_ROLES.has(role)),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),
     subset: SUBSET_RE.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')),
