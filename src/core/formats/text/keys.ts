@@ -69,7 +69,8 @@ const STEP_WORDS: Record<string, number> = {
 /** Words that make a key look like a training metric (so a line without a step counts). */
 const METRIC_RE = new RegExp(
   [
-    'loss|ppl|perplex|rouge|bleu|reward|score|dice',
+    // (`cross ent`: ProtoPNet's cross-entropy)
+    'loss|ppl|perplex|rouge|bleu|reward|score|dice|xent|cross[ _-]?ent',
     '(?:^|[^a-z])(?:' +
       [
         'acc(?:uracy)?(?![a-z])', 'lr(?![a-z])', 'learning[_ ]?rate', 'g?norm', 'grad_norm', 'f1',
@@ -253,7 +254,7 @@ function makeKey(name: string): KeyInfo {
     lossRole: LOSS_ROLES.has(role),
     noRole: role === 'other',
     count: c.kind === KIND_METRIC && SUBSET_COUNT_RE.test(name),
-    metricish: c.kind === KIND_METRIC && (METRIC_RE.test(name) || LOSS_ROLES.has(role)),
+    metricish: c.kind === KIND_METRIC && METRIC_RE.test(name),
     isMfu: name === 'mfu',
     stopLast: STOP_WORDS.has(sp >= 0 ? name.slice(sp + 1) : name),
     subset: SUBSET_RE.test(name.replace(/([a-z])([A-Z])/g, '$1_$2')),
