@@ -34,7 +34,8 @@
  * note). Values kept: every one read, NaN/Inf included, except nanoGPT's `mfu -100` sentinel, a
  * key repeated on one line (the first value wins: `loss: 8.27 (8.27)`; in `Loss 3.51 (4.02)` the
  * batch value, not the running mean in parentheses, which lags a spike or a nan and starts again
- * each epoch) and superseded redraws. Not points either: values after `best` / `final` in a line
+ * each epoch; but an evaluation's AverageMeter lines give one point a pass, the mean at its
+ * last batch, see evalMean()) and superseded redraws. Not points either: values after `best` / `final` in a line
  * (`Final Results: Loss=0.49`, a summary), and both sides of a change report
  * (`Model is improving ppl: 5.45 --> 2.44`).
  *
