@@ -555,7 +555,7 @@ const TOTAL_LOSS_RE =
   /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|all|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
 
 /**
- * Loss functions named without the word `loss` (`xent`, `Train-SmoothL1`, `val_nll`), matched on
+ * Loss functions named without the word `loss` (`xent`, `cross ent`, `Train-SmoothL1`, `val_nll`), matched on
  * the name in lower case with camelCase and every non-alphanumeric run made `_`. The first group
  * names a whole objective (a cross-entropy is the loss of a classifier or language model); the
  * second one term of a detector's or regressor's loss. Error measures that are as often metrics
@@ -563,13 +563,13 @@ const TOTAL_LOSS_RE =
  * PaiNN's `Validation L1` or a `ppl` next to the loss would report the same run twice (and an IoU
  * or a Dice score rises as the model learns).
  */
-const WHOLE_LOSS_RE = /(?:^|_)(?:xent|nll|ce|bce|cross_?entropy)(?:_|$)/;
+const WHOLE_LOSS_RE = /(?:^|_)(?:xent|nll|ce|bce|cross_?ent(?:ropy)?)(?:_|$)/;
 const PART_LOSS_RE = /(?:^|_)(?:smooth_?l1|huber|focal|giou|diou|ciou)(?:_|$)/;
 /** Words of a score, never of a loss (`cls_acc`, `giou_ap`, `ce_f1`). */
 const SCORE_WORD_RE = /(?:^|_)(?:acc|accuracy|iou|miou|map|ap|precision|recall|f1|score|auc)\d*(?:_|$)/;
 /** Words that leave a whole-objective name whole: `train_xent`, `avg_nll`, `Validation xent`. */
 const WHOLE_AFFIX_RE =
-  /^(?:(?:train|training|tr|val|valid|validation|eval|evaluation|test|dev|avg|average|mean|total|epoch|batch|running)_)*(?:xent|nll|ce|bce|cross_?entropy)(?:_(?:train|training|val|valid|validation|eval|test|epoch|step|avg|mean))*$/;
+  /^(?:(?:train|training|tr|val|valid|validation|eval|evaluation|test|dev|avg|average|mean|total|epoch|batch|running)_)*(?:xent|nll|ce|bce|cross_?ent(?:ropy)?)(?:_(?:train|training|val|valid|validation|eval|test|epoch|step|avg|mean))*$/;
 /**
  * Ultralytics' loss columns without `loss` in them: YOLOv10's one-to-many / one-to-one heads
  * (`train/box_om`, `val/cls_oo`, `train/dfl_oo`), a term name right after the subset.

@@ -34,7 +34,8 @@
  * note). Values kept: every one read, NaN/Inf included, except nanoGPT's `mfu -100` sentinel, a
  * key repeated on one line (the first value wins: `loss: 8.27 (8.27)`; in `Loss 3.51 (4.02)` the
  * batch value, not the running mean in parentheses, which lags a spike or a nan and starts again
- * each epoch) and superseded redraws. Not points either: values after `best` / `final` in a line
+ * each epoch; but an evaluation's AverageMeter lines give one point a pass, the mean at its
+ * last batch, see evalMean()) and superseded redraws. Not points either: values after `best` / `final` in a line
  * (`Final Results: Loss=0.49`, a summary), and both sides of a change report
  * (`Model is improving ppl: 5.45 --> 2.44`).
  *
@@ -65,8 +66,9 @@
 import { createRun, reportMalformed, seriesOf, type Run, type Series } from '../model';
 import { LineSplitter } from './lines';
 import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
-import { KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
+import { KIND_METRIC, KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
 import { LineScanner, NO_MATCH, SUBSET_TAGS, subsetTagOf, UNSURE } from './text/scan';
+import { dataSizeDict, evalReport, namedEpochHeader, phaseCounter, settingLine, settingsDict } from './text/shapes';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -218,6 +220,22 @@ export class TextParser implements LogParser, SplitReader {
   private moreRestarts: { type: 'note'; message: string } | undefined;
   /** The last record's keys were renamed (fairseq subset tag): not a template. */
   private tagged = false;
+  /** Last line of a block of printed settings (`learning_rate: 0.0001` lines, see
+   * settingLine()), -1: none. */
+  private settingsLine = -1;
+  /** The run named by the epoch header in force (`SqueezeNetBypass - Epoch 0/49`), or null: its
+   * records' keys are that run's series (`SqueezeNetBypass/train Loss`). */
+  private runName: string | null = null;
+  /** Line of the last evaluation's AverageMeter line (see evalMean()), -1: none, and its subset. */
+  private meanLine = -1;
+  private meanTag = '';
+  /** A loop inside an epoch of an epoch-axis log (ProtoPNet's `iteration: \t3` blocks of
+   * last-layer steps in epoch 10): its counter as written (NaN: none in force), and the points
+   * its blocks gave, placed inside the epoch once the loop ends (see subLoopEnd()). */
+  private subRaw = NaN;
+  private readonly subPts: Series[] = [];
+  private readonly subIdx: number[] = [];
+  private readonly subK: number[] = [];
   /** Reading a later part of the file on another thread (see split.ts). */
   private marker: SplitMarker | null = null;
   private markKeys = 0;
@@ -240,8 +258,8 @@ export class TextParser implements LogParser, SplitReader {
     if (this.ended || !this.splitter.idle) return null;
     // Near the caps, what is kept depends on counts a key does not carry.
     if (this.run.series.size >= MAX_SERIES / 2 || this.table.size >= MAX_KEYS / 2) return null;
-    // Points of an epoch still to be placed (see spreadStep()) are not carried either.
-    if (this.spreadSer !== null) return null;
+    // Points of an epoch still to be placed (see spreadStep(), subLoopEnd()) are not carried either.
+    if (this.spreadSer !== null || this.subPts.length > 0) return null;
     // Nor an open table (see tableLine()).
     if (this.tblCols !== null) return null;
     const line = this.splitter.currentLine;
@@ -291,6 +309,11 @@ export class TextParser implements LogParser, SplitReader {
       this.noteNan,
       this.noteOverflow,
       this.tagged,
+      rel(this.settingsLine),
+      this.runName,
+      numKey(this.subRaw),
+      rel(this.meanLine),
+      this.meanTag,
     ]);
   }
 
@@ -381,6 +404,7 @@ export class TextParser implements LogParser, SplitReader {
       this.internalError(e);
     }
     this.spreadEnd();
+    this.subLoopEnd();
     this.noteMoreRestarts();
     // (a part read on another thread hands it over in splitExport instead: meta must not change)
     if (!this.marker) this.setUnit(this.epochUnit());
@@ -635,6 +659,7 @@ export class TextParser implements LogParser, SplitReader {
     }
     if (this.yoloRow(s, lineNo)) return;
     if (this.tableLine(s, lineNo)) return;
+    this.noteSetting(s, lineNo);
     // No record: maybe the start of a dump block, or something worth a note.
     if ((lastChar === 40 || lastChar === 123 || lastChar === 91) && first === 0) {
       this.blockOpen = lastChar;
@@ -710,12 +735,12 @@ export class TextParser implements LogParser, SplitReader {
     if (hasStep && sc.stepTotal === sc.stepTotal) this.notePlanned(sc.stepRank, sc.stepTotal, sc.epochVal);
     if (np === 0) {
       if (!hasStep && this.headerlessRow(s, a, b, lineNo)) return true;
-      if (
-        hasStep &&
-        sc.stepRank === 3 &&
-        !isDict &&
-        isBareHeader(s, a, b, letterCount(sc.stepKey!.name))
-      ) {
+      const bare = hasStep && sc.stepRank === 3 && !isDict && isBareHeader(s, a, b, letterCount(sc.stepKey!.name));
+      const named = hasStep && sc.stepRank === 3 && !isDict && !bare ? namedEpochHeader(a === 0 && b === s.length ? s : s.slice(a, b)) : null;
+      if (bare || named !== null) {
+        this.subLoopEnd();
+        // (a run's name before it: the records under it are that run's series, see runName)
+        this.runName = named;
         this.curEpoch = sc.stepVal;
         this.blockTag = subsetTagOf(sc.stepKey!.name);
         this.phaseLine = -1;
@@ -724,6 +749,8 @@ export class TextParser implements LogParser, SplitReader {
           this.ctxStep = sc.stepVal;
           this.headerLine = lineNo;
         }
+      } else if (hasStep && sc.stepRank < 3 && !isDict && !this.indented && this.subLoop()) {
+        this.subRaw = sc.stepVal;
       } else if (hasStep && sc.stepRank < 3 && !isDict && !this.indented) {
         this.hdrLine = lineNo;
         this.hdrRaw = sc.stepVal;
@@ -744,6 +771,21 @@ export class TextParser implements LogParser, SplitReader {
       if (this.phaseLine >= 0 && lineNo - this.phaseLine <= PHASE_LINES) this.phaseLine = lineNo;
       return false;
     }
+    // `{'train': 40058, 'test': 12032}` (sizes of the data), `{'batch_size': 16, 'dropout': 0.7,
+    // ...}` (settings): no metrics.
+    if (isDict && (dataSizeDict(sc.keys, sc.vals, np) || settingsDict(sc.keys, np, a === 0 && b === s.length ? s : s.slice(a, b)))) return false;
+    // `learning_rate: 0.0001` in a block of printed settings (see noteSetting()).
+    if (!hasStep && !isDict && np === 1 && this.settingsLine >= 0 && lineNo - this.settingsLine <= 1) {
+      // (the line's one key is the setting's name, not a loss's: not `validation loss: 10.95`,
+      // `loss: 10.95` right after `using fused AdamW: True`)
+      if (!sc.keys[0].lossRole && sc.keys[0].name.indexOf(' ') < 0 && settingLine(a === 0 && b === s.length ? s : s.slice(a, b)) > 0) {
+        this.settingsLine = lineNo;
+        return false;
+      }
+    }
+    // `Train 0, loss: 2.689, ...`: the number after the phase word is the step (see phaseCounter()).
+    const counter = !hasStep && !isDict && phaseCounter(sc.keys, sc.vals, np);
+    const k0 = counter ? 1 : 0;
 
     let step: number;
     let own = true;
@@ -767,6 +809,9 @@ export class TextParser implements LogParser, SplitReader {
         // (an evaluation's bar counts the pass's batches, not the epoch's: its value is the epoch's)
         if (sc.fracN === sc.fracN && !sc.evalBar) step += sc.fracI / sc.fracN;
       }
+    } else if (counter) {
+      step = sc.vals[0];
+      this.curEpoch = step;
     } else if (sc.leadInt === sc.leadInt) {
       step = sc.leadInt;
     } else if (this.hdrLine >= 0 && lineNo === this.hdrLine + 1 && (this.indented || this.hdrStep !== this.hdrStep)) {
@@ -788,6 +833,7 @@ export class TextParser implements LogParser, SplitReader {
       else step = this.groupStep(sc.keys, np);
     }
 
+    if (own) this.subLoopEnd();
     let keys = sc.keys;
     this.tagged = false;
     if (!own && this.phaseLine >= 0 && lineNo - this.phaseLine > PHASE_LINES) this.blockTag = null;
@@ -797,6 +843,14 @@ export class TextParser implements LogParser, SplitReader {
     } else {
       keys = this.blockTagged(keys, np, this.blockTag);
     }
+    // `Accuracy = 0.93 Precision = 0.70 Recall = 0.94 F1 = 0.80`: an evaluation's report.
+    if (!own && evalReport(keys, np)) keys = this.blockTagged(keys, np, 'eval');
+    if (this.runName !== null) keys = this.runKeys(keys, np, this.runName);
+    // An evaluation's AverageMeter line (`Test: [230/242]  Loss 4.8849 (6.4318)`, no step of its
+    // own): see evalMean().
+    if (own) this.meanLine = -1;
+    else if (sc.avgAny && this.meanLine >= 0 && lineNo - this.meanLine <= PHASE_LINES) keys = this.blockTagged(keys, np, this.meanTag);
+    const evalAvg = !own && sc.avgAny ? this.evalMean(keys, np, lineNo) : false;
     if (hasStep && sc.stepRank < 3) this.noteFine(keys, np);
     else if (epochLevel && this.fineKeys.size > 0) keys = this.epochSummary(keys, np);
     // (A key named num_updates always has step rank 1.)
@@ -843,11 +897,11 @@ export class TextParser implements LogParser, SplitReader {
     if (!replace) {
       // A restart is a series of this record stepping back, not merely a record whose step is
       // below the previous record's: logs interleave per-step lines with per-epoch lines.
-      const first = keys[0].series ?? this.run.series.get(keys[0].name);
-      if (first === undefined && this.marker) this.marker.absent.add(keys[0].name);
+      const first = keys[k0].series ?? this.run.series.get(keys[k0].name);
+      if (first === undefined && this.marker) this.marker.absent.add(keys[k0].name);
       if (first !== undefined && first.length > 0 && step < first.lastStep()) {
         this.lastStep = first.lastStep();
-        this.restart(keys[0].name, step, lineNo);
+        this.restart(keys[k0].name, step, lineNo);
       }
       this.lastStep = step;
       if (own || this.ctxStep === this.ctxStep) this.records++;
@@ -855,9 +909,9 @@ export class TextParser implements LogParser, SplitReader {
     }
     if (epoch === epoch && epoch !== this.epochShown && !replace) this.epochPoint(step, epoch, lineNo);
     const vals = sc.vals;
-    for (let k = 0; k < np; k++) {
+    for (let k = k0; k < np; k++) {
       const info = keys[k];
-      const v = vals[k];
+      let v = vals[k];
       if (info.isMfu && v === -100) continue;
       let ser = info.series;
       if (ser === undefined) {
@@ -866,10 +920,24 @@ export class TextParser implements LogParser, SplitReader {
         if (info.role !== undefined && ser.length === 0) ser.role = info.role;
         info.series = ser;
       }
+      if (evalAvg && sc.avgs[k] === sc.avgs[k] && subsetTagOf(info.name) !== null) {
+        // (the pass's running mean so far; its last batch's is the evaluation's value)
+        v = sc.avgs[k];
+        if (!replace && ser.length > 0 && ser.lastStep() === step) {
+          overwriteLast(ser, v, lineNo);
+          info.lastRec = rec;
+          continue;
+        }
+      }
       if (replace && info.lastRec === prevRec && ser.length > 0) overwriteLast(ser, v, lineNo);
       else ser.push(step, v, undefined, lineNo);
       info.lastRec = rec;
       if (spreadK >= 0) this.spreadAdd(ser, ser.length - 1, spreadK);
+      else if (!own && this.subRaw === this.subRaw && step === this.curEpoch) {
+        this.subPts.push(ser);
+        this.subIdx.push(ser.length - 1);
+        this.subK.push(this.subRaw);
+      }
     }
 
     // Remember this record.
@@ -1229,6 +1297,76 @@ export class TextParser implements LogParser, SplitReader {
     if (m === null) return;
     this.blockTag = subsetTagOf(m[1]);
     this.phaseLine = this.blockTag === null ? -1 : lineNo;
+  }
+
+  /**
+   * An evaluation's AverageMeter line without a step of its own (`Test: [230/242]\tTime 0.657
+   * (0.642)\tLoss 4.8849 (6.4318)`, many a pass): a test batch's value is noisy, and the pass's
+   * value is the running mean at its last batch. So the evaluation's keys take the mean in
+   * parentheses, one point per pass (each line of the pass replaces the last at its step). The
+   * AverageMeter lines without a step after it (`cos_sim_loss  0.311 (0.311)`, printed in the
+   * pass) are the evaluation's too (see meanLine). Returns true when the line is one.
+   */
+  private evalMean(keys: KeyInfo[], np: number, lineNo: number): boolean {
+    const avgs = this.sc.avgs;
+    for (let k = 0; k < np; k++) {
+      if (avgs[k] !== avgs[k]) continue;
+      const tag = subsetTagOf(keys[k].name);
+      if (tag === null) continue;
+      this.meanTag = tag;
+      this.meanLine = lineNo;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A step line without metrics (`iteration: \t0`) that is the first finer counter of a log whose
+   * records so far were placed by epoch alone (the blocks under `epoch: \t10`): a loop inside
+   * the epoch (ProtoPNet's last-layer iterations), not the run's step axis. The blocks under it
+   * stay in the epoch (see subLoopEnd()).
+   */
+  private subLoop(): boolean {
+    if (this.subRaw === this.subRaw) return true;
+    return this.fineStep !== this.fineStep && this.curEpoch === this.curEpoch && this.ctxStep === this.curEpoch && this.records > 1;
+  }
+
+  /** The loop inside an epoch ended: its points are placed in their epoch in its order, the
+   * k-th of its counter's n values at epoch + (k + 1) / (n + 1). */
+  private subLoopEnd(): void {
+    if (this.subRaw !== this.subRaw) return;
+    this.subRaw = NaN;
+    const pts = this.subPts;
+    if (pts.length === 0) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const k of this.subK) {
+      if (k < lo) lo = k;
+      if (k > hi) hi = k;
+    }
+    const e = this.curEpoch;
+    for (let j = 0; j < pts.length; j++) pts[j].steps.set(this.subIdx[j], e + (this.subK[j] - lo + 1) / (hi - lo + 2));
+    pts.length = 0;
+    this.subIdx.length = 0;
+    this.subK.length = 0;
+  }
+
+  /** The keys of a record of a named run (see runName): `SqueezeNet/train Loss`. */
+  private runKeys(keys: KeyInfo[], np: number, name: string): KeyInfo[] {
+    const out = keys.slice(0, np);
+    for (let k = 0; k < np; k++) if (out[k].kind === KIND_METRIC) out[k] = this.table.variant(name + '/' + out[k].name, out[k]);
+    return out;
+  }
+
+  /**
+   * A line that read as no record: one `name: word` setting (`lr_scheduler_type: cosine`,
+   * `data_seed: None`) opens a block of printed settings, one `name: value` line right after
+   * it goes on with it (see settingLine()); a number in it is a setting, not a point.
+   */
+  private noteSetting(s: string, lineNo: number): void {
+    if (s.length > 200) return;
+    const kind = settingLine(s);
+    if (kind === 2 || (kind === 1 && this.settingsLine >= 0 && lineNo - this.settingsLine <= 1)) this.settingsLine = lineNo;
   }
 
   /** Keys of a record with a finer counter than the epoch (see epochSummary()). */

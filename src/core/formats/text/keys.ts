@@ -69,7 +69,8 @@ const STEP_WORDS: Record<string, number> = {
 /** Words that make a key look like a training metric (so a line without a step counts). */
 const METRIC_RE = new RegExp(
   [
-    'loss|ppl|perplex|rouge|bleu|reward|score|dice',
+    // (`cross ent`: ProtoPNet's cross-entropy)
+    'loss|ppl|perplex|rouge|bleu|reward|score|dice|xent|cross[ _-]?ent',
     '(?:^|[^a-z])(?:' +
       [
         'acc(?:uracy)?(?![a-z])', 'lr(?![a-z])', 'learning[_ ]?rate', 'g?norm', 'grad_norm', 'f1',

@@ -65,6 +65,7 @@ const R_KEY = 3;
 const R_DICT = 4; // a dict value
 const R_REJECT = 5; // starts like a number but is none: a date, a time, a version
 const R_HEADFRAC = 6; // no key, the line's head in brackets: `[100/200000] Train loss: ...`
+const R_AVG = 7; // `(6.4318)` right after a pair's value: its running mean (AverageMeter)
 
 /**
  * A line seen before, as literal text around its number tokens, with what each token meant.
@@ -115,6 +116,8 @@ interface Template {
 
 const P_APPLY = -1;
 const P_SKIP = -2;
+/** P_AVG - k: the running mean in parentheses after pair k's value (see LineScanner.avgs). */
+const P_AVG = -3;
 
 const NO_I32 = new Int32Array(0);
 const NO_U8 = new Uint8Array(0);
@@ -449,6 +452,17 @@ function isBareSubset(name: string): boolean {
   return SUBSET_TAGS.has(l) || l === 'dev';
 }
 
+/** After `[valid]` comes `: 0.1269` (`=` too): the word in the brackets is a key with its value. */
+function keyInBrackets(s: string, i: number, n: number): boolean {
+  while (i < n && s.charCodeAt(i) === 32) i++;
+  const c = at(s, i, n);
+  if (c !== 58 && c !== 61) return false;
+  i++;
+  while (i < n && s.charCodeAt(i) === 32) i++;
+  const d = at(s, i, n);
+  return (d >= 48 && d <= 57) || d === 45 || d === 46 || d === 43;
+}
+
 /** Words of a line about the data set rather than the model (`[Split] Train=3667 | Val=786`). */
 const DATA_LINE_RE = /(?:^|[^A-Za-z])(?:split|splits|splitting|dataset|datasets|data ?set|data ?loaders?|samples|examples|images|sizes?|loaded|loading|counts?)(?:[^A-Za-z]|$)/i;
 
@@ -559,6 +573,12 @@ export class LineScanner {
   /** Where a scan writes its keys (`keys` is this, or after a replay the template's keys). */
   readonly scratchKeys: KeyInfo[] = new Array<KeyInfo>(MAX_PAIRS);
   vals = new Float64Array(MAX_PAIRS);
+  /** AverageMeter lines (`Loss 4.8849 (6.4318)`): the running mean after pair k's value, NaN
+   * when none (the value itself stays the pair's). avgAny: one was read on this line. */
+  readonly avgs = new Float64Array(MAX_PAIRS).fill(NaN);
+  avgAny = false;
+  /** The pair whose running mean the last token was (-1: none). */
+  private avgIdx = -1;
   nPairs = 0;
   /** Some metric key looks like a training metric (loss, acc, lr, ...). */
   metricish = false;
@@ -647,6 +667,10 @@ export class LineScanner {
 
   private reset(): void {
     this.stamp++;
+    if (this.avgAny) {
+      this.avgs.fill(NaN);
+      this.avgAny = false;
+    }
     this.keys = this.scratchKeys;
     this.nPairs = 0;
     this.metricish = false;
@@ -999,6 +1023,7 @@ export class LineScanner {
     const tag = SUBSET_TAGS.get(s.slice(a, b).toLowerCase());
     if (tag === undefined) return;
     this.sawSubset = true;
+    if (a > 0 && s.charCodeAt(a - 1) === 91 && at(s, b, n) === 93 && keyInBrackets(s, b + 1, n)) return;
     if (s.startsWith(' net output #', b)) {
       // Caffe: `Train net output #3: loss = 1.16 (* 1 = 1.16 loss)` is one head of the net,
       // not the `Iteration N, loss = 1.86` total; `Test net output` is the test phase.
@@ -1062,7 +1087,7 @@ export class LineScanner {
       // a template of this line could not be replayed on a line with other values.
       if (this.kMin < this.tokEnd) this.unsafe = true;
       if (!keyed) {
-        code = ns === first + 1 && s.charCodeAt(first) === 91 ? R_HEADFRAC : R_KEYLESS;
+        code = ns === first + 1 && s.charCodeAt(first) === 91 ? R_HEADFRAC : this.meanAfterPair(s, ns, e) ? R_AVG : R_KEYLESS;
       } else if (this.kProse || (this.kExplicit && end === e && loggerLevelAt(s, end, n))) {
         // (`train:417  INFO  ...`: Python logging's `%(name)s:%(lineno)d` before the level is
         // a logger and a source line, not a metric)
@@ -1125,8 +1150,23 @@ export class LineScanner {
     }
     this.slot(ns, e, end, code, info, br);
     this.pairIdx = -1;
+    this.avgIdx = -1;
     this.apply(code, info, br, at(s, end, n), at(s, end + 1, n));
     this.played(code, info);
+  }
+
+  /**
+   * The number at [ns, e) is alone in parentheses right after the last token, a pair's value
+   * (`Loss 4.8849 (6.4318)`, `Prec@1 83.333 (52.282)`): an AverageMeter's running mean.
+   */
+  private meanAfterPair(s: string, ns: number, e: number): boolean {
+    const k = this.nSlots - 1;
+    if (k < 0 || this.slotPlay[k] < 0 || ns < 2 || s.charCodeAt(ns - 1) !== 40 || s.charCodeAt(e) !== 41) return false;
+    for (let i = this.slotB[k]; i < ns - 1; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 32 && c !== 9) return false;
+    }
+    return this.slotB[k] < ns - 1;
   }
 
   /** A token that starts like a number but is none (it was skipped up to `end`). */
@@ -1142,9 +1182,10 @@ export class LineScanner {
     if (k < 0 || this.slotCode[k] !== code) return;
     let p = P_APPLY;
     if ((code === R_KEY || code === R_DICT) && info!.kind !== KIND_STEP) {
-      p = this.pairIdx >= 0 ? this.pairIdx : P_SKIP;
+      p = this.pairIdx >= 0 ? this.pairIdx : this.avgIdx >= 0 ? P_AVG - this.avgIdx : P_SKIP;
     }
     else if (code === R_IGNORE) p = P_SKIP;
+    else if (code === R_AVG) p = this.avgIdx >= 0 ? P_AVG - this.avgIdx : P_SKIP;
     this.slotPlay[k] = p;
   }
 
@@ -1218,6 +1259,15 @@ export class LineScanner {
         // used as the step when the line names none.
         if (frac === frac && this.nInt && frac > 0 && v >= 0 && v <= frac) this.leadInt = v;
         return;
+      case R_AVG: {
+        const k = this.nSlots >= 2 ? this.slotPlay[this.nSlots - 2] : -1;
+        if (k >= 0 && frac !== frac) {
+          this.avgIdx = k;
+          this.avgs[k] = v;
+          this.avgAny = true;
+        }
+        return;
+      }
       case R_KEY:
         this.pairFrac = frac;
         this.pair(info!, v, frac === frac || br);
@@ -1330,6 +1380,22 @@ export class LineScanner {
           if (p < side) side = p;
         } else {
           c = 41;
+        }
+      } else if (c === 93 && p >= 2) {
+        // `Iter 100 - time: 12.3 - [train]: 0.1053 - [valid]: 0.1269`: the key is the word in
+        // the square brackets.
+        let q = p - 1;
+        let d = s.charCodeAt(q);
+        while (q > 0 && d < 128 && CC[d] & KEY) d = s.charCodeAt(--q);
+        if (q < side) side = q;
+        // (after a separator or at the line's start: not `Number of val images in [HDRTV1K_test]: 117`)
+        let r = q - 1;
+        while (r >= 0 && s.charCodeAt(r) === 32) r--;
+        if (r < side) side = r;
+        const before = r >= 0 ? s.charCodeAt(r) : -1;
+        if (d === 91 && q < p - 1 && CC[s.charCodeAt(q + 1)] & ALPHA && (before < 0 || (before < 128 && !(CC[before] & ALNUM_)))) {
+          p--;
+          c = s.charCodeAt(p);
         }
       }
     } else if (ws === 0 && !bracket) {
@@ -1698,6 +1764,9 @@ export class LineScanner {
       const pj = play[j];
       if (pj >= 0) {
         vals[pj] = neg ? -v : v;
+      } else if (pj <= P_AVG) {
+        this.avgs[P_AVG - pj] = neg ? -v : v;
+        this.avgAny = true;
       } else if (pj === P_APPLY) {
         this.nv = neg ? -v : v;
         this.nInt = isInt;
@@ -1815,6 +1884,9 @@ export class LineScanner {
       if (rj === 0) {
         if (pj >= 0) {
           vals[pj] = this.nv;
+        } else if (pj <= P_AVG) {
+          this.avgs[P_AVG - pj] = this.nv;
+          this.avgAny = true;
         } else if (pj === P_APPLY) {
           this.nFrac = NaN;
           const end = e + tp.tails[j];
@@ -1825,7 +1897,10 @@ export class LineScanner {
         // A `/total` where the template had a unit (`it/s`), or the reverse: not the same line.
         if (e < 0 || (this.nFrac === this.nFrac) !== (tp.fracs[j] === 1)) return false;
         if (pj >= 0) vals[pj] = this.nv;
-        else if (pj === P_APPLY) {
+        else if (pj <= P_AVG) {
+          this.avgs[P_AVG - pj] = this.nv;
+          this.avgAny = true;
+        } else if (pj === P_APPLY) {
           this.apply(tp.codes[j], tp.infos[j], tp.brs[j] === 1, at(s, e, b), at(s, e + 1, b));
         }
       } else {
