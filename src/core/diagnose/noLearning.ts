@@ -256,15 +256,18 @@ function check(ctx: Ctx, s: SeriesState, idSuffix = ''): void {
 }
 
 /** Whether the log starts after its first epoch: the run's epoch counter (a series named
- * `epoch`, or the step itself on an epoch axis) is 2 or more at its first point. */
+ * `epoch`, or the step itself on an epoch axis) is 2 or more at its first point, or a fraction
+ * above 1 (Hugging Face counts epochs from 0 in fractions: a first record at epoch 1.015 is a
+ * run resumed from a checkpoint, its first epoch never logged). */
 function startedLate(run: Run): boolean {
   for (const ser of run.series.values()) {
     if (ser.name.toLowerCase() !== 'epoch' || ser.length === 0) continue;
-    return ser.values.get(0) >= 2;
+    const e0 = ser.values.get(0);
+    return e0 >= 2 || (e0 > 1 && !Number.isInteger(e0));
   }
   if (run.meta.stepUnit !== 'epoch') return false;
   let first = Infinity;
   for (const ser of run.series.values()) if (ser.length > 0) first = Math.min(first, ser.steps.get(0));
-  return first >= 2;
+  return first >= 2 || (first > 1 && !Number.isInteger(first));
 }
 

@@ -376,8 +376,12 @@ describe('no-learning', () => {
       return x;
     };
     expect(of(run(r(6)), 'no-learning')).toEqual([]);
-    // the same values from epoch 1: never learned
+    // a Hugging Face run resumed from a checkpoint: its first record at epoch 1.015 (epochs
+    // counted from 0 in fractions), its first epoch never logged
+    expect(of(run(r(1.015)), 'no-learning')).toEqual([]);
+    // the same values from epoch 1 (or a fraction of the first epoch): never learned
     expect(of(run(r(1)), 'no-learning')).toHaveLength(1);
+    expect(of(run(r(0.03)), 'no-learning')).toHaveLength(1);
   });
 
   it('a flat loss at a low value after convergence is converged, not no-learning', () => {
