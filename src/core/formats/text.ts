@@ -139,7 +139,10 @@ export class TextParser implements LogParser, SplitReader {
   private fineOffset = 0;
   /** Names of the keys of records with a finer counter (see epochSummary()). */
   private readonly fineKeys = new Set<string>();
-  private fineNoted: KeyInfo[] | null = null;
+  /** Template key arrays already noted (a replayed line's keys are its template's array). */
+  private readonly fineNoted = new WeakSet<KeyInfo[]>();
+  /** epochSummary()'s result per template key array, with the fineKeys size it was made at. */
+  private readonly summaryOf = new WeakMap<KeyInfo[], { size: number; keys: KeyInfo[] }>();
   /** The epoch in force at the first record with a finer counter. */
   private fineFirstEpoch = NaN;
   /** Its last rise, and the epoch in force at that record. */
@@ -1372,8 +1375,9 @@ export class TextParser implements LogParser, SplitReader {
   /** Keys of a record with a finer counter than the epoch (see epochSummary()). */
   private noteFine(keys: KeyInfo[], np: number): void {
     // (a replayed line's keys are its template's array: noted once)
-    if (keys === this.fineNoted && keys !== this.sc.scratchKeys) return;
-    this.fineNoted = keys;
+    const template = keys !== this.sc.scratchKeys;
+    if (template && this.fineNoted.has(keys)) return;
+    if (template) this.fineNoted.add(keys);
     for (let k = 0; k < np && this.fineKeys.size < MAX_FINE_KEYS; k++) this.fineKeys.add(keys[k].name);
   }
 
@@ -1384,6 +1388,19 @@ export class TextParser implements LogParser, SplitReader {
    * (`Train Loss (epoch)`), not one more point of the batch values.
    */
   private epochSummary(keys: KeyInfo[], np: number): KeyInfo[] {
+    // (per template key array, while no new per-batch key was seen: this runs on every
+    // epoch-level line of such a log)
+    const template = keys !== this.sc.scratchKeys;
+    if (template) {
+      const c = this.summaryOf.get(keys);
+      if (c && c.size === this.fineKeys.size) return c.keys;
+    }
+    const out = this.summaryKeys(keys, np);
+    if (template) this.summaryOf.set(keys, { size: this.fineKeys.size, keys: out });
+    return out;
+  }
+
+  private summaryKeys(keys: KeyInfo[], np: number): KeyInfo[] {
     let out: KeyInfo[] | undefined;
     for (let k = 0; k < np; k++) {
       const info = keys[k];

@@ -380,6 +380,9 @@ const RUN_KEYS = new Set(['run', 'model', 'experiment', 'exp', 'trial', 'job']);
  * at ` |`, `,`, `;` or a tab before the line's step (`| Epoch: 1`): the end of the name, else -1.
  */
 function runField(s: string, a: number, b: number, n: number): number {
+  // (r, m, e, t, j first: no string is made for the other keys of the line)
+  const c = s.charCodeAt(a) | 32;
+  if (c !== 114 && c !== 109 && c !== 101 && c !== 116 && c !== 106) return -1;
   if (!RUN_KEYS.has(s.slice(a, b).toLowerCase())) return -1;
   let e = b + 1;
   while (e < n) {
