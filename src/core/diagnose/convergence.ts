@@ -153,7 +153,8 @@ export function detectNotConverged(ctx: Ctx): void {
     if (!stillImproving(c, st) && !byTail) continue;
     reported = true;
     ctx.notConverged.add(s.name);
-    const w = stillImproving(c, st) ? { improvement: c.robustImprovement, fromStep: c.fromStep, toStep: c.toStep, points: c.points } : tf!;
+    const seed = stillImproving(c, st);
+    const w = seed ? { improvement: c.robustImprovement, fromStep: c.fromStep, toStep: c.toStep, points: c.points } : tf!;
     emit(ctx, {
       kind: 'not-converged',
       severity: 'info',
@@ -162,14 +163,17 @@ export function detectNotConverged(ctx: Ctx): void {
       endStep: w.toStep,
       title: ['notConverged.title'],
       message: [
+        // (found by the tail's fall while the guide's window says converged or slow: both said,
+        // not "status: converged. Training longer should lower it further.")
         [
-          'notConverged.message',
+          seed ? 'notConverged.message' : 'notConverged.messageTail',
           {
             improvement: fmtPct(w.improvement),
             points: w.points,
             from: fmtStep(w.fromStep),
             to: fmtStep(w.toStep),
             status: t(ctx.lang, `status.${c.status}`),
+            window: c.window,
           },
         ],
         // Quantified by the forecaster (src/core/forecast) when it can forecast the series.

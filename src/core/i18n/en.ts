@@ -123,6 +123,8 @@ export const en = {
   'notConverged.title': 'Still improving at the end ({series})',
   'notConverged.message':
     '{subject} fell by {improvement} over steps {from}–{to} ({points} values); convergence status: {status}. Training longer should lower it further.',
+  'notConverged.messageTail':
+    '{subject} fell by {improvement} over steps {from}–{to} ({points} values), steadily and beyond its noise (its last {window} smoothed points alone look {status}). Training longer should lower it further.',
 
   // ---- early stop ----
   'earlyStop.title': 'Early stopping would stop at step {step} ({series})',

@@ -117,6 +117,8 @@ export const zhCn: Record<MessageKey, string> = {
   'notConverged.title': '训练结束时仍在下降（{series}）',
   'notConverged.message':
     '{subject}在第 {from}–{to} 步（{points} 个值）中下降了 {improvement}，收敛状态：{status}。继续训练应该还能进一步降低。',
+  'notConverged.messageTail':
+    '{subject}在第 {from}–{to} 步（{points} 个值）中稳定下降了 {improvement}，超出噪声范围（只看最后 {window} 个平滑点则{status}）。继续训练应该还能进一步降低。',
 
   // ---- 早停 ----
   'earlyStop.title': '早停会在第 {step} 步停止（{series}）',

@@ -37,6 +37,11 @@ describe('not-converged, quantified', () => {
     expect(fc.at(sent.milestone.step)).toBeCloseTo(sent.milestone.value, 6);
     expect(f.message).toContain(`At this rate it reaches ${fmtNum(sent.milestone.value)} in about ${sent.params.more} more steps`);
     expect(f.message).toContain(`levels off near ${fmtNum(fc.asymptote)}`);
+    // found by the tail's steady fall while the guide's last-10 window looks converged: both are
+    // said, never "convergence status: converged. Training longer should lower it further."
+    expect(f.evidence.status).toBe('converged');
+    expect(f.message).toContain('steadily and beyond its noise (its last 10 smoothed points alone look converged)');
+    expect(f.message).not.toContain('status: converged');
     expect(f.message).toContain(`at step ${sent.params.to} expect ${fmtNum(fc.median)} (${fmtNum(fc.low)}–${fmtNum(fc.high)}, 80% interval)`);
     const zh = analyzeRuns([run], { lang: 'zh-cn' }).find(x => x.kind === 'not-converged');
     expect(zh?.message).toContain(`按目前的趋势，再训练约 ${sent.params.more} 步会降到 ${fmtNum(sent.milestone.value)}`);
