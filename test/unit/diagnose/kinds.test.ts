@@ -430,6 +430,27 @@ describe('overfitting', () => {
     }
   });
 
+  it('a long, noisy validation loss rising for its last 300 of 500 evaluations overfits (judged on groups of evaluations too)', () => {
+    // one evaluation moves by 20 % (a small validation set): single evaluations never stand
+    // 5 noise units above the best, the medians of ~22 of them do
+    const mk = (rise: number, seed: number) =>
+      makeRun(
+        [
+          { name: 'train_loss', f: i => 0.01 + 0.4 * Math.exp(-i / 30), n: 500, start: 0, noise: 0.05 },
+          { name: 'val_loss', f: i => 0.02 + 0.1 * Math.exp(-i / 20) + (i > 200 ? (rise * (i - 200)) / 300 : 0), n: 500, start: 0, noise: 0.2 },
+        ],
+        seed,
+      );
+    for (const seed of [1, 2, 3]) {
+      const o = of(run(mk(0.012, seed)), 'overfitting');
+      expect(o, `seed ${seed}`).toHaveLength(1);
+      expect(o[0].step, `seed ${seed}`).toBeGreaterThan(120);
+      expect(o[0].step, `seed ${seed}`).toBeLessThan(300);
+      // the same noise with no rise: nothing
+      expect(of(run(mk(0, seed)), 'overfitting'), `seed ${seed}`).toEqual([]);
+    }
+  });
+
   it('a converged run whose validation loss drifts up ~3 % while training is flat is not overfitting', () => {
     for (const seed of [1, 2, 3]) {
       expect(of(run(S.convergedValCreep(0.0001, seed)), 'overfitting'), `seed ${seed}`).toEqual([]);
