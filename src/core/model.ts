@@ -615,6 +615,53 @@ export function inferRole(name: string): Role {
 
 export const LOSS_ROLES: ReadonlySet<Role> = new Set(['train_loss', 'val_loss', 'loss_part']);
 
+/** Error measures a regression is trained on, in the order a loss is looked for among them. */
+const ERROR_MEASURES = ['mse', 'rmse', 'mae'];
+/** Words that may stand beside an error measure in its name (a subset, an average). */
+const ERROR_AFFIXES = new Set(['train', 'training', 'tr', 'trn', 'val', 'valid', 'validation', 'eval', 'evaluation', 'test', 'dev', 'avg', 'average', 'mean', 'epoch', 'batch', 'running', 'total']);
+
+/**
+ * A run with no loss at all but an error measure (a regression logging only `train_mse` and
+ * `val_mse`): that measure is its loss. The first of ERROR_MEASURES found among the series
+ * without a validation word becomes the training loss, the first among those with one the
+ * validation loss. Beside a loss, an error measure stays a metric (inferRole). Returns whether
+ * a role changed.
+ */
+export function promoteErrorLosses(series: Iterable<Series>): boolean {
+  const cand: Series[] = [];
+  for (const s of series) {
+    if (LOSS_ROLES.has(s.role)) return false;
+    if (s.role === 'other') cand.push(s);
+  }
+  let changed = false;
+  for (const val of [false, true]) {
+    let pick: Series | undefined;
+    let rank = ERROR_MEASURES.length;
+    for (const s of cand) {
+      const n = s.name.replace(/([a-z])([A-Z])/g, '$1_$2');
+      if (VAL_RE.test(n) !== val || SPREAD_RE.test(n)) continue;
+      // (the measure and subset words only: `mse_weight` is a setting)
+      const words = n
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(w => w !== '' && !ERROR_AFFIXES.has(w));
+      if (words.length !== 1) continue;
+      for (let r = 0; r < rank; r++) {
+        if (words[0] === ERROR_MEASURES[r]) {
+          pick = s;
+          rank = r;
+          break;
+        }
+      }
+    }
+    if (pick) {
+      pick.role = val ? 'val_loss' : 'train_loss';
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /** Total number of points in a run. */
 export function pointCount(run: Run): number {
   let n = 0;

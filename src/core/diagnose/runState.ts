@@ -4,7 +4,7 @@
  * gradient norm is NaN). The join is incremental and order-independent, so feeding the run in
  * any chunking gives the same state.
  */
-import type { Run, Series } from '../model';
+import { promoteErrorLosses, type Run, type Series } from '../model';
 import { LrState } from './lrState';
 import { RangeReader } from './reader';
 import { SeriesState } from './seriesState';
@@ -29,6 +29,7 @@ export class RunState {
   readonly closed: SeriesState[] = [];
   readonly lrs = new Map<Series, LrState>();
   private readonly reader = new RangeReader();
+  private promoted = false;
 
   constructor(
     readonly run: Run,
@@ -37,6 +38,8 @@ export class RunState {
 
   /** Consume everything appended to the run's series since the last call. */
   feed(): void {
+    // (a regression that logs only an error measure: that measure is its loss)
+    if (!this.promoted) this.promoted = promoteErrorLosses(this.run.series.values());
     for (const s of this.run.series.values()) {
       if (s.role === 'lr') {
         let l = this.lrs.get(s);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferRole, type Role } from '../../../src/core/model';
+import { inferRole, promoteErrorLosses, Series, type Role } from '../../../src/core/model';
 
 // Names taken from the real logs in test/fixtures/real and the format specs.
 describe('inferRole(name) reads roles from names as written', () => {
@@ -134,5 +134,27 @@ describe('inferRole(name) reads roles from names as written', () => {
     ['val_perplexity', 'other'],
   ])('%j -> %s', (name, role) => {
     expect(inferRole(name)).toBe(role);
+  });
+});
+
+// A regression that logs only error measures (oedometer-style `epoch,train_mse,train_rmse,
+// train_mae,train_r2,val_mse,...`): the MSE is its loss. Beside a loss, an MSE stays a metric.
+describe('promoteErrorLosses(series): an error measure is the loss of a run without one', () => {
+  const mk = (...names: string[]) => names.map(n => new Series(n));
+  it('takes the MSE (then RMSE, then MAE) of each subset', () => {
+    const s = mk('train_mse', 'train_rmse', 'train_mae', 'train_r2', 'val_mse', 'val_rmse', 'val_mae', 'val_r2');
+    expect(promoteErrorLosses(s)).toBe(true);
+    expect(s.map(x => x.role)).toEqual(['train_loss', 'other', 'other', 'other', 'val_loss', 'other', 'other', 'other']);
+    const r = mk('Train RMSE', 'valRMSE', 'val_mae', 'mae_std');
+    expect(promoteErrorLosses(r)).toBe(true);
+    expect(r.map(x => x.role)).toEqual(['train_loss', 'val_loss', 'other', 'other']);
+  });
+  it('leaves a run with a loss alone, and a run with no error measure', () => {
+    const s = mk('loss', 'mae', 'val_loss', 'val_mae');
+    expect(promoteErrorLosses(s)).toBe(false);
+    expect(s.map(x => x.role)).toEqual(['train_loss', 'other', 'val_loss', 'other']);
+    const t = mk('accuracy', 'val_accuracy', 'mse_weight');
+    expect(promoteErrorLosses(t)).toBe(false);
+    expect(t.map(x => x.role)).toEqual(['train_acc', 'val_acc', 'other']);
   });
 });
