@@ -11,7 +11,7 @@ import { createParser, type StreamFormat } from './formats';
 import { detectFormat, isTfRecord, SNIFF_BYTES } from './formats/detect';
 import { findMlflowRuns, readMlflowRun } from './formats/mlflow';
 import { isSplitReader } from './formats/split';
-import { createRun, type Run, seriesOf } from './model';
+import { createRun, promoteErrorLosses, type Run, seriesOf } from './model';
 import {
   defaultWorkerScript,
   planSplit,
@@ -184,6 +184,9 @@ export async function loadPaths(paths: string[], opts: LoadOptions = {}): Promis
     }
     readFrom(item, read, 1, read ? undefined : `${path.basename(item.file)}: no training metrics found`);
   }
+  // (the roles the engine will judge, known to every view: an error measure as the loss of a
+  // run without one)
+  for (const run of result.runs) promoteErrorLosses(run.series.values());
   // A directory from which nothing at all could be read is a problem, not "0 runs".
   for (const d of dirs.values()) {
     if (d.runs > 0) continue;
