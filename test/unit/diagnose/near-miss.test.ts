@@ -69,6 +69,7 @@ const ROWS: Row[] = [
   // overfitting
   { run: S.persistentRiseFive, key: 'overfitPersistPoints', value: 6, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.persistentRiseTrainFall22, key: 'overfitGapTrainFall', value: 0.25, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
+  { run: S.lastEvaluationsUp, key: 'overfitNoiseZ', value: 3.75, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.fourEvaluationsRise, key: 'overfitMinPoints', value: 2, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.fewEvaluationsRise23, key: 'overfitShortMinRise', value: 0.25, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.persistentRiseDriftingDown, key: 'overfitPersistTau', value: 0.24, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },

@@ -696,6 +696,19 @@ export function fewEvaluationsRise23(): Run {
   );
 }
 
+/** Near overfitNoiseZ: 60 evaluations with 2 % noise whose last 4 jump 10 % while the training
+ * loss keeps falling (at 3 noise units: overfitting; at 3.75: within the noise). Too recent for
+ * the groups of evaluations, whose medians have not moved. */
+export function lastEvaluationsUp(): Run {
+  return makeRun(
+    [
+      { name: 'train_loss', f: i => 0.05 + 2 * Math.exp(-i / 10), n: 60, start: 1, noise: 0.01 },
+      { name: 'val_loss', f: i => (0.5 + 1.5 * Math.exp(-i / 8)) * (i >= 56 ? 1.1 : 1), n: 60, start: 1, noise: 0.02 },
+    ],
+    7,
+  );
+}
+
 /** Near overfitMinPoints: 4 evaluations, 1.0, 0.7, 0.9, 0.86, while the training loss keeps
  * falling (overfitMinPoints 3: too few for the coarse rule, and the few-evaluations rule sees
  * the last 23 % above the best: overfitting; 2: the coarse rule's smoothed best is the third
