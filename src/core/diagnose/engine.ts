@@ -62,7 +62,7 @@ export function analyze(rs: RunState, st: DiagnoseSettings, lang: Lang): Finding
   detectValPlateaus(ctx);
   detectGradients(ctx);
   detectImbalance(ctx);
-  return sortFindings(foldSpikes(ctx, foldBlowUp(ctx)));
+  return sortFindings(foldTwins(ctx, foldSpikes(ctx, foldBlowUp(ctx))));
 }
 
 /**
@@ -115,6 +115,39 @@ function foldSpikes(ctx: Ctx, out: Finding[]): Finding[] {
     p.evidence.alsoSpiked = same.map(f => `${f.series}@${f.evidence.peakStep as number}`).join(', ');
     // the part's severity when it is higher
     if (same.some(f => f.severity === 'warning') && p.severity === 'info') p.severity = 'warning';
+  }
+  return folded.size === 0 ? out : out.filter(f => !folded.has(f));
+}
+
+/**
+ * One event, one finding: a quantity logged twice under two names (`Test set loss` and
+ * `Test loss` on neighbouring lines, every value equal) gets one finding per event. Two series
+ * are twins when they have the same role, the same number of valid points between the same
+ * steps and the same coarse points (block medians: bounded work). A finding of a twin of the
+ * same kind, severity and step as one already kept is named in it instead.
+ */
+function foldTwins(ctx: Ctx, out: Finding[]): Finding[] {
+  const states = [...ctx.rs.states.values()];
+  const twin = (a: string, b: string): boolean => {
+    const x = states.find(s => s.name === a);
+    const y = states.find(s => s.name === b);
+    if (!x || !y || x === y || x.role !== y.role || x.valid !== y.valid || x.valid < 2) return false;
+    if (x.firstStep !== y.firstStep || x.lastStep !== y.lastStep || x.blocks.n !== y.blocks.n) return false;
+    for (let j = 0; j < x.blocks.n; j++) if (!Object.is(x.blocks.med[j], y.blocks.med[j])) return false;
+    return true;
+  };
+  const folded = new Set<Finding>();
+  for (const f of out) {
+    if (folded.has(f)) continue;
+    const same = out.filter(
+      g => g !== f && !folded.has(g) && g.kind === f.kind && g.severity === f.severity && g.step === f.step && g.series !== f.series && twin(f.series, g.series),
+    );
+    if (same.length === 0) continue;
+    for (const g of same) folded.add(g);
+    const zh = ctx.lang === 'zh-cn';
+    const others = same.map(g => (zh ? `“${g.series}”` : `"${g.series}"`)).join(zh ? '、' : ', ');
+    f.message += ' ' + t(ctx.lang, 'twin.also', { others });
+    f.evidence.sameSeries = same.map(g => g.series).join(', ');
   }
   return folded.size === 0 ? out : out.filter(f => !folded.has(f));
 }

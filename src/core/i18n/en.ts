@@ -61,6 +61,7 @@ export const en = {
   'spike.count': 'This series has {count} such spikes.',
   'spike.also': 'The same jump shows in its parts: {others}.',
   'spike.alsoItem': '{series} (up to {peak} at step {step})',
+  'twin.also': 'The same values are logged as {others} too.',
   'spike.short': '{subject} jumped to {peak} at step {peakStep}, {ratio}× the values around it ({before} before, {after} after).',
   'spike.shortRun': '{subject} rose to {peak} at step {peakStep}: steps {fromStep}–{toStep} stayed {ratio}× or more above the values around them ({before} before, {after} after).',
 

@@ -53,6 +53,7 @@ export const zhCn: Record<MessageKey, string> = {
   // ---- 损失尖峰 ----
   'spike.also': '同一次跳升也出现在其分项中：{others}。',
   'spike.alsoItem': '{series}（第 {step} 步升到 {peak}）',
+  'twin.also': '同样的数值也记录为 {others}。',
   'spike.short': '{subject}在第 {peakStep} 步跳到 {peak}，是前后数值的 {ratio} 倍（之前 {before}，之后 {after}）。',
   'spike.shortRun': '{subject}在第 {fromStep}–{toStep} 步升高，第 {peakStep} 步达到 {peak}，至少是前后数值的 {ratio} 倍（之前 {before}，之后 {after}）。',
   'spike.title': '第 {step} 步出现损失尖峰（{series}）',

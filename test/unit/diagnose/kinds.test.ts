@@ -417,6 +417,24 @@ describe('overfitting', () => {
     expect(o[0].fixes[0].code).toContain('wait >= 10');
   });
 
+  it('a validation loss logged twice under two names is one finding that names the other', () => {
+    // resnet110's log prints `Test set loss: 0.21` and `Test loss: 0.21` for every epoch
+    const r = S.overfit();
+    const v = r.series.get('val_loss')!;
+    const copy = new Series('Test loss', 'val_loss');
+    for (let i = 0; i < v.length; i++) copy.push(v.steps.get(i), v.values.get(i));
+    r.series.set('Test loss', copy);
+    const o = of(run(r), 'overfitting');
+    expect(o).toHaveLength(1);
+    expect(o[0].message).toContain('The same values are logged as "Test loss" too.');
+    // one value different: two series, two findings
+    const other = new Series('Other loss', 'val_loss');
+    for (let i = 0; i < v.length; i++) other.push(v.steps.get(i), v.values.get(i) * (i === 50 ? 1.5 : 1));
+    r.series.delete('Test loss');
+    r.series.set('Other loss', other);
+    expect(of(run(r), 'overfitting')).toHaveLength(2);
+  });
+
   it('validation wobbling within its noise is not overfitting', () => {
     for (const seed of [21, 22, 23]) {
       const r = makeRun(
