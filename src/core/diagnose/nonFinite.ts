@@ -24,6 +24,8 @@ interface Agg {
   /** Segment holding the last non-finite value. */
   lastSeg: SeriesState;
   recovered: boolean;
+  /** The step at which the log starts again after a run that ended non-finite (NaN: none). */
+  restartStep: number;
   masked: number;
   maskedIdx: number;
   maskedGrad: string;
@@ -39,6 +41,7 @@ function aggregate(segs: SeriesState[]): Agg {
     lastIdx: -1,
     lastSeg: cur,
     recovered: !cur.endsNonFinite(),
+    restartStep: NaN,
     masked: 0,
     maskedIdx: -1,
     maskedGrad: '',
@@ -59,6 +62,13 @@ function aggregate(segs: SeriesState[]): Agg {
       a.maskedIdx = s.maskedFirstIdx;
       a.maskedGrad = s.maskedGrad;
     }
+  }
+  // A run that ended non-finite and was started again (the finite values after it are another
+  // run's): not recovered; it stayed non-finite until that restart.
+  const k = segs.indexOf(a.lastSeg);
+  if (k >= 0 && k < segs.length - 1 && a.lastSeg.endsNonFinite()) {
+    a.recovered = false;
+    a.restartStep = segs[k + 1].firstStep;
   }
   return a;
 }
@@ -156,7 +166,7 @@ function reportNonFinite(ctx: Ctx, s: SeriesState, a: Agg, isGrad: boolean, othe
     if (a.count <= st.nonFiniteIsolatedMax && share <= 0.01) severity = 'warning';
     msg.push(['nonFinite.recovered']);
   } else {
-    msg.push(['nonFinite.persistent']);
+    msg.push(a.restartStep === a.restartStep ? ['nonFinite.untilRestart', { step: fmtStep(a.restartStep) }] : ['nonFinite.persistent']);
     const seg = a.lastSeg;
     const r = seg === s || seg.series === s.series ? riseBefore(seg, seg.firstBadIdx >= 0 ? seg.firstBadIdx : a.firstIdx) : null;
     if (r) {

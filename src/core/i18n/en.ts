@@ -29,6 +29,7 @@ export const en = {
   'nonFinite.title': '{what} in {series}',
   'nonFinite.message': '{subject} became {what} at step {step} (first of {count} non-finite values).',
   'nonFinite.persistent': 'It stayed non-finite to the end of the log.',
+  'nonFinite.untilRestart': 'It stayed non-finite to the end of its run; the log then starts again at step {step}.',
   'nonFinite.recovered': 'Later values are finite again, but the weights may already be damaged.',
   'nonFinite.risen': 'Before that it rose from {from} at step {fromStep} to {to} at step {toStep}.',
   'nonFinite.also': 'At the same blow-up: {others}.',

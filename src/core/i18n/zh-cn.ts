@@ -30,6 +30,7 @@ export const zhCn: Record<MessageKey, string> = {
   'nonFinite.title': '{series} 出现 {what}',
   'nonFinite.message': '{subject}在第 {step} 步变成 {what}（共 {count} 个非有限值，这是第一个）。',
   'nonFinite.persistent': '此后一直到日志结束都没有恢复。',
+  'nonFinite.untilRestart': '该次运行直到结束都是非有限值；日志随后从第 {step} 步重新开始。',
   'nonFinite.recovered': '之后的数值又恢复为有限值，但模型权重可能已经被破坏。',
   'nonFinite.risen': '在此之前，它从第 {fromStep} 步的 {from} 上升到第 {toStep} 步的 {to}。',
   'nonFinite.also': '同一次发散中还有：{others}。',

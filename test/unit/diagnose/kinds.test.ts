@@ -67,6 +67,21 @@ describe('non-finite', () => {
     expect(masked!.evidence.gradSeries).toBe('grad_norm');
   });
 
+  it('a run that ended NaN and was started again is not "finite again" (the finite values are the next run\'s)', () => {
+    // four Keras runs in one README (U-Net): the BCE runs NaN from their first to their last
+    // epoch, the Dice runs after them finite
+    const r = createRun('runs.md', 'text');
+    const loss = new Series('loss', 'train_loss');
+    for (let e = 1; e <= 15; e++) loss.push(e, NaN);
+    for (let e = 1; e <= 15; e++) loss.push(e, 0.5 * Math.exp(-e / 5) + 0.1);
+    r.series.set('loss', loss);
+    const f = of(run(r), 'non-finite');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('error');
+    expect(f[0].message).toContain('It stayed non-finite to the end of its run; the log then starts again at step 1.');
+    expect(f[0].message).not.toContain('finite again');
+  });
+
   it('a loss of exactly 0.0 with finite gradient norms is not a NaN', () => {
     expect(of(run(S.zeroLossFiniteGrad()), 'non-finite')).toEqual([]);
   });
