@@ -1,0 +1,54 @@
+/**
+ * Line shapes of the sixth held-out batch (20 unseen real logs) that the text reader misread:
+ * a comma between a metric's name and its value, `loss is: x` with train and test records told
+ * apart only by a phase line before them, data-set sizes outside a dict, a metric named before
+ * `on Test set`, a clipping setting in a config dump. Each excerpt is a few lines of the real
+ * shape (numbers from the logs), fed in small chunks.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../../src/core/model';
+import { parseText, steps, values } from '../../helpers';
+
+function run1(text: string, chunk = 7): Run {
+  const runs = parseText('text', text, chunk);
+  expect(runs).toHaveLength(1);
+  expect(runs[0].events.filter(e => e.type === 'malformed')).toEqual([]);
+  return runs[0];
+}
+
+function roles(run: Run): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, s] of run.series) out[k] = s.role;
+  return out;
+}
+
+describe('text reader: line shapes of held-out batch 6', () => {
+  it('reads `name, value` when the name is a metric (howdrox/MRI-Analysis)', () => {
+    const log =
+      'done creating validation dataset\n' +
+      'epoch 1, phase train, total step 0\n' +
+      'epoch 1, phase train, step 10, loss_train, 0.838\n' +
+      'epoch 1, phase train, step 20, loss_train, 0.771\n' +
+      'epoch 1, phase train, step 30, loss_train, 0.762\n' +
+      'epoch 1, phase valid, total step 104\n' +
+      'epoch 1 | val_loss: 0.6590334177017212\n' +
+      'epoch 2, phase train, step 110, loss_train, 0.372\n' +
+      'epoch 2, phase train, step 120, loss_train, 0.333\n';
+    const run = run1(log);
+    expect(values(run, 'loss_train')).toEqual([0.838, 0.771, 0.762, 0.372, 0.333]);
+    expect(steps(run, 'loss_train')).toEqual([10, 20, 30, 110, 120]);
+    expect(roles(run)).toMatchObject({ loss_train: 'train_loss', val_loss: 'val_loss' });
+    // (not from prose, a CSV row or a word that is no metric's name)
+    const r2 = run1(
+      'After the loss, 3 epochs passed\n' +
+        'epoch 1, loss_train, 0.5\n' +
+        '1, 0.5, 0.25\n' +
+        'epoch 2, loss_train, 0.4\n' +
+        'batch, 32\n' +
+        'epoch 3, loss_train, 0.3\n',
+    );
+    expect([...r2.series.keys()].filter(k => k !== 'epoch')).toEqual(['loss_train']);
+    expect(values(r2, 'loss_train')).toEqual([0.5, 0.4, 0.3]);
+  });
+
+});
