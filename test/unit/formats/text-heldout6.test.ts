@@ -51,4 +51,25 @@ describe('text reader: line shapes of held-out batch 6', () => {
     expect(values(r2, 'loss_train')).toEqual([0.5, 0.4, 0.3]);
   });
 
+  it('names `Accuracy on Test set: 31.03%` after the metric before the preposition (pilot-j/Gsoc_Deeplense)', () => {
+    const log =
+      'Epoch 1/400, Test Loss: 1.10370094516266, Accuracy on Test set: 31.03%\n' +
+      'saving for epoch:1 @ test accuracy 0.3363333333333333\n' +
+      'Epoch 2/400, Test Loss: 1.101832611865907, Accuracy on Test set: 33.63%\n';
+    const run = run1(log);
+    expect(roles(run)).toMatchObject({ 'Test Loss': 'val_loss', 'Accuracy on Test set': 'val_acc' });
+    expect(values(run, 'Accuracy on Test set')).toEqual([31.03, 33.63]);
+  });
+
+  it('reads a `*_clip` key as a setting (ccc-ai0/minGPT config dump)', () => {
+    const log =
+      'trainer:\n' +
+      '    learning_rate: 0.0005\n' +
+      '    grad_norm_clip: 1.0\n' +
+      'iter_dt 0.00ms; iter 0: train loss 4.19189\n' +
+      'iter_dt 28.73ms; iter 10: train loss 3.45862\n';
+    const run = run1(log);
+    expect(run.series.has('grad_norm_clip')).toBe(false);
+    expect(values(run, 'train loss')).toEqual([4.19189, 3.45862]);
+  });
 });

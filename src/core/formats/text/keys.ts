@@ -122,6 +122,8 @@ function classify(name: string): { kind: number; stepRank: number } {
     l.endsWith('_runtime') ||
     l.endsWith('samples_per_second') ||
     l.endsWith('steps_per_second') ||
+    // `grad_norm_clip: 1.0` in a config dump: a clipping threshold is a setting, never a curve.
+    l.endsWith('_clip') ||
     SOURCE_FILE_RE.test(l)
   ) {
     return { kind: KIND_DROP, stepRank: 0 };

@@ -448,6 +448,22 @@ function countUnitAfter(s: string, i: number, n: number): boolean {
   return !((d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46);
 }
 
+/** s[a, b) is `is`, `was`, `are` or `were`. */
+function isCopula(s: string, a: number, b: number): boolean {
+  const w = s.slice(a, b);
+  return w === 'is' || w === 'was' || w === 'are' || w === 'were';
+}
+
+/** The word at s[a] is `on`, `of`, `for` or `in`, then a space. */
+function isPreposition(s: string, a: number): boolean {
+  const c = s.charCodeAt(a);
+  if (c !== 111 && c !== 102 && c !== 105) return false;
+  const sp = s.indexOf(' ', a);
+  if (sp < 0 || sp - a > 3) return false;
+  const w = s.slice(a, sp);
+  return w === 'on' || w === 'of' || w === 'for' || w === 'in';
+}
+
 /** A key that is only a subset's name (`Train`, `Val`, `Test`). */
 function isBareSubset(name: string): boolean {
   if (name.length > 10) return false;
@@ -1448,6 +1464,7 @@ export class LineScanner {
       return true;
     }
     let words = 1;
+    const lastWord = ks;
     const maxWords = explicit ? 3 : 2;
     while (words < maxWords && c === 32 && p >= 1) {
       // `best_loss=inf best_ppl=inf`: the word before is the last pair's value, not part of this
@@ -1471,6 +1488,24 @@ export class LineScanner {
       words++;
       p = q;
       c = d;
+    }
+    if (explicit && words >= 2) {
+      // `loss is: 0.249, acc is: 0.914` (PaddleCIFAR10): the copula is no part of the name.
+      const w = ke - lastWord;
+      if (w >= 2 && w <= 4 && isCopula(s, lastWord, ke)) {
+        ke = lastWord - 1;
+        words--;
+      }
+      // `Accuracy on Test set: 31.03%`: a name that starts with a preposition goes on before it
+      // (the metric it is about).
+      if (words >= 2 && ks >= 2 && s.charCodeAt(ks - 1) === 32 && isPreposition(s, ks)) {
+        let q = ks - 2;
+        let d = s.charCodeAt(q);
+        while (q >= 0 && d < 128 && CC[d] & ALNUM_) d = q > 0 ? s.charCodeAt(--q) : (q--, -1);
+        if (q < lo) lo = q;
+        const ws2 = q + 1;
+        if (ws2 < ks - 1 && ws2 > this.tokEnd && CC[s.charCodeAt(ws2)] & ALPHA && !(d >= 0 && d < 128 && CC[d] & KEY)) ks = ws2;
+      }
     }
     let isKey = false;
     if (!explicit && !bracket && words === 1 && ke - ks === 2 && s.charCodeAt(ks) === 105 && s.charCodeAt(ks + 1) === 115) {
