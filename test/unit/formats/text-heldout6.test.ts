@@ -51,6 +51,33 @@ describe('text reader: line shapes of held-out batch 6', () => {
     expect(values(r2, 'loss_train')).toEqual([0.5, 0.4, 0.3]);
   });
 
+  it('drops the copula of `loss is: x`, and a phase line before a record with its own step makes it that phase\'s (AIHHU/PaddleCIFAR10)', () => {
+    const log =
+      '  warnings.warn(("Skip loading for {}. ".format(key) + str(err)))\n' +
+      'testing in eval mode……\n' +
+      'epoch: 0,  loss is: 2.504774796962738, acc is: 0.0708582267165184\n' +
+      '  format(lhs_dtype, rhs_dtype, lhs_dtype))\n' +
+      'epoch: 0,  loss is: 0.6285572392599923, acc is: 0.7797021154238253\n' +
+      'testing in eval mode……\n' +
+      'epoch: 0,  loss is: 0.48661240488290786, acc is: 0.83525390625\n' +
+      'Now continue training……\n' +
+      'New model has been saved!\n' +
+      '\n' +
+      'epoch: 1,  loss is: 0.3674923047727468, acc is: 0.8732575628222251\n' +
+      'testing in eval mode……\n' +
+      'epoch: 1,  loss is: 0.575961934030056, acc is: 0.8035443514585495\n' +
+      'Now continue training……\n' +
+      'epoch: 2,  loss is: 0.2922986891804909, acc is: 0.898573213694047\n';
+    const run = run1(log);
+    expect(roles(run)).toMatchObject({ loss: 'train_loss', acc: 'train_acc', 'eval loss': 'val_loss', 'eval acc': 'val_acc' });
+    expect(values(run, 'loss')).toEqual([0.6285572392599923, 0.3674923047727468, 0.2922986891804909]);
+    expect(values(run, 'eval loss')).toEqual([2.504774796962738, 0.48661240488290786, 0.575961934030056]);
+    expect(run.series.has('loss is')).toBe(false);
+    // (a line that starts with a phase word but names a metric is no phase line)
+    const r2 = run1('epoch: 1, loss is: 0.5\nValidation loss did not improve\nepoch: 2, loss is: 0.4\n');
+    expect(values(r2, 'loss')).toEqual([0.5, 0.4]);
+  });
+
   it('names `Accuracy on Test set: 31.03%` after the metric before the preposition (pilot-j/Gsoc_Deeplense)', () => {
     const log =
       'Epoch 1/400, Test Loss: 1.10370094516266, Accuracy on Test set: 31.03%\n' +
