@@ -68,7 +68,7 @@ import { LineSplitter } from './lines';
 import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import { KIND_METRIC, KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
 import { LineScanner, NO_MATCH, SUBSET_TAGS, subsetTagOf, UNSURE } from './text/scan';
-import { dataSizeDict, evalReport, namedEpochHeader, phaseCounter, settingLine, settingsDict } from './text/shapes';
+import { dataSizeDict, dataSizeLine, evalReport, namedEpochHeader, phaseCounter, settingLine, settingsDict } from './text/shapes';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -790,6 +790,8 @@ export class TextParser implements LogParser, SplitReader {
     // `{'train': 40058, 'test': 12032}` (sizes of the data), `{'batch_size': 16, 'dropout': 0.7,
     // ...}` (settings): no metrics.
     if (isDict && (dataSizeDict(sc.keys, sc.vals, np) || settingsDict(sc.keys, np, a === 0 && b === s.length ? s : s.slice(a, b)))) return false;
+    // `Train: 20000  Val: 5000  (cat 12500, dog 12500)`: the sizes of the data, in any shape.
+    if (!hasStep && !isDict && dataSizeLine(sc.keys, sc.vals, np)) return false;
     // `learning_rate: 0.0001` in a block of printed settings (see noteSetting()).
     if (!hasStep && !isDict && np === 1 && this.settingsLine >= 0 && lineNo - this.settingsLine <= 1) {
       // (the line's one key is the setting's name, not a loss's: not `validation loss: 10.95`,

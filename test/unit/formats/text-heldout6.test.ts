@@ -78,6 +78,18 @@ describe('text reader: line shapes of held-out batch 6', () => {
     expect(values(r2, 'loss')).toEqual([0.5, 0.4]);
   });
 
+  it('reads `Train: 20000  Val: 5000` as data sizes in any line shape (Mate-Tomatos/CatsVSDogs)', () => {
+    const log =
+      'Device: cuda  |  Model: convnext_large_in22ft1k  |  Image size: 384\n' +
+      'Train: 20000  Val: 5000  (cat 12500, dog 12500)\n' +
+      'Train: 20000  Val: 5000\n' +
+      'Epoch  1/15 | trn_loss: 0.2712  trn_logloss: 0.3418 | val_loss: 0.1458  val_logloss: 0.0197 | lr: 2.00e-04\n' +
+      'Epoch  2/15 | trn_loss: 0.2381  trn_logloss: 0.3031 | val_loss: 0.1331  val_logloss: 0.0232 | lr: 1.97e-04\n';
+    const run = run1(log);
+    expect([...run.series.keys()].sort()).toEqual(['lr', 'trn_logloss', 'trn_loss', 'val_logloss', 'val_loss']);
+    expect(values(run, 'trn_loss')).toEqual([0.2712, 0.2381]);
+  });
+
   it('names `Accuracy on Test set: 31.03%` after the metric before the preposition (pilot-j/Gsoc_Deeplense)', () => {
     const log =
       'Epoch 1/400, Test Loss: 1.10370094516266, Accuracy on Test set: 31.03%\n' +
