@@ -6,6 +6,7 @@
  * shape (numbers from the logs), fed in small chunks.
  */
 import { describe, expect, it } from 'vitest';
+import { KeyTable } from '../../../src/core/formats/text/keys';
 import type { Run } from '../../../src/core/model';
 import { parseText, steps, values } from '../../helpers';
 
@@ -110,5 +111,14 @@ describe('text reader: line shapes of held-out batch 6', () => {
     const run = run1(log);
     expect(run.series.has('grad_norm_clip')).toBe(false);
     expect(values(run, 'train loss')).toEqual([4.19189, 3.45862]);
+  });
+
+  it('knows `trn_` and `tst_` as subset prefixes (CatsVSDogs\' `trn_loss`): a phase block leaves their names alone', () => {
+    const t = new KeyTable();
+    expect(t.get('trn_loss').subset).toBe(true);
+    expect(t.get('tst_acc').subset).toBe(true);
+    expect(t.get('turn_loss').subset).toBe(false);
+    const run = run1('epoch 1, trn_loss: 0.9\nValidation:\ntst_loss: 0.8\n');
+    expect(values(run, 'tst_loss')).toEqual([0.8]);
   });
 });
