@@ -68,7 +68,7 @@ import { LineSplitter } from './lines';
 import { absorbPart, forEachRestart, numKey, SplitMarker, type SplitPart, type SplitReader } from './split';
 import { KIND_METRIC, KeyTable, MAX_KEYS, type KeyInfo } from './text/keys';
 import { LineScanner, NO_MATCH, SUBSET_TAGS, subsetTagOf, UNSURE } from './text/scan';
-import { dataSizeDict, evalReport, namedEpochHeader, phaseCounter, settingLine, settingsDict } from './text/shapes';
+import { dataSizeDict, dataSizeLine, evalReport, namedEpochHeader, phaseCounter, settingLine, settingsDict } from './text/shapes';
 import type { LogParser, ParserOptions } from './types';
 
 /** Most series one text run may grow (a garbage file must not create millions). */
@@ -97,6 +97,12 @@ const PHASE_RE =
   /^(?:.{0,64}?\b(?:INFO|DEBUG|WARNING|NOTICE)\b[^A-Za-z0-9]*(?:[\w.]+[:\]])?)?[^A-Za-z0-9]*(val|valid|validation|validating|eval|evaluation|evaluating|test|testing|dev|train|training)(?:[ _](?:results?|set|metrics|phase|stage|mode|loop))?\s*(?:\.{2,}|…|:|!)?[^A-Za-z0-9]*$/i;
 /** A line saying the model is put in evaluation mode (what follows is an evaluation's output). */
 const EVAL_MODE_RE = /(?:^|[^A-Za-z])(?:eval|evaluation|test|testing|inference|validation)[ _-]mode(?:[^A-Za-z]|$)|\.eval\(\)|(?:评估|验证|测试|推理)模式/i;
+/**
+ * A line that starts with a phase word (after any non-word prefix) and names no metric
+ * (`testing in eval mode……`, `Validating...`): group 1 is the word (see TextParser.phaseMark()).
+ */
+const PHASE_START_RE =
+  /^[^A-Za-z0-9]*(val|valid|validation|validating|eval|evaluation|evaluating|test|testing|dev)(?![A-Za-z0-9_])(?!.*(?:loss|acc|score|error|metric|improv|best|result|ppl|perplex))/i;
 /** Lines after a phase line (PHASE_RE) whose records without a step of their own it tags. */
 const PHASE_LINES = 8;
 
@@ -173,6 +179,10 @@ export class TextParser implements LogParser, SplitReader {
   private blockTag: string | null = null;
   /** Line of the phase line (PHASE_RE) that set blockTag, or -1 (none, or a step header). */
   private phaseLine = -1;
+  /** A phase line without numbers (see phaseMark()) and its subset: the record right after it,
+   * even with a step of its own, is that phase's. markLine -1: none. */
+  private markLine = -1;
+  private markTag: string | null = null;
 
   /** An open table (see tableLine()): its value columns' names (null: none), whether its rows
    * are named (`Loss | 0.17 | 0.12` under `METRIC | TRAIN | VALIDATION`) or hold a step column
@@ -296,6 +306,8 @@ export class TextParser implements LogParser, SplitReader {
       numKey(this.epochShown),
       this.blockTag,
       rel(this.phaseLine),
+      rel(this.markLine),
+      this.markTag,
       rel(this.hdrLine),
       numKey(this.hdrRaw),
       numKey(this.hdrEpoch),
@@ -767,6 +779,7 @@ export class TextParser implements LogParser, SplitReader {
         this.blockTag = 'eval';
         this.phaseLine = lineNo;
       }
+      if (!hasStep && b - a <= 160) this.phaseMark(s, a, b, lineNo);
       return false;
     }
     if (!hasStep && !sc.metricish) {
@@ -777,6 +790,8 @@ export class TextParser implements LogParser, SplitReader {
     // `{'train': 40058, 'test': 12032}` (sizes of the data), `{'batch_size': 16, 'dropout': 0.7,
     // ...}` (settings): no metrics.
     if (isDict && (dataSizeDict(sc.keys, sc.vals, np) || settingsDict(sc.keys, np, a === 0 && b === s.length ? s : s.slice(a, b)))) return false;
+    // `Train: 20000  Val: 5000  (cat 12500, dog 12500)`: the sizes of the data, in any shape.
+    if (!hasStep && !isDict && dataSizeLine(sc.keys, sc.vals, np)) return false;
     // `learning_rate: 0.0001` in a block of printed settings (see noteSetting()).
     if (!hasStep && !isDict && np === 1 && this.settingsLine >= 0 && lineNo - this.settingsLine <= 1) {
       // (the line's one key is the setting's name, not a loss's: not `validation loss: 10.95`,
@@ -839,6 +854,13 @@ export class TextParser implements LogParser, SplitReader {
     if (own) this.subLoopEnd();
     let keys = sc.keys;
     this.tagged = false;
+    if (this.markLine >= 0) {
+      // `testing in eval mode……` then `epoch: 0,  loss is: 2.50, acc is: 0.07`: the record right
+      // after a phase line is that phase's even with its own step (the training records have the
+      // same shape); only that one (a record without a step is blockTag's).
+      if (own && lineNo - this.markLine <= 2) keys = this.blockTagged(keys, np, this.markTag!);
+      this.markLine = -1;
+    }
     if (!own && this.phaseLine >= 0 && lineNo - this.phaseLine > PHASE_LINES) this.blockTag = null;
     if (own || this.blockTag === null) {
       this.blockTag = null;
@@ -1303,6 +1325,34 @@ export class TextParser implements LogParser, SplitReader {
   }
 
   /**
+   * A line without numbers that names an evaluation phase: a phase line (PHASE_RE), an
+   * evaluation-mode line (EVAL_MODE_RE), or one that starts with a phase word (`testing in eval
+   * mode……`, `Evaluating on the test set...`) and names no metric (not `Validation loss did
+   * not improve`). Sets markLine and markTag (see record()).
+   */
+  private phaseMark(s: string, a: number, b: number, lineNo: number): void {
+    let tag: string | null = null;
+    if (this.phaseLine === lineNo) {
+      tag = this.blockTag;
+    } else {
+      let i = a;
+      while (i < b && !isAsciiAlnum(s.charCodeAt(i))) i++;
+      const c = i < b ? s.charCodeAt(i) | 32 : 0;
+      if (c !== 118 && c !== 101 && c !== 116 && c !== 100) return; // v e t d
+      const m = PHASE_START_RE.exec(a === 0 && b === s.length ? s : s.slice(a, b));
+      if (m === null) return;
+      tag = subsetTagOf(m[1]);
+    }
+    if (tag === null) return;
+    for (let i = a; i < b; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) return;
+    }
+    this.markLine = lineNo;
+    this.markTag = tag;
+  }
+
+  /**
    * An evaluation's AverageMeter line without a step of its own (`Test: [230/242]\tTime 0.657
    * (0.642)\tLoss 4.8849 (6.4318)`, many a pass): a test batch's value is noisy, and the pass's
    * value is the running mean at its last batch. So the evaluation's keys take the mean in
@@ -1593,3 +1643,7 @@ function configDump(s: string, first: number, lastChar: number): boolean {
   return CONFIG_LABEL_RE.test(s.slice(first, b));
 }
 
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+}

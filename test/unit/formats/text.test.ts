@@ -1059,7 +1059,7 @@ describe('text parser: the real corpus', () => {
     [
       // grep -c '] l_pix: ' F -> 1214 (iter 100 .. 121,400); grep -c 'PSNR: ' F -> 12 (after a validation phase line) (val_freq: 10000 is in the block of printed settings, after `pixel_criterion: l1`)
       '../judged/text/basicsr-hdrunet-comma-iters.log',
-      { lr_G: 1, lr_gamma: 1, 'of train images': 1, epoch: 20, l_pix: 1214, 'Validation PSNR': 12 },
+      { lr_G: 1, lr_gamma: 1, 'Number of train images': 1, epoch: 20, l_pix: 1214, 'Validation PSNR': 12 },
       0,
     ],
     [

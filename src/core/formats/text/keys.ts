@@ -93,7 +93,7 @@ const NOT_VALUES = new Set([
 
 const BEST_RE = /^(?:best|lowest|highest)(?:[ _./-]|[a-z]*(?:loss|acc|val|score))/;
 /** Names that say their data subset (camelCase split first: `ValLoss`). */
-const SUBSET_RE = /(?:^|[^a-z])(?:train|training|val|valid|validation|eval|evaluation|test|dev|holdout)(?:[^a-z]|$)/i;
+const SUBSET_RE = /(?:^|[^a-z])(?:train|training|trn|val|valid|validation|eval|evaluation|test|tst|dev|holdout)(?:[^a-z]|$)/i;
 
 /** A count of a subset's data: `Training num`, `Validation num`, `Train Dataset size`, `test examples`. */
 const SUBSET_COUNT_RE = /^(?:train|training|val|valid|validation|eval|test|testing|dev)[ _](?:(?:data ?set|loader|set|split)[ _])?(?:num|count|size|number|samples|examples|images|len|length)$/i;
@@ -122,6 +122,8 @@ function classify(name: string): { kind: number; stepRank: number } {
     l.endsWith('_runtime') ||
     l.endsWith('samples_per_second') ||
     l.endsWith('steps_per_second') ||
+    // `grad_norm_clip: 1.0` in a config dump: a clipping threshold is a setting, never a curve.
+    l.endsWith('_clip') ||
     SOURCE_FILE_RE.test(l)
   ) {
     return { kind: KIND_DROP, stepRank: 0 };

@@ -448,6 +448,22 @@ function countUnitAfter(s: string, i: number, n: number): boolean {
   return !((d >= 48 && d <= 57) || d === 45 || d === 43 || d === 46);
 }
 
+/** s[a, b) is `is`, `was`, `are` or `were`. */
+function isCopula(s: string, a: number, b: number): boolean {
+  const w = s.slice(a, b);
+  return w === 'is' || w === 'was' || w === 'are' || w === 'were';
+}
+
+/** The word at s[a] is `on`, `of`, `for` or `in`, then a space. */
+function isPreposition(s: string, a: number): boolean {
+  const c = s.charCodeAt(a);
+  if (c !== 111 && c !== 102 && c !== 105) return false;
+  const sp = s.indexOf(' ', a);
+  if (sp < 0 || sp - a > 3) return false;
+  const w = s.slice(a, sp);
+  return w === 'on' || w === 'of' || w === 'for' || w === 'in';
+}
+
 /** A key that is only a subset's name (`Train`, `Val`, `Test`). */
 function isBareSubset(name: string): boolean {
   if (name.length > 10) return false;
@@ -1085,7 +1101,7 @@ export class LineScanner {
       this.unsafe = true;
       return;
     } else {
-      const keyed = this.keyBefore(s, ns);
+      const keyed = this.keyBefore(s, ns, end, n);
       // The key must be read from the text between the previous token and this one only, or
       // a template of this line could not be replayed on a line with other values.
       if (this.kMin < this.tokEnd) this.unsafe = true;
@@ -1315,7 +1331,7 @@ export class LineScanner {
    * (`Train Loss = `), 2 words with a space (`train loss 1.23`, first word a qualifier).
    * Sets ks/ke, kBracket (value was in brackets) and kProse (key follows a plain word).
    */
-  private keyBefore(s: string, ns: number): boolean {
+  private keyBefore(s: string, ns: number, end: number, n: number): boolean {
     let p = ns - 1;
     let c = s.charCodeAt(p);
     let bracket = false;
@@ -1363,6 +1379,20 @@ export class LineScanner {
       }
     }
     let explicit = false;
+    // `step 10, loss_train, 0.838`: a comma between a metric's name and its value (see
+    // commaKey()).
+    let comma = false;
+    if (c === 44 && ws > 0 && !bracket && p >= 2) {
+      let q = p - 1;
+      let d = s.charCodeAt(q);
+      while (d === 32 && q > 0) d = s.charCodeAt(--q);
+      // (a word's last letter before it: never a CSV row's number)
+      if (d < 128 && (CC[d] & ALPHA || d === 95)) {
+        comma = true;
+        p = q;
+        c = d;
+      }
+    }
     if (c === 58 || c === 61 || c === 0xff1a || c === 0xff1d) {
       explicit = true;
       p--;
@@ -1421,7 +1451,20 @@ export class LineScanner {
       this.kMin = lo < side ? lo : side;
       return false;
     }
+    if (comma) {
+      const ok = this.commaKey(s, ks, ke, end, n);
+      if (side < this.kMin) this.kMin = side;
+      if (!ok) return false;
+      this.ks = ks;
+      this.ke = ke;
+      this.kBracket = false;
+      this.kProse = false;
+      this.kExplicit = false;
+      this.kIs = false;
+      return true;
+    }
     let words = 1;
+    const lastWord = ks;
     const maxWords = explicit ? 3 : 2;
     while (words < maxWords && c === 32 && p >= 1) {
       // `best_loss=inf best_ppl=inf`: the word before is the last pair's value, not part of this
@@ -1445,6 +1488,24 @@ export class LineScanner {
       words++;
       p = q;
       c = d;
+    }
+    if (explicit && words >= 2) {
+      // `loss is: 0.249, acc is: 0.914` (PaddleCIFAR10): the copula is no part of the name.
+      const w = ke - lastWord;
+      if (w >= 2 && w <= 4 && isCopula(s, lastWord, ke)) {
+        ke = lastWord - 1;
+        words--;
+      }
+      // `Accuracy on Test set: 31.03%`: a name that starts with a preposition goes on before it
+      // (the metric it is about).
+      if (words >= 2 && ks >= 2 && s.charCodeAt(ks - 1) === 32 && isPreposition(s, ks)) {
+        let q = ks - 2;
+        let d = s.charCodeAt(q);
+        while (q >= 0 && d < 128 && CC[d] & ALNUM_) d = q > 0 ? s.charCodeAt(--q) : (q--, -1);
+        if (q < lo) lo = q;
+        const ws2 = q + 1;
+        if (ws2 < ks - 1 && ws2 > this.tokEnd && CC[s.charCodeAt(ws2)] & ALPHA && !(d >= 0 && d < 128 && CC[d] & KEY)) ks = ws2;
+      }
     }
     let isKey = false;
     if (!explicit && !bracket && words === 1 && ke - ks === 2 && s.charCodeAt(ks) === 105 && s.charCodeAt(ks + 1) === 115) {
@@ -1472,6 +1533,26 @@ export class LineScanner {
     this.kProse = prose;
     this.kExplicit = explicit;
     return true;
+  }
+
+  /**
+   * `epoch 1, phase train, step 10, loss_train, 0.838` (MRI-Analysis): the word before a comma
+   * names the value after it when it is a metric's name (a loss, an accuracy, a learning rate,
+   * ..., not a bare subset or a setting), a field of its own (the line's first, or after a `,`
+   * `;` `|`) and the value ends its clause. Not a CSV row (a number before the comma) nor prose
+   * (`After the loss, 3 epochs`: a word before the name). Sets kMin (the lowest index read).
+   */
+  private commaKey(s: string, ks: number, ke: number, end: number, n: number): boolean {
+    let q = ks - 1;
+    while (q >= 0 && s.charCodeAt(q) === 32) q--;
+    this.kMin = q < ks - 1 ? q : ks - 1;
+    if (q >= 0) {
+      const d = s.charCodeAt(q);
+      if (d !== 44 && d !== 59 && d !== 124) return false;
+    }
+    if (!clauseEnd(s, end, n)) return false;
+    const info = this.table.lookup(s, ks, ke);
+    return info.kind === KIND_METRIC && (info.roleByName || info.metricish) && !isBareSubset(info.name) && !info.stopLast;
   }
 
   /**

@@ -35,6 +35,23 @@ export function dataSizeDict(keys: KeyInfo[], vals: Float64Array, np: number): b
   return np > 0;
 }
 
+/**
+ * `Train: 20000  Val: 5000  (cat 12500, dog 12500)` (a line of any shape, no step): the sizes
+ * of the data subsets. The first key is a bare subset name, every key is one or has no role
+ * of its own (a class's count after it), and every value is a whole number. A loss named
+ * `Train` is a fraction (build-nanogpt's `100 train 4.23`); a loss beside the subset's counter
+ * (`Train 0, loss: 2.689`) has its own role.
+ */
+export function dataSizeLine(keys: KeyInfo[], vals: Float64Array, np: number): boolean {
+  if (np === 0 || !bareSubset(keys[0])) return false;
+  for (let k = 0; k < np; k++) {
+    const v = vals[k];
+    if (!Number.isInteger(v) || v < 0) return false;
+    if (k > 0 && !keys[k].noRole && !bareSubset(keys[k])) return false;
+  }
+  return true;
+}
+
 /** Names of settings that a run prints, never log as a curve. */
 const SETTING_RE =
   /^(?:batch_?size|(?:num_|n_|max_)?epochs?(?:_num)?|num_train_epochs|dropout(?:_rate)?|hidden(?:_size|_dim|_num|_units)?|embedding_(?:dim|size)|embed_dim|num_layers?|n_layers?|layers|seed|weight_decay|split_rate|ngram_num|warmup_steps|warmup_ratio|max_len|max_length|seq_len|momentum|num_workers|patience|n_heads|num_heads)$/i;
