@@ -540,7 +540,7 @@ export function reportMalformedMany(run: Run, n: number): void {
 // ---------------------------------------------------------------------------------------------
 // Roles
 
-const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|dev|holdout)([^a-z]|$)|验证|测试|评估/i;
+const VAL_RE = /(^|[^a-z])(val|valid|validation|eval|evaluation|test|tst|dev|holdout)([^a-z]|$)|验证|测试|评估/i;
 const LR_RE = /(^|[^a-z])(lr|learning[_ ]?rate|base_lr|lr\d)([^a-z]|$)|^lr[-_/]|^x\/lr\d/i;
 /** (a bare `grad` column, `step | loss | lr | grad`, is the gradient norm a training loop prints) */
 const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)([^a-z]|$)|^norm$|^grad$/i;
@@ -552,7 +552,7 @@ const L_LOSS_RE = /(^|[^A-Za-z])L(_|$)/;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss
  * (`all_loss` beside `det loss` and `bbox loss` is their sum, as `total_loss` is). */
 const TOTAL_LOSS_RE =
-  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|all|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
+  /^((average|avg|mean|running|smoothed)[_ ]?)?((train|training|trn|tr)[_ /.-]?)?((lm|mlm|clm)[_ ])?((total|all|mean|avg|average|epoch|batch|phase|set|overall|running)[_ ]?){0,2}loss([_ /.-]?(epoch|step|avg|mean))?$|^total[_ ]?loss$|^(训练|平均|总)*损失$|^loss[_ /.-](train|training)([_ /.-]?(batch|epoch|step|avg|mean|total))?$/i;
 
 /**
  * Loss functions named without the word `loss` (`xent`, `cross ent`, `Train-SmoothL1`, `val_nll`), matched on
@@ -569,7 +569,7 @@ const PART_LOSS_RE = /(?:^|_)(?:smooth_?l1|huber|focal|giou|diou|ciou)(?:_|$)/;
 const SCORE_WORD_RE = /(?:^|_)(?:acc|accuracy|iou|miou|map|ap|precision|recall|f1|score|auc)\d*(?:_|$)/;
 /** Words that leave a whole-objective name whole: `train_xent`, `avg_nll`, `Validation xent`. */
 const WHOLE_AFFIX_RE =
-  /^(?:(?:train|training|tr|val|valid|validation|eval|evaluation|test|dev|avg|average|mean|total|epoch|batch|running)_)*(?:xent|nll|ce|bce|cross_?ent(?:ropy)?)(?:_(?:train|training|val|valid|validation|eval|test|epoch|step|avg|mean))*$/;
+  /^(?:(?:train|training|trn|tr|val|valid|validation|eval|evaluation|test|tst|dev|avg|average|mean|total|epoch|batch|running)_)*(?:xent|nll|ce|bce|cross_?ent(?:ropy)?)(?:_(?:train|training|trn|val|valid|validation|eval|test|tst|epoch|step|avg|mean))*$/;
 /**
  * Ultralytics' loss columns without `loss` in them: YOLOv10's one-to-many / one-to-one heads
  * (`train/box_om`, `val/cls_oo`, `train/dfl_oo`), a term name right after the subset.

@@ -28,6 +28,9 @@ describe('inferRole(name) reads roles from names as written', () => {
     ['validation_loss', 'val_loss'],
     ['evaluation_loss_vs_iterations', 'val_loss'],
     ['val/box_loss', 'val_loss'],
+    // catsdogs' tqdm postfix: `trn_loss`, `tst_loss`
+    ['trn_loss', 'train_loss'],
+    ['tst_loss', 'val_loss'],
     ['val', 'val_loss'],
     ['ValLoss', 'val_loss'],
     ['valLoss', 'val_loss'],
