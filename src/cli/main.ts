@@ -188,7 +188,9 @@ function printHuman(runs: Run[], findings: Finding[], problems: Array<{ source: 
       const nf = s.nonFinite ? c('31', `  ${s.nonFinite} non-finite`) : '';
       w(`  ${pad(safe(s.name), nameW)}  ${pad(s.role, 10)}  ${String(s.length).padStart(8)} pts  steps ${fmt(s.firstStep())}…${fmt(s.lastStep())}${nf}`);
     }
-    const restarts = run.events.filter(e => e.type === 'restart').length;
+    // (the restart finding's count when there is one: series that step back together are one restart)
+    const rfind = findings.find(f => f.source === run.source && f.kind === 'restart');
+    const restarts = typeof rfind?.evidence.count === 'number' ? rfind.evidence.count : run.events.filter(e => e.type === 'restart').length;
     const others = run.events.filter(e => e.type !== 'restart');
     if (restarts) w(`  ${restarts} restart${restarts > 1 ? 's' : ''} (steps went backwards)`);
     for (const e of others.slice(0, 10)) w(c('2', `  · ${safe(describeEvent(e))}`));

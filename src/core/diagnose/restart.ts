@@ -3,6 +3,7 @@
  * or, when the parser reported none, from steps going backwards inside a series.
  */
 import { fmtStep } from '../i18n';
+import type { Series } from '../model';
 import { emit, type Ctx } from './context';
 
 interface Item {
@@ -10,6 +11,42 @@ interface Item {
   from: number;
   to: number;
   line?: number;
+  /** Source line of the series' point before the jump (undefined: unknown). */
+  prevLine?: number;
+}
+
+/** Source line of the point before the one logged at `line` in a series (binary search: a
+ * series' lines increase). */
+function lineBefore(s: Series | undefined, line: number | undefined): number | undefined {
+  const l = s?.lines;
+  if (!l || line === undefined) return undefined;
+  let lo = 0;
+  let hi = l.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (l.get(mid) < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && l.get(lo) === line && l.get(lo - 1) > 0 ? l.get(lo - 1) : undefined;
+}
+
+/**
+ * One restart, one count: series that step back at neighbouring lines of one restart (a tqdm
+ * bar's loss at line 184, the epoch summary's Train Loss at line 188, after "Next 100 epochs")
+ * jump from different steps. A series' jump is the same restart as an earlier one of another
+ * series when its point before the jump came before that restart's line (it logged nothing in
+ * between). Items without lines are kept as they are.
+ */
+function foldSameRestart(items: Item[]): Item[] {
+  const byLine = items.filter(it => it.line !== undefined).sort((a, b) => a.line! - b.line!);
+  const kept: Item[] = [];
+  const folded = new Set<Item>();
+  for (const it of byLine) {
+    const same = kept.some(k => k.series !== it.series && it.prevLine !== undefined && it.prevLine < k.line! && k.line! <= it.line!);
+    if (same) folded.add(it);
+    else kept.push(it);
+  }
+  return folded.size === 0 ? items : items.filter(it => !folded.has(it));
 }
 
 export function detectRestarts(ctx: Ctx): void {
@@ -32,7 +69,7 @@ export function detectRestarts(ctx: Ctx): void {
     const key = keyOf(e.series, e.fromStep, e.toStep);
     if (seen.has(key)) continue;
     seen.add(key);
-    items.push({ series: e.series, from: e.fromStep, to: e.toStep, line: e.line });
+    items.push({ series: e.series, from: e.fromStep, to: e.toStep, line: e.line, prevLine: lineBefore(ctx.run.series.get(e.series), e.line) });
   }
   if (items.length === 0) {
     for (const s of [...ctx.rs.closed, ...ctx.rs.states.values()]) {
@@ -41,12 +78,13 @@ export function detectRestarts(ctx: Ctx): void {
         const key = keyOf(s.name, r.fromStep, r.toStep);
         if (seen.has(key)) continue;
         seen.add(key);
-        items.push({ series: s.name, from: r.fromStep, to: r.toStep, line: s.lineAt(r.idx) });
+        items.push({ series: s.name, from: r.fromStep, to: r.toStep, line: s.lineAt(r.idx), prevLine: s.lineAt(r.idx - 1) });
       }
     }
   }
-  const total = items.length;
-  items.slice(0, ctx.st.restartMaxFindings).forEach((it, k) => {
+  const events = foldSameRestart(items);
+  const total = events.length;
+  events.slice(0, ctx.st.restartMaxFindings).forEach((it, k) => {
     const message: Parameters<typeof emit>[1]['message'] = [
       ['restart.message', { from: fmtStep(it.from), to: fmtStep(it.to), series: it.series }],
     ];
@@ -64,7 +102,7 @@ export function detectRestarts(ctx: Ctx): void {
         toStep: it.to,
         index: k + 1,
         count: total,
-        restarts: items.slice(0, 20).map(r => `${r.from}>${r.to}`).join(', '),
+        restarts: events.slice(0, 20).map(r => `${r.from}>${r.to}`).join(', '),
       },
       confidence: 0.95,
       idSuffix: `${it.from}>${it.to}`,

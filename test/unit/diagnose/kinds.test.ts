@@ -818,6 +818,29 @@ describe('lr-suggestion', () => {
 });
 
 describe('restart', () => {
+  it('series that step back together (a tqdm bar and the epoch summary after "Next 100 epochs") are one restart', () => {
+    // DeepLense's FT.md: the bar's loss goes 51 > 2 at line 184, the summary's Train Loss 50 > 1
+    // at line 188; nothing of Train Loss was logged between its last point and line 184
+    const r = createRun('FT.md', 'text');
+    const bar = new Series('loss', 'train_loss');
+    const sum = new Series('Train Loss', 'train_loss');
+    let line = 10;
+    for (const [a, b] of [[2, 50], [2, 100]]) {
+      for (let e = a; e <= b; e++) {
+        bar.push(e + 0.01, 0.5 + 0.2 * Math.exp(-e / 10), undefined, line);
+        sum.push(e - 1, 0.5 + 0.2 * Math.exp(-e / 10), undefined, line + 3);
+        line += 4;
+      }
+      line += 2;
+    }
+    r.series.set('loss', bar);
+    r.series.set('Train Loss', sum);
+    const x = of(run(r), 'restart');
+    expect(x).toHaveLength(1);
+    expect(x[0].evidence.count).toBe(1);
+    expect(x[0].message).not.toContain('restarts in all');
+  });
+
   it('reports restarts from the run events', () => {
     const r = S.healthy(2000, 7);
     r.events.push({ type: 'restart', series: 'loss', fromStep: 1500, toStep: 1200, line: 77 });
