@@ -7,7 +7,7 @@
 import type { Run, Series } from '../model';
 import { LrState } from './lrState';
 import { RangeReader } from './reader';
-import { epochSeries, RunningMeanTracker, stateOf, type RunningMean } from './runningMean';
+import { EpochIndex, epochSeries, RunningMeanTracker, stateOf, type RunningMean } from './runningMean';
 import { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
 
@@ -32,6 +32,8 @@ export class RunState {
   private readonly reader = new RangeReader();
   /** Series judged on their epoch ends (see judging()), by name. */
   readonly runningMeans = new Map<string, RunningMean>();
+  /** The index of the run's `epoch` series (see epochIndex()). */
+  private epochs: EpochIndex | undefined;
   /** judging()'s reading of each loss series, and the state of its epoch ends. */
   private readonly rm = new Map<Series, { tracker: RunningMeanTracker; read: RunningMean | null; state: SeriesState | null }>();
 
@@ -123,7 +125,7 @@ export class RunState {
    */
   judging(): RunState {
     let view: RunState | undefined;
-    let epochs: Series | undefined | null = null;
+    let epochs: EpochIndex | null | undefined;
     for (const [ser, s] of this.states) {
       if (s.role !== 'train_loss' && s.role !== 'val_loss' && s.role !== 'loss_part') continue;
       if (s.freshRestart || s.restartCount > 0 || s.nonFinite > 0 || s.valid !== s.points || s.startIdx !== 0) continue;
@@ -133,7 +135,7 @@ export class RunState {
         c = { tracker: new RunningMeanTracker(), read: null, state: null };
         this.rm.set(ser, c);
       }
-      if (epochs === null) epochs = epochSeries(this.run);
+      if (epochs === undefined) epochs = this.epochIndex();
       const read = c.tracker.update(this.run, ser, this.st, epochs);
       if (read !== c.read) {
         c.read = read;
@@ -150,6 +152,15 @@ export class RunState {
       view.runningMeans.set(ser.name, c.read);
     }
     return view ?? this;
+  }
+
+  /** The run's `epoch` series as an index of its changes, updated; null when it has none. */
+  private epochIndex(): EpochIndex | null {
+    const e = epochSeries(this.run);
+    if (!e) return null;
+    if (!this.epochs || this.epochs.series !== e) this.epochs = new EpochIndex(e);
+    this.epochs.update();
+    return this.epochs;
   }
 
   /** Every segment of a series (closed ones first, then the current one). */

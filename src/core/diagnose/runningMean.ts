@@ -35,10 +35,83 @@ export interface RunningMean {
   jump: number;
 }
 
+/** More epochs than this: not an epoch counter one can read a running mean by. */
+const MAX_EPOCHS = 100_000;
+/** Epochs closed before a reading is given up for epochs too short (see Side.dead). */
+const SHORT_SLACK = 16;
+
 /** The run's `epoch` series, when it has one. */
 export function epochSeries(run: Run): Series | undefined {
   for (const s of run.series.values()) if (s.role === 'other' && s.length >= 1 && /^epoch$/i.test(s.name)) return s;
   return undefined;
+}
+
+/**
+ * The run's `epoch` series read as the steps where the epoch in force changes (its whole part,
+ * or its whole part when a whole epoch ends one: see Side): the epoch in force at a step is the
+ * last value written at or before it. Incremental (each call reads the values appended since
+ * the last one); unusable (`ok` false) once its steps go back.
+ */
+export class EpochIndex {
+  /** Steps where the epoch in force changes, and the value written there. */
+  readonly steps: number[] = [];
+  readonly values: number[] = [];
+  ok = true;
+  private done = 0;
+  private lastStep = -Infinity;
+  private lastA = NaN;
+  private lastB = NaN;
+
+  constructor(readonly series: Series) {}
+
+  update(): void {
+    const s = this.series;
+    const n = s.length;
+    if (!this.ok || n <= this.done) return;
+    const vs = s.values.viewsFrom(this.done);
+    const ss = s.steps.viewsFrom(this.done);
+    const cs = this.steps;
+    const cv = this.values;
+    let lastStep = this.lastStep;
+    let lastA = this.lastA;
+    let lastB = this.lastB;
+    // the parts of steps and values are read side by side, each at its own position
+    let vp = 0;
+    let vq = 0;
+    let vcur = vs.length > 0 ? vs[0] : new Float64Array(0);
+    for (const part of ss) {
+      const len = part.length;
+      for (let q = 0; q < len; q++) {
+        if (vq === vcur.length) {
+          vcur = vs[++vp];
+          vq = 0;
+        }
+        const x = part[q];
+        const v = vcur[vq++];
+        if (x < lastStep) {
+          this.ok = false;
+          return;
+        }
+        lastStep = x;
+        const ka = Math.floor(v);
+        const kb = ka === v ? v - 1 : ka;
+        if (ka !== lastA || kb !== lastB) {
+          if (cs.length === MAX_EPOCHS) {
+            this.ok = false;
+            return;
+          }
+          cs.push(x);
+          cv.push(v);
+          lastA = ka;
+          lastB = kb;
+        }
+      }
+    }
+    this.lastStep = lastStep;
+    this.lastA = lastA;
+    this.lastB = lastB;
+    this.done = n;
+  }
 }
 
 function median(a: number[]): number {
@@ -46,6 +119,62 @@ function median(a: number[]): number {
   const t = a.slice().sort((x, y) => x - y);
   const h = t.length >> 1;
   return t.length % 2 ? t[h] : (t[h - 1] + t[h]) / 2;
+}
+
+/** Sum of |v[i] - v[i - 1]| over the series indices i in [from, to) (from >= 1). */
+function sumChanges(s: Series, from: number, to: number): number {
+  let sum = 0;
+  let prev = s.values.get(from - 1);
+  let i = from;
+  for (const part of s.values.viewsFrom(from)) {
+    const k = Math.min(part.length, to - i);
+    for (let q = 0; q < k; q++) {
+      const v = part[q];
+      sum += Math.abs(v - prev);
+      prev = v;
+    }
+    i += k;
+    if (i >= to) break;
+  }
+  return sum;
+}
+
+/** A growable list of point indices. */
+class Indices {
+  a = new Uint32Array(16);
+  n = 0;
+  push(i: number): void {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(2 * this.n);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = i;
+  }
+}
+
+/** The statistics of one epoch (NaN: too short, or nothing moved). */
+interface EpochStats {
+  a: number;
+  i: number;
+  decay: number;
+  late: number;
+  /** |change| into the epoch (its first point from the last point before it). */
+  into: number;
+}
+
+/** The statistics of the epoch [a, i): measured when it holds at least minPts points. */
+function epochStats(s: Series, a: number, i: number, minPts: number): EpochStats {
+  const m = i - a;
+  if (m < minPts) return { a, i, decay: NaN, late: NaN, into: NaN };
+  // changes j = 1 .. m - 1 of the epoch (the change into point a + j): first and last third
+  const e1 = Math.floor(m / 3);
+  const l0 = Math.ceil((2 * m) / 3);
+  const early = sumChanges(s, a + 1, a + e1 + 1) / e1;
+  const late = sumChanges(s, a + l0, a + m) / (m - l0);
+  const decay = early > 0 || late > 0 ? (late > 0 ? early / late : Infinity) : NaN;
+  const into = a > 0 ? Math.abs(s.values.get(a) - s.values.get(a - 1)) : NaN;
+  return { a, i, decay, late, into };
 }
 
 /**
@@ -56,72 +185,48 @@ function median(a: number[]): number {
 class Side {
   /** Start of the open (last) epoch: the points before it are in closed epochs. */
   a = 0;
-  readonly ends: number[] = [];
-  readonly counts: number[] = [];
+  /** Last point of each closed epoch. */
+  readonly ends = new Indices();
   readonly decay: number[] = [];
   readonly jump: number[] = [];
   /** Mean |change| over the last third of the last closed epoch (NaN: too short to tell). */
   prevLate = NaN;
+  /**
+   * Given up: at some epoch's end, more epochs had closed than 2 / runningMeanEpochPoints of
+   * the points so far (plus SHORT_SLACK), so most epochs were too short to measure (an epoch
+   * counter that changes every few points, whole epochs on an epoch axis).
+   */
+  dead = false;
 
   constructor(readonly atEnd: boolean) {}
 
-  epochOf(x: number): number {
-    return this.atEnd ? Math.ceil(x) - 1 : Math.floor(x);
+  /** The jump into an epoch over the last closed epoch's settled change (NaN: none). */
+  jumpOf(e: EpochStats): number {
+    const prev = this.prevLate;
+    if (!(e.late === e.late) || !(e.into === e.into) || !(prev === prev)) return NaN;
+    if (!(e.into > 0 || prev > 0)) return NaN;
+    return prev > 0 ? e.into / prev : Infinity;
   }
 
-  /** Close the epochs that ended in [a, n) (keys: the epochs of the points from `from`). */
-  advance(vals: Series['values'], keys: Float64Array, from: number, n: number, minPts: number): void {
-    for (let i = this.a + 1; i < n; i++) {
-      if (this.epochOf(keys[i - from]) === this.epochOf(keys[i - 1 - from])) continue;
-      this.close(vals, i, minPts, true);
-    }
+  close(e: EpochStats): void {
+    this.ends.push(e.i - 1);
+    if (e.decay === e.decay) this.decay.push(e.decay);
+    const j = this.jumpOf(e);
+    if (j === j) this.jump.push(j);
+    this.prevLate = e.late;
+    this.a = e.i;
   }
 
-  /** The statistics of the epoch [a, i); kept (and the epoch closed) when `keep`. */
-  close(vals: Series['values'], i: number, minPts: number, keep: boolean): { decay: number; jump: number } {
-    const a = this.a;
-    const m = i - a;
-    let decay = NaN;
-    let jump = NaN;
-    let late = NaN;
-    if (m >= minPts) {
-      const e1 = Math.floor(m / 3);
-      const l0 = Math.ceil((2 * m) / 3);
-      let es = 0;
-      let ls = 0;
-      for (let j = 1; j < m; j++) {
-        const d = Math.abs(vals.get(a + j) - vals.get(a + j - 1));
-        if (j <= e1) es += d;
-        if (j >= l0) ls += d;
-      }
-      const early = es / e1;
-      late = ls / (m - l0);
-      if (early > 0 || late > 0) decay = late > 0 ? early / late : Infinity;
-      const prev = this.prevLate;
-      if (a > 0 && prev === prev) {
-        const d = Math.abs(vals.get(a) - vals.get(a - 1));
-        if (d > 0 || prev > 0) jump = prev > 0 ? d / prev : Infinity;
-      }
-    }
-    if (keep) {
-      this.ends.push(i - 1);
-      this.counts.push(m);
-      if (decay === decay) this.decay.push(decay);
-      if (jump === jump) this.jump.push(jump);
-      this.prevLate = late;
-      this.a = i;
-    }
-    return { decay, jump };
-  }
-
-  /** The reading of the series [0, n): closed epochs and the open one. */
-  result(vals: Series['values'], n: number, minPts: number): RunningMean | null {
-    const open = this.close(vals, n, minPts, false);
+  /** The reading of the series [0, n): closed epochs and the open one (`open`). */
+  result(open: EpochStats, n: number, minEpochs: number): RunningMean | null {
+    if (this.dead) return null;
     const decay = open.decay === open.decay ? [...this.decay, open.decay] : this.decay;
-    const jump = open.jump === open.jump ? [...this.jump, open.jump] : this.jump;
-    if (decay.length === 0) return null;
-    const ends = [...this.ends, n - 1];
-    const counts = [...this.counts, n - this.a];
+    if (decay.length < minEpochs) return null;
+    const oj = this.jumpOf(open);
+    const jump = oj === oj ? [...this.jump, oj] : this.jump;
+    const ends = Array.from(this.ends.a.subarray(0, this.ends.n));
+    ends.push(n - 1);
+    const counts = ends.map((e, k) => e - (k > 0 ? ends[k - 1] : -1));
     // Judged: the end of each epoch that holds at least half as many points as the median
     // epoch (an epoch logged once or twice, or cut short at the end, is not its mean).
     const half = median(counts) / 2;
@@ -131,12 +236,13 @@ class Side {
 }
 
 /**
- * Reads a series as a running mean, incrementally: each call looks at the points appended
- * since the last one and at the epoch still open (O(new points + that epoch)), and closed
- * epochs are never read again, so a live run costs what a batch run does.
+ * Reads a series as a running mean, incrementally: each call reads the points appended since
+ * the last one and the epoch still open (O(new points + that epoch), memory O(epochs));
+ * closed epochs are never read again, so a live run ends with what a batch run reads.
  */
 export class RunningMeanTracker {
-  private readonly sides = [new Side(false), new Side(true)];
+  private start = new Side(false);
+  private end = new Side(true);
   /** Where the epochs come from (a change starts the reading over). */
   private source = '';
   private result_: RunningMean | null = null;
@@ -144,66 +250,112 @@ export class RunningMeanTracker {
 
   /**
    * The running-mean reading of `s` (finite values, steps that never go back: the caller
-   * checks), or null when it is not one or its epochs are not known. `epochs`: the run's
-   * `epoch` series when already looked up (see epochSeries()), null when not.
+   * checks), or null when it is not one or its epochs are not known. `epochs`: the index of
+   * the run's `epoch` series, updated (see EpochIndex); made here when not given.
    */
-  update(run: Run, s: Series, st: DiagnoseSettings, epochs: Series | undefined | null = null): RunningMean | null {
+  update(run: Run, s: Series, st: DiagnoseSettings, epochs?: EpochIndex | null): RunningMean | null {
     const n = s.length;
-    const ep = run.meta.stepUnit === 'epoch' ? undefined : epochs === null ? epochSeries(run) : epochs;
-    const source = run.meta.stepUnit === 'epoch' ? 'step' : ep ? 'series' : '';
-    const stamp = n + (ep ? ep.length * 4294967296 : 0);
+    const byStep = run.meta.stepUnit === 'epoch';
+    let ep: EpochIndex | undefined;
+    if (!byStep) {
+      if (epochs === undefined) {
+        const e = epochSeries(run);
+        if (e) {
+          ep = new EpochIndex(e);
+          ep.update();
+        }
+      } else ep = epochs ?? undefined;
+      if (ep && !ep.ok) ep = undefined;
+    }
+    const source = byStep ? 'step' : ep ? 'series' : '';
+    const stamp = n + (ep ? ep.steps.length * 4294967296 : 0);
     if (source === this.source && stamp === this.seen) return this.result_;
     if (source !== this.source) {
-      this.sides[0] = new Side(false);
-      this.sides[1] = new Side(true);
+      this.start = new Side(false);
+      this.end = new Side(true);
       this.source = source;
     }
     this.seen = stamp;
     this.result_ = null;
-    if (source === '' || n < st.runningMeanEpochPoints * st.runningMeanMinEpochs) return null;
     const minPts = st.runningMeanEpochPoints;
-    const from = Math.min(this.sides[0].a, this.sides[1].a);
-    const keys = keysOf(s, ep, from, n);
+    if (source === '' || n < minPts * st.runningMeanMinEpochs) return null;
+    this.scan(s, ep, n, minPts);
     let best: RunningMean | null = null;
-    for (const side of this.sides) {
-      side.advance(s.values, keys, from, n, minPts);
-      const r = side.result(s.values, n, minPts);
+    let last: EpochStats | undefined;
+    for (const side of [this.start, this.end]) {
+      if (side.dead) continue;
+      const open = last && last.a === side.a ? last : epochStats(s, side.a, n, minPts);
+      last = open;
+      const r = side.result(open, n, st.runningMeanMinEpochs);
       // the reading of whole epochs that shows a running mean more clearly
-      if (r && r.jump === r.jump && (!best || !(best.jump === best.jump) || r.jump > best.jump)) best = r;
-      else if (!best) best = r;
+      if (r && (!best || r.jump > best.jump || !(best.jump === best.jump))) best = r;
     }
-    if (!best || best.epochs < st.runningMeanMinEpochs) return null;
+    if (!best) return null;
     if (!(best.decay >= st.runningMeanDecay && best.jump >= st.runningMeanJump)) return null;
     this.result_ = best;
     return best;
   }
-}
 
-/** The epoch (as written, maybe fractional) of the points [from, n) of a series. */
-function keysOf(s: Series, ep: Series | undefined, from: number, n: number): Float64Array {
-  const out = new Float64Array(n - from);
-  if (!ep) {
-    for (let i = from; i < n; i++) out[i - from] = s.steps.get(i);
-    return out;
+  /** Read the epochs of [from, n), from the start of the oldest open epoch on, closing those
+   * that ended (their statistics read once for both readings when they agree). */
+  private scan(s: Series, ep: EpochIndex | undefined, n: number, minPts: number): void {
+    const A = this.start;
+    const B = this.end;
+    if (A.dead && B.dead) return;
+    const from = Math.min(A.dead ? n : A.a, B.dead ? n : B.a);
+    // the epoch in force at a point: the last change of the epoch series at or before its step
+    const cs = ep ? ep.steps : [];
+    const cv = ep ? ep.values : [];
+    const cn = cs.length;
+    let c = 0;
+    let k = NaN;
+    if (ep) {
+      const x0 = s.steps.get(from);
+      let lo = 0;
+      let hi = cn;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cs[mid] <= x0) lo = mid + 1;
+        else hi = mid;
+      }
+      k = cn > 0 ? cv[Math.max(0, lo - 1)] : NaN;
+      c = lo;
+    }
+    let next = c < cn ? cs[c] : Infinity;
+    let prevA = NaN;
+    let prevB = NaN;
+    let last: EpochStats | undefined;
+    const closeAt = (side: Side, i: number): void => {
+      if (side.ends.n + 1 > (2 * i) / minPts + SHORT_SLACK) {
+        side.dead = true;
+        return;
+      }
+      const e = last && last.a === side.a && last.i === i ? last : epochStats(s, side.a, i, minPts);
+      last = e;
+      side.close(e);
+    };
+    let i = from;
+    for (const part of s.steps.viewsFrom(from)) {
+      const len = Math.min(part.length, n - i);
+      for (let q = 0; q < len; q++, i++) {
+        const x = part[q];
+        if (!ep) k = x;
+        else if (x >= next) {
+          while (c < cn && cs[c] <= x) k = cv[c++];
+          next = c < cn ? cs[c] : Infinity;
+        }
+        const ka = Math.floor(k);
+        const kb = ka === k ? k - 1 : ka;
+        if (i > from) {
+          if (ka !== prevA && i > A.a && !A.dead) closeAt(A, i);
+          if (kb !== prevB && i > B.a && !B.dead) closeAt(B, i);
+        }
+        prevA = ka;
+        prevB = kb;
+      }
+      if (i >= n || (A.dead && B.dead)) break;
+    }
   }
-  // the epoch in force at a point: the last `epoch` value written at or before its step
-  const ks = ep.steps;
-  const kn = ep.length;
-  const x0 = s.steps.get(from);
-  let lo = 0;
-  let hi = kn;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ks.get(mid) <= x0) lo = mid + 1;
-    else hi = mid;
-  }
-  let j = lo - 1;
-  for (let i = from; i < n; i++) {
-    const x = s.steps.get(i);
-    while (j + 1 < kn && ks.get(j + 1) <= x) j++;
-    out[i - from] = ep.values.get(j >= 0 ? j : 0);
-  }
-  return out;
 }
 
 /** A SeriesState of the points of `s` at `idx` (same name and role), fed. */

@@ -6,12 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/core/diagnose';
+import { diagnose, LiveDiagnoser } from '../../../src/core/diagnose';
 import { RunningMeanTracker } from '../../../src/core/diagnose/runningMean';
 import { DEFAULT_SETTINGS } from '../../../src/core/diagnose/settings';
 import { loadPaths } from '../../../src/core/load';
 import { REPO_ROOT } from '../../helpers';
 import * as S from './scenarios';
+import { growingCopy } from './synth';
 
 const JUDGED = path.join(REPO_ROOT, 'test', 'fixtures', 'judged');
 const LOSS = new Set(['train_loss', 'val_loss', 'loss_part']);
@@ -82,5 +83,21 @@ describe('a per-epoch running mean', () => {
       if (i % 37 === 0 || i === loss.length - 1) last = tr.update(grown, g, DEFAULT_SETTINGS);
     }
     expect(last).toEqual(once);
+  });
+
+  it('live: a real log whose epochs come from its epoch series, fed as it grows, ends with the batch findings', async () => {
+    const { runs } = await loadPaths([path.join(JUDGED, 'text', 'dsfd-face.log')]);
+    const full = runs[0];
+    const { run, grow } = growingCopy(full);
+    const live = new LiveDiagnoser();
+    let steps = 0;
+    // the loss and the epoch series grow by shares of their lengths: an epoch's first loss
+    // point may come before the epoch series says the epoch changed
+    while (grow(97 + (steps++ % 5) * 61)) live.update(run);
+    live.update(run);
+    const stable = (fs: { kind: string; series: string; step: number; message: string }[]): string =>
+      fs.map(f => `${f.kind}|${f.series}|${f.step}|${f.message}`).sort().join('\n');
+    expect(stable(live.findings())).toBe(stable(diagnose([full])));
+    expect(live.findings().some(f => f.series === 'Loss' && f.kind === 'not-converged')).toBe(true);
   });
 });
