@@ -6,9 +6,14 @@
  * sawtooth: each epoch start looks like a spike, and the noise, plateau and convergence rules
  * see the sawtooth instead of the trend.
  *
- * Recognised from the data, once per series at the end (O(points), only for a loss series
- * whose epochs are known): the epoch of a point is its step on an epoch axis (fractional
- * epochs: `Epoch:[ 3 | 19 ] Batch:[ 100 | 2068 ]`), else the run's `epoch` series at its step.
+ * Recognised from the data, only for a loss series whose epochs are known, once per analysis
+ * and incrementally (RunningMeanTracker: the points appended since the last analysis and the
+ * epoch still open are read): the epoch of a point is its step on an epoch axis (fractional
+ * epochs: `Epoch:[ 3 | 19 ] Batch:[ 100 | 2068 ]`), else the run's `epoch` series at its step
+ * (the last value written at or before it, see EpochIndex). A point at a whole epoch on a
+ * fractional axis may start an epoch (batch 0) or end one (batch n of n): both readings are
+ * measured, and the one with the larger jumps kept. A reading whose epochs are mostly too
+ * short to measure is given up (Side.dead).
  * In each epoch of at least `runningMeanEpochPoints` points, the mean |change| between
  * successive points over its first third is compared with that over its last third (a running
  * mean's changes shrink like 1/k with the batch index k; a per-batch series' do not), and the
@@ -48,8 +53,8 @@ export function epochSeries(run: Run): Series | undefined {
 
 /**
  * The run's `epoch` series read as the steps where the epoch in force changes (its whole part,
- * or its whole part when a whole epoch ends one: see Side): the epoch in force at a step is the
- * last value written at or before it. Incremental (each call reads the values appended since
+ * or the whole part of the epoch a whole value ends: see Side): the epoch in force at a step is
+ * the last value written at or before it. Incremental (each call reads the values appended since
  * the last one); unusable (`ok` false) once its steps go back.
  */
 export class EpochIndex {
