@@ -8,7 +8,7 @@ const iface = src.slice(src.indexOf('export interface DiagnoseSettings'), src.in
 const defaults = src.slice(src.indexOf('export const DEFAULT_SETTINGS'));
 const rows = [];
 let section = '';
-const re = /\/\/ ---- ([^-]+?) -+|\/\*\*([\s\S]*?)\*\/\s*(\w+)\s*:\s*([^;]+);/g;
+const re = /\/\/ ---- (.+?) -{3,}|\/\*\*([\s\S]*?)\*\/\s*(\w+)\s*:\s*([^;]+);/g;
 for (let m; (m = re.exec(iface)); ) {
   if (m[1]) {
     section = m[1].trim();

@@ -30,7 +30,9 @@ import { FINDING_KINDS, SEVERITY_RANK, type Finding, type Lang, type Severity } 
 export type DiagnoseOptions = Partial<DiagnoseSettings> & { lang?: Lang };
 
 /** Run every detector over a fed run state. Bounded work (independent of the run length). */
-export function analyze(rs: RunState, st: DiagnoseSettings, lang: Lang): Finding[] {
+export function analyze(fed: RunState, st: DiagnoseSettings, lang: Lang): Finding[] {
+  // a loss logged as a per-epoch running mean is judged on its epoch ends (runningMean.ts)
+  const rs = fed.judging();
   const lr = rs.primaryLr();
   const ctx: Ctx = {
     run: rs.run,
@@ -62,7 +64,22 @@ export function analyze(rs: RunState, st: DiagnoseSettings, lang: Lang): Finding
   detectValPlateaus(ctx);
   detectGradients(ctx);
   detectImbalance(ctx);
-  return sortFindings(foldTwins(ctx, foldSpikes(ctx, foldBlowUp(ctx))));
+  return sortFindings(foldTwins(ctx, noteRunningMeans(ctx, foldSpikes(ctx, foldBlowUp(ctx)))));
+}
+
+/** A finding on a series judged on its epoch ends says so, with the epochs it measured. */
+function noteRunningMeans(ctx: Ctx, out: Finding[]): Finding[] {
+  const rms = ctx.rs.runningMeans;
+  if (rms.size === 0) return out;
+  for (const f of out) {
+    const rm = rms.get(f.series);
+    if (!rm) continue;
+    f.message += ' ' + t(ctx.lang, 'runningMean.note', { series: f.series, n: rm.ends.length });
+    f.evidence.runningMeanEpochEnds = rm.ends.length;
+    f.evidence.runningMeanDecay = rm.decay;
+    f.evidence.runningMeanJump = rm.jump;
+  }
+  return out;
 }
 
 /**
@@ -308,7 +325,8 @@ export function summarize(run: Run, findings: Finding[], opts: DiagnoseOptions =
   return summarizeState(rs, findings, opts.lang ?? 'en');
 }
 
-export function summarizeState(rs: RunState, findings: Finding[], lang: Lang): RunSummary {
+export function summarizeState(fed: RunState, findings: Finding[], lang: Lang): RunSummary {
+  const rs = fed.judging();
   const st = rs.st;
   const run = rs.run;
   let points = 0;

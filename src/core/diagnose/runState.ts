@@ -7,6 +7,7 @@
 import { promoteErrorLosses, type Run, type Series } from '../model';
 import { LrState } from './lrState';
 import { RangeReader } from './reader';
+import { EpochIndex, epochSeries, RunningMeanTracker, stateOf, type RunningMean } from './runningMean';
 import { SeriesState } from './seriesState';
 import type { DiagnoseSettings } from './settings';
 
@@ -30,6 +31,12 @@ export class RunState {
   readonly lrs = new Map<Series, LrState>();
   private readonly reader = new RangeReader();
   private promoted = false;
+  /** Series judged on their epoch ends (see judging()), by name. */
+  readonly runningMeans = new Map<string, RunningMean>();
+  /** The index of the run's `epoch` series (see epochIndex()). */
+  private epochs: EpochIndex | undefined;
+  /** judging()'s reading of each loss series, and the state of its epoch ends. */
+  private readonly rm = new Map<Series, { tracker: RunningMeanTracker; read: RunningMean | null; state: SeriesState | null }>();
 
   constructor(
     readonly run: Run,
@@ -111,6 +118,52 @@ export class RunState {
     }
     for (const l of losses) l.freshZeros.length = 0;
     for (const g of grads) g.freshNans.length = 0;
+  }
+
+  /**
+   * The state the detectors judge: this one, or — where a loss series is a running mean that
+   * starts again each epoch (runningMean.ts) — a copy in which that series' state is one of its
+   * epoch ends. Only a series read in one piece (no restart or resume, every value valid) is
+   * looked at. O(new points) per call (see RunningMeanTracker).
+   */
+  judging(): RunState {
+    let view: RunState | undefined;
+    let epochs: EpochIndex | null | undefined;
+    for (const [ser, s] of this.states) {
+      if (s.role !== 'train_loss' && s.role !== 'val_loss' && s.role !== 'loss_part') continue;
+      if (s.freshRestart || s.restartCount > 0 || s.nonFinite > 0 || s.valid !== s.points || s.startIdx !== 0) continue;
+      if (this.closed.some(c => c.series === ser)) continue;
+      let c = this.rm.get(ser);
+      if (!c) {
+        c = { tracker: new RunningMeanTracker(), read: null, state: null };
+        this.rm.set(ser, c);
+      }
+      if (epochs === undefined) epochs = this.epochIndex();
+      const read = c.tracker.update(this.run, ser, this.st, epochs);
+      if (read !== c.read) {
+        c.read = read;
+        c.state = read ? stateOf(ser, read.ends, this.st) : null;
+      }
+      if (!c.read || !c.state) continue;
+      if (!view) {
+        view = new RunState(this.run, this.st);
+        for (const [k, v] of this.states) view.states.set(k, v);
+        view.closed.push(...this.closed);
+        for (const [k, v] of this.lrs) view.lrs.set(k, v);
+      }
+      view.states.set(ser, c.state);
+      view.runningMeans.set(ser.name, c.read);
+    }
+    return view ?? this;
+  }
+
+  /** The run's `epoch` series as an index of its changes, updated; null when it has none. */
+  private epochIndex(): EpochIndex | null {
+    const e = epochSeries(this.run);
+    if (!e) return null;
+    if (!this.epochs || this.epochs.series !== e) this.epochs = new EpochIndex(e);
+    this.epochs.update();
+    return this.epochs;
   }
 
   /** Every segment of a series (closed ones first, then the current one). */

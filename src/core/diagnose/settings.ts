@@ -32,6 +32,25 @@ export interface DiagnoseSettings {
    */
   scheduleGuardPoints: number;
 
+  // ---- running means -------------------------------------------------------------------
+  /**
+   * A loss logged as a running mean that starts again each epoch (AverageMeter's average, a
+   * tqdm postfix, YOLO's `mloss`) is judged on its value at each epoch's end (runningMean.ts).
+   * It is recognised in epochs of at least `runningMeanEpochPoints` points (default 8), at
+   * least `runningMeanMinEpochs` of them (default 3), where the median over those epochs of the
+   * mean |change| between successive points over an epoch's first third, over that of its last
+   * third, is at least `runningMeanDecay` (default 3: a running mean settles, a per-batch series
+   * does not), and the median jump into an epoch, over the last third's mean |change| of the
+   * epoch before, is at least `runningMeanJump` (default 5: a running mean starts again).
+   */
+  runningMeanEpochPoints: number;
+  /** See `runningMeanEpochPoints`. Default 3. */
+  runningMeanMinEpochs: number;
+  /** See `runningMeanEpochPoints`. Default 3. */
+  runningMeanDecay: number;
+  /** See `runningMeanEpochPoints`. Default 5. */
+  runningMeanJump: number;
+
   // ---- non-finite ----------------------------------------------------------------------
   /**
    * Share of non-finite gradient norms, isolated and followed by finite ones, that is read as
@@ -455,6 +474,10 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   noiseFloor: 0.002,
   numClasses: undefined,
   scheduleGuardPoints: 20,
+  runningMeanEpochPoints: 8,
+  runningMeanMinEpochs: 3,
+  runningMeanDecay: 3,
+  runningMeanJump: 5,
 
   nonFiniteGradTolerance: 0.01,
   nonFiniteIsolatedMax: 3,

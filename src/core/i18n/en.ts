@@ -60,6 +60,8 @@ export const en = {
   'spike.messageLinear':
     '{subject} jumped to {peak} at step {peakStep}, {z} noise units above its local level {base}, and came back by step {endStep}.',
   'spike.count': 'This series has {count} such spikes.',
+  'runningMean.note':
+    '"{series}" is a running mean that starts again each epoch; it was judged on its value at the end of each of {n} epochs.',
   'spike.also': 'The same jump shows in its parts: {others}.',
   'spike.alsoItem': '{series} (up to {peak} at step {step})',
   'twin.also': 'The same values are logged as {others} too.',

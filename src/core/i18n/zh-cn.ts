@@ -52,6 +52,7 @@ export const zhCn: Record<MessageKey, string> = {
     '{subject}从第 {bestStep} 步附近的 {best} 开始上升，自第 {step} 步起升到最后 {points} 个值的 {level}（{ratio} 倍，均为记录值的中位数），且没有回落。',
 
   // ---- 损失尖峰 ----
+  'runningMean.note': '“{series}”是每轮重新开始的累计平均值；按其在 {n} 轮各自结束时的值判断。',
   'spike.also': '同一次跳升也出现在其分项中：{others}。',
   'spike.alsoItem': '{series}（第 {step} 步升到 {peak}）',
   'twin.also': '同样的数值也记录为 {others}。',

@@ -43,6 +43,11 @@ const ROWS: Row[] = [
   // general
   { run: S.noiseFreeSlowFall, key: 'noiseFloor', value: 0.0025, look: convergence, before: 'slow', after: 'converged' },
   { run: S.spikeAfterLrRestore, key: 'scheduleGuardPoints', value: 16, look: finding('loss-spike'), before: null, after: 'warning' },
+  // a loss logged as a per-epoch running mean, judged on its epoch ends
+  { run: S.runningMeanEightPoints, key: 'runningMeanEpochPoints', value: 9, look: convergence, before: 'fast', after: 'converged' },
+  { run: S.runningMeanThreeEpochs, key: 'runningMeanMinEpochs', value: 4, look: finding('not-converged'), before: null, after: 'info' },
+  { run: S.runningMeanSlowSettle, key: 'runningMeanDecay', value: 3.75, look: convergence, before: 'fast', after: 'slow' },
+  { run: S.runningMeanSmallJumps, key: 'runningMeanJump', value: 6.25, look: finding('loss-spike'), before: null, after: 'info' },
   // non-finite
   { run: S.ampOverflowFrequent, key: 'nonFiniteGradTolerance', value: 0.008, look: finding('non-finite', 'grad_norm'), before: 'info', after: 'error' },
   // divergence

@@ -3,6 +3,7 @@
  * Every run is seeded; steps are point indices unless said otherwise.
  */
 import type { Run } from '../../../src/core/model';
+import { createRun, Series } from '../../../src/core/model';
 import { gauss, makeRun, rng } from './synth';
 
 /** Healthy minibatch loss: exponential approach to 0.3 with 20 % log-normal noise per step. */
@@ -939,4 +940,48 @@ export function recoveredSmallUndo(): Run {
  * learned enough before it to call the rise a divergence). */
 export function recoveredAfterHalving(): Run {
   return makeRun([{ name: 'loss', f: i => (i >= 100 && i < 140 ? 1.0 : 0.48 + 0.52 * Math.exp(-i / 15)), n: 300, noise: 0.01 }], 6);
+}
+
+/**
+ * A loss logged as a running mean that starts again each epoch (AverageMeter's average, YOLO's
+ * `mloss`): `epochs` epochs of `per` batches of a noisy falling loss (log-normal, `noise` log
+ * units), the mean so far logged at batches 0, `every`, 2 `every`, ...; steps are fractional
+ * epochs. Each epoch's first point is one batch's loss.
+ */
+export function runningMeanEpochs(epochs = 12, points = 20, every = 10, noise = 0.5, seed = 41): Run {
+  const run = createRun('synthetic.log', 'text');
+  run.meta.stepUnit = 'epoch';
+  const s = new Series('loss', 'train_loss');
+  run.series.set('loss', s);
+  const g = gauss(rng(seed));
+  const per = points * every;
+  for (let e = 0; e < epochs; e++) {
+    let sum = 0;
+    for (let b = 0; b < per; b++) {
+      const t = e + b / per;
+      sum += (0.3 + 2 * Math.exp(-t / 3)) * Math.exp(noise * g());
+      if (b % every === 0) s.push(t, sum / (b + 1));
+    }
+  }
+  return run;
+}
+
+/** A running mean that settles slowly (median first-third over last-third |change| 3.2). */
+export function runningMeanSlowSettle(): Run {
+  return runningMeanEpochs(12, 10, 10, 0.05, 41);
+}
+
+/** A running mean with small jumps into an epoch (median 5.5 times the last third's change). */
+export function runningMeanSmallJumps(): Run {
+  return runningMeanEpochs(12, 10, 1, 0.5, 45);
+}
+
+/** A running mean logged eight times an epoch. */
+export function runningMeanEightPoints(): Run {
+  return runningMeanEpochs(12, 8, 5, 0.5, 41);
+}
+
+/** A running mean over three epochs only. */
+export function runningMeanThreeEpochs(): Run {
+  return runningMeanEpochs(3, 20, 10, 0.5, 41);
 }
