@@ -5,7 +5,8 @@
  * (warning when it is the start of training — stuck before learning began — else info) when it lasts max(20 points, 15 % of the series), the loss really resumed (within
  * the next stretch of the same length it fell by at least 3 improvement thresholds below the
  * plateau level: a healthy, decelerating curve never does), and it was not ended by an LR drop
- * (step schedule) or a decaying LR; a stretch still going at the end (info) when it covers half
+ * (step schedule) or a decaying LR, nor by the start of the next epoch (a fine-tune's staircase,
+ * flat inside each epoch; see epochEnded); a stretch still going at the end (info) when it covers half
  * of the series. A stretch must also be flat: its Theil-Sen trend over the stretch stays below
  * max(1 %, half the improvement threshold) (a slow but steady decline is not a plateau). Stretches inside the LR
  * warmup are ignored, and series too noisy for a 25 % threshold are skipped.
@@ -22,6 +23,7 @@
 import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
 import { FIX_VARIANTS } from './fixes';
 import { emit, stepSpacing, type Ctx } from './context';
+import { epochSeries } from './runningMean';
 import type { SeriesState } from './seriesState';
 import { confidenceFromRatio, median, runningMedian3, theilSen } from './stats';
 
@@ -84,9 +86,9 @@ function check(ctx: Ctx, s: SeriesState): void {
     const step = Math.max(1, (all.length - 1) / 31);
     const ys: number[] = [];
     for (let q = 0; q < all.length; q += step) ys.push(all[Math.round(q)]);
+    // (the slope is per subsampled point: the change over the stretch is slope x (ys.length - 1))
     const ts = theilSen(ys);
-    const span = Math.round((ys.length - 1) * step);
-    return -ts.slope * (span / step) * step < Math.max(Math.log(1 + st.plateauMinImprovement), tol / 2);
+    return -ts.slope * (ys.length - 1) < Math.max(Math.log(1 + st.plateauMinImprovement), tol / 2);
   };
   const resumed = (p: Stretch): boolean => {
     const len = p.endIdx - p.startIdx;
@@ -98,13 +100,42 @@ function check(ctx: Ctx, s: SeriesState): void {
   const minMid = Math.max(st.plateauMinPoints, st.plateauMinFraction * total);
   const minEnd = Math.max(st.plateauMinPoints, st.plateauTerminalFraction * total);
   const mids = stretches
-    .filter(p => !p.terminal && p.endIdx - p.startIdx >= minMid && resumed(p) && flat(p) && !scheduleEnded(ctx, s, p, idx))
+    .filter(p => !p.terminal && p.endIdx - p.startIdx >= minMid && resumed(p) && flat(p) && !scheduleEnded(ctx, s, p, idx) && !epochEnded(ctx, s, p, idx))
     .sort((a, b) => b.endIdx - b.startIdx - (a.endIdx - a.startIdx))
     .slice(0, MAX_MID)
     .sort((a, b) => a.startIdx - b.startIdx);
   for (const p of mids) report(ctx, s, p, tol, minMid, total, p.bestJ === idx[k0]);
   const term = stretches[stretches.length - 1];
   if (term.endIdx - term.startIdx >= minEnd && flat(term)) report(ctx, s, term, tol, minEnd, total, false);
+}
+
+/**
+ * The stretch is the flat inside of one epoch, ended by the next: a loss logged many times an
+ * epoch that falls only where an epoch begins (the data seen again: a fine-tune's staircase) has
+ * not been stuck. The epoch (the run's `epoch` series) changes by one between the stretch's start
+ * and the coarse point that ended it, the change lies within the last two coarse points before
+ * that one, and each epoch holds at least plateauMinPoints points.
+ */
+function epochEnded(ctx: Ctx, s: SeriesState, p: Stretch, idx: number[]): boolean {
+  const ep = epochSeries(ctx.run);
+  if (!ep || ep.length < 2 || p.endK >= idx.length || p.endK < 2) return false;
+  const epochAt = (step: number): number => {
+    let lo = 0;
+    let hi = ep.length - 1;
+    if (!(ep.steps.get(0) <= step)) return NaN;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ep.steps.get(mid) <= step) lo = mid;
+      else hi = mid - 1;
+    }
+    return Math.floor(ep.values.get(lo));
+  };
+  const first = epochAt(s.stepAt(p.startIdx));
+  const end = epochAt(s.blocks.endStep[idx[p.endK]]);
+  const before = epochAt(s.blocks.startStep[idx[p.endK - 2]]);
+  if (!(end === first + 1) || !(before === first)) return false;
+  const perEpoch = s.points / Math.max(1, Math.floor(ep.values.get(ep.length - 1)) - Math.floor(ep.values.get(0)) + 1);
+  return perEpoch >= ctx.st.plateauMinPoints;
 }
 
 /** The stretch ended because the LR dropped (step schedule) or decayed. */

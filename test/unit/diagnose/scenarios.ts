@@ -697,6 +697,20 @@ export function fewEvaluationsRise23(): Run {
   );
 }
 
+/** Near lrStepFactor: a loss flat for 400 of 1000 steps after its first descent, then falling
+ * again, while the LR decays linearly to 1/1.6 of its value at the stretch's start by its end
+ * (at 1.5: the decay ended the stretch, no plateau; at 1.875: a plateau, info). */
+export function plateauEndedByDecay(): Run {
+  const flat = 1 + 2 * Math.exp(-5);
+  return makeRun(
+    [
+      { name: 'loss', f: i => (i < 100 ? 1 + 2 * Math.exp(-i / 20) : i < 500 ? flat : flat * Math.exp(-(i - 500) / 150)), n: 1000, noise: 0.01 },
+      { name: 'lr', role: 'lr', f: i => 1e-3 * (1 - (0.45 * i) / 520), n: 1000 },
+    ],
+    4,
+  );
+}
+
 /** Near overfitNoiseZ: 60 evaluations with 2 % noise whose last 4 jump 10 % while the training
  * loss keeps falling (at 3 noise units: overfitting; at 3.75: within the noise). Too recent for
  * the groups of evaluations, whose medians have not moved. */
