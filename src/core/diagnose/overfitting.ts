@@ -23,7 +23,7 @@
  * `coarsePoints` evaluations also get the persistent-rise rule (see persistentRise), and those
  * too short for any noise estimate the few-evaluations rule (see fewEvaluations).
  */
-import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
+import { fmtChange, fmtNum, fmtPct, fmtStep, t } from '../i18n';
 import { emit, type Ctx } from './context';
 import { FIX_VARIANTS } from './fixes';
 import type { SeriesState } from './seriesState';
@@ -34,9 +34,50 @@ import { confidenceFromRatio, kendallZ, median, MEDIAN_SD_FACTOR, olsSlope, runn
 export function detectOverfitting(ctx: Ctx): void {
   for (const s of ctx.rs.byRole('val_loss')) {
     if (!s.isLog) continue;
-    check(ctx, s);
+    const segs = ctx.rs.segments(s).filter(x => x.isLog);
+    if (segs.length < 2) {
+      check(ctx, s);
+      continue;
+    }
+    // Runs one after another in one log (fresh restarts: a sweep printed to one file): each run
+    // judged with its own training loss, one finding (the latest run's) that counts them.
+    const before = ctx.out.length;
+    segs.forEach((seg, k) => check(ctx, seg, k === segs.length - 1 ? '' : `seg${k}`, trainSegmentFor(ctx, s, seg)));
+    const found = ctx.out.slice(before).filter(f => f.kind === 'overfitting');
+    if (found.length < 2) continue;
+    const kept = found[found.length - 1];
+    kept.message += (ctx.lang === 'zh-cn' ? '' : ' ') + t(ctx.lang, 'overfitting.runs', { n: found.length, m: segs.length });
+    kept.evidence.runsOverfitting = found.length;
+    kept.evidence.runs = segs.length;
+    const drop = new Set(found.slice(0, -1));
+    const rest = ctx.out.filter(f => !drop.has(f));
+    ctx.out.length = 0;
+    ctx.out.push(...rest);
   }
   if (ctx.overfit.size === 0) capacityRule(ctx);
+}
+
+/**
+ * The training loss of the run a validation segment belongs to: the segment of the paired
+ * training loss whose source lines overlap it (or the one at the same position when the
+ * segments have no lines and are as many); undefined when none is found.
+ */
+function trainSegmentFor(ctx: Ctx, val: SeriesState, seg: SeriesState): SeriesState | undefined {
+  const tr = ctx.rs.trainFor(val);
+  if (!tr) return undefined;
+  const tsegs = ctx.rs.segments(tr);
+  const a = seg.lineAt(seg.startIdx);
+  const b = seg.lineAt(seg.consumed - 1);
+  if (a !== undefined && b !== undefined) {
+    for (const t of tsegs) {
+      const ta = t.lineAt(t.startIdx);
+      const tb = t.lineAt(t.consumed - 1);
+      if (ta !== undefined && tb !== undefined && ta <= b && tb >= a) return t;
+    }
+    return undefined;
+  }
+  const vsegs = ctx.rs.segments(val);
+  return tsegs.length === vsegs.length ? tsegs[vsegs.indexOf(seg)] : undefined;
 }
 
 /** Slope of the last N validation values (raw units), the seed's overfitting trend. */
@@ -46,12 +87,12 @@ export function valTrend(s: SeriesState, n: number): number {
   return olsSlope(Array.from(tail.y, v => s.raw(v)));
 }
 
-function check(ctx: Ctx, s: SeriesState): void {
+function check(ctx: Ctx, s: SeriesState, idSuffix = '', trainSeg?: SeriesState): void {
   const st = ctx.st;
   const idx = s.blocks.coarseIndices();
   const K = idx.length;
   if (K < st.overfitMinPoints + 2) {
-    fewEvaluations(ctx, s);
+    fewEvaluations(ctx, s, idSuffix, trainSeg);
     return;
   }
   // The rule on the coarse points, and for a long validation loss also on groups of about
@@ -72,7 +113,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const { best, tail, thr, after } = v;
   let onsetIdx = v.onsetIdx;
   // training loss around the onset vs at the end
-  const tr = ctx.rs.trainFor(s);
+  const tr = idSuffix ? trainSeg : (trainSeg ?? ctx.rs.trainFor(s));
   const trainAt = (step: number): { change: number; trend: 'falling' | 'flat' | 'none' | 'rising' } => {
     if (!tr || !tr.isLog || tr.blocks.coarseIndices().length < 3) return { change: NaN, trend: 'none' };
     const change = tr.blocks.coarseTail(3) - tr.blocks.coarseAtStep(step);
@@ -114,7 +155,7 @@ function check(ctx: Ctx, s: SeriesState): void {
   const trend = train.trend === 'rising' ? 'flat' : train.trend;
   const slope = valTrend(s, st.overfitTrendPoints);
   const trendUp = slope > 0;
-  ctx.overfit.add(s.name);
+  if (!idSuffix) ctx.overfit.add(s.name);
   const msg: Parameters<typeof emit>[1]['message'] = [
     [
       'overfitting.message',
@@ -156,6 +197,7 @@ function check(ctx: Ctx, s: SeriesState): void {
     },
     confidence:
       confidenceFromRatio(rise / needed, 0.55) * (trend === 'falling' ? 1 : trend === 'flat' ? 0.85 : 0.8) * (trendUp || !Number.isFinite(slope) ? 1 : 0.85),
+    idSuffix: idSuffix || undefined,
   });
 }
 
@@ -202,7 +244,7 @@ function atScale(
  * resumed run), and the training loss down by overfitGapTrainFall from the lowest evaluation's
  * step to its end. Quoted in logged values.
  */
-function fewEvaluations(ctx: Ctx, s: SeriesState): void {
+function fewEvaluations(ctx: Ctx, s: SeriesState, idSuffix = '', trainSeg?: SeriesState): void {
   const st = ctx.st;
   const v: number[] = [];
   let prevStep = -Infinity;
@@ -222,12 +264,12 @@ function fewEvaluations(ctx: Ctx, s: SeriesState): void {
   if (!(last >= best * (1 + st.overfitShortMinRise))) return;
   const bestIdx = s.startIdx + kb;
   const bestStep = s.stepAt(bestIdx);
-  const tr = ctx.rs.trainFor(s);
+  const tr = idSuffix ? trainSeg : (trainSeg ?? ctx.rs.trainFor(s));
   if (!tr || !tr.isLog || tr.valid < 2) return;
   const trainChange = Math.exp(tr.blocks.coarseTail(1) - tr.blocks.coarseAtStep(bestStep, 0)) - 1;
   if (!(trainChange <= -st.overfitGapTrainFall)) return;
   if (!valSumRises(ctx, s, bestStep, st.overfitShortMinRise)) return;
-  ctx.overfit.add(s.name);
+  if (!idSuffix) ctx.overfit.add(s.name);
   emit(ctx, {
     kind: 'overfitting',
     severity: 'warning',
@@ -251,6 +293,7 @@ function fewEvaluations(ctx: Ctx, s: SeriesState): void {
       trainTrend: 'falling',
     },
     confidence: confidenceFromRatio((last / best - 1) / st.overfitShortMinRise, 0.5),
+    idSuffix: idSuffix || undefined,
   });
 }
 

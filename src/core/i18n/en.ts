@@ -103,6 +103,7 @@ export const en = {
   'noLearning.flat': '{subject} never fell more than {drop} below its initial level {initial} over {points} values (now {level}).',
 
   // ---- overfitting ----
+  'overfitting.runs': 'The same shows in {n} of the {m} runs in this log.',
   'overfitting.title': 'Overfitting from step {step} ({series})',
   'overfitting.message': '{subject} was lowest at step {step} ({best}) and has since risen by {rise} to {level}.',
   'overfitting.trainFalling': 'Meanwhile the training loss kept falling ({change}).',

@@ -96,6 +96,7 @@ export const zhCn: Record<MessageKey, string> = {
   'noLearning.flat': '在 {points} 个值中，{subject}从未比初始水平 {initial} 低过 {drop}（当前为 {level}）。',
 
   // ---- 过拟合 ----
+  'overfitting.runs': '本日志的 {m} 次运行中有 {n} 次出现同样情况。',
   'overfitting.title': '从第 {step} 步开始过拟合（{series}）',
   'overfitting.message': '{subject}在第 {step} 步达到最低（{best}），之后上升了 {rise}，到 {level}。',
   'overfitting.trainFalling': '与此同时，训练损失仍在下降（{change}）。',
