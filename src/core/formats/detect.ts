@@ -41,7 +41,7 @@ export function detectFormat(head: Uint8Array, fileName = ''): Detection {
     const lines = nonEmptyLines(body, 6);
     const jsonish = lines.filter(l => l.trimStart().startsWith('{')).length;
     // one document of per-epoch lists (Keras' history.history dumped with json.dump)
-    if (jsonish <= 1 && HISTORY_RE.test(trimmed)) {
+    if (jsonish <= 1 && (HISTORY_RE.test(trimmed) || RECORDS_RE.test(trimmed))) {
       return { ok: true, format: 'json-history', why: 'JSON object of metric lists' };
     }
     if (jsonish >= Math.max(1, Math.ceil(lines.length * 0.6)) && !/^\{'/.test(trimmed)) {
@@ -58,6 +58,8 @@ export function detectFormat(head: Uint8Array, fileName = ''): Detection {
 
 /** A key holding a list of numbers (`"val_loss": [0.52, ...`, pretty-printed or not). */
 const HISTORY_RE = /"[^"\n]*"\s*:\s*\[\s*(-?[\d.]|NaN|-?Infinity|null)/;
+/** A key holding a list of per-epoch records (`"MLP": [{"epoch": 1, "loss": 3.41, ...`). */
+const RECORDS_RE = /"[^"\n]*"\s*:\s*\[\s*\{\s*"(epoch|step|iteration|iter|global_step|loss|train_loss)"\s*:\s*-?[\d.]/i;
 
 function startsWith(b: Uint8Array, s: string): boolean {
   if (b.length < s.length) return false;

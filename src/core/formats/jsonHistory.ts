@@ -3,7 +3,8 @@
  * after a Keras `fit()` (`{"loss": [...], "val_loss": [...], "accuracy": [...]}`), and the same
  * shape kept by hand in PyTorch scripts (`{"train_loss": [...], "val_loss": [...], "lr": [...]}`),
  * also one level down (`{"history": {...}}`, `{"metrics": {...}}`); or a list of per-epoch
- * records (`[{"epoch": 1, "loss": 0.9, "val_loss": 1.1}, ...]`).
+ * records (`[{"epoch": 1, "loss": 0.9, "val_loss": 1.1}, ...]`), also under keys a few levels
+ * down (`{"training_log": {"MLP": [records], "CNN": [records]}}`: series named `MLP/loss`, ...).
  *
  * Every list of numbers (null, NaN and Infinity allowed: Python's json writes bare NaN) is a
  * series; its i-th value is at epoch i + 1 (Keras counts epochs from 1 in what it prints), or
@@ -15,7 +16,7 @@
  * `end()`; a document that does not parse is reported once as malformed, with what JSON.parse
  * said.
  */
-import { createRun, inferRole, reportMalformed, seriesOf, type Run } from '../model';
+import { createRun, inferRole, LOSS_ROLES, reportMalformed, seriesOf, type Run } from '../model';
 import { parseJsonTolerant } from './json5ish';
 import type { LogParser, ParserOptions } from './types';
 import { Utf8Stream } from './utf8';
@@ -65,6 +66,32 @@ export function historyLists(doc: unknown): Record<string, unknown[]> | undefine
   for (const [k, v] of Object.entries(found)) if (2 * v.length >= longest) kept[k] = v;
   // a history holds at least one loss or metric (a config's list of layer sizes does not)
   return Object.keys(kept).some(k => inferRole(k) !== 'other') ? kept : undefined;
+}
+
+/** A list of per-epoch records: objects with at least one number under a loss or metric name. */
+function isRecordList(v: unknown): v is unknown[] {
+  if (!Array.isArray(v) || v.length < 2) return false;
+  const first = v[0];
+  if (first === null || typeof first !== 'object' || Array.isArray(first)) return false;
+  // (a step key or a loss: a table of models' final scores is no history)
+  const keys = Object.keys(first as Record<string, unknown>);
+  if (keys.some(k => X_KEYS.includes(k.toLowerCase()))) return true;
+  return Object.entries(first as Record<string, unknown>).some(([k, x]) => typeof x === 'number' && LOSS_ROLES.has(inferRole(k)));
+}
+
+/**
+ * Lists of per-epoch records nested in a document under keys, at most 3 levels down
+ * (`{"training_log": {"MLP": [{"epoch": 1, "loss": 3.41, ...}, ...], "CNN": [...]}}`): each
+ * with the key it is under, in document order.
+ */
+export function recordLists(doc: unknown, depth = 0): Array<[string, unknown[]]> {
+  const out: Array<[string, unknown[]]> = [];
+  if (depth > 3 || doc === null || typeof doc !== 'object' || Array.isArray(doc)) return out;
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (isRecordList(v)) out.push([k, v]);
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...recordLists(v, depth + 1));
+  }
+  return out;
 }
 
 export class JsonHistoryParser implements LogParser {
@@ -120,7 +147,14 @@ export class JsonHistoryParser implements LogParser {
   private readLists(doc: unknown): void {
     const lists = historyLists(doc);
     if (!lists) {
-      reportMalformed(this.run, 'a JSON object without lists of numbers (per-epoch metrics)', { line: 1 });
+      const nested = recordLists(doc);
+      if (nested.length === 0) {
+        reportMalformed(this.run, 'a JSON object without lists of numbers (per-epoch metrics)', { line: 1 });
+        return;
+      }
+      // several lists (`{"training_log": {"MLP": [...], "CNN": [...]}}`: one per model): their
+      // series named after the key, each with the role of its own name
+      for (const [key, list] of nested) this.readRecords(list, nested.length > 1 ? `${key}/` : '');
       return;
     }
     if (doc !== null && typeof doc === 'object') {
@@ -144,7 +178,7 @@ export class JsonHistoryParser implements LogParser {
     if (!xKey || /^epochs?$/i.test(xKey)) this.run.meta.stepUnit = 'epoch';
   }
 
-  private readRecords(list: unknown[]): void {
+  private readRecords(list: unknown[], prefix = ''): void {
     let read = 0;
     let xKey: string | undefined;
     list.forEach((rec, i) => {
@@ -157,7 +191,9 @@ export class JsonHistoryParser implements LogParser {
         if (k === xKey) continue;
         const y = typeof v === 'number' ? v : undefined;
         if (y === undefined) continue;
-        seriesOf(this.run, k).push(x, y);
+        const ser = seriesOf(this.run, prefix + k);
+        if (prefix && ser.length === 0) ser.role = inferRole(k);
+        ser.push(x, y);
         read++;
       }
     });

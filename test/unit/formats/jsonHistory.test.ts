@@ -28,6 +28,46 @@ describe('JSON history documents', () => {
     expect(detect('[2024-01-01 10:00:00] epoch 1 loss 0.5\n')).toMatchObject({ format: 'text' });
   });
 
+  it('finds lists of per-epoch records under keys a few levels down: series named after the key', () => {
+    // the shape of burginvenablevl128-sys/OpenImages-ResidualCNN's results/metrics.json: a
+    // dataset summary, a label table, a table of the models' final scores, then per-model
+    // records under "training_log"
+    const doc = JSON.stringify(
+      {
+        dataset: { images: 75, classes: 12, class_counts: { '1': 6, '2': 8 } },
+        labels: [{ index: 0, label_id: 'cat' }, { index: 1, label_id: 'dog' }],
+        models: [{ name: 'MLP', accuracy: 0.2, macro_f1: 0.1 }, { name: 'CNN', accuracy: 0.5, macro_f1: 0.4 }],
+        training_log: {
+          'MLP(flatten pixels)': [
+            { epoch: 1, loss: 3.4064297676086426, train_accuracy: 0.6037735849056604, val_accuracy: 0.3333333333333333 },
+            { epoch: 2, loss: 1.4230769872665405, train_accuracy: 0.7924528301886793, val_accuracy: 0.08333333333333333 },
+            { epoch: 3, loss: 0.61, train_accuracy: 0.9, val_accuracy: 0.1 },
+          ],
+          'CNN-local features': [
+            { epoch: 1, loss: 2.4, train_accuracy: 0.3, val_accuracy: 0.25 },
+            { epoch: 2, loss: 1.9, train_accuracy: 0.45, val_accuracy: 0.33 },
+          ],
+        },
+      },
+      null,
+      2,
+    );
+    expect(detect(doc)).toMatchObject({ ok: true, format: 'json-history' });
+    const r = run1(doc);
+    expect(counts(r)).toEqual({
+      'MLP(flatten pixels)/loss': 3,
+      'MLP(flatten pixels)/train_accuracy': 3,
+      'MLP(flatten pixels)/val_accuracy': 3,
+      'CNN-local features/loss': 2,
+      'CNN-local features/train_accuracy': 2,
+      'CNN-local features/val_accuracy': 2,
+    });
+    expect(roles(r)['MLP(flatten pixels)/loss']).toBe('train_loss');
+    expect(roles(r)['CNN-local features/val_accuracy']).toBe('val_acc');
+    expect(values(r, 'MLP(flatten pixels)/loss')[1]).toBe(1.4230769872665405);
+    expect(steps(r, 'CNN-local features/loss')).toEqual([1, 2]);
+  });
+
   it('reads a one-line Keras history.history dump: epochs from 1', () => {
     const [r] = parseFile('json-history', path.join(DIR, 'covid-cnn', 'training_history.json'));
     expect(counts(r)).toEqual({ accuracy: 3, loss: 3, val_accuracy: 3, val_loss: 3 });
