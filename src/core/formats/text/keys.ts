@@ -63,6 +63,12 @@ const STEP_WORDS: Record<string, number> = {
   i: 2,
   itr: 2,
   iters: 2,
+  // `epoch: 0, batch_id: 500, AUC: ..., loss: 0.185` (PaddleRec): a batch's index is a counter
+  batch_id: 2,
+  batch_idx: 2,
+  batch_index: 2,
+  batchid: 2,
+  batchidx: 2,
   epoch: 3,
 };
 
