@@ -469,7 +469,12 @@ export type RunEvent =
     }
   | { type: 'malformed'; message: string; line?: number; offset?: number; count?: number }
   | { type: 'truncated'; message: string; offset?: number; line?: number }
-  | { type: 'note'; message: string };
+  | {
+      type: 'note';
+      message: string;
+      /** Restarts beyond the ones listed as events (a reader lists a bounded number). */
+      unlistedRestarts?: number;
+    };
 
 export interface Run {
   /** Path of the file or directory the run was read from. */

@@ -83,12 +83,15 @@ export function detectRestarts(ctx: Ctx): void {
     }
   }
   const events = foldSameRestart(items);
-  const total = events.length;
+  // (a reader lists a bounded number of restarts and counts the others)
+  let unlisted = 0;
+  for (const e of ctx.run.events) if (e.type === 'note' && e.unlistedRestarts) unlisted += e.unlistedRestarts;
+  const total = events.length + unlisted;
   events.slice(0, ctx.st.restartMaxFindings).forEach((it, k) => {
     const message: Parameters<typeof emit>[1]['message'] = [
       ['restart.message', { from: fmtStep(it.from), to: fmtStep(it.to), series: it.series }],
     ];
-    if (total > 1) message.push(['restart.more', { count: total }]);
+    if (total > 1) message.push(['restart.more', { count: String(total) }]); // (a count, never 2e5)
     emit(ctx, {
       kind: 'restart',
       severity: 'info',

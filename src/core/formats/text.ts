@@ -1114,6 +1114,7 @@ export class TextParser implements LogParser, SplitReader {
   private noteMoreRestarts(): void {
     if (this.moreRestarts) {
       const n = this.restarts - MAX_RESTART_EVENTS;
+      this.moreRestarts.unlistedRestarts = n;
       this.moreRestarts.message =
         `the step went backwards ${n} more time${n === 1 ? '' : 's'} ` +
         `after the ${MAX_RESTART_EVENTS} restarts listed`;

@@ -605,7 +605,7 @@ describe('text parser: log styles', () => {
     const run = run1(t, 4096);
     expect(run.events.filter(e => e.type === 'restart')).toHaveLength(100);
     const notes = run.events.filter(e => e.type === 'note');
-    expect(notes).toEqual([{ type: 'note', message: 'the step went backwards 50 more times after the 100 restarts listed' }]);
+    expect(notes).toEqual([{ type: 'note', message: 'the step went backwards 50 more times after the 100 restarts listed', unlistedRestarts: 50 }]);
     expect(values(run, 'loss')).toHaveLength(300);
   });
 
