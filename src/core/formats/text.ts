@@ -189,6 +189,8 @@ export class TextParser implements LogParser, SplitReader {
    * (its index), its last line, and the step of a named-row table. */
   private tblCols: string[] | null = null;
   private tblNamed = false;
+  /** The open table's columns are separated by blanks (see spaceTableLine()). */
+  private tblSpace = false;
   private tblStepCol = -1;
   private tblLine = -1;
   private tblStep = NaN;
@@ -1223,9 +1225,11 @@ export class TextParser implements LogParser, SplitReader {
    */
   private tableLine(s: string, lineNo: number): boolean {
     if (!TABLE_CHAR_RE.test(s)) {
-      if (this.tblCols === null || !TABLE_RULE_RE.test(s)) return false;
-      this.tblLine = lineNo;
-      return true;
+      if (this.tblCols !== null && TABLE_RULE_RE.test(s)) {
+        this.tblLine = lineNo;
+        return true;
+      }
+      return this.spaceTableLine(s, lineNo);
     }
     if (TABLE_RULE_RE.test(s)) {
       if (this.tblCols === null) return false;
@@ -1244,6 +1248,7 @@ export class TextParser implements LogParser, SplitReader {
     for (let k = 1; k < cells.length && named; k++) if (!SUBSET_TAGS.has(cells[k].toLowerCase())) named = false;
     if (named) {
       this.tblNamed = true;
+      this.tblSpace = false;
       this.tblStepCol = -1;
       this.tblCols = cells.slice(1);
       // (a log without any step so far: the tables count up)
@@ -1258,6 +1263,37 @@ export class TextParser implements LogParser, SplitReader {
     }
     if (stepCol < 0) return false;
     this.tblNamed = false;
+    this.tblSpace = false;
+    this.tblStepCol = stepCol;
+    this.tblCols = cells;
+    this.tblLine = lineNo;
+    return true;
+  }
+
+  /**
+   * A table in blank-separated columns (`np.savetxt`, a hand-written `print(epoch, loss, acc)`
+   * under a header): a header of one-word names with a step column (`epoch loss acc`), then
+   * rows of as many numbers (`0 0.2027 0.8717`): a point per row at its step, as tableLine()'s
+   * pipe tables. Any other line ends it.
+   */
+  private spaceTableLine(s: string, lineNo: number): boolean {
+    const cells = s.trim().split(/\s+/);
+    if (this.tblCols !== null && this.tblSpace) {
+      if (cells.length === this.tblCols.length && this.tableRow(cells, lineNo)) {
+        this.tblLine = lineNo;
+        return true;
+      }
+      this.tblCols = null;
+    }
+    if (cells.length < 2 || cells.length > 32) return false;
+    let stepCol = -1;
+    for (let k = 0; k < cells.length; k++) {
+      if (!SPACE_TABLE_NAME_RE.test(cells[k])) return false;
+      if (stepCol < 0 && TABLE_STEP_RE.test(cells[k])) stepCol = k;
+    }
+    if (stepCol < 0) return false;
+    this.tblNamed = false;
+    this.tblSpace = true;
     this.tblStepCol = stepCol;
     this.tblCols = cells;
     this.tblLine = lineNo;
@@ -1548,6 +1584,8 @@ const TABLE_CHAR_RE = /[|│┃║]/;
 const TABLE_RULE_RE = /^\s*[-=+:|\u2500-\u257f]{3,}\s*$/;
 /** A header cell or a row's name: words, not a number (`Train Loss`, `F1 Score`, `mAP@0.5`). */
 const TABLE_NAME_RE = /^[A-Za-z_][\w .@%()/-]{0,47}$/;
+/** A header cell of a blank-separated table: one word, a name with a letter (`train_loss`, `val/acc`). */
+const SPACE_TABLE_NAME_RE = /^[A-Za-z_][\w.@%/-]{0,47}$/;
 /** A step column's name. */
 const TABLE_STEP_RE = /^(?:epoch|epochs|step|steps|global[ _]step|iter|iters|iteration|iterations)$/i;
 

@@ -880,7 +880,9 @@ export class LineScanner {
         } while (k < n && s.charCodeAt(k) === 44 && thousandsGroup(s, k, n));
         c = k < n ? s.charCodeAt(k) : 0;
       }
-      if (k < n && (c >= 128 || (CC[c] & (END | STOP)) === 0)) return -1;
+      // (`Epoch 20/200: train_loss=…`: a colon ends it as it ends a number; `1/2:30` does not)
+      const colon = c === 58 && !(k + 1 < n && isDigit(s.charCodeAt(k + 1)));
+      if (k < n && !colon && (c >= 128 || (CC[c] & (END | STOP)) === 0)) return -1;
       this.nFrac = t;
       return k;
     }
