@@ -7,7 +7,8 @@
  * - the summary's best validation loss is the value logged at its step;
  * - loss-spike: evidence.peak is the value logged at evidence.peakStep;
  * - non-finite: the value logged at evidence.firstStep is non-finite;
- * - divergence: evidence.bestLevel and evidence.level lie between logged values of the series.
+ * - divergence: evidence.bestLevel and evidence.level lie between logged values of the series;
+ * - plateau: the level it was stuck near lies between the values logged in its stretch.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -68,6 +69,20 @@ function check(run: Run, findings: Finding[]): string[] {
     if (f.kind === 'non-finite' && ev.masked === false) {
       const at = valuesAt(s, ev.firstStep as number);
       if (!at.some(v => !Number.isFinite(v))) bad.push(`${where(f)}: nothing non-finite at step ${String(ev.firstStep)}`);
+    }
+    if (f.kind === 'plateau' && f.endStep !== undefined && ev.rule === undefined) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < s.length; i++) {
+        const st = s.steps.get(i);
+        const v = s.values.get(i);
+        if (st >= f.step && st <= f.endStep && Number.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+      const v = ev.level as number;
+      if (!((v >= lo || close(v, lo)) && (v <= hi || close(v, hi)))) bad.push(`${where(f)}: plateau level ${v} outside the values logged in it [${lo}, ${hi}]`);
     }
     if (f.kind === 'divergence') {
       const [lo, hi] = finiteRange(s);

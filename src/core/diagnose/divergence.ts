@@ -260,12 +260,42 @@ function scheduleExplainsRise(ctx: Ctx, s: SeriesState, onset: number, bestIdx: 
   const st = ctx.st;
   const guard = st.scheduleGuardPoints;
   for (const r of s.restarts) if (Math.abs(r.idx - onset) <= guard + st.divergenceSpan) return true;
+  const onsetStep = s.stepAt(onset);
+  const g = (guard + st.divergenceSpan) * stepSpacing(s);
   const lr = ctx.lr;
   if (lr) {
-    const onsetStep = s.stepAt(onset);
-    const g = (guard + st.divergenceSpan) * stepSpacing(s);
     if (lr.jumpUpIn(onsetStep - g, onsetStep + g)) return true;
     if (lr.isCyclic() && lr.lrAt(onsetStep) >= st.lrStepFactor * lr.lrAt(s.stepAt(bestIdx))) return true;
+  }
+  return s.role === 'train_loss' && termSwitchedOn(ctx, onsetStep, g);
+}
+
+/** Values of a loss term that show it was off (exactly 0) before a step. */
+const TERM_OFF_MIN_POINTS = 3;
+
+/**
+ * Whether a term of the loss that was 0 up to the rise is on from it (within `g` steps after
+ * `onsetStep`): the objective changed there (a stage of a multi-stage training adds its terms,
+ * a clustering method its pseudo-label losses, a KL weight starts from 0), and the total is
+ * no longer the same quantity. Its last TERM_OFF_MIN_POINTS values before the onset must be 0.
+ */
+function termSwitchedOn(ctx: Ctx, onsetStep: number, g: number): boolean {
+  for (const p of ctx.rs.byRole('loss_part')) {
+    const steps = p.series.steps;
+    const values = p.series.values;
+    const n = p.series.length;
+    let i = 0;
+    while (i < n && steps.get(i) < onsetStep) i++;
+    let before = 0;
+    let off = true;
+    for (let k = i - 1; k >= 0 && before < TERM_OFF_MIN_POINTS; k--) {
+      const v = values.get(k);
+      if (!Number.isFinite(v)) continue;
+      if (v !== 0) off = false;
+      before++;
+    }
+    if (!off || before < TERM_OFF_MIN_POINTS) continue;
+    for (let k = i; k < n && steps.get(k) <= onsetStep + g; k++) if (values.get(k) > 0) return true;
   }
   return false;
 }

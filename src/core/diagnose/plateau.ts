@@ -153,7 +153,14 @@ function scheduleEnded(ctx: Ctx, s: SeriesState, p: Stretch, idx: number[]): boo
 function report(ctx: Ctx, s: SeriesState, p: Stretch, tol: number, minPts: number, total: number, atStart: boolean): void {
   const pts = p.endIdx - p.startIdx;
   const share = pts / Math.max(1, total);
-  const level = Math.exp(p.level);
+  // The level it was stuck at: the median of the values logged in the stretch (data, not the
+  // smoothed best it started from: a loss that jumped up and stayed there was not "near" that).
+  const inside: number[] = [];
+  for (let i = p.startIdx; i < Math.min(p.endIdx, s.consumed); i++) {
+    const x = s.series.values.get(i);
+    if (Number.isFinite(x)) inside.push(x);
+  }
+  const level = inside.length ? median(inside) : Math.exp(p.level);
   const onsetStep = s.stepAt(p.startIdx);
   const endStep = s.stepAt(Math.min(p.endIdx, s.consumed - 1));
   const msg: Parameters<typeof emit>[1]['message'] = p.terminal

@@ -175,6 +175,18 @@ describe('divergence and loss spikes', () => {
     expect(of(run(warm), 'divergence')).toEqual([]);
   });
 
+  it('a rise where a loss term that was 0 switches on is the objective changing, not divergence', () => {
+    // a clustering method's stage 2: its pseudo-label term is 0 for the first 100 steps, then on;
+    // the total jumps from 0.48 to 1 and falls back when the next stage ends it
+    const total = { name: 'loss', f: (i: number) => (i >= 100 && i < 140 ? 1.0 : 0.48 + 0.52 * Math.exp(-i / 15)), n: 300, noise: 0.01 };
+    const term = (on: (i: number) => boolean) => ({ name: 'cluster_loss', role: 'loss_part' as const, f: (i: number) => (on(i) ? 0.5 : 0), n: 300 });
+    const staged = makeRun([total, term(i => i >= 100 && i < 140)], 6);
+    expect(of(run(staged), 'divergence')).toEqual([]);
+    // the same rise while the term was on all along (or never was) is still divergence
+    expect(of(run(makeRun([total, term(() => true)], 6)), 'divergence')).toHaveLength(1);
+    expect(of(run(makeRun([total, term(() => false)], 6)), 'divergence')).toHaveLength(1);
+  });
+
   it('a jump that stays up for the last 20 values is divergence, though the smoothed level lags it', () => {
     // a resumed autoencoder: 80 epochs 1.4e-4 -> 2.6e-5, then 9.5e-4, 8.5e-3 and 20 values ~6.7e-3
     const v: number[] = [];
