@@ -373,6 +373,23 @@ export function accLevel(s: SeriesState | undefined): number {
   return s.blocks.coarseTail(3) / scale;
 }
 
+/**
+ * The highest final accuracy (0..1) among a run's accuracy series of a role. Several are logged
+ * together where a model has heads or classes (`acc_day`, `acc_rain`, …) or a detector a
+ * foreground accuracy beside the overall one: a claim that the model cannot fit its data
+ * stands only when none of them is high — one class's 66 % is not the model's accuracy when
+ * the four others are at 99 %.
+ */
+export function highestAccLevel(states: Iterable<SeriesState>, role: string): number {
+  let best = NaN;
+  for (const s of states) {
+    if (s.role !== role || s.valid === 0) continue;
+    const a = accLevel(s);
+    if (Number.isFinite(a) && !(a <= best)) best = a;
+  }
+  return best;
+}
+
 export type Capacity = 'overfit' | 'underfit' | 'ok' | 'unclear';
 
 /** The seed's model_capacity_analysis. */

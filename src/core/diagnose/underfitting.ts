@@ -11,7 +11,7 @@
 import { fmtChange, fmtNum, fmtPct, fmtStep } from '../i18n';
 import { emit, type Ctx } from './context';
 import { chanceOf } from './noLearning';
-import { accFitsLoss, accLevel } from './overfitting';
+import { accFitsLoss, highestAccLevel } from './overfitting';
 import { convergenceOf, stillImproving } from './convergence';
 
 export function detectUnderfitting(ctx: Ctx): void {
@@ -33,8 +33,8 @@ export function detectUnderfitting(ctx: Ctx): void {
     gap = va.blocks.coarseTail(3) - trainEnd;
     if (gap > Math.log(1 + st.underfitMaxGap)) return;
   }
-  const tAcc = accLevel(ctx.rs.primary('train_acc'));
-  const vAcc = accLevel(ctx.rs.primary('val_acc'));
+  const tAcc = highestAccLevel(ctx.rs.states.values(), 'train_acc');
+  const vAcc = highestAccLevel(ctx.rs.states.values(), 'val_acc');
   const lossEnd = Math.exp(trainEnd);
   // (an accuracy that cannot belong to this loss's task says nothing here)
   const accLow = tAcc < st.capacityLowAcc && !(vAcc >= st.capacityLowAcc) && accFitsLoss(tAcc, lossEnd, st.accLossSlack);

@@ -232,7 +232,7 @@ export class TextParser implements LogParser, SplitReader {
   /** No byte but NULs read yet (see push()). */
   private atStart = true;
   private restarts = 0;
-  private moreRestarts: { type: 'note'; message: string } | undefined;
+  private moreRestarts: { type: 'note'; message: string; unlistedRestarts?: number } | undefined;
   /** The last record's keys were renamed (fairseq subset tag): not a template. */
   private tagged = false;
   /** Last line of a block of printed settings (`learning_rate: 0.0001` lines, see

@@ -534,6 +534,23 @@ describe('underfitting', () => {
     // the same accuracy under a loss it can belong to (1.8 nats) is underfitting
     expect(of(run(r(1.8)), 'underfitting')).toHaveLength(1);
   });
+  it('per-head accuracies: one head at 66 % while four are at 99 % is no underfitting; all of them low is', () => {
+    // a weather classifier's heads, acc_day … acc_night, printed together each epoch
+    const r = (accs: number[]) =>
+      makeRun(
+        [
+          { name: 'train_loss', f: i => 1.8 * (1 + 0.35 * Math.exp(-i / 5)), n: 60, noise: 0.003 },
+          ...accs.map((a, k) => ({ name: `acc_${k}`, f: (i: number) => a - 0.05 * Math.exp(-i / 5), n: 60 })),
+        ],
+        23,
+      );
+    expect(of(run(r([0.66, 0.99, 0.99, 1.0, 0.99])), 'underfitting')).toEqual([]);
+    const u = of(run(r([0.4, 0.5, 0.45, 0.3, 0.5])), 'underfitting');
+    expect(u).toHaveLength(1);
+    // (the accuracy quoted is the highest of them, a logged level: 50 %)
+    expect(u[0].message).toContain('Training accuracy 50% is below 70%');
+  });
+
   it('high flat training loss close to validation with low accuracy is underfitting', () => {
     const u = of(run(S.underfit()), 'underfitting');
     expect(u).toHaveLength(1);
