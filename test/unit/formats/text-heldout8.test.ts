@@ -1,7 +1,7 @@
 /**
  * Line shapes of the eighth held-out batch (20 unseen real logs) that the text reader missed:
  * an `Epoch 20/200:` counter closed by a colon, and a table in blank-separated columns under
- * a header. Excerpts of the real shapes (numbers from the logs), fed in small chunks.
+ * a header, and the names of several words in PyTorch ProgressMeter's tab-separated fields. Excerpts of the real shapes (numbers from the logs), fed in small chunks.
  */
 import { describe, expect, it } from 'vitest';
 import { parseText, steps, values } from '../../helpers';
@@ -39,5 +39,18 @@ describe('text reader: line shapes of held-out batch 8', () => {
     expect(values(run, 'acc')).toEqual([0.8717783505154639, 0.9246134020618557, 0.9265463917525774]);
     // words without a step column are no header, and prose is no row
     expect(parseText('text', 'loss went down\n0 0.2 0.8\n1 0.1 0.9\n').every(r => r.series.size === 0)).toBe(true);
+  });
+
+  it('reads the words of a tab-separated field as the name (ProgressMeter: `\tLoss dro 6.354 (6.316)`)', () => {
+    const row = (it: number, l: number, d: number, c: number) =>
+      `Epoch: [0][${it}/400]\tTime 5.656 (6.701)\tData 0.000 (0.497)\tLoss ${l} (23.973)\tLoss dro ${d} (6.316)\tcamera dro ${c} (0.000)\n`;
+    const run = parseText('text', row(10, 23.873, 6.354, 0) + row(20, 14.357, 4.32, 0) + row(30, 9.218, 3.726, 0.5))[0];
+    expect(values(run, 'Loss')).toEqual([23.873, 14.357, 9.218]);
+    expect(values(run, 'Loss dro')).toEqual([6.354, 4.32, 3.726]);
+    expect(run.series.get('Loss dro')?.role).toBe('loss_part');
+    expect(values(run, 'camera dro')).toEqual([0, 0, 0.5]);
+    // (words before a value in running text are still prose: `loading data for epoch 1`)
+    const prose = parseText('text', 'we trained dro 6.3 today\nwe trained dro 6.1 today\n')[0];
+    expect(prose?.series.has('trained dro') ?? false).toBe(false);
   });
 });

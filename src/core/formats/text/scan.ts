@@ -1484,7 +1484,8 @@ export class LineScanner {
       const ws2 = q + 1;
       if (d >= 0 && d < 128 && CC[d] & KEY) break;
       if (!(CC[s.charCodeAt(ws2)] & ALPHA)) break;
-      if (!explicit && !isQualifier(s, ws2, p)) break;
+      // (a tab-separated field `\tLoss dro 6.354 (6.316)`, PyTorch's ProgressMeter: its words are the name)
+      if (!explicit && !isQualifier(s, ws2, p) && !(ws2 > 0 && s.charCodeAt(ws2 - 1) === 9)) break;
       if (isLogLevel(s, ws2, p)) break;
       ks = ws2;
       words++;
