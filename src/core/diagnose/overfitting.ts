@@ -320,7 +320,7 @@ export function valSumRises(ctx: Ctx, s: SeriesState, step: number, minRise: num
  * half of them (at least that many) all above it by `overfitMinRise`, their median by twice
  * that, and no falling trend among them (Kendall's tau above -0.3); and beyond the noise: their
  * median above the median of the 5 evaluations centred on the lowest one by overfitPersistZ
- * standard errors, or a rising trend among them (tau 3 standard errors above 0). Returns the
+ * standard errors, or a rising trend among them (tau overfitPersistTrendZ standard errors above 0). Returns the
  * index of the lowest evaluation.
  */
 function persistentRise(s: SeriesState, st: DiagnoseSettings): { idx: number } | null {
@@ -341,7 +341,7 @@ function persistentRise(s: SeriesState, st: DiagnoseSettings): { idx: number } |
   if (ts.tau < -st.overfitPersistTau) return null;
   // Beyond the noise: the evaluations after the best sit above the level around it (the median
   // of the 5 evaluations centred on it, not the lucky best itself) by overfitPersistZ standard
-  // errors, or they keep rising (Kendall's tau 3 standard errors above 0). A flat, noisy
+  // errors, or they keep rising (Kendall's tau overfitPersistTrendZ standard errors above 0). A flat, noisy
   // validation loss has its lowest point somewhere, and everything after it above that point.
   const y = v.map(Math.log);
   const ya = y.slice(kb + 1);
