@@ -552,6 +552,8 @@ const GRAD_RE = /grad(ient)?[_ /.-]?norm|(^|[^a-z])(gnorm|grad_norm|total_norm)(
 const ACC_RE = /(^|[^a-z])(acc|accuracy|top1|top-1)([^a-z]|$)|accuracy/i;
 const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)|损失/i;
 const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
+/** Scores of generated text (`ROUGE_L`, `Bleu_4`, `CIDEr`): never a loss, whatever their `_L`. */
+const TEXT_SCORE_RE = /(^|[^a-z])(rouge|bleu|cider|meteor|spice|chrf)/i;
 /** A capital L as a word is the loss of many papers' notation (`train_L_vae`, `L_kl`). */
 const L_LOSS_RE = /(^|[^A-Za-z])L(_|$)/;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss
@@ -601,7 +603,7 @@ export function inferRole(name: string): Role {
   // camelCase words apart for the subset test (`ValLoss`, `bestValLoss`).
   const isVal = VAL_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'));
   const words = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_');
-  if ((LOSS_RE.test(n) || L_LOSS_RE.test(n)) && !NOT_LOSS_RE.test(n)) {
+  if ((LOSS_RE.test(n) || L_LOSS_RE.test(n)) && !NOT_LOSS_RE.test(n) && !TEXT_SCORE_RE.test(n)) {
     if (isVal) return 'val_loss';
     if (TOTAL_LOSS_RE.test(n) || WHOLE_AFFIX_RE.test(words)) return 'train_loss';
     return 'loss_part';

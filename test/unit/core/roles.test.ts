@@ -46,6 +46,10 @@ describe('inferRole(name) reads roles from names as written', () => {
     ['Loss/Train_Batch', 'train_loss'],
     ['train_L_vae', 'loss_part'],
     ['val_L_vae', 'val_loss'],
+    // a captioner's scores: ROUGE_L's `_L` is no loss (held-out batch 9)
+    ['ROUGE_L', 'other'],
+    ['Bleu_4', 'other'],
+    ['CIDEr', 'other'],
     ['LR', 'lr'],
     ['Loss/Train_Epoch', 'train_loss'],
     ['loss/train', 'train_loss'],
