@@ -6,7 +6,7 @@
  * units) and the loss never went more than 5 % below ln C -> error. Never moved: the best coarse
  * level stayed within max(5 %, 3 coarse noise units) of the initial level (median of the first 5
  * values) and the end did not rise above it either, and the coarse points do not fall steadily
- * (Kendall's tau <= -0.3 and 3 standard errors below 0, with a Theil-Sen fall of 1 %: a loss with a high floor
+ * (Kendall's tau <= -0.3 and noLearnTrendZ standard errors below 0, with a Theil-Sen fall of 1 %: a loss with a high floor
  * or a capture that starts late learns slowly, but learns) -> warning (not when the loss
  * oscillates: that finding explains it better). At least 10 points.
  */

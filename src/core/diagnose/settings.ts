@@ -251,7 +251,8 @@ export interface DiagnoseSettings {
    * fall of at least noLearnTrendMinDrop. Default 0.3.
    */
   noLearnTrendTau: number;
-  /** See noLearnTrendTau. Default 3. */
+  /** See noLearnTrendTau. Default 2 (3 called a 10-epoch loss that fell 63 % "not learning":
+   * one jump had lifted its noise estimate, and its tau of -0.73 was 2.95 standard errors). */
   noLearnTrendZ: number;
   /** See noLearnTrendTau. Default 0.01. */
   noLearnTrendMinDrop: number;
@@ -539,7 +540,7 @@ export const DEFAULT_SETTINGS: Readonly<DiagnoseSettings> = Object.freeze({
   noLearnMinDrop: 0.05,
   noLearnNoiseZ: 3,
   noLearnTrendTau: 0.3,
-  noLearnTrendZ: 3,
+  noLearnTrendZ: 2,
   noLearnTrendMinDrop: 0.01,
   chanceBand: 0.02,
   chanceInferTolerance: 0.25,

@@ -63,7 +63,7 @@ const ROWS: Row[] = [
   { run: S.shortBounceSmallSwing, key: 'oscShortMinAmplitude', value: 0.75, look: finding('oscillation', 'train_loss'), before: 'warning', after: null },
   // no learning / chance level
   { run: S.noisyCreep, key: 'noLearnTrendTau', value: 0.375, look: finding('no-learning'), before: null, after: 'warning' },
-  { run: S.shortCreep, key: 'noLearnTrendZ', value: 4, look: finding('no-learning'), before: null, after: 'warning' },
+  { run: S.shortSpikyFall, key: 'noLearnTrendZ', value: 3, look: finding('no-learning'), before: null, after: 'warning' },
   { run: S.steadyCreep, key: 'noLearnTrendMinDrop', value: 0.0125, look: finding('no-learning'), before: null, after: 'warning' },
   { run: S.nearChanceBand, key: 'chanceBand', value: 0.016, look: finding('no-learning'), before: 'error', after: 'warning' },
   { run: S.stuckNearLn15, key: 'chanceInferTolerance', value: 0.2, look: finding('no-learning'), before: 'error', after: 'warning' },
