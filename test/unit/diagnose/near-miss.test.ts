@@ -72,7 +72,7 @@ const ROWS: Row[] = [
   { run: S.valStillCreeping, key: 'notConvergedValTau', value: 0.24, look: finding('not-converged', 'train_loss'), before: null, after: 'info' },
   { run: S.negativeNllSlowFall, key: 'convergedThreshold', value: 0.00125, look: convergence, before: 'slow', after: 'converged' },
   // overfitting
-  { run: S.persistentRiseFive, key: 'overfitPersistPoints', value: 6, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
+  { run: S.persistentRiseFour, key: 'overfitPersistPoints', value: 5, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.persistentRiseTrainFall11, key: 'overfitGapTrainFall', value: 0.125, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.plateauEndedByDecay, key: 'lrStepFactor', value: 1.875, look: finding('plateau'), before: null, after: 'info' },
   { run: S.lastEvaluationsUp, key: 'overfitNoiseZ', value: 3.75, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
