@@ -72,6 +72,12 @@ const STEP_WORDS: Record<string, number> = {
   epoch: 3,
 };
 
+/** A step counter's word that a phase word may precede (`Finetune Epoch 1 | ...`). */
+export function isPhaseStepWord(w: string): boolean {
+  const l = w.toLowerCase();
+  return l === 'epoch' || l === 'step' || l === 'iter' || l === 'iteration';
+}
+
 /** Words that make a key look like a training metric (so a line without a step counts). */
 const METRIC_RE = new RegExp(
   [

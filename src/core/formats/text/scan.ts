@@ -22,7 +22,7 @@
  * splitter then need not even look for the line's end or decode it (see FastLine in lines.ts).
  */
 import { POW10 } from '../fastfloat';
-import { KIND_DROP, KIND_METRIC, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
+import { isPhaseStepWord, KIND_DROP, KIND_METRIC, KIND_STEP, type KeyInfo, type KeyTable } from './keys';
 
 // Character classes of ASCII (beyond ASCII, letters are part of keys: see uniLetter).
 const DIGIT = 1;
@@ -1528,6 +1528,15 @@ export class LineScanner {
       if (ks - 2 < lo) lo = ks - 2;
       const d = s.charCodeAt(ks - 2);
       if (d < 128 && CC[d] & ALPHA) prose = true; // "improved from inf", "loading data for epoch 1"
+      // `Finetune Epoch 1 | Train Loss: 0.96`, `Pretrain Epoch 3 |`: one word that opens the line
+      // before a step counter names the phase, and the counter is the step (it starts again)
+      if (prose && words === 1 && isPhaseStepWord(s.slice(ks, ke))) {
+        let q = ks - 2;
+        while (q >= 0 && (s.charCodeAt(q) === 45 || (s.charCodeAt(q) < 128 && CC[s.charCodeAt(q)] & ALNUM_))) q--;
+        let r = q;
+        while (r >= 0 && (s.charCodeAt(r) === 32 || s.charCodeAt(r) === 9)) r--;
+        if (r < 0) prose = false;
+      }
     }
     this.kMin = lo < side ? lo : side;
     this.ks = ks;
