@@ -554,6 +554,10 @@ const LOSS_RE = /loss|(^|[^a-z])nll([^a-z]|$)|损失/i;
 const NOT_LOSS_RE = /loss[_ ]?scale|num[_ ]?loss/i;
 /** Scores of generated text (`ROUGE_L`, `Bleu_4`, `CIDEr`): never a loss, whatever their `_L`. */
 const TEXT_SCORE_RE = /(^|[^a-z])(rouge|bleu|cider|meteor|spice|chrf)/i;
+/** A cost is the loss of many older training loops (`Cost`, `train_cost`, `avg cost`), alone or
+ * with subset and average words; `time cost`, `cost time` and PaddlePaddle's `avg_batch_cost` /
+ * `avg_reader_cost` (seconds) are no loss. */
+const COST_RE = /^(?:(?:train|training|trn|val|valid|validation|eval|test|dev|avg|average|mean|total)[_ /.-]?)*cost(?:[_ /.-]?(?:train|training|val|valid|validation|test|avg|mean))?$/i;
 /** A capital L as a word is the loss of many papers' notation (`train_L_vae`, `L_kl`). */
 const L_LOSS_RE = /(^|[^A-Za-z])L(_|$)/;
 /** Names of a whole (total) training loss, as opposed to one part of a multi-part loss
@@ -603,6 +607,7 @@ export function inferRole(name: string): Role {
   // camelCase words apart for the subset test (`ValLoss`, `bestValLoss`).
   const isVal = VAL_RE.test(n.replace(/([a-z])([A-Z])/g, '$1_$2'));
   const words = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  if (COST_RE.test(n)) return isVal ? 'val_loss' : 'train_loss';
   if ((LOSS_RE.test(n) || L_LOSS_RE.test(n)) && !NOT_LOSS_RE.test(n) && !TEXT_SCORE_RE.test(n)) {
     if (isVal) return 'val_loss';
     if (TOTAL_LOSS_RE.test(n) || WHOLE_AFFIX_RE.test(words)) return 'train_loss';

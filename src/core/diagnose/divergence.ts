@@ -329,6 +329,29 @@ function endExcursion(s: SeriesState, cut: number, share: number, maxBack: numbe
   return best;
 }
 
+/** The share of the values logged before a rise that its level must be above. */
+const RECENT_RANGE_QUANTILE = 0.9;
+
+/**
+ * A rise that starts within the smoothed level's first `span` values (its best then rests on a
+ * few values) must take the level above most of the values logged before it
+ * (RECENT_RANGE_QUANTILE of them; true with fewer than 3, or later in the series). A heavy-tailed
+ * per-batch loss (a captioner's cost, 14 to 600 with the caption's length) whose smoothed level
+ * started from three small values climbs to its true level: that is no rise, its values were
+ * there from the start. A blow-up after three epochs (5.4e30, then 3.19e31) still is one.
+ */
+function aboveRecentRange(s: SeriesState, onset: number, level: number, span: number): boolean {
+  if (onset - s.startIdx >= span) return true;
+  const before: number[] = [];
+  for (let i = onset - 1; i >= s.startIdx; i--) {
+    const x = s.series.values.get(i);
+    if (Number.isFinite(x) && (!s.isLog || x > 0)) before.push(s.isLog ? Math.log(x) : x);
+  }
+  if (before.length < 3) return true;
+  before.sort((a, b) => a - b);
+  return level > before[Math.min(before.length - 1, Math.floor(RECENT_RANGE_QUANTILE * before.length))];
+}
+
 /** Divergence to the end of the series (error); false when there is none. */
 function checkFinal(ctx: Ctx, s: SeriesState, idSuffix: string): boolean {
   const st = ctx.st;
@@ -360,6 +383,7 @@ function checkFinal(ctx: Ctx, s: SeriesState, idSuffix: string): boolean {
   if (!(rise >= thr)) return false;
   const onset = refineOnset(s, lv, best + thr / 4, st.divergenceSpan);
   const onsetStep = s.stepAt(onset);
+  if (!aboveRecentRange(s, onset, level, st.divergenceSpan)) return false;
   // schedule / restart attribution
   if (scheduleExplainsRise(ctx, s, onset, lv.bestIdx)) return false;
   if (!idSuffix) ctx.diverged.add(s.name);

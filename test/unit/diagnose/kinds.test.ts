@@ -187,6 +187,16 @@ describe('divergence and loss spikes', () => {
     expect(of(run(makeRun([total, term(() => false)], 6)), 'divergence')).toHaveLength(1);
   });
 
+  it('a heavy-tailed per-batch cost whose first values are small is not divergence', () => {
+    // a captioner's cost per minibatch, 14 to 600 with the caption's length: 19, 528, 21, 14, …
+    const first = [19.1, 528, 21.1, 14.3];
+    const r = makeRun([{ name: 'Cost', f: i => (i < first.length ? first[i] : 100 * Math.exp(-i / 2000)), n: 500, noise: 1 }], 7);
+    expect(of(run(r), 'divergence')).toEqual([]);
+    // the same start, then a real rise far above everything logged before it
+    const up = makeRun([{ name: 'Cost', f: i => (i < first.length ? first[i] : i < 200 ? 100 : 100000), n: 500, noise: 1 }], 7);
+    expect(of(run(up), 'divergence')).toHaveLength(1);
+  });
+
   it('a jump that stays up for the last 20 values is divergence, though the smoothed level lags it', () => {
     // a resumed autoencoder: 80 epochs 1.4e-4 -> 2.6e-5, then 9.5e-4, 8.5e-3 and 20 values ~6.7e-3
     const v: number[] = [];
