@@ -4,7 +4,9 @@
  * One part above 90 % of the sum of the parts at 75 % of the samples dominates (warning); else
  * the largest part 100x or more above the smallest at 75 % of the samples is reported (info)
  * on the smallest part. When the run also logs the total, a part above it was weighted down
- * before it was added: its contribution is what the total leaves after the other parts.
+ * before it was added: its contribution is what the total leaves after the other parts. A
+ * generator's and a discriminator's losses (G_loss and D_loss) are compared only within their
+ * own side.
  */
 import { fmtPct, fmtRatio } from '../i18n';
 import { emit, type Ctx } from './context';
@@ -12,11 +14,35 @@ import type { SeriesState } from './seriesState';
 import { median } from './stats';
 
 export function detectImbalance(ctx: Ctx): void {
-  const st = ctx.st;
   const parts = ctx.rs
     .byRole('loss_part')
     .map(p => ctx.rs.judged(p, 5))
     .filter(p => p.isLog && p.valid >= 5 && p.blocks.coarseIndices().length > 0);
+  // A generator's and a discriminator's losses are two objectives, not parts of one sum: each
+  // side's parts are compared among themselves (pix2pix's G_GAN and G_L1), never G with D.
+  const sides = adversarialSides(parts);
+  if (sides) {
+    for (const side of sides) judgeParts(ctx, side);
+    return;
+  }
+  judgeParts(ctx, parts);
+}
+
+/** The sides of adversarial training (a generator's, a discriminator's losses). */
+const GEN_RE = /^(?:g|gen|generator|net_?g)(?:[_ /.-]|$)|(?:^|[_ /.-])(?:g|gen|generator)[_ /.-]?loss$|^loss[_ /.-]?(?:g|gen|generator)$/i;
+const DISC_RE = /^(?:d|disc|discriminator|critic|net_?d)(?:[_ /.-]|$)|(?:^|[_ /.-])(?:d|disc|discriminator|critic)[_ /.-]?loss$|^loss[_ /.-]?(?:d|disc|discriminator|critic)$/i;
+
+/** The parts split by side (generator, discriminator, the rest) when both sides log losses. */
+function adversarialSides(parts: SeriesState[]): SeriesState[][] | undefined {
+  const g = parts.filter(p => GEN_RE.test(p.name));
+  const d = parts.filter(p => !g.includes(p) && DISC_RE.test(p.name));
+  if (g.length === 0 || d.length === 0) return undefined;
+  const rest = parts.filter(p => !g.includes(p) && !d.includes(p));
+  return [g, d, rest];
+}
+
+function judgeParts(ctx: Ctx, parts: SeriesState[]): void {
+  const st = ctx.st;
   if (parts.length < 2) return;
   let a = -Infinity;
   let b = Infinity;

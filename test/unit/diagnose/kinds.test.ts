@@ -809,6 +809,28 @@ describe('gradients', () => {
 });
 
 describe('loss-imbalance', () => {
+  it('a generator\'s and a discriminator\'s losses are two objectives, compared only within their side', () => {
+    // a conditional GAN's history: G_loss ~40 falling to 20, D_loss ~0.3
+    const gan = makeRun(
+      [
+        { name: 'G_loss', role: 'loss_part', f: i => 20 + 20 * Math.exp(-i / 30), n: 100, start: 1, noise: 0.02 },
+        { name: 'D_loss', role: 'loss_part', f: () => 0.3, n: 100, start: 1, noise: 0.02 },
+      ],
+      5,
+    );
+    expect(of(run(gan), 'loss-imbalance')).toEqual([]);
+    // the generator's own terms are still one sum: its L1 term at 100x its adversarial term dominates
+    const g2 = makeRun(
+      [
+        { name: 'G_L1_loss', role: 'loss_part', f: () => 60, n: 100, start: 1, noise: 0.02 },
+        { name: 'G_GAN_loss', role: 'loss_part', f: () => 0.6, n: 100, start: 1, noise: 0.02 },
+        { name: 'D_loss', role: 'loss_part', f: () => 0.3, n: 100, start: 1, noise: 0.02 },
+      ],
+      5,
+    );
+    expect(of(run(g2), 'loss-imbalance').map(f => f.series)).toEqual(['G_L1_loss']);
+  });
+
   it('one term at ~98 % of the total dominates', () => {
     const l = of(run(S.imbalanced()), 'loss-imbalance');
     expect(l).toHaveLength(1);

@@ -78,6 +78,7 @@ const ROWS: Row[] = [
   { run: S.lastEvaluationsUp, key: 'overfitNoiseZ', value: 3.75, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.fourEvaluationsRise, key: 'overfitMinPoints', value: 2, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.fewEvaluationsRise23, key: 'overfitShortMinRise', value: 0.25, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
+  { run: S.dominantFor73Percent, key: 'imbalanceSamples', value: 13, look: finding('loss-imbalance', 'recon_loss'), before: 'warning', after: null },
   { run: S.persistentNoisyDrift, key: 'overfitPersistTrendZ', value: 3, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.persistentRiseDriftingDown, key: 'overfitPersistTau', value: 0.24, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },
   { run: S.valRiseTrainCreeps, key: 'trendMinChange', value: 0.00625, look: finding('overfitting', 'val_loss'), before: 'warning', after: null },

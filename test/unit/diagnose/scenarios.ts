@@ -286,6 +286,19 @@ export function imbalanced(): Run {
   );
 }
 
+/** Near imbalanceSamples: one term is 100x the other for its first 145 of 200 values, then
+ * both are equal. Of 16 samples 12 find it dominant (75 %: imbalanceMinFraction), of 13 only 9
+ * (imbalanceSamples 16: a dominant term; 13: not). */
+export function dominantFor73Percent(): Run {
+  return makeRun(
+    [
+      { name: 'recon_loss', f: i => (i < 145 ? 100 : 1), n: 200, noise: 0.01 },
+      { name: 'kl_loss', f: () => 1, n: 200, noise: 0.01 },
+    ],
+    9,
+  );
+}
+
 /** YOLO-like terms of comparable size. */
 export function balancedParts(): Run {
   return makeRun(
